@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of `process.env`. Parsed once (lazily, at first use in a cold start);
+ * every missing or malformed key is listed in a single error.
+ */
+const url = z.url({ protocol: /^https?$/ }).transform((value) => (value.endsWith('/') ? value : `${value}/`));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+
+const ConfigSchema = z.object({
+  GMAIL_API_URL: url.default('https://gmail.googleapis.com/'),
+  GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com/'),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Origins allowed by CORS. ChatGPT calls server to server, but its UI may preflight. */
+  CORS_ORIGINS: csv.default(['https://chatgpt.com', 'https://chat.openai.com']),
+  /** Public base URL of this API, used in the OpenAPI document's `servers`. */
+  PUBLIC_URL: url.optional(),
+  /** DynamoDB table holding agents, pairing codes and jobs. */
+  TABLE_NAME: z.string().min(1).default('chatgpt-broker-dev'),
+  /** Set for local DynamoDB (dynalite); unset on AWS. */
+  DYNAMODB_ENDPOINT: url.optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Broker's Ed25519 private key (PKCS#8 PEM) used to sign agent jobs. */
+  JOB_SIGNING_KEY: z.string().min(1).optional(),
+  /** Longest time `app-launch` waits for an agent's answer before replying "pending". */
+  LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
+  /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
+  POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: Config | undefined;
+
+/** Parses the environment once; throws one error listing every bad key. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Deployment templates often render an unset variable as '': treat it as unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** True when the broker can refresh expired Google tokens itself. */
+export function canRefreshTokens(config: Config): boolean {
+  return config.GOOGLE_CLIENT_ID !== undefined && config.GOOGLE_CLIENT_SECRET !== undefined;
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { GmailId, headerText, MAX_RECIPIENTS, Recipients, recipientList, addressesIn, successEnvelope } from './common.ts';
+
+/** Largest total attachment size we accept, decoded. Base64 in JSON grows it by 4/3 and
+ * a synchronous Lambda payload is capped at 6 MB. */
+export const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
+
+export const Attachment = z.object({
+  filename: headerText(255).min(1).describe('File name shown to the recipient.'),
+  content_type: z
+    .string()
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type like "application/pdf"')
+    .describe('MIME type, e.g. "application/pdf".'),
+  data: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
+    .describe('File content, base64-encoded.'),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const SendEmailRequest = z
+  .object({
+    to: Recipients,
+    cc: Recipients.nullish(),
+    bcc: Recipients.nullish(),
+    subject: headerText(998).describe('Subject line; any language.'),
+    body: z.string().max(200_000).describe('Plain-text body.'),
+    html: z
+      .union([z.string().max(500_000), z.boolean()])
+      .nullish()
+      .describe('Optional HTML version of the body (sent as multipart/alternative). `true` means `body` itself is HTML.'),
+    attachments: z.array(Attachment).max(20).nullish().describe('Optional files to attach.'),
+  })
+  .superRefine((value, ctx) => {
+    const count = [value.to, value.cc, value.bcc].flatMap((field) => recipientList(field)).flatMap(addressesIn).length;
+    if (count > MAX_RECIPIENTS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RECIPIENTS} recipients in all (to, cc and bcc), got ${count}` });
+    }
+    const bytes = (value.attachments ?? []).reduce((sum, file) => sum + Math.floor((file.data.length * 3) / 4), 0);
+    if (bytes > MAX_ATTACHMENT_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['attachments'], message: `attachments may total at most ${MAX_ATTACHMENT_BYTES} bytes, got about ${bytes}` });
+    }
+  });
+export type SendEmailRequest = z.infer<typeof SendEmailRequest>;
+
+export const SentMessage = z.object({
+  message_id: z.string().describe('Gmail id of the sent message.'),
+  thread_id: z.string().describe('Gmail id of its thread.'),
+});
+
+export const SendEmailResponse = successEnvelope(SentMessage);
+
+export const UnreadEmailsRequest = z.object({
+  limit: z.number().int().min(1).max(100).nullish().describe('How many emails to return, 1-100 (default 10).'),
+  page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer, for the next page.'),
+  query: z
+    .string()
+    .max(500)
+    .nullish()
+    .describe('Optional words to narrow the unread inbox (matched as plain words; search operators are not interpreted).'),
+  include_body: z.boolean().nullish().describe('Include each email body as text (default true).'),
+});
+export type UnreadEmailsRequest = z.infer<typeof UnreadEmailsRequest>;
+
+export const UnreadEmail = z.object({
+  message_id: z.string(),
+  thread_id: z.string(),
+  from_email: z.string(),
+  from_name: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  body: z.string().describe('Readable text of the body (HTML converted to text), possibly truncated.'),
+  body_truncated: z.boolean(),
+  snippet: z.string(),
+  date: z.string().describe('Date header as sent, or the received time in ISO 8601.'),
+  is_unread: z.boolean(),
+  labels: z.array(z.string()),
+});
+export type UnreadEmail = z.infer<typeof UnreadEmail>;
+
+export const UnreadEmailsResponse = z.object({
+  success: z.literal(true),
+  count: z.number().int(),
+  emails: z.array(UnreadEmail),
+  next_page_token: z.string().nullable(),
+});
+
+export const ReplyEmailRequest = z
+  .object({
+    message_id: GmailId.nullish().describe('Id of the email to reply to (message_id from get_unread_emails).'),
+    thread_id: GmailId.nullish().describe('Id of the thread to reply in (its latest message is answered).'),
+    sender_email: z
+      .email()
+      .max(320)
+      .nullish()
+      .describe('Reply to the latest email from this address (used when no message_id or thread_id is given).'),
+    body: z.string().max(200_000).describe('Plain-text reply.'),
+    html: z
+      .union([z.string().max(500_000), z.boolean()])
+      .nullish()
+      .describe('Optional HTML version of the reply. `true` means `body` itself is HTML.'),
+    reply_all: z.boolean().nullish().describe("Also reply to the original's other recipients (default false)."),
+  })
+  .refine((value) => Boolean(value.message_id || value.thread_id || value.sender_email), {
+    message: 'give one of message_id, thread_id or sender_email',
+    path: ['message_id'],
+  });
+export type ReplyEmailRequest = z.infer<typeof ReplyEmailRequest>;
+
+export const ReplyEmailResponse = successEnvelope(
+  SentMessage.extend({
+    to: z.array(z.string()).describe('Who the reply went to.'),
+    subject: z.string(),
+    in_reply_to: z.string().describe('Gmail id of the message answered.'),
+  }),
+);
