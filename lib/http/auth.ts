@@ -1,0 +1,55 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { BrokerError } from '../errors.ts';
+import { UserCredentials } from '../schemas/common.ts';
+
+/** The signed-in user's Google credentials for one request. Never stored, never logged. */
+export interface GoogleCredentials {
+  accessToken: string;
+  /** Only from the original API's body credentials; ChatGPT refreshes tokens itself. */
+  refreshToken?: string;
+  /** The user's address if the caller said it (a hint, not proof of identity). */
+  emailHint?: string;
+}
+
+// A token goes into an outgoing Authorization header: printable ASCII only.
+const TOKEN_SHAPE = /^[\x21-\x7e]{1,4096}$/;
+
+function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new BrokerError('missing_token', 'The Authorization header must be "Bearer <Google access token>".');
+  return match[1];
+}
+
+function bodyCredentials(body: unknown): UserCredentials | undefined {
+  if (typeof body !== 'object' || body === null || !('user_credentials' in body)) return undefined;
+  const parsed = UserCredentials.safeParse((body as { user_credentials: unknown }).user_credentials);
+  if (!parsed.success) {
+    throw new BrokerError('invalid_request', 'user_credentials must be an object with a non-empty access_token.');
+  }
+  return parsed.data;
+}
+
+/**
+ * Takes the user's Google token from `Authorization: Bearer` (what GPT Actions send) or
+ * from the body's `user_credentials` (the original API's clients). The header wins.
+ */
+export function googleCredentials(event: APIGatewayProxyEventV2, body: unknown): GoogleCredentials {
+  const fromBody = bodyCredentials(body);
+  const accessToken = bearerToken(event) ?? fromBody?.access_token;
+  if (!accessToken) {
+    throw new BrokerError(
+      'missing_token',
+      'Sign in with Google: send "Authorization: Bearer <Google access token>" (or user_credentials.access_token in the body).',
+    );
+  }
+  if (!TOKEN_SHAPE.test(accessToken)) throw new BrokerError('invalid_token', 'The access token is malformed.');
+  const refreshToken = fromBody?.refresh_token ?? undefined;
+  const emailHint = fromBody?.email ?? undefined;
+  return {
+    accessToken,
+    ...(refreshToken && TOKEN_SHAPE.test(refreshToken) ? { refreshToken } : {}),
+    ...(emailHint ? { emailHint } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+import { ZodError } from 'zod';
+import { BrokerError, type ErrorKind } from '../errors.ts';
+
+/** What a failed request answers: status, stable code, caller-safe message and headers. */
+export interface HttpFailure {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  headers: Record<string, string>;
+  /** False for our own faults: the caller sees a generic message, the log sees the cause. */
+  expose: boolean;
+}
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid_request: 400,
+  missing_token: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 503,
+  upstream_error: 502,
+  internal: 500,
+};
+
+/** A field path as callers write it: `to[1]`, `attachments[0].data`. */
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((name, key) => {
+    if (typeof key === 'number') return `${name}[${key}]`;
+    return name ? `${name}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** Validation issues as a list of `{field, message}` the caller can act on. */
+export function validationDetails(error: ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((issue) => ({ field: fieldName(issue.path) || '(body)', message: issue.message }));
+}
+
+/** Middy's own errors (body parsing) carry `statusCode` and `expose`. */
+function isMiddyHttpError(error: unknown): error is Error & { statusCode: number; expose?: boolean } {
+  return error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+}
+
+function wwwAuthenticate(kind: ErrorKind, details: unknown): Record<string, string> {
+  if (kind === 'missing_token') return { 'WWW-Authenticate': 'Bearer realm="chatgpt-broker"' };
+  if (kind === 'invalid_token') {
+    return { 'WWW-Authenticate': 'Bearer realm="chatgpt-broker", error="invalid_token"' };
+  }
+  if (kind === 'insufficient_scope') {
+    const scope = (details as { scope?: unknown } | undefined)?.scope;
+    const scopePart = typeof scope === 'string' ? `, scope="${scope}"` : '';
+    return { 'WWW-Authenticate': `Bearer realm="chatgpt-broker", error="insufficient_scope"${scopePart}` };
+  }
+  return {};
+}
+
+/** Maps any thrown value to the one HTTP error model. The only place statuses are chosen. */
+export function toHttpFailure(error: unknown): HttpFailure {
+  if (error instanceof ZodError) {
+    return {
+      status: 400,
+      code: 'invalid_request',
+      message: 'The request has invalid fields.',
+      details: validationDetails(error),
+      headers: {},
+      expose: true,
+    };
+  }
+  if (error instanceof BrokerError) {
+    const status = STATUS_BY_KIND[error.kind];
+    const expose = status < 500 || error.kind !== 'internal';
+    return {
+      status,
+      code: error.kind,
+      message: expose ? error.message : 'Internal error.',
+      ...(expose && error.details !== undefined ? { details: error.details } : {}),
+      headers: {
+        ...wwwAuthenticate(error.kind, error.details),
+        ...(error.kind === 'rate_limited' ? { 'Retry-After': '30' } : {}),
+      },
+      expose,
+    };
+  }
+  if (isMiddyHttpError(error) && error.statusCode < 500) {
+    // Middy's body parser answers 422 for malformed JSON; a syntax error is a plain 400.
+    const malformed = error.statusCode === 422;
+    return {
+      status: malformed ? 400 : error.statusCode,
+      code: malformed ? 'invalid_json' : 'invalid_request',
+      message: malformed ? 'The request body is not valid JSON.' : error.message,
+      headers: {},
+      expose: true,
+    };
+  }
+  return { status: 500, code: 'internal', message: 'Internal error.', headers: {}, expose: false };
+}

@@ -1,0 +1,60 @@
+/**
+ * Bundles each function in functions/ on its own (dist/<name>/index.mjs) and the desktop
+ * agent (dist/agent/agent.mjs). One bundle per Lambda keeps each cold start small;
+ * serverless.yml packages each folder as that function's whole artifact.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Bundled CommonJS dependencies (the Google clients) still call require() for Node's
+// built-ins; an ESM bundle needs a real require for that.
+const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  banner: { js: requireShim },
+  logLevel: 'warning',
+};
+
+export async function functionNames(): Promise<string[]> {
+  const files = await readdir(join(root, 'functions'));
+  return files.filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts')).sort();
+}
+
+/** Builds every function bundle and the agent; returns the function names. */
+export async function buildAll(): Promise<string[]> {
+  await rm(join(root, 'dist'), { recursive: true, force: true });
+  const names = await functionNames();
+  await Promise.all([
+    ...names.map((name) =>
+      build({
+        ...common,
+        entryPoints: [join(root, 'functions', `${name}.ts`)],
+        outfile: join(root, 'dist', name, 'index.mjs'),
+      }),
+    ),
+    build({
+      ...common,
+      entryPoints: [join(root, 'agent', 'bin.ts')],
+      outfile: join(root, 'dist', 'agent', 'agent.mjs'),
+      minify: false,
+    }),
+  ]);
+  return names;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = Date.now();
+  const names = await buildAll();
+  console.log(`Built ${names.length} functions and the agent into dist/ in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,53 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../local/ports.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { buildAll } from '../../scripts/build.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    lambdaUrl: string;
+    emulatorUrl: string;
+    /** File receiving every line the functions log, for the token-leak checks. */
+    functionLogFile: string;
+    googleClientId: string;
+    googleClientSecret: string;
+  }
+}
+
+/** The OAuth client the broker is configured with in tests (refresh needs one). */
+const GOOGLE_CLIENT_ID = 'test-client.apps.googleusercontent.com';
+const GOOGLE_CLIENT_SECRET = 'test-client-secret';
+
+/**
+ * Builds the bundles and runs the broker once for the integration tests: the Google
+ * emulator and serverless-offline on free loopback ports, logs captured to a file.
+ */
+export default async function setup(project: TestProject) {
+  await buildAll();
+  const logDir = await mkdtemp(join(tmpdir(), 'broker-test-'));
+  const functionLogFile = join(logDir, 'functions.log');
+  const stack = await startLocalStack({
+    httpPort: await freePort(),
+    lambdaPort: await freePort(),
+    logFile: functionLogFile,
+    env: {
+      GOOGLE_CLIENT_ID,
+      GOOGLE_CLIENT_SECRET,
+      LOG_LEVEL: 'DEBUG',
+      LAUNCH_WAIT_MS: '4000',
+      POLL_WAIT_MS: '3000',
+    },
+  });
+  if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
+  project.provide('apiUrl', stack.apiUrl);
+  project.provide('lambdaUrl', stack.lambdaUrl);
+  project.provide('emulatorUrl', stack.emulatorUrl);
+  project.provide('functionLogFile', functionLogFile);
+  project.provide('googleClientId', GOOGLE_CLIENT_ID);
+  project.provide('googleClientSecret', GOOGLE_CLIENT_SECRET);
+  return () => stack.stop();
+}
