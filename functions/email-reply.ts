@@ -1,10 +1,12 @@
 import { createGmailClient } from '#lib/gmail/client';
 import { replyToEmail } from '#lib/gmail/reply';
-import { apiHandler } from '#lib/http/api-handler';
+import { type Action, apiHandler } from '#lib/http/api-handler';
 import * as operations from '#lib/operations';
 
 /** POST /api/email/reply: answers a mail inside its original thread. */
-export const handler = apiHandler(operations.replyEmail, async ({ body, credentials, config }) => {
+export const run: Action<typeof operations.replyEmail> = async ({ body, credentials, config }) => {
   const reply = await replyToEmail(createGmailClient(credentials, config), body);
   return { message: `Reply sent to ${reply.to.join(', ')}`, data: reply };
-});
+};
+
+export const handler = apiHandler(operations.replyEmail, run);

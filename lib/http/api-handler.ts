@@ -23,6 +23,15 @@ export interface ApiRequest<TBody> {
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | Reply>;
 
+/** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
+export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
+
+/** GET operations take their input from the path and the query string; the rest from the JSON body. */
+function inputOf(operation: Operation, event: Event): unknown {
+  if (operation.method !== 'GET') return event.body;
+  return { ...event.queryStringParameters, ...event.pathParameters };
+}
+
 type Event = Omit<APIGatewayProxyEventV2, 'body'> & { body: unknown; rawBody?: string };
 
 const NO_CREDENTIALS: GoogleCredentials = Object.freeze({ accessToken: '' });
@@ -71,7 +80,8 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
       const config = getConfig();
       const credentials = operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
       registerSecrets(credentials.accessToken, credentials.refreshToken);
-      const body = operation.request ? operation.request.parse(event.body) : (event.body as z.output<S>);
+      const input = inputOf(operation, event);
+      const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
       const result = await run({
         body,
         rawBody: event.rawBody ?? '',
