@@ -1,5 +1,10 @@
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
+import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
+
+/** The table name serverless.yml gives the `dev` stage. */
+export const LOCAL_TABLE_NAME = 'chatgpt-broker-dev';
 
 export interface LocalStackOptions {
   httpPort: number;
@@ -8,6 +13,11 @@ export interface LocalStackOptions {
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
   emulatorPort?: number;
+  dynamoPort?: number;
+  /** Keep DynamoDB's data in this folder (in memory when absent). */
+  dynamoPath?: string;
+  /** The broker's job-signing key (PKCS#8 PEM); a fresh one when absent. */
+  jobSigningKey?: string;
   /** Where the functions' logs go (echoed to stderr when absent). */
   logFile?: string;
   /** Extra environment for the functions. */
@@ -19,13 +29,15 @@ export interface LocalStack {
   lambdaUrl: string;
   /** The embedded Google emulator's URL, when one was started. */
   emulatorUrl: string | undefined;
+  dynamo: LocalDynamo;
   offline: RunningOffline;
   stop(): Promise<void>;
 }
 
 /**
  * Runs the whole broker on this machine: the embedded Google emulator (unless a Gmail
- * URL is given) and serverless-offline serving the built functions against it. Used by
+ * URL is given), embedded DynamoDB (dynalite) and serverless-offline serving the built
+ * functions against them. Used by
  * `npm start` and by the integration tests, so both exercise the same wiring.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -35,7 +47,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
+  let dynamo: LocalDynamo | undefined;
   try {
+    dynamo = await startLocalDynamo({
+      port: options.dynamoPort ?? 0,
+      tableName: LOCAL_TABLE_NAME,
+      ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+    });
     const offline = await startOffline({
       httpPort: options.httpPort,
       lambdaPort: options.lambdaPort,
@@ -44,6 +62,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         GMAIL_API_URL: gmailApiUrl,
         GOOGLE_OAUTH_URL: googleOAuthUrl,
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        JOB_SIGNING_KEY: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
         ...options.env,
       },
     });
@@ -51,13 +71,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl: offline.apiUrl,
       lambdaUrl: offline.lambdaUrl,
       emulatorUrl: emulator?.url,
+      dynamo,
       offline,
       async stop() {
         await offline.stop();
+        await dynamo?.close();
         await emulator?.close();
       },
     };
   } catch (error) {
+    await dynamo?.close();
     await emulator?.close();
     throw error;
   }

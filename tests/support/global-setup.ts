@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../local/ports.ts';
-import { startLocalStack } from '../../local/stack.ts';
+import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
 
 declare module 'vitest' {
@@ -11,6 +11,8 @@ declare module 'vitest' {
     apiUrl: string;
     lambdaUrl: string;
     emulatorUrl: string;
+    dynamoEndpoint: string;
+    tableName: string;
     /** File receiving every line the functions log, for the token-leak checks. */
     functionLogFile: string;
     googleClientId: string;
@@ -24,7 +26,8 @@ const GOOGLE_CLIENT_SECRET = 'test-client-secret';
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
- * emulator and serverless-offline on free loopback ports, logs captured to a file.
+ * emulator, dynalite and serverless-offline on free loopback ports, the functions' logs
+ * captured to a file.
  */
 export default async function setup(project: TestProject) {
   await buildAll();
@@ -46,6 +49,8 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', stack.apiUrl);
   project.provide('lambdaUrl', stack.lambdaUrl);
   project.provide('emulatorUrl', stack.emulatorUrl);
+  project.provide('dynamoEndpoint', stack.dynamo.endpoint);
+  project.provide('tableName', LOCAL_TABLE_NAME);
   project.provide('functionLogFile', functionLogFile);
   project.provide('googleClientId', GOOGLE_CLIENT_ID);
   project.provide('googleClientSecret', GOOGLE_CLIENT_SECRET);

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { BrokerError } from '../errors.ts';
+import type { GoogleCredentials } from '../http/auth.ts';
+
+/** Who a Google token belongs to: Google's stable subject id, and the address when shared. */
+export interface GoogleUser {
+  id: string;
+  email: string | undefined;
+}
+
+interface TokenInfo {
+  sub?: string;
+  email?: string;
+  aud?: string;
+  azp?: string;
+  expires_in?: string | number;
+}
+
+const MAX_CACHED = 1_000;
+// Keyed by a hash of the token: the cache never holds a usable token.
+const cache = new Map<string, { user: GoogleUser; until: number }>();
+
+function cacheKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * The user a Google access token belongs to, from Google's `tokeninfo` endpoint, cached
+ * for the token's remaining life. When a client id is configured the token must have
+ * been issued to it, so a token some other app holds cannot act on the user's computer.
+ */
+export async function identifyUser(credentials: GoogleCredentials, config: Config, now = Date.now()): Promise<GoogleUser> {
+  const key = cacheKey(credentials.accessToken);
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.user;
+
+  const url = new URL('tokeninfo', config.GOOGLE_OAUTH_URL);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ access_token: credentials.accessToken }),
+      signal: AbortSignal.timeout(8_000),
+    });
+  } catch {
+    throw new BrokerError('upstream_error', 'Google could not be reached to check the sign-in. Try again.');
+  }
+  if (response.status === 400 || response.status === 401) {
+    throw new BrokerError('invalid_token', 'Google rejected the access token: sign in again.');
+  }
+  if (!response.ok) throw new BrokerError('upstream_error', `Google answered ${response.status} when checking the sign-in.`);
+  const info = (await response.json()) as TokenInfo;
+  if (!info.sub) throw new BrokerError('invalid_token', 'Google did not say whose token this is.');
+  const clientId = config.GOOGLE_CLIENT_ID;
+  if (clientId && info.aud !== clientId && info.azp !== clientId) {
+    throw new BrokerError('invalid_token', "The access token was issued to another application, not this broker's Google client.");
+  }
+  const user: GoogleUser = { id: info.sub, email: info.email };
+  const lifetimeMs = Math.max(0, Number(info.expires_in ?? 0) * 1000);
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { user, until: now + Math.min(lifetimeMs, 3_600_000) });
+  return user;
+}

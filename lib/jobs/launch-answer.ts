@@ -1,0 +1,42 @@
+import { Reply } from '../http/reply.ts';
+import type { LaunchResult } from '../schemas/apps.ts';
+import { isFinished, type JobRecord } from './queue.ts';
+
+function describe(record: JobRecord): { success: boolean; message: string } {
+  const app = record.app;
+  const where = record.agent_name;
+  switch (record.status) {
+    case 'launched':
+      return { success: true, message: `${app} opened on ${where}.` };
+    case 'refused':
+      return { success: false, message: `${where} refused to open ${app}: ${record.reason ?? 'no reason given'}` };
+    case 'failed':
+      return { success: false, message: `${app} could not be opened on ${where}: ${record.reason ?? 'no reason given'}` };
+    case 'expired':
+      return { success: false, message: `${where} did not pick up the request in time. Is the agent running there?` };
+    default:
+      return {
+        success: true,
+        message: `Sent to ${where}; it has not answered yet. Ask again with get_launch_status and job id ${record.job_id}.`,
+      };
+  }
+}
+
+/**
+ * The original API's `{success, message, data}` answer for a launch job: 200 once it is
+ * settled (success false when the computer refused or failed), 202 while still pending.
+ */
+export function launchAnswer(record: JobRecord): Reply {
+  const data: LaunchResult = {
+    job_id: record.job_id,
+    status: record.status,
+    app: record.app,
+    args: record.args,
+    agent_id: record.agent_id,
+    agent_name: record.agent_name,
+    reason: record.reason ?? null,
+    pid: record.pid ?? null,
+    expires_at: new Date(record.expires_at).toISOString(),
+  };
+  return new Reply(isFinished(record.status) ? 200 : 202, { ...describe(record), data });
+}

@@ -1,0 +1,58 @@
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { Server } from 'node:http';
+
+export interface LocalDynamo {
+  endpoint: string;
+  port: number;
+  /** Counts requests, for benchmarks that report DynamoDB calls per operation. */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs dynalite (DynamoDB in pure JavaScript) on loopback and creates the broker's table
+ * with the same keys as serverless.yml. In memory unless `path` names a folder.
+ */
+export async function startLocalDynamo(options: { port?: number; tableName: string; path?: string }): Promise<LocalDynamo> {
+  const server: Server = dynalite({ createTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  let requests = 0;
+  server.on('request', () => {
+    requests += 1;
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: options.tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A table kept on disk from an earlier run is already there.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 20, minDelay: 1, maxDelay: 2 }, { TableName: options.tableName });
+  client.destroy();
+  return {
+    endpoint,
+    port,
+    requestCount: () => requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the whole broker on this machine with no account anywhere. Builds the
+ * functions, starts the embedded Google emulator (unless GMAIL_API_URL is set), embedded
+ * DynamoDB and serverless-offline, then prints what a newcomer needs.
+ */
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DEMO_USER } from '../emulator/demo.ts';
+import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { startLocalStack } from '../local/stack.ts';
+import { buildAll } from './build.ts';
+
+const stateDir = fileURLToPath(new URL('../.local/', import.meta.url));
+const env = process.env;
+
+/** The broker's job-signing key for local use: made once and kept, so paired agents keep trusting it. */
+async function localSigningKey(): Promise<string> {
+  const file = `${stateDir}job-signing-key.pem`;
+  if (existsSync(file)) return readFile(file, 'utf8');
+  const { privateKey } = generateSigningKeyPair();
+  await writeFile(file, privateKey, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return privateKey;
+}
+
+await mkdir(stateDir, { recursive: true, mode: 0o700 });
+const httpPort = Number(env.PORT ?? 3000);
+const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
+const started = Date.now();
+await buildAll();
+const stack = await startLocalStack({
+  httpPort,
+  lambdaPort,
+  gmailApiUrl: env.GMAIL_API_URL,
+  googleOAuthUrl: env.GOOGLE_OAUTH_URL,
+  emulatorPort: Number(env.EMULATOR_PORT ?? 3010),
+  dynamoPort: Number(env.DYNAMODB_PORT ?? 3011),
+  dynamoPath: `${stateDir}dynamodb`,
+  jobSigningKey: await localSigningKey(),
+});
+
+const api = `http://localhost:${httpPort}`;
+const token = stack.emulatorUrl ? DEMO_USER.token : '<your Google access token>';
+console.log(`
+ChatGPT broker running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  API                 ${api}            (reference: ${api}/docs, OpenAPI: ${api}/openapi.json)
+  Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- email-unread --data '{"limit":3}')
+  Google              ${stack.emulatorUrl ? `embedded emulator at ${stack.emulatorUrl}, demo user ${DEMO_USER.email}` : env.GMAIL_API_URL}
+  DynamoDB            embedded (dynalite) at ${stack.dynamo.endpoint}, data in .local/dynamodb
+  Demo token          ${token}
+
+Send a mail from the demo mailbox:
+  curl -s ${api}/api/email/send -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\
+    -d '{"to":"${DEMO_USER.email}","subject":"Hello from the broker","body":"It works."}'
+
+Read the unread inbox:
+  curl -s ${api}/api/email/unread -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '{"limit":5}'
+
+Launch apps on this computer: in another terminal run  npm run agent:demo
+Stop with Ctrl+C.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log('Stopping...');
+    void stack.stop().then(() => process.exit(0));
+  });
+}
+stack.offline.process.once('exit', (code) => {
+  if (!stopping) {
+    console.error(`serverless offline exited (code ${code}); stopping.`);
+    void stack.stop().then(() => process.exit(1));
+  }
+});
