@@ -15,6 +15,9 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
+          // One broker and one emulator serve every file; latency and fault injection are
+          // global to the emulator, so files take turns.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

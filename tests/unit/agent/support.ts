@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AllowArgs, type Catalog, buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
+import { agentPlatform } from '../../../agent/cli.ts';
+import type { SpawnPort } from '../../../agent/launcher.ts';
+
+/** Shared helpers for the agent tests: temp dirs, the recorder program, a watched real spawn. */
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const RECORDER = path.join(ROOT, 'tests', 'fixtures', 'record-args.mjs');
+export const PLATFORM = agentPlatform(process.platform);
+
+const dirs: string[] = [];
+
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'agent-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** A catalog whose "recorder" app is node running record-args.mjs into `recordFile`. */
+export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = true): Catalog {
+  const config = {
+    apps: {
+      recorder: { command: process.execPath, args: [RECORDER, recordFile], allow_args: allowArgs },
+      'url recorder': { command: process.execPath, args: [RECORDER, recordFile], allow_args: 'url' },
+    },
+  };
+  return buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));
+}
+
+/** The real node:child_process spawn, watched: every call is recorded and its exit awaitable. */
+export function watchedSpawn(): SpawnPort & { calls: { command: string; args: string[] }[]; exited: () => Promise<void> } {
+  const children: ChildProcess[] = [];
+  const calls: { command: string; args: string[] }[] = [];
+  const port: SpawnPort = (command, args, options) => {
+    calls.push({ command, args });
+    const child = spawn(command, args, options);
+    children.push(child);
+    return child;
+  };
+  return Object.assign(port, {
+    calls,
+    /** Resolves once every spawned child has exited. */
+    exited: async () => {
+      await Promise.all(
+        children
+          // A child that never started (e.g. ENOENT) has no pid and never exits.
+          .filter((child) => child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+          .map((child) => once(child, 'exit')),
+      );
+    },
+  });
+}
+
+/** The argument lists the recorder wrote, one per run. */
+export function recordedLines(file: string): string[][] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as string[]);
+}
