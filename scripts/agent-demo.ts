@@ -1,0 +1,38 @@
+/**
+ * `npm run agent:demo`: starts the desktop agent on this computer against `npm start`'s
+ * broker and pairs it to the emulator's demo user, so apps can be launched at once.
+ * (A real user pairs by telling ChatGPT the code the agent prints.)
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEMO_USER } from '../emulator/demo.ts';
+
+const broker = process.env.BROKER_URL ?? 'http://localhost:3000';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+const agent = spawn(
+  process.execPath,
+  [tsx, 'agent/bin.ts', '--broker', broker, '--state-dir', '.local/demo-agent', '--name', 'demo-computer', ...process.argv.slice(2)],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+
+agent.stdout.on('data', async (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  const code = /Pairing code: (\S+)/.exec(chunk.toString())?.[1];
+  if (!code) return;
+  const response = await fetch(`${broker}/api/agent/pair`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEMO_USER.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  const answer = (await response.json()) as { message?: string; error?: { message: string } };
+  console.log(response.ok ? `[demo] ${answer.message}` : `[demo] pairing failed: ${answer.error?.message}`);
+  if (response.ok) {
+    console.log(`[demo] Try: curl -s ${broker}/api/app/launch -H 'Authorization: Bearer ${DEMO_USER.token}' -H 'Content-Type: application/json' -d '{"app_name":"calculator"}'`);
+  }
+});
+
+// The agent handles SIGINT itself (first: finish the job in hand; second: force).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => agent.kill(signal));
+agent.on('exit', (code) => process.exit(code ?? 0));
