@@ -33,6 +33,8 @@ agent.stdout.on('data', async (chunk: Buffer) => {
   }
 });
 
-// The agent handles SIGINT itself (first: finish the job in hand; second: force).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => agent.kill(signal));
+// Ctrl+C reaches the agent directly (same process group), and it handles it itself: the
+// first finishes the job in hand, a second forces. Forwarding it too would count twice.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => agent.kill('SIGTERM'));
 agent.on('exit', (code) => process.exit(code ?? 0));
