@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidPublicKey } from '../jobs/signing.ts';
 import { successEnvelope } from './common.ts';
 
 /** A catalog name as a person says it: "chrome", "VS Code", "Google Chrome". */
@@ -74,7 +75,7 @@ export const Platform = z.enum(['windows', 'macos', 'linux']);
 export const RegisterAgentRequest = z.object({
   name: z.string().trim().min(1).max(64),
   platform: Platform,
-  public_key: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be the base64 SPKI of an Ed25519 key').max(200),
+  public_key: z.string().max(200).refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
 });
 
 export const RegisterAgentResponse = z.object({
