@@ -5,6 +5,7 @@ const MAIL = rfc822(['From: a@example.com', 'To: b@example.com', 'Subject: Hello
 
 describe('Google failures, mapped once', () => {
   afterEach(async () => {
+    await emulator.clearFaults();
     await emulator.setLatency(0);
     await emulator.clearRequests();
   });
