@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one reader of `process.env`. Parsed once (lazily, at first use in a cold start);

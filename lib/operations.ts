@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { SCOPES } from './google/scopes.ts';
 import {
   ReplyEmailRequest,
   ReplyEmailResponse,
@@ -21,12 +22,7 @@ import {
 } from './schemas/apps.ts';
 import { ToolCallRequest } from './schemas/chatgpt.ts';
 
-/** Google OAuth scopes the operations need (named in 403s and in the OpenAPI document). */
-export const SCOPES = {
-  send: 'https://www.googleapis.com/auth/gmail.send',
-  read: 'https://www.googleapis.com/auth/gmail.readonly',
-  email: 'https://www.googleapis.com/auth/userinfo.email',
-} as const;
+export { SCOPES };
 
 /**
  * One API operation: everything the HTTP handler, the ChatGPT tool definitions and the

@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const common: BuildOptions = {
+  // Lambda's nodejs22.x runtime ships AWS SDK v3; bundling it again only slows cold starts.
+  external: ['@aws-sdk/*'],
   bundle: true,
   platform: 'node',
   format: 'esm',

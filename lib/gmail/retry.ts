@@ -64,7 +64,11 @@ export function shouldRetry(facts: RetryFacts): boolean {
  * Jittered exponential backoff before retry number `retryNumber` (1 for the first retry),
  * never below a `Retry-After` Google asked for, never above the cap unless Google asked.
  */
-export function backoffDelayMs(retryNumber: number, retryAfterSeconds?: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retryNumber: number,
+  retryAfterSeconds?: number,
+  random: () => number = Math.random,
+): number {
   const exponential = RETRY_POLICY.baseDelayMs * 2 ** Math.max(0, retryNumber - 1);
   const jittered = Math.min(RETRY_POLICY.maxDelayMs, Math.round((0.5 + random()) * exponential));
   return retryAfterSeconds === undefined ? jittered : Math.max(jittered, retryAfterSeconds * 1000);
@@ -81,8 +85,7 @@ function elapsedSince(config: gaxios.RetryConfig | undefined): number {
 export function gmailRetryConfig(): gaxios.RetryConfig {
   return {
     retry: RETRY_POLICY.maxRetries,
-    noResponseRetries: RETRY_POLICY.maxRetries,
-    httpMethodsToRetry: ['GET'],
+    // Our shouldRetry replaces gaxios' own decision entirely (methods, statuses, counts).
     shouldRetry: (error) => {
       const retryConfig = error.config.retryConfig;
       const retriesSoFar = retryConfig?.currentRetryAttempt ?? 0;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidPublicKey } from '../jobs/signing.ts';
 import { successEnvelope } from './common.ts';
 

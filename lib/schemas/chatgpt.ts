@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A tool call as OpenAI function calling returns it: `arguments` is usually a JSON string. */
 export const ToolCallRequest = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GmailId, headerText, MAX_RECIPIENTS, Recipients, recipientList, addressesIn, successEnvelope } from './common.ts';
 
 /** Largest total attachment size we accept, decoded. Base64 in JSON grows it by 4/3 and

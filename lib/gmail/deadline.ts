@@ -1,0 +1,31 @@
+/**
+ * A whole Gmail operation (list + fetches, or lookup + send) must answer inside API
+ * Gateway's 30 s. Each call has its own timeout and retry budget (see retry.ts); this is
+ * the outer bound across all of an operation's calls.
+ */
+export const OPERATION_DEADLINE_MS = 25_000;
+
+/** Per-operation options the HTTP layer may pass to the Gmail operations. */
+export interface GmailOperationOptions {
+  /**
+   * Aborts every Gmail call of the operation. Defaults to {@link deadlineSignal}. A caller
+   * passing its own should abort with an `AbortError` reason (as `deadlineSignal` does):
+   * an abort with a `TimeoutError` reason looks like a per-attempt timeout and is retried.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A signal that aborts after `ms` with an `AbortError`, which gaxios reports as code
+ * `AbortError` and the retry policy never retries. (`AbortSignal.timeout` aborts with a
+ * `TimeoutError`, indistinguishable from one attempt timing out.)
+ */
+export function deadlineSignal(ms: number = OPERATION_DEADLINE_MS): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException(`Gmail did not finish within ${ms} ms`, 'AbortError'));
+  }, ms);
+  // A finished operation must not keep a Lambda or a test process alive.
+  timer.unref();
+  return controller.signal;
+}

@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import type { gmail_v1 } from '@googleapis/gmail';
+import { BrokerError } from '#lib/errors';
+import { recipientList } from '#lib/schemas/common';
+import type { SendEmailRequest } from '#lib/schemas/email';
+import { gmailRootUrl } from './client.ts';
+import { composeMessage } from './compose.ts';
+import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { SCOPES } from '../google/scopes.ts';
+import { gmailCall } from './errors.ts';
+
+/**
+ * Above this many bytes of RFC 822 the message goes through the media upload endpoint:
+ * `{raw}` grows by 4/3 in base64url and JSON bodies are reported capped near 1 MB, while
+ * uploads take 35 MB.
+ */
+export const UPLOAD_THRESHOLD_BYTES = 900 * 1024;
+
+/**
+ * A send may take longer than a read (uploads); it is never retried, so one generous
+ * attempt, still inside the operation's deadline.
+ */
+export const SEND_TIMEOUT_MS = 20_000;
+
+/** Gmail's ids for a sent message. */
+export interface SentMessage {
+  message_id: string;
+  thread_id: string;
+}
+
+// The upload path writes a string part as UTF-8 and cannot take a Buffer in a multipart
+// body; MailComposer's output is 7-bit, so it goes as a string, and anything else as a stream.
+function uploadBody(raw: Buffer): string | Readable {
+  return raw.every((byte) => byte < 0x80) ? raw.toString('ascii') : Readable.from([raw]);
+}
+
+/**
+ * Sends an already built RFC 822 message, in `threadId` when given. Small messages go as
+ * `{raw}` JSON, large ones through the upload endpoint (at the client's own root URL, so the
+ * emulator or a proxy receives it too). POST: never retried.
+ */
+export async function sendRaw(
+  gmail: gmail_v1.Gmail,
+  raw: Buffer,
+  threadId?: string | null,
+  options: GmailOperationOptions = {},
+): Promise<SentMessage> {
+  const signal = options.signal ?? deadlineSignal();
+  const thread = threadId ? { threadId } : {};
+  const response = await gmailCall({ scope: SCOPES.send }, () => {
+    if (raw.length <= UPLOAD_THRESHOLD_BYTES) {
+      return gmail.users.messages.send(
+        { userId: 'me', requestBody: { raw: raw.toString('base64url'), ...thread } },
+        { signal, timeout: SEND_TIMEOUT_MS },
+      );
+    }
+    const rootUrl = gmailRootUrl(gmail);
+    return gmail.users.messages.send(
+      {
+        userId: 'me',
+        ...(threadId ? { requestBody: thread } : {}),
+        media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+      },
+      { signal, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+    );
+  });
+  const { id, threadId: sentThreadId } = response.data;
+  if (!id) throw new BrokerError('upstream_error', 'Gmail accepted the message but returned no id.');
+  return { message_id: id, thread_id: sentThreadId ?? threadId ?? id };
+}
+
+/**
+ * Sends a new mail from the signed-in user's account (`from` only when the caller knows
+ * the address; Gmail fills in the account's own otherwise).
+ */
+export async function sendEmail(
+  gmail: gmail_v1.Gmail,
+  input: SendEmailRequest,
+  from?: string,
+  options: GmailOperationOptions = {},
+): Promise<SentMessage> {
+  const raw = await composeMessage({
+    from: from ?? null,
+    to: recipientList(input.to),
+    cc: recipientList(input.cc),
+    bcc: recipientList(input.bcc),
+    subject: input.subject,
+    body: input.body,
+    html: input.html,
+    attachments: input.attachments,
+  });
+  return sendRaw(gmail, raw, null, options);
+}
