@@ -1,5 +1,5 @@
-import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { type JobFields, canonicalJob, canonicalRequest } from './canonical.ts';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { canonicalJob, canonicalRequest, type JobFields } from './canonical.ts';
 
 /**
  * Ed25519 signing shared by the broker and the desktop agent (node:crypto only).

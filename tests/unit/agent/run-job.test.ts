@@ -3,11 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateSigningKeyPair, type JobFields, signJob } from '#lib/jobs/signing';
 import { buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { type JobRunContext, runJob } from '../../../agent/run-job.ts';
 import { AgentState, SEEN_FILE } from '../../../agent/state.ts';
-import { type JobFields, generateSigningKeyPair, signJob } from '#lib/jobs/signing';
-import { PLATFORM, RECORDER, recordedLines, recorderCatalog, removeTempDirs, tempDir, watchedSpawn } from './support.ts';
+import {
+  PLATFORM,
+  RECORDER,
+  recordedLines,
+  recorderCatalog,
+  removeTempDirs,
+  tempDir,
+  watchedSpawn,
+} from './support.ts';
 
 const broker = generateSigningKeyPair();
 const NOW = Date.now();
@@ -104,7 +112,10 @@ describe('a valid job', () => {
 describe('jobs that are refused without spawning anything', () => {
   async function expectRefused(raw: unknown, reason: string, ctx = context) {
     const outcome = await runJob(raw, ctx);
-    expect(outcome.result).toMatchObject({ status: 'refused', message: expect.stringMatching(new RegExp(`^${reason}: `)) });
+    expect(outcome.result).toMatchObject({
+      status: 'refused',
+      message: expect.stringMatching(new RegExp(`^${reason}: `)),
+    });
     expect(outcome.line).toMatch(/^refused job /);
     expect(spawn.calls).toEqual([]);
     expect(recordedLines(recordFile)).toEqual([]);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AllowArgs, type Catalog, buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
+import { type AllowArgs, buildCatalog, type Catalog, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { agentPlatform } from '../../../agent/cli.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';
 
@@ -39,7 +39,10 @@ export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = true)
 }
 
 /** The real node:child_process spawn, watched: every call is recorded and its exit awaitable. */
-export function watchedSpawn(): SpawnPort & { calls: { command: string; args: string[] }[]; exited: () => Promise<void> } {
+export function watchedSpawn(): SpawnPort & {
+  calls: { command: string; args: string[] }[];
+  exited: () => Promise<void>;
+} {
   const children: ChildProcess[] = [];
   const calls: { command: string; args: string[] }[] = [];
   const port: SpawnPort = (command, args, options) => {
@@ -69,4 +72,40 @@ export function recordedLines(file: string): string[][] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as string[]);
+}
+
+/** Lines written by the agent (or a child process), with a way to wait for one. */
+export class Lines {
+  readonly all: string[] = [];
+  readonly #waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+
+  push = (line: string): void => {
+    this.all.push(line);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.pattern.test(line)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  };
+
+  /** The first line matching `pattern`, already written or still to come. */
+  waitFor(pattern: RegExp): Promise<string> {
+    const seen = this.all.find((line) => pattern.test(line));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => this.#waiters.push({ pattern, resolve }));
+  }
+}
+
+/**
+ * Waits for a detached process we cannot await (a grandchild of a child process) to
+ * have written `count` records. Polls the file: there is no event to wait on.
+ */
+export async function waitForRecords(file: string, count: number, timeoutMs = 10_000): Promise<string[][]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = recordedLines(file);
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

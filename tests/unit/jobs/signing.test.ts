@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type JobFields,
-  type SignedJob,
   generateSigningKeyPair,
   importPublicKey,
   isValidPublicKey,
+  type JobFields,
   jobIdOf,
   publicKeyOf,
   requestAgentId,
+  type SignedJob,
   signJob,
   signRequest,
   verifyJob,
@@ -138,7 +138,10 @@ describe('signJob / verifyJob', () => {
       expires_at: fc.integer({ min: 1, max: 600_000 }),
     });
     const change = fc.oneof(
-      fc.record({ field: fc.constantFrom('job_id', 'agent_id', 'app'), value: fc.string({ minLength: 1, maxLength: 20 }) }),
+      fc.record({
+        field: fc.constantFrom('job_id', 'agent_id', 'app'),
+        value: fc.string({ minLength: 1, maxLength: 20 }),
+      }),
       fc.record({ field: fc.constant('args'), value: fc.array(text, { maxLength: 4 }) }),
       fc.record({ field: fc.constantFrom('issued_at', 'expires_at'), value: fc.integer({ min: -1000, max: 1000 }) }),
     );

@@ -1,0 +1,182 @@
+import type { KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import { signRequest } from '#lib/jobs/signing';
+import {
+  AGENT_PATHS,
+  PollResponseWire,
+  type RegisterRequest,
+  RegisterResponse,
+  type ResultRequest,
+  ResultResponse,
+} from './protocol.ts';
+
+/**
+ * The agent's HTTP client for the broker (fetch-based). Every request after registration
+ * is signed with the agent's key over the exact JSON body sent.
+ */
+
+export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface AgentIdentity {
+  agentId: string;
+  privateKey: string | KeyObject;
+}
+
+export interface BrokerClientOptions {
+  /** e.g. `https://abc.execute-api.eu-west-1.amazonaws.com` (a path prefix is kept). */
+  baseUrl: string;
+  fetch?: FetchPort;
+  now?: () => number;
+  /** Timeout of register and result calls. */
+  requestTimeoutMs?: number;
+  /** Timeout of a poll: a little above the broker's longest hold (20 s). */
+  pollTimeoutMs?: number;
+  userAgent?: string;
+}
+
+/** The broker answered with a non-2xx status. */
+export class BrokerHttpError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  /** `error.details.reason` of the broker's answer, e.g. `unknown_agent` or `stale_timestamp`. */
+  readonly reason: string | undefined;
+  /** The broker's clock (its `Date` header), to tell a skewed local clock from an unknown agent. */
+  readonly serverDate: number | undefined;
+
+  constructor(
+    status: number,
+    details: { code?: string; reason?: string },
+    message: string,
+    serverDate: number | undefined,
+  ) {
+    super(message);
+    this.name = 'BrokerHttpError';
+    this.status = status;
+    this.code = details.code;
+    this.reason = details.reason;
+    this.serverDate = serverDate;
+  }
+}
+
+/** The broker answered 2xx with a body that is not what the protocol says. */
+export class BrokerProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerProtocolError';
+  }
+}
+
+export class BrokerClient {
+  readonly #base: string;
+  readonly #fetch: FetchPort;
+  readonly #now: () => number;
+  readonly #requestTimeoutMs: number;
+  readonly #pollTimeoutMs: number;
+  readonly #userAgent: string;
+
+  constructor(options: BrokerClientOptions) {
+    this.#base = options.baseUrl.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
+    this.#now = options.now ?? Date.now;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.#pollTimeoutMs = options.pollTimeoutMs ?? 25_000;
+    this.#userAgent = options.userAgent ?? 'chatgpt-broker-agent';
+  }
+
+  register(body: RegisterRequest, signal?: AbortSignal): Promise<RegisterResponse> {
+    return this.#call(AGENT_PATHS.register, body, undefined, RegisterResponse, this.#requestTimeoutMs, signal);
+  }
+
+  poll(identity: AgentIdentity, signal?: AbortSignal): Promise<PollResponseWire> {
+    return this.#call(AGENT_PATHS.poll, {}, identity, PollResponseWire, this.#pollTimeoutMs, signal);
+  }
+
+  postResult(identity: AgentIdentity, body: ResultRequest, signal?: AbortSignal): Promise<ResultResponse> {
+    return this.#call(AGENT_PATHS.result, body, identity, ResultResponse, this.#requestTimeoutMs, signal);
+  }
+
+  async #call<T>(
+    route: string,
+    payload: unknown,
+    identity: AgentIdentity | undefined,
+    schema: z.ZodType<T>,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const url = `${this.#base}${route}`;
+    const body = JSON.stringify(payload);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': this.#userAgent,
+    };
+    if (identity !== undefined) {
+      Object.assign(
+        headers,
+        signRequest(
+          { method: 'POST', path: new URL(url).pathname, body, timestamp: this.#now(), agentId: identity.agentId },
+          identity.privateKey,
+        ),
+      );
+    }
+
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error(`no answer from ${route} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) controller.abort(signal.reason);
+    try {
+      const response = await this.#fetch(url, { method: 'POST', headers, body, signal: controller.signal });
+      const text = await response.text();
+      const json = parseJson(text);
+      if (!response.ok) {
+        const error = errorOf(json);
+        const date = Date.parse(response.headers.get('date') ?? '');
+        throw new BrokerHttpError(
+          response.status,
+          error,
+          `${route} answered ${response.status}${error.message === undefined ? '' : `: ${error.message}`}`,
+          Number.isNaN(date) ? undefined : date,
+        );
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        throw new BrokerProtocolError(`${route} answered something unexpected: ${parsed.error.issues[0]?.message}`);
+      }
+      return parsed.data;
+    } catch (error) {
+      // Surface the timeout or the caller's reason rather than a bare AbortError.
+      if (controller.signal.aborted && !(error instanceof BrokerHttpError)) {
+        throw controller.signal.reason instanceof Error ? controller.signal.reason : error;
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The broker's error envelope `{success: false, error: {code, message, details?: {reason?}}}`, if present. */
+function errorOf(json: unknown): { code?: string; message?: string; reason?: string } {
+  const error = (json as { error?: { code?: unknown; message?: unknown; details?: { reason?: unknown } } } | undefined)
+    ?.error;
+  if (typeof error !== 'object' || error === null) return {};
+  const reason = typeof error.details === 'object' && error.details !== null ? error.details.reason : undefined;
+  return {
+    ...(typeof error.code === 'string' ? { code: error.code } : {}),
+    ...(typeof error.message === 'string' ? { message: error.message.slice(0, 200) } : {}),
+    ...(typeof reason === 'string' ? { reason: reason.slice(0, 100) } : {}),
+  };
+}

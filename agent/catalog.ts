@@ -1,0 +1,520 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { AgentPlatform } from './protocol.ts';
+
+/**
+ * The agent's own list of what it may launch: friendly names mapped to an absolute
+ * executable, a macOS bundle id or a Linux desktop id, each with its argument rule. The
+ * broker only ever sends a name and arguments; nothing here comes from the network.
+ */
+
+/** `false`: no caller arguments; `true`: appended literally; `'url'`: each must be an http(s) URL. */
+export type AllowArgs = boolean | 'url';
+
+export type LaunchTarget =
+  /** Absolute executables, tried in order: the first one that exists is run. */
+  | { kind: 'exec'; paths: string[] }
+  /** macOS: `/usr/bin/open -b <bundle id>`. */
+  | { kind: 'bundle'; bundleId: string }
+  /** Linux: `/usr/bin/gtk-launch <desktop id>`. */
+  | { kind: 'desktop'; desktopId: string };
+
+export interface CatalogEntry {
+  name: string;
+  aliases: string[];
+  target: LaunchTarget;
+  fixedArgs: string[];
+  allowArgs: AllowArgs;
+  source: 'built-in' | 'config';
+}
+
+/** A concrete command line: run `command` with `args`, no shell. */
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const OPEN_COMMAND = '/usr/bin/open';
+export const GTK_LAUNCH_COMMAND = '/usr/bin/gtk-launch';
+
+/** Caller arguments beyond these limits are refused whatever the entry allows. */
+export const MAX_ARGS = 32;
+export const MAX_ARG_LENGTH = 2_048;
+
+/** Names match case-insensitively, ignoring spaces, dots, dashes and underscores. */
+export function normalizeName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s._-]+/g, '');
+}
+
+export class Catalog {
+  readonly entries: readonly CatalogEntry[];
+  readonly #byName = new Map<string, CatalogEntry>();
+
+  constructor(entries: readonly CatalogEntry[]) {
+    this.entries = entries;
+    for (const entry of entries) {
+      for (const name of [entry.name, ...entry.aliases]) {
+        const key = normalizeName(name);
+        const holder = this.#byName.get(key);
+        if (holder !== undefined && holder !== entry) {
+          throw new CatalogConfigError([`apps.${entry.name}: the name "${name}" is also used by "${holder.name}"`]);
+        }
+        this.#byName.set(key, entry);
+      }
+    }
+  }
+
+  find(name: string): CatalogEntry | undefined {
+    return this.#byName.get(normalizeName(name));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Built-in catalogs
+
+interface BuiltIn {
+  name: string;
+  aliases: string[];
+  target: LaunchTarget;
+  allowArgs: AllowArgs;
+}
+
+/** The original's apps for each platform, with paths resolved from `env`. */
+export function builtInEntries(platform: AgentPlatform, env: Env): CatalogEntry[] {
+  const list = platform === 'windows' ? windowsApps(env) : platform === 'macos' ? macApps() : linuxApps();
+  return list.map((app) => ({ ...app, fixedArgs: [], source: 'built-in' as const }));
+}
+
+function windowsApps(env: Env): BuiltIn[] {
+  const systemRoot = envPath(env, 'SystemRoot') ?? 'C:\\Windows';
+  const programFiles = envPath(env, 'ProgramFiles') ?? 'C:\\Program Files';
+  const programFilesX86 = envPath(env, 'ProgramFiles(x86)') ?? 'C:\\Program Files (x86)';
+  const localAppData = envPath(env, 'LOCALAPPDATA');
+  const win = path.win32.join;
+  const under = (roots: (string | undefined)[], ...rest: string[]) =>
+    roots.filter((root): root is string => root !== undefined).map((root) => win(root, ...rest));
+  const exec = (...paths: string[]): LaunchTarget => ({ kind: 'exec', paths });
+  return [
+    {
+      name: 'notepad',
+      aliases: ['Notepad'],
+      target: exec(win(systemRoot, 'System32', 'notepad.exe')),
+      allowArgs: false,
+    },
+    { name: 'calc', aliases: ['calculator'], target: exec(win(systemRoot, 'System32', 'calc.exe')), allowArgs: false },
+    {
+      name: 'chrome',
+      aliases: ['Google Chrome'],
+      target: exec(
+        ...under([programFiles, programFilesX86, localAppData], 'Google', 'Chrome', 'Application', 'chrome.exe'),
+      ),
+      allowArgs: 'url',
+    },
+    {
+      name: 'edge',
+      aliases: ['Microsoft Edge', 'msedge'],
+      target: exec(...under([programFilesX86, programFiles], 'Microsoft', 'Edge', 'Application', 'msedge.exe')),
+      allowArgs: 'url',
+    },
+    {
+      name: 'firefox',
+      aliases: ['Mozilla Firefox'],
+      target: exec(...under([programFiles, programFilesX86], 'Mozilla Firefox', 'firefox.exe')),
+      allowArgs: 'url',
+    },
+    {
+      name: 'vscode',
+      aliases: ['VS Code', 'code', 'Visual Studio Code'],
+      target: exec(
+        ...under([localAppData], 'Programs', 'Microsoft VS Code', 'Code.exe'),
+        ...under([programFiles], 'Microsoft VS Code', 'Code.exe'),
+      ),
+      allowArgs: false,
+    },
+    {
+      name: 'excel',
+      aliases: ['Microsoft Excel'],
+      target: exec(...under([programFiles, programFilesX86], 'Microsoft Office', 'root', 'Office16', 'EXCEL.EXE')),
+      allowArgs: false,
+    },
+    {
+      name: 'word',
+      aliases: ['Microsoft Word', 'winword'],
+      target: exec(...under([programFiles, programFilesX86], 'Microsoft Office', 'root', 'Office16', 'WINWORD.EXE')),
+      allowArgs: false,
+    },
+  ];
+}
+
+function macApps(): BuiltIn[] {
+  const bundle = (bundleId: string): LaunchTarget => ({ kind: 'bundle', bundleId });
+  return [
+    { name: 'safari', aliases: ['Safari'], target: bundle('com.apple.Safari'), allowArgs: 'url' },
+    { name: 'chrome', aliases: ['Google Chrome'], target: bundle('com.google.Chrome'), allowArgs: 'url' },
+    { name: 'firefox', aliases: ['Mozilla Firefox'], target: bundle('org.mozilla.firefox'), allowArgs: 'url' },
+    { name: 'textedit', aliases: ['TextEdit'], target: bundle('com.apple.TextEdit'), allowArgs: false },
+    { name: 'calculator', aliases: ['calc'], target: bundle('com.apple.calculator'), allowArgs: false },
+    {
+      name: 'vscode',
+      aliases: ['VS Code', 'code', 'Visual Studio Code'],
+      target: bundle('com.microsoft.VSCode'),
+      allowArgs: false,
+    },
+    // No Terminal: a terminal that takes arguments is a shell.
+  ];
+}
+
+function linuxApps(): BuiltIn[] {
+  const exec = (...paths: string[]): LaunchTarget => ({ kind: 'exec', paths });
+  return [
+    {
+      name: 'firefox',
+      aliases: ['Mozilla Firefox'],
+      target: exec('/usr/bin/firefox', '/snap/bin/firefox'),
+      allowArgs: 'url',
+    },
+    {
+      name: 'chrome',
+      aliases: ['Google Chrome', 'google-chrome'],
+      target: exec('/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/opt/google/chrome/google-chrome'),
+      allowArgs: 'url',
+    },
+    {
+      name: 'chromium',
+      aliases: ['chromium-browser'],
+      target: exec('/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'),
+      allowArgs: 'url',
+    },
+    { name: 'gedit', aliases: ['text editor'], target: exec('/usr/bin/gedit'), allowArgs: false },
+    { name: 'nautilus', aliases: ['files', 'file manager'], target: exec('/usr/bin/nautilus'), allowArgs: false },
+    {
+      name: 'vscode',
+      aliases: ['VS Code', 'code', 'Visual Studio Code'],
+      target: exec('/usr/bin/code', '/snap/bin/code'),
+      allowArgs: false,
+    },
+    {
+      name: 'calculator',
+      aliases: ['gnome-calculator', 'calc'],
+      target: exec('/usr/bin/gnome-calculator', '/snap/bin/gnome-calculator'),
+      allowArgs: false,
+    },
+  ];
+}
+
+/** Windows environment names are case-insensitive; only absolute values are trusted. */
+function envPath(env: Env, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(env)) {
+    if (key.toLowerCase() === wanted && value !== undefined && path.win32.isAbsolute(value)) return value;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// The user's config file
+
+export class CatalogConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[], source = 'agent config') {
+    super(`Invalid ${source}:\n  ${problems.join('\n  ')}`);
+    this.name = 'CatalogConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Scripts run through an interpreter that re-parses arguments (on Windows, Node runs
+ * `.bat`/`.cmd` through cmd.exe whatever `shell` says): never launchable.
+ */
+const SCRIPT_EXTENSIONS = new Set([
+  '.bat',
+  '.cmd',
+  '.ps1',
+  '.psm1',
+  '.vbs',
+  '.vbe',
+  '.js',
+  '.jse',
+  '.wsf',
+  '.wsh',
+  '.hta',
+  '.msc',
+  '.sh',
+  '.bash',
+  '.zsh',
+  '.fish',
+  '.command',
+]);
+
+/** Shells and programs that run their argument as a command: they may not take caller arguments. */
+const COMMAND_RUNNERS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'mksh',
+  'fish',
+  'csh',
+  'tcsh',
+  'ash',
+  'busybox',
+  'cmd',
+  'powershell',
+  'pwsh',
+  'wscript',
+  'cscript',
+  'mshta',
+  'rundll32',
+  'regsvr32',
+  'runas',
+  'env',
+  'sudo',
+  'doas',
+  'su',
+  'nohup',
+  'xargs',
+  'setsid',
+  'timeout',
+  'nice',
+  'stdbuf',
+  'open',
+  'xdg-open',
+  'gtk-launch',
+  'osascript',
+  'explorer',
+]);
+
+const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const Name = z.string().trim().min(1).max(100);
+
+function entrySchema(platform: AgentPlatform) {
+  return z
+    .strictObject({
+      command: z.string().min(1).max(4_096).optional(),
+      bundle_id: z.string().regex(APP_ID, 'must look like com.example.App').optional(),
+      desktop_id: z.string().regex(APP_ID, 'must look like org.example.App').optional(),
+      args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).optional(),
+      allow_args: z.union([z.boolean(), z.literal('url')], { error: 'must be false, true or "url"' }).optional(),
+      aliases: z.array(Name).max(20).optional(),
+    })
+    .superRefine((entry, ctx) => {
+      const kinds = [entry.command, entry.bundle_id, entry.desktop_id].filter((value) => value !== undefined);
+      if (kinds.length !== 1) {
+        ctx.addIssue({ code: 'custom', message: 'needs exactly one of "command", "bundle_id", "desktop_id"' });
+        return;
+      }
+      if (entry.command !== undefined) {
+        for (const message of commandProblems(entry.command, platform, entry.allow_args ?? false)) {
+          ctx.addIssue({ code: 'custom', path: ['command'], message });
+        }
+      }
+      if (entry.bundle_id !== undefined && platform !== 'macos') {
+        ctx.addIssue({ code: 'custom', path: ['bundle_id'], message: 'bundle_id entries work only on macOS' });
+      }
+      if (entry.desktop_id !== undefined) {
+        if (platform !== 'linux') {
+          ctx.addIssue({ code: 'custom', path: ['desktop_id'], message: 'desktop_id entries work only on Linux' });
+        }
+        if (entry.args !== undefined && entry.args.length > 0) {
+          ctx.addIssue({ code: 'custom', path: ['args'], message: 'gtk-launch passes no fixed arguments' });
+        }
+        if (entry.allow_args === true) {
+          ctx.addIssue({ code: 'custom', path: ['allow_args'], message: 'desktop_id entries take false or "url"' });
+        }
+      }
+      for (const [index, arg] of (entry.args ?? []).entries()) {
+        if (arg.includes('\0')) ctx.addIssue({ code: 'custom', path: ['args', index], message: 'contains a NUL' });
+      }
+    });
+}
+
+function commandProblems(command: string, platform: AgentPlatform, allowArgs: AllowArgs): string[] {
+  const problems: string[] = [];
+  const p = platform === 'windows' ? path.win32 : path.posix;
+  if (!p.isAbsolute(command) || (platform === 'windows' && !/^([A-Za-z]:\\|\\\\)/.test(command))) {
+    problems.push(`must be an absolute path (got "${command}")`);
+  }
+  if (command.includes('\0')) problems.push('contains a NUL');
+  // Windows ignores trailing dots and spaces ("x.bat. " runs x.bat); a colon after the
+  // drive would name an alternate data stream.
+  const base = p
+    .basename(command)
+    .replace(/[. ]+$/, '')
+    .toLowerCase();
+  const extension = p.extname(base);
+  if (SCRIPT_EXTENSIONS.has(extension)) {
+    problems.push(`must be a program, not a ${extension} script (scripts re-parse their arguments)`);
+  } else if (platform === 'windows') {
+    if (command.slice(2).includes(':')) problems.push('must not name an alternate data stream');
+    if (extension !== '.exe' && extension !== '.com') problems.push('must be an .exe on Windows');
+  }
+  const program = extension === '.exe' || extension === '.com' ? base.slice(0, -4) : base;
+  if (allowArgs !== false && COMMAND_RUNNERS.has(program)) {
+    problems.push(`"${program}" runs its arguments as commands: it may not take caller arguments (allow_args)`);
+  }
+  return problems;
+}
+
+function configSchema(platform: AgentPlatform) {
+  return z.strictObject({
+    apps: z.record(Name, entrySchema(platform).nullable()).optional(),
+    only: z.array(Name).optional(),
+  });
+}
+
+export type CatalogConfig = z.infer<ReturnType<typeof configSchema>>;
+
+/** Parses and validates the config file's text; throws `CatalogConfigError` listing every problem. */
+export function parseCatalogConfig(text: string, platform: AgentPlatform, source = 'agent config'): CatalogConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CatalogConfigError([`not valid JSON: ${(error as Error).message}`], source);
+  }
+  const result = configSchema(platform).safeParse(json);
+  if (!result.success) {
+    throw new CatalogConfigError(
+      result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`),
+      source,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The built-ins for `platform`, extended or narrowed by `config`: an entry replaces the
+ * built-in of the same name (or alias), `null` removes one, `only` keeps just the named.
+ */
+export function buildCatalog(platform: AgentPlatform, env: Env, config: CatalogConfig = {}): Catalog {
+  const entries = builtInEntries(platform, env);
+  const indexOf = (name: string) =>
+    entries.findIndex((entry) =>
+      [entry.name, ...entry.aliases].some((known) => normalizeName(known) === normalizeName(name)),
+    );
+  for (const [name, value] of Object.entries(config.apps ?? {})) {
+    const existing = indexOf(name);
+    const replaced = existing >= 0 ? entries.splice(existing, 1)[0] : undefined;
+    if (value === null) continue;
+    const inherited = replaced === undefined ? [] : [replaced.name, ...replaced.aliases];
+    const target: LaunchTarget =
+      value.command !== undefined
+        ? { kind: 'exec', paths: [value.command] }
+        : value.bundle_id !== undefined
+          ? { kind: 'bundle', bundleId: value.bundle_id }
+          : { kind: 'desktop', desktopId: value.desktop_id ?? '' };
+    const aliases = [...inherited, ...(value.aliases ?? [])].filter(
+      (alias, index, all) =>
+        normalizeName(alias) !== normalizeName(name) &&
+        all.findIndex((other) => normalizeName(other) === normalizeName(alias)) === index,
+    );
+    entries.push({
+      name,
+      aliases,
+      target,
+      fixedArgs: value.args ?? [],
+      allowArgs: value.allow_args ?? false,
+      source: 'config',
+    });
+  }
+  if (config.only === undefined) return new Catalog(entries);
+  const full = new Catalog(entries);
+  const kept = new Set<CatalogEntry>();
+  const problems: string[] = [];
+  for (const name of config.only) {
+    const entry = full.find(name);
+    if (entry === undefined) problems.push(`only: "${name}" is not in the catalog`);
+    else kept.add(entry);
+  }
+  if (problems.length > 0) throw new CatalogConfigError(problems);
+  return new Catalog(entries.filter((entry) => kept.has(entry)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Arguments and command lines
+
+export type ArgsCheck = { ok: true } | { ok: false; message: string };
+
+/** Whether `entry` accepts these caller arguments. */
+export function checkArgs(entry: CatalogEntry, args: readonly string[]): ArgsCheck {
+  if (args.length === 0) return { ok: true };
+  if (entry.allowArgs === false) return { ok: false, message: `${entry.name} takes no arguments` };
+  if (args.length > MAX_ARGS) return { ok: false, message: `at most ${MAX_ARGS} arguments` };
+  for (const arg of args) {
+    if (arg.length > MAX_ARG_LENGTH) return { ok: false, message: `an argument is longer than ${MAX_ARG_LENGTH}` };
+    if (arg.includes('\0')) return { ok: false, message: 'an argument contains a NUL character' };
+    if (entry.allowArgs === 'url' && !isWebUrl(arg)) {
+      return { ok: false, message: `${entry.name} takes only http(s) URLs as arguments` };
+    }
+  }
+  return { ok: true };
+}
+
+/** An http: or https: URL written plainly: no whitespace or control characters to be normalised away. */
+export function isWebUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text) || /\s/.test(text) || hasControlCharacter(text)) return false;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * The command line for an entry and already-checked caller arguments. For `exec` entries
+ * the first path for which `fileExists` holds is used (else the first, which then fails
+ * with "not installed").
+ */
+export function planLaunch(
+  entry: CatalogEntry,
+  args: readonly string[],
+  fileExists: (file: string) => boolean,
+): LaunchPlan {
+  const target = entry.target;
+  switch (target.kind) {
+    case 'exec': {
+      const command = target.paths.find(fileExists) ?? target.paths[0] ?? '';
+      return { command, args: [...entry.fixedArgs, ...args] };
+    }
+    case 'bundle': {
+      // URLs go to `open` as documents for the app; anything else after `--args` to the app.
+      const documents = entry.allowArgs === 'url' ? [...args] : [];
+      const appArgs = [...entry.fixedArgs, ...(entry.allowArgs === 'url' ? [] : args)];
+      return {
+        command: OPEN_COMMAND,
+        args: ['-b', target.bundleId, ...documents, ...(appArgs.length > 0 ? ['--args', ...appArgs] : [])],
+      };
+    }
+    case 'desktop':
+      return { command: GTK_LAUNCH_COMMAND, args: [target.desktopId, ...args] };
+  }
+}
+
+/** Where an entry would run from, for messages. */
+export function describeTarget(target: LaunchTarget): string {
+  switch (target.kind) {
+    case 'exec':
+      return target.paths.join(' or ');
+    case 'bundle':
+      return `bundle ${target.bundleId}`;
+    case 'desktop':
+      return `desktop entry ${target.desktopId}`;
+  }
+}

@@ -1,0 +1,302 @@
+import { readFile } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
+import {
+  buildCatalog,
+  builtInEntries,
+  type Catalog,
+  CatalogConfigError,
+  describeTarget,
+  type Env,
+  parseCatalogConfig,
+} from './catalog.ts';
+import { BrokerKeyChangedError, runAgent } from './loop.ts';
+import type { AgentPlatform } from './protocol.ts';
+import { StateError } from './state.ts';
+
+/** The agent's command line: flags, usage text, exit codes, signal handling. */
+
+export const VERSION: string = packageJson.version;
+
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  config: 3,
+  state: 4,
+  forced: 130,
+} as const;
+
+export const DEFAULT_BROKER = 'http://localhost:3000';
+const DIR_NAME = 'chatgpt-broker-agent';
+
+export function agentPlatform(platform: NodeJS.Platform): AgentPlatform {
+  if (platform === 'win32') return 'windows';
+  if (platform === 'darwin') return 'macos';
+  return 'linux';
+}
+
+/** %APPDATA%, ~/Library/Application Support, or $XDG_STATE_HOME (~/.local/state), + our name. */
+export function defaultStateDir(platform: AgentPlatform, env: Env, home: string): string {
+  if (platform === 'windows') {
+    const appData = env.APPDATA;
+    return path.win32.join(
+      appData !== undefined && path.win32.isAbsolute(appData) ? appData : path.win32.join(home, 'AppData', 'Roaming'),
+      DIR_NAME,
+    );
+  }
+  if (platform === 'macos') return path.posix.join(home, 'Library', 'Application Support', DIR_NAME);
+  const xdg = env.XDG_STATE_HOME;
+  // The XDG spec says to ignore a relative value.
+  const base = xdg !== undefined && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'state');
+  return path.posix.join(base, DIR_NAME);
+}
+
+export function usage(platform: AgentPlatform, env: Env, home: string): string {
+  const builtIns = builtInEntries(platform, env)
+    .map((entry) => entry.name)
+    .join(', ');
+  return `Usage: chatgpt-broker-agent [options]
+
+Runs on your own computer and starts apps when you ask ChatGPT to, through the
+chatgpt-broker. It long-polls the broker for jobs the broker signed, checks each
+one (signature, addressee, expiry, never twice, catalog, arguments) and starts
+only apps from its own catalog below, without a shell.
+
+On first start it registers and prints one line "Pairing code: <CODE>". Say
+"pair my computer, code <CODE>" to ChatGPT (or POST /api/agent/pair {"code":
+"<CODE>"} with your Google token) before the code expires.
+
+Options:
+  --broker URL       Broker base URL (default: ${DEFAULT_BROKER})
+  --config FILE      JSON file that extends or narrows the app catalog (below)
+  --state-dir DIR    A directory of its own for keys, pairing and seen job ids
+                     (default: ${defaultStateDir(platform, env, home)})
+  --name NAME        Name for this computer when pairing (default: hostname)
+  --once             Handle at most one job, then exit
+  --reset            Forget the registration and pinned broker key, pair again
+  --list-apps        Print the app catalog (with --config applied) and exit
+  -h, --help         Show this help
+  -v, --version      Show the version
+
+Config file (JSON):
+  {
+    "apps": {
+      "notes":   {"command": "/usr/bin/gedit", "args": ["--new-window"]},
+      "browser": {"command": "/usr/bin/firefox", "allow_args": "url",
+                  "aliases": ["web browser"]},
+      "mail":    {"bundle_id": "com.apple.mail"},
+      "clocks":  {"desktop_id": "org.gnome.clocks"},
+      "excel":   null
+    },
+    "only": ["notes", "browser"]
+  }
+  command      absolute path of a program (on Windows an .exe); never a script
+               (.bat, .cmd, .ps1, .sh, ...)
+  bundle_id    macOS: run as /usr/bin/open -b <bundle_id> [urls] [--args ...]
+  desktop_id   Linux: run as /usr/bin/gtk-launch <desktop_id> [urls]
+  args         fixed arguments, always passed first
+  allow_args   false (default): no arguments from ChatGPT; true: appended
+               literally (shells and command runners may not have this);
+               "url": each argument must be an http:// or https:// URL
+  aliases      other names ChatGPT may use (names ignore case, spaces, . - _)
+  null         removes a built-in app; an entry with a built-in's name replaces it
+  only         keep just these apps
+
+Built-in apps (${platform}): ${builtIns}
+
+Exit codes:
+  0    stopped by SIGINT/SIGTERM (after a running job finished), --once done,
+       --help, --version, --list-apps
+  1    unexpected error
+  2    bad command line
+  3    bad config file
+  4    state directory unusable, or the broker's signing key changed (--reset)
+  130  forced exit by a second SIGINT/SIGTERM
+`;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CliRun {
+  kind: 'run';
+  brokerUrl: string;
+  configFile: string | undefined;
+  stateDir: string;
+  name: string;
+  once: boolean;
+  reset: boolean;
+  listApps: boolean;
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | CliRun;
+
+/** Parses the flags; throws `UsageError` for anything wrong. */
+export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home: string): CliCommand {
+  const parse = () =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        broker: { type: 'string' },
+        config: { type: 'string' },
+        'state-dir': { type: 'string' },
+        name: { type: 'string' },
+        once: { type: 'boolean' },
+        reset: { type: 'boolean' },
+        'list-apps': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    }).values;
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+
+  const brokerUrl = values.broker ?? DEFAULT_BROKER;
+  let parsed: URL;
+  try {
+    parsed = new URL(brokerUrl);
+  } catch {
+    throw new UsageError(`--broker: not a URL: ${brokerUrl}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError('--broker: must be an http:// or https:// URL');
+  }
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new UsageError('--broker: give the base URL only (no query, fragment or credentials)');
+  }
+  const name = (values.name ?? hostname()).trim().slice(0, 100);
+  if (name === '') throw new UsageError('--name: must not be empty');
+  return {
+    kind: 'run',
+    brokerUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''),
+    configFile: values.config,
+    stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
+    name,
+    once: values.once === true,
+    reset: values.reset === true,
+    listApps: values['list-apps'] === true,
+  };
+}
+
+export async function loadCatalog(configFile: string | undefined, platform: AgentPlatform, env: Env): Promise<Catalog> {
+  if (configFile === undefined) return buildCatalog(platform, env);
+  let text: string;
+  try {
+    text = await readFile(configFile, 'utf8');
+  } catch (error) {
+    throw new CatalogConfigError([`cannot read: ${(error as Error).message}`], `config file ${configFile}`);
+  }
+  try {
+    return buildCatalog(platform, env, parseCatalogConfig(text, platform, `config file ${configFile}`));
+  } catch (error) {
+    if (error instanceof CatalogConfigError && !error.message.includes(configFile)) {
+      throw new CatalogConfigError(error.problems, `config file ${configFile}`);
+    }
+    throw error;
+  }
+}
+
+/** What `main` needs from the process; `bin.ts` passes the real one. */
+export interface CliProcess {
+  argv: string[];
+  env: Env;
+  platform: NodeJS.Platform;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  exit: (code: number) => void;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(io: CliProcess): Promise<number> {
+  const platform = agentPlatform(io.platform);
+  const home = homedir();
+  let command: CliCommand;
+  try {
+    command = parseCli(io.argv, platform, io.env, home);
+  } catch (error) {
+    io.stderr(`chatgpt-broker-agent: ${(error as Error).message}`);
+    io.stderr('Try --help.');
+    return EXIT.usage;
+  }
+  if (command.kind === 'help') {
+    io.stdout(usage(platform, io.env, home).trimEnd());
+    return EXIT.ok;
+  }
+  if (command.kind === 'version') {
+    io.stdout(VERSION);
+    return EXIT.ok;
+  }
+
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(command.configFile, platform, io.env);
+  } catch (error) {
+    if (!(error instanceof CatalogConfigError)) throw error;
+    io.stderr(error.message);
+    return EXIT.config;
+  }
+  if (command.listApps) {
+    for (const entry of catalog.entries) {
+      const aliases = entry.aliases.length > 0 ? ` (also: ${entry.aliases.join(', ')})` : '';
+      const args = entry.allowArgs === false ? 'no args' : entry.allowArgs === 'url' ? 'URL args' : 'any args';
+      io.stdout(`${entry.name}${aliases}: ${describeTarget(entry.target)}; ${args}`);
+    }
+    return EXIT.ok;
+  }
+
+  const controller = new AbortController();
+  let stops = 0;
+  const removeHandler = io.onSignal((signal) => {
+    stops += 1;
+    if (stops === 1) {
+      io.stderr(`${signal}: stopping after the current job (again to force).`);
+      controller.abort();
+    } else {
+      io.stderr(`${signal}: forced exit.`);
+      io.exit(EXIT.forced);
+    }
+  });
+  try {
+    const run = await runAgent(
+      {
+        brokerUrl: command.brokerUrl,
+        stateDir: command.stateDir,
+        name: command.name,
+        platform,
+        catalog,
+        once: command.once,
+        reset: command.reset,
+        log: io.stderr,
+        out: io.stdout,
+      },
+      controller.signal,
+    );
+    if (run.reason === 'stopped') io.stderr('Stopped.');
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof StateError || error instanceof BrokerKeyChangedError) {
+      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      return EXIT.state;
+    }
+    io.stderr(`chatgpt-broker-agent: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    return EXIT.error;
+  } finally {
+    removeHandler();
+  }
+}

@@ -1,0 +1,238 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliProcess, DEFAULT_BROKER, defaultStateDir, EXIT, main, parseCli } from '../../../agent/cli.ts';
+import { STATE_FILE } from '../../../agent/state.ts';
+import { FakeBroker } from './fake-broker.ts';
+import { Lines, RECORDER, ROOT, removeTempDirs, tempDir, waitForRecords } from './support.ts';
+
+const BIN = path.join(ROOT, 'agent', 'bin.ts');
+const children: ChildProcess[] = [];
+let broker: FakeBroker | undefined;
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await broker?.stop();
+  broker = undefined;
+  await removeTempDirs();
+});
+
+/** Runs `main` in-process with captured output. */
+async function runMain(argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const io: CliProcess = {
+    argv,
+    env: {},
+    platform: 'linux',
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    onSignal: () => () => undefined,
+    exit: () => {
+      throw new Error('unexpected exit');
+    },
+  };
+  const code = await main(io);
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
+
+/** The real agent as a child process (`node --import tsx agent/bin.ts`). */
+function startBin(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const stdout = new Lines();
+  const stderr = new Lines();
+  createInterface({ input: child.stdout }).on('line', stdout.push);
+  createInterface({ input: child.stderr }).on('line', stderr.push);
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, stdout, stderr, exited };
+}
+
+async function recorderConfig(recordFile: string): Promise<string> {
+  const file = path.join(await tempDir(), 'agent.json');
+  const apps = { recorder: { command: process.execPath, args: [RECORDER, recordFile], allow_args: true } };
+  await writeFile(file, JSON.stringify({ apps, only: ['recorder'] }));
+  return file;
+}
+
+describe('flags', () => {
+  it('defaults to the local broker, the hostname and the per-user state dir', () => {
+    expect(parseCli([], 'linux', {}, '/home/me')).toEqual({
+      kind: 'run',
+      brokerUrl: DEFAULT_BROKER,
+      configFile: undefined,
+      stateDir: '/home/me/.local/state/chatgpt-broker-agent',
+      name: hostname(),
+      once: false,
+      reset: false,
+      listApps: false,
+    });
+  });
+
+  it('reads every flag', () => {
+    const argv = ['--broker', 'https://b.example/prod/', '--config', 'a.json', '--state-dir', '/tmp/s'];
+    expect(parseCli([...argv, '--name', 'Desk', '--once', '--reset'], 'linux', {}, '/home/me')).toMatchObject({
+      brokerUrl: 'https://b.example/prod',
+      configFile: 'a.json',
+      stateDir: path.resolve('/tmp/s'),
+      name: 'Desk',
+      once: true,
+      reset: true,
+    });
+  });
+
+  it('puts state where each OS keeps per-user application state', () => {
+    expect(defaultStateDir('windows', { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'C:\\Users\\me')).toBe(
+      'C:\\Users\\me\\AppData\\Roaming\\chatgpt-broker-agent',
+    );
+    expect(defaultStateDir('macos', {}, '/Users/me')).toBe(
+      '/Users/me/Library/Application Support/chatgpt-broker-agent',
+    );
+    expect(defaultStateDir('linux', { XDG_STATE_HOME: '/xdg' }, '/home/me')).toBe('/xdg/chatgpt-broker-agent');
+    // The XDG spec says a relative value is ignored.
+    expect(defaultStateDir('linux', { XDG_STATE_HOME: 'rel' }, '/home/me')).toBe(
+      '/home/me/.local/state/chatgpt-broker-agent',
+    );
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--broker', 'ftp://x'], /--broker: must be an http/],
+    [['--broker', 'not a url'], /--broker: not a URL/],
+    [['--broker', 'https://user:pw@b.example'], /base URL only/],
+    [['stray'], /positional/],
+  ])('exits 2 for %j', async (argv, message) => {
+    const result = await runMain(argv);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('prints the version', async () => {
+    expect(await runMain(['--version'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('exits 3 with every problem listed for a bad config file', async () => {
+    const file = path.join(await tempDir(), 'bad.json');
+    await writeFile(file, JSON.stringify({ apps: { a: { command: 'relative' }, b: { command: '/opt/x.cmd' } } }));
+    const result = await runMain(['--config', file]);
+    expect(result.code).toBe(EXIT.config);
+    expect(result.stderr).toContain(`Invalid config file ${file}:`);
+    expect(result.stderr).toMatch(/apps\.a\.command: must be an absolute path[\s\S]*apps\.b\.command: .*\.cmd script/);
+  });
+
+  it('exits 3 for a config file that cannot be read', async () => {
+    const result = await runMain(['--config', '/nonexistent/agent.json']);
+    expect(result.code).toBe(EXIT.config);
+    expect(result.stderr).toMatch(/cannot read/);
+  });
+
+  it('lists the catalog with the config applied', async () => {
+    const config = await recorderConfig('/tmp/record');
+    const result = await runMain(['--config', config, '--list-apps']);
+    expect(result).toEqual({ code: 0, stdout: `recorder: ${process.execPath}; any args`, stderr: '' });
+  });
+
+  it('exits 4 when the state directory holds a corrupt state file', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, STATE_FILE), 'garbage');
+    const result = await runMain(['--state-dir', dir, '--broker', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(EXIT.state);
+    expect(result.stderr).toMatch(/state\.json is not valid JSON/);
+  });
+});
+
+describe('the agent binary', () => {
+  it('prints a real usage text for --help (npx tsx agent/bin.ts --help)', async () => {
+    const child = spawn('npx', ['tsx', BIN, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[options\]/);
+    for (const flag of [
+      '--broker URL',
+      '--config FILE',
+      '--state-dir DIR',
+      '--name NAME',
+      '--once',
+      '--help',
+      '--version',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+    expect(stdout).toContain('"allow_args": "url"');
+    expect(stdout).toMatch(/Exit codes:[\s\S]*130 +forced exit/);
+  });
+
+  it('stops cleanly with exit code 0 on SIGINT while polling', async () => {
+    broker = await new FakeBroker({ holdMs: 15_000 }).start();
+    const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--name', 'ci']);
+    expect(await agent.stdout.waitFor(/^Pairing code: /)).toBe('Pairing code: CODE-1');
+    await agent.stderr.waitFor(/pair my computer, code CODE-1/);
+
+    agent.child.kill('SIGINT');
+    expect(await agent.exited).toEqual([EXIT.ok, null]);
+    expect(agent.stderr.all).toContain('Stopped.');
+    expect(agent.stdout.all).toEqual(['Pairing code: CODE-1']);
+  });
+
+  it('lets the running job finish after the first signal, then exits 0', async () => {
+    broker = await new FakeBroker().start();
+    const recordFile = path.join(await tempDir(), 'record.jsonl');
+    const agent = startBin([
+      '--broker',
+      broker.url,
+      '--state-dir',
+      await tempDir(),
+      '--config',
+      await recorderConfig(recordFile),
+    ]);
+    broker.pair((await agent.stdout.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
+    broker.holdResults = true;
+    const job = broker.enqueue('agent-1', { args: ['x'] });
+    await broker.resultsArrived(1);
+
+    agent.child.kill('SIGTERM');
+    await agent.stderr.waitFor(/^SIGTERM: stopping after the current job/);
+    broker.releaseResults();
+    expect(await agent.exited).toEqual([EXIT.ok, null]);
+    expect(broker.results).toMatchObject([{ job_id: job.job_id, status: 'launched' }]);
+    expect(agent.stdout.all[1]).toMatch(/^launched recorder \(job /);
+    expect(await waitForRecords(recordFile, 1)).toEqual([['x']]);
+  });
+
+  it('forces exit 130 on a second signal', async () => {
+    broker = await new FakeBroker().start();
+    const recordFile = path.join(await tempDir(), 'record.jsonl');
+    const agent = startBin([
+      '--broker',
+      broker.url,
+      '--state-dir',
+      await tempDir(),
+      '--config',
+      await recorderConfig(recordFile),
+    ]);
+    broker.pair((await agent.stdout.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
+    broker.holdResults = true;
+    broker.enqueue('agent-1');
+    await broker.resultsArrived(1);
+
+    agent.child.kill('SIGINT');
+    await agent.stderr.waitFor(/^SIGINT: stopping/);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toEqual([EXIT.forced, null]);
+    expect(agent.stderr.all).toContain('SIGTERM: forced exit.');
+  });
+});

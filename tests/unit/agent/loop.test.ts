@@ -1,0 +1,208 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
+import type { SpawnPort } from '../../../agent/launcher.ts';
+import { type AgentOptions, Backoff, BrokerKeyChangedError, runAgent } from '../../../agent/loop.ts';
+import { FakeBroker } from './fake-broker.ts';
+import { Lines, PLATFORM, recordedLines, recorderCatalog, removeTempDirs, tempDir, watchedSpawn } from './support.ts';
+
+let broker: FakeBroker;
+let stateDir: string;
+let recordFile: string;
+let spawn: ReturnType<typeof watchedSpawn>;
+
+beforeEach(async () => {
+  broker = await new FakeBroker().start();
+  stateDir = await tempDir();
+  recordFile = path.join(await tempDir(), 'record.jsonl');
+  spawn = watchedSpawn();
+});
+
+afterEach(async () => {
+  await broker.stop();
+  await spawn.exited();
+  await removeTempDirs();
+});
+
+/** Starts the agent loop against the fake broker; its sleeps return at once and are recorded. */
+function startAgent(overrides: Partial<AgentOptions> = {}) {
+  const controller = new AbortController();
+  const out = new Lines();
+  const log = new Lines();
+  const sleeps: number[] = [];
+  const run = runAgent(
+    {
+      brokerUrl: broker.url,
+      stateDir,
+      name: 'test-pc',
+      platform: PLATFORM,
+      catalog: recorderCatalog(recordFile),
+      log: log.push,
+      out: out.push,
+      spawn,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      ...overrides,
+    },
+    controller.signal,
+  );
+  return { controller, out, log, sleeps, run };
+}
+
+async function pairedAgent() {
+  const agent = startAgent({ once: true });
+  const codeLine = await agent.out.waitFor(/^Pairing code: /);
+  broker.pair(codeLine.slice('Pairing code: '.length));
+  await agent.log.waitFor(/^Paired\./);
+  return agent;
+}
+
+describe('runAgent', () => {
+  it('registers, shows the pairing code once, and after pairing runs one job and reports it', async () => {
+    const agent = startAgent({ once: true });
+    const codeLine = await agent.out.waitFor(/^Pairing code: /);
+    expect(codeLine).toBe('Pairing code: CODE-1');
+    expect(agent.log.all.join('\n')).toContain('Say "pair my computer, code CODE-1" to ChatGPT');
+    expect(broker.registrations).toEqual([{ name: 'test-pc', platform: PLATFORM, public_key: expect.any(String) }]);
+
+    broker.pair('CODE-1');
+    const job = broker.enqueue('agent-1', { args: ['hello', '$(whoami)'] });
+
+    await expect(agent.run).resolves.toEqual({ reason: 'once' });
+    await spawn.exited();
+    expect(recordedLines(recordFile)).toEqual([['hello', '$(whoami)']]);
+    expect(broker.results).toEqual([
+      { agentId: 'agent-1', job_id: job.job_id, status: 'launched', pid: expect.any(Number) },
+    ]);
+    expect(agent.out.all).toEqual([
+      'Pairing code: CODE-1',
+      expect.stringMatching(/^launched recorder \(job .*, pid \d+\)$/),
+    ]);
+  });
+
+  it('keeps its registration across restarts: no new pairing', async () => {
+    const first = await pairedAgent();
+    broker.enqueue('agent-1');
+    await first.run;
+
+    const second = startAgent({ once: true });
+    broker.enqueue('agent-1', { args: ['again'] });
+    await second.run;
+    expect(broker.registrations).toHaveLength(1);
+    expect(second.out.all).toEqual([expect.stringMatching(/^launched recorder/)]);
+  });
+
+  it('reports a refused job as refused and spawns nothing', async () => {
+    const agent = await pairedAgent();
+    const forged = broker.enqueue('agent-1', {}, generateSigningKeyPair().privateKey);
+    await agent.run;
+    expect(broker.results).toEqual([
+      {
+        agentId: 'agent-1',
+        job_id: forged.job_id,
+        status: 'refused',
+        message: 'bad_signature: job signature does not verify with the pinned broker key',
+      },
+    ]);
+    expect(spawn.calls).toEqual([]);
+  });
+
+  it('registers again with a clear message when the broker no longer knows the agent', async () => {
+    const agent = startAgent();
+    await agent.out.waitFor(/^Pairing code: CODE-1$/);
+    broker.forgetAgents();
+
+    await agent.out.waitFor(/^Pairing code: CODE-2$/);
+    expect(agent.log.all.join('\n')).toMatch(/The broker does not know this agent \(\/api\/agent\/poll answered 404/);
+    agent.controller.abort();
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+  });
+
+  it('does not re-register when the broker calls its requests stale: it asks for the clock to be fixed', async () => {
+    broker.failNextPolls.push({ status: 401, reason: 'stale_timestamp' });
+    const agent = startAgent();
+    await agent.log.waitFor(/Fix the system clock/);
+    broker.pair('CODE-1');
+    await agent.log.waitFor(/^Paired\./);
+    expect(broker.registrations).toHaveLength(1);
+    agent.controller.abort();
+    await agent.run;
+  });
+
+  it('stops with a clear error when the broker presents a different signing key', async () => {
+    const agent = startAgent();
+    await agent.out.waitFor(/^Pairing code: /);
+    broker.keys = generateSigningKeyPair();
+    broker.forgetAgents();
+    await expect(agent.run).rejects.toThrow(BrokerKeyChangedError);
+    await expect(agent.run).rejects.toThrow(/run again with --reset/);
+  });
+
+  it('gets a new code when the pairing code expires', async () => {
+    await broker.stop();
+    broker = await new FakeBroker({ pairingTtlMs: 0 }).start();
+    const agent = startAgent();
+    await agent.out.waitFor(/^Pairing code: CODE-2$/);
+    expect(agent.log.all).toContain('The pairing code expired; getting a new one.');
+    agent.controller.abort();
+    await agent.run;
+  });
+
+  it('retries a failing broker with jittered doubling backoff and never gives up', async () => {
+    broker.failNextPolls.push(500, 502, 503);
+    const agent = startAgent({ random: () => 0.5 });
+    await agent.out.waitFor(/^Pairing code: /);
+    await agent.log.waitFor(/^Poll failed: .*503/);
+    // The first successful poll after the failures comes back "unpaired"; pair to see it recover.
+    broker.pair('CODE-1');
+    await agent.log.waitFor(/^Paired\./);
+
+    expect(agent.sleeps.slice(0, 3)).toEqual([1_000, 2_000, 4_000]);
+    expect(agent.log.all).toContain('Poll failed: /api/agent/poll answered 500: injected failure; retrying in 1.0 s.');
+    agent.controller.abort();
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+  });
+
+  it('stops polling at once when the signal aborts, even mid long-poll', async () => {
+    await broker.stop();
+    broker = await new FakeBroker({ holdMs: 15_000 }).start();
+    const agent = startAgent();
+    await agent.out.waitFor(/^Pairing code: /);
+    const stoppedAt = Date.now();
+    agent.controller.abort();
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+  });
+
+  it('lets a job that arrived before the stop finish and be reported', async () => {
+    let agent: ReturnType<typeof startAgent> | undefined;
+    const stopDuringLaunch: SpawnPort = (command, args, options) => {
+      agent?.controller.abort();
+      return spawn(command, args, options);
+    };
+    agent = startAgent({ spawn: stopDuringLaunch });
+    broker.pair((await agent.out.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
+    const job = broker.enqueue('agent-1', { args: ['last one'] });
+
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+    await spawn.exited();
+    expect(broker.results).toMatchObject([{ job_id: job.job_id, status: 'launched' }]);
+    expect(recordedLines(recordFile)).toEqual([['last one']]);
+  });
+});
+
+describe('Backoff', () => {
+  it('doubles from 1 s to a 60 s cap with (0.5 + random) jitter, and resets', () => {
+    const low = new Backoff(() => 0);
+    expect([low.next(), low.next(), low.next()]).toEqual([500, 1_000, 2_000]);
+    const high = new Backoff(() => 0.999);
+    const delays = Array.from({ length: 9 }, () => high.next());
+    expect(delays.slice(0, 3)).toEqual([1_499, 2_998, 5_996]);
+    expect(delays.at(-1)).toBe(60_000);
+    expect(Math.max(...delays)).toBe(60_000);
+    high.reset();
+    expect(high.next()).toBe(1_499);
+  });
+});
