@@ -1,0 +1,23 @@
+import { renderDocsPage } from '#lib/chatgpt/docs';
+import { buildOpenApiDocument, publicBaseUrl } from '#lib/chatgpt/openapi';
+import { apiHandler } from '#lib/http/api-handler';
+import { Reply } from '#lib/http/reply';
+import * as operations from '#lib/operations';
+
+// The page needs nothing from elsewhere: no scripts at all, only its own inline styles.
+const HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** GET /docs: the API reference as one self-contained HTML page, rendered from the OpenAPI document. */
+export const handler = apiHandler(
+  operations.docsPage,
+  async ({ event, config }) =>
+    new Reply(
+      200,
+      renderDocsPage(buildOpenApiDocument(publicBaseUrl(config.PUBLIC_URL, event.headers ?? {}))),
+      HEADERS,
+    ),
+);

@@ -1,0 +1,156 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/chatgpt/dispatch';
+import { getConfig } from '#lib/config';
+import { BrokerError } from '#lib/errors';
+import type { ApiRequest } from '#lib/http/api-handler';
+import * as operations from '#lib/operations';
+import { handler, runners } from '../../../functions/chatgpt-call.ts';
+import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
+import { runHandler } from './support.ts';
+
+const credentials = { accessToken: 'caller-token-123' };
+
+function request(): ApiRequest<unknown> {
+  return { body: {}, rawBody: '', event: {} as APIGatewayProxyEventV2, config: getConfig(), credentials };
+}
+
+/** Runners that record what they were given instead of calling Gmail. */
+function recordingRunners() {
+  const seen: Array<{ name: string; body: unknown; credentials: unknown }> = [];
+  const map = toolRunners([
+    toolRunner(operations.unreadEmails, async ({ body, credentials: given }) => {
+      seen.push({ name: 'unread', body, credentials: given });
+      return { count: 0, emails: [], next_page_token: null };
+    }),
+    toolRunner(operations.sendEmail, async ({ body }) => {
+      seen.push({ name: 'send', body, credentials });
+      return { message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+    }),
+  ]);
+  return { seen, map };
+}
+
+function brokerError(run: () => unknown): BrokerError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof BrokerError) return error;
+    throw error;
+  }
+  throw new Error('expected a BrokerError');
+}
+
+describe('parseToolArguments', () => {
+  it('takes the JSON string OpenAI returns, or the object itself', () => {
+    expect(parseToolArguments('{"limit":2,"query":null}')).toEqual({ limit: 2, query: null });
+    expect(parseToolArguments({ limit: 2 })).toEqual({ limit: 2 });
+  });
+
+  it('treats absent or empty arguments as no arguments', () => {
+    expect(parseToolArguments(undefined)).toEqual({});
+    expect(parseToolArguments(null)).toEqual({});
+    expect(parseToolArguments('  ')).toEqual({});
+  });
+
+  it('refuses text that is not JSON with a 400 naming the arguments field', () => {
+    const error = brokerError(() => parseToolArguments('{"limit": 2'));
+    expect(error.kind).toBe('invalid_request');
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(error.details).toEqual([expect.objectContaining({ field: 'arguments' })]);
+  });
+
+  it('refuses JSON that is not an object', () => {
+    for (const text of ['[1,2]', '42', 'null', '"text"']) {
+      expect(brokerError(() => parseToolArguments(text)).kind).toBe('invalid_request');
+    }
+  });
+});
+
+describe('dispatchToolCall', () => {
+  it('runs the named tool with validated arguments and the caller’s own credentials', async () => {
+    const { seen, map } = recordingRunners();
+    const answer = await dispatchToolCall(
+      { name: 'get_unread_emails', arguments: '{"limit":2,"page_token":null,"query":null,"include_body":true}' },
+      map,
+      request(),
+    );
+    expect(answer).toEqual({ count: 0, emails: [], next_page_token: null });
+    expect(seen).toEqual([
+      { name: 'unread', body: { limit: 2, page_token: null, query: null, include_body: true }, credentials },
+    ]);
+  });
+
+  it('drops credentials smuggled into the arguments: the token only comes from the request', async () => {
+    const { seen, map } = recordingRunners();
+    await dispatchToolCall(
+      { name: 'get_unread_emails', arguments: { limit: 1, user_credentials: { access_token: 'someone-else' } } },
+      map,
+      request(),
+    );
+    expect(seen[0]?.body).toEqual({ limit: 1 });
+    expect(seen[0]?.credentials).toBe(credentials);
+  });
+
+  it('rejects arguments the operation’s schema rejects, naming the field', async () => {
+    const { seen, map } = recordingRunners();
+    const failure = dispatchToolCall({ name: 'get_unread_emails', arguments: { limit: 0 } }, map, request());
+    await expect(failure).rejects.toBeInstanceOf(ZodError);
+    await expect(failure).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['limit'] })] });
+    expect(seen).toEqual([]);
+  });
+
+  it('answers an unknown tool with not_found and the list of known tools', async () => {
+    const { map } = recordingRunners();
+    const failure = dispatchToolCall({ name: 'delete_everything', arguments: {} }, map, request());
+    await expect(failure).rejects.toMatchObject({
+      kind: 'not_found',
+      details: { known_tools: ['get_unread_emails', 'send_email'] },
+    });
+  });
+
+  it('refuses two runners for one tool', () => {
+    const run = async () => ({});
+    expect(() => toolRunners([toolRunner(operations.pairAgent, run), toolRunner(operations.pairAgent, run)])).toThrow(
+      /two runners/,
+    );
+  });
+});
+
+describe('the chatgpt-call runners', () => {
+  it('cover every tool in the registry, each with its own operation, and nothing else', () => {
+    const tools = operations.operations.filter((operation) => operation.tool);
+    expect([...runners.keys()].sort()).toEqual(tools.map((operation) => operation.name).sort());
+    for (const operation of tools) expect(runners.get(operation.name)?.operation).toBe(operation);
+  });
+});
+
+describe('POST /api/chatgpt/call', () => {
+  const call = (data: Record<string, unknown>, token: string | null = 'caller-token-123') =>
+    runHandler(handler, buildHttpEvent({ operation: operations.callTool, data, token: token ?? undefined }));
+
+  it('answers 400 invalid_request when the arguments are not JSON', async () => {
+    const response = await call({ name: 'get_unread_emails', arguments: '{limit: 2}' });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'arguments' }] });
+  });
+
+  it('answers 400 with the failing fields when the arguments do not validate', async () => {
+    const response = await call({ name: 'get_unread_emails', arguments: '{"limit": 500}' });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details).toEqual([expect.objectContaining({ field: 'limit' })]);
+  });
+
+  it('answers 404 for an unknown tool, listing the tools', async () => {
+    const response = await call({ name: 'format_disk', arguments: '{}' });
+    expect(response.status).toBe(404);
+    expect(response.json.error.details.known_tools).toContain('send_email');
+  });
+
+  it('answers 401 without the caller’s token', async () => {
+    const response = await call({ name: 'get_unread_emails', arguments: '{}' }, null);
+    expect(response.status).toBe(401);
+    expect(response.headers['WWW-Authenticate']).toMatch(/^Bearer/);
+  });
+});
