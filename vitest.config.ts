@@ -6,6 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['tests/unit/**/*.test.ts'],
           testTimeout: 20_000,
         },
@@ -13,6 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           // One broker and one emulator serve every file; latency and fault injection are
@@ -20,6 +22,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          // Rebuilds dist/, which the integration project's serverless-offline serves from.
+          sequence: { groupOrder: 2 },
+          include: ['tests/deploy/**/*.test.ts'],
+          testTimeout: 120_000,
         },
       },
     ],

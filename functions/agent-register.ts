@@ -18,7 +18,7 @@ export const run: Action<typeof operations.registerAgent> = async ({ body, confi
     agent_id: agent.agent_id,
     pairing_code: pairingCode,
     expires_at: expiresAt,
-    broker_public_key: brokerKeys(config).publicKey,
+    broker_public_key: (await brokerKeys(config)).publicKey,
     poll_interval_ms: UNPAIRED_POLL_INTERVAL_MS,
   });
 };

@@ -31,7 +31,7 @@ export const run: Action<typeof operations.launchApp> = async ({ body, credentia
   const agent = await chooseAgent(store, user, body.agent);
   const job = await createJob(
     store,
-    brokerKeys(config).privateKey,
+    (await brokerKeys(config)).privateKey,
     { userId: user.id, agentId: agent.agent_id, agentName: agent.name, app: body.app_name, args: body.args ?? [] },
     Date.now(),
   );

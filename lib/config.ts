@@ -26,8 +26,10 @@ const ConfigSchema = z.object({
   /** Set for local DynamoDB (dynalite); unset on AWS. */
   DYNAMODB_ENDPOINT: url.optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-  /** Broker's Ed25519 private key (PKCS#8 PEM) used to sign agent jobs. */
+  /** Broker's Ed25519 private key (PKCS#8 PEM) used to sign agent jobs (local runs). */
   JOB_SIGNING_KEY: z.string().min(1).optional(),
+  /** Name of the SSM SecureString parameter holding that key (AWS). */
+  JOB_SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
   /** Longest time `app-launch` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
