@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SignedJob } from '#lib/jobs/signing';
 
 /**

@@ -32,37 +32,72 @@ export interface IdlePollFigures {
  * The baseline is short polling (the poll answers at once; the agent asks every 2 s),
  * measured the same way in the same run.
  */
-export async function benchIdlePoll(holdMs: number): Promise<{ rows: Row[]; longPoll: IdlePollFigures; shortPoll: IdlePollFigures }> {
+export async function benchIdlePoll(
+  holdMs: number,
+): Promise<{ rows: Row[]; longPoll: IdlePollFigures; shortPoll: IdlePollFigures }> {
   const table = 'bench-idle-poll';
   const dynamo = await startLocalDynamo({ tableName: table });
   try {
     const brokerKey = generateSigningKeyPair();
-    const config = parseConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_NAME: table, JOB_SIGNING_KEY: brokerKey.privateKey, POLL_WAIT_MS: String(holdMs) });
+    const config = parseConfig({
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TABLE_NAME: table,
+      JOB_SIGNING_KEY: brokerKey.privateKey,
+      POLL_WAIT_MS: String(holdMs),
+    });
     const store = storeFor(config);
     const agentKey = generateSigningKeyPair();
-    const { agent, pairingCode } = await registerAgent(store, { name: 'bench', platform: 'linux', public_key: agentKey.publicKey }, Date.now());
+    const { agent, pairingCode } = await registerAgent(
+      store,
+      { name: 'bench', platform: 'linux', public_key: agentKey.publicKey },
+      Date.now(),
+    );
     await pairAgent(store, { id: 'bench-user', email: undefined }, pairingCode, Date.now());
 
     const pollOnce = async (wait: number) => {
       const body = '{}';
-      const headers = signRequest({ method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId: agent.agent_id }, agentKey.privateKey);
-      const event = { rawPath: '/api/agent/poll', headers, requestContext: { http: { method: 'POST' } } } as unknown as APIGatewayProxyEventV2;
+      const headers = signRequest(
+        { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId: agent.agent_id },
+        agentKey.privateKey,
+      );
+      const event = {
+        rawPath: '/api/agent/poll',
+        headers,
+        requestContext: { http: { method: 'POST' } },
+      } as unknown as APIGatewayProxyEventV2;
       const before = dynamo.requestCount();
       const started = performance.now();
-      await poll({ body: {}, rawBody: body, event, config: { ...config, POLL_WAIT_MS: wait }, credentials: { accessToken: '' } });
+      await poll({
+        body: {},
+        rawBody: body,
+        event,
+        config: { ...config, POLL_WAIT_MS: wait },
+        credentials: { accessToken: '' },
+      });
       return { ms: performance.now() - started, calls: dynamo.requestCount() - before };
     };
     await pollOnce(0); // the first poll only learns it is paired
 
     const monthly = (ms: number, calls: number, pollsPerMonth: number) =>
       pollsPerMonth *
-      ((ms / 1000) * POLL_MEMORY_GB * PRICES.lambdaArmGbSecond + PRICES.lambdaRequest + PRICES.httpApiRequest + calls * PRICES.dynamoRead);
+      ((ms / 1000) * POLL_MEMORY_GB * PRICES.lambdaArmGbSecond +
+        PRICES.lambdaRequest +
+        PRICES.httpApiRequest +
+        calls * PRICES.dynamoRead);
 
     const long = await pollOnce(holdMs);
-    const longPoll = { holdMs: long.ms, dynamoCalls: long.calls, monthlyUsd: monthly(long.ms, long.calls, SECONDS_PER_MONTH / (long.ms / 1000)) };
+    const longPoll = {
+      holdMs: long.ms,
+      dynamoCalls: long.calls,
+      monthlyUsd: monthly(long.ms, long.calls, SECONDS_PER_MONTH / (long.ms / 1000)),
+    };
     const short = await pollOnce(0);
     const shortInterval = 2;
-    const shortPoll = { holdMs: short.ms, dynamoCalls: short.calls, monthlyUsd: monthly(short.ms, short.calls, SECONDS_PER_MONTH / shortInterval) };
+    const shortPoll = {
+      holdMs: short.ms,
+      dynamoCalls: short.calls,
+      monthlyUsd: monthly(short.ms, short.calls, SECONDS_PER_MONTH / shortInterval),
+    };
     const rows: Row[] = [
       {
         name: 'idle agent, long poll',

@@ -12,7 +12,8 @@ export function sequentialRoundTrips(requests: RecordedRequest[]): number {
   const depth: number[] = [];
   sorted.forEach((request, i) => {
     let best = 0;
-    for (let j = 0; j < i; j += 1) if ((sorted[j] as RecordedRequest).endedAt <= request.startedAt) best = Math.max(best, depth[j] as number);
+    for (let j = 0; j < i; j += 1)
+      if ((sorted[j] as RecordedRequest).endedAt <= request.startedAt) best = Math.max(best, depth[j] as number);
     depth.push(best + 1);
   });
   return Math.max(0, ...depth);
@@ -43,7 +44,10 @@ export async function benchUnread(latencyMs: number, limits: number[], repeats: 
     for (const limit of limits) {
       const user = await control.createUser({ email: `bench-${limit}@example.com` });
       for (let i = 0; i < limit; i += 1) {
-        await control.seedMessage({ email: user.email, raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Mail ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n` });
+        await control.seedMessage({
+          email: user.email,
+          raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Mail ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n`,
+        });
       }
       const gmail = createGmailClient({ accessToken: user.token }, config);
       await control.setLatency(latencyMs);
@@ -55,7 +59,9 @@ export async function benchUnread(latencyMs: number, limits: number[], repeats: 
           const started = performance.now();
           await run();
           times.push(performance.now() - started);
-          trips = sequentialRoundTrips((await control.requests()).filter((request) => request.path.startsWith('/gmail/')));
+          trips = sequentialRoundTrips(
+            (await control.requests()).filter((request) => request.path.startsWith('/gmail/')),
+          );
         }
         return { ms: median(times), trips };
       };

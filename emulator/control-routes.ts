@@ -1,12 +1,6 @@
 import type { z } from 'zod';
-import {
-  CreateUserBody,
-  FaultBody,
-  LatencyBody,
-  SeedMessageBody,
-  TokenBody,
-} from './control-schemas.ts';
 import type { CreatedUser, SeededMessage } from './control-schemas.ts';
+import { CreateUserBody, FaultBody, LatencyBody, SeedMessageBody, TokenBody } from './control-schemas.ts';
 import { seedMessage } from './delivery.ts';
 import { HttpError, parseJsonBody } from './http.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';

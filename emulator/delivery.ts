@@ -47,7 +47,9 @@ export async function sendMessage(
 ): Promise<StoredMessage> {
   if (raw.length === 0) throw invalidArgument('Invalid value for ByteString: ');
   let parsed = await parseMail(raw);
-  const recipients = [...parsed.to, ...parsed.cc, ...parsed.bcc].map(({ address }) => address).filter((address) => address !== '');
+  const recipients = [...parsed.to, ...parsed.cc, ...parsed.bcc]
+    .map(({ address }) => address)
+    .filter((address) => address !== '');
   if (recipients.length === 0) throw invalidArgument('Recipient address required');
 
   // Gmail completes what the client left out before storing the message.

@@ -57,7 +57,10 @@ export function formatMessage(
         wanted.length === 0
           ? message.parsed.headers
           : message.parsed.headers.filter((header) => wanted.includes(header.name.toLowerCase()));
-      return { ...base, payload: { partId: '', mimeType: message.parsed.mimeType, filename: '', headers, body: { size: 0 } } };
+      return {
+        ...base,
+        payload: { partId: '', mimeType: message.parsed.mimeType, filename: '', headers, body: { size: 0 } },
+      };
     }
     case 'full':
       return { ...base, payload: buildPayload(message) };
@@ -99,7 +102,9 @@ function numberParts(draft: PartDraft, partId: string): MessagePart {
   const { parts, ...rest } = draft;
   const numbered: MessagePart = { partId, ...rest };
   if (parts !== undefined) {
-    numbered.parts = parts.map((child, index) => numberParts(child, partId === '' ? String(index) : `${partId}.${index}`));
+    numbered.parts = parts.map((child, index) =>
+      numberParts(child, partId === '' ? String(index) : `${partId}.${index}`),
+    );
   }
   return numbered;
 }
@@ -108,17 +113,22 @@ function buildPayload(message: StoredMessage): MessagePart {
   const parsed: ParsedMail = message.parsed;
   const text = parsed.textPlain === undefined ? undefined : leaf('text/plain', parsed.textPlain);
   const html = parsed.html === undefined ? undefined : leaf('text/html', parsed.html);
-  const body = text !== undefined && html !== undefined ? multipart('multipart/alternative', [text, html]) : (text ?? html ?? leaf('text/plain', ''));
-  const attachments = parsed.attachments.map((attachment, index): PartDraft => ({
-    mimeType: attachment.mimeType,
-    filename: attachment.filename,
-    headers: [
-      { name: 'Content-Type', value: `${attachment.mimeType}; name="${attachment.filename}"` },
-      { name: 'Content-Disposition', value: `${attachment.disposition}; filename="${attachment.filename}"` },
-      ...(attachment.contentId === undefined ? [] : [{ name: 'Content-ID', value: attachment.contentId }]),
-    ],
-    body: { size: attachment.content.length, attachmentId: attachmentId(message, index) },
-  }));
+  const body =
+    text !== undefined && html !== undefined
+      ? multipart('multipart/alternative', [text, html])
+      : (text ?? html ?? leaf('text/plain', ''));
+  const attachments = parsed.attachments.map(
+    (attachment, index): PartDraft => ({
+      mimeType: attachment.mimeType,
+      filename: attachment.filename,
+      headers: [
+        { name: 'Content-Type', value: `${attachment.mimeType}; name="${attachment.filename}"` },
+        { name: 'Content-Disposition', value: `${attachment.disposition}; filename="${attachment.filename}"` },
+        ...(attachment.contentId === undefined ? [] : [{ name: 'Content-ID', value: attachment.contentId }]),
+      ],
+      body: { size: attachment.content.length, attachmentId: attachmentId(message, index) },
+    }),
+  );
   const root = attachments.length === 0 ? body : multipart('multipart/mixed', [body, ...attachments]);
   // The root carries the message's own headers, as Gmail's payload does.
   return numberParts({ ...root, headers: parsed.headers }, '');

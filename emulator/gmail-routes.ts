@@ -1,7 +1,7 @@
-import { SCOPES, hasAnyScope } from './accounts.ts';
+import { hasAnyScope, SCOPES } from './accounts.ts';
 import { sendMessage } from './delivery.ts';
-import { formatMessage, findAttachment, MESSAGE_FORMATS, toBase64Url } from './gmail-format.ts';
 import type { MessageFormat } from './gmail-format.ts';
+import { findAttachment, formatMessage, MESSAGE_FORMATS, toBase64Url } from './gmail-format.ts';
 import { delegationDenied, insufficientScope, invalidArgument, invalidCredentials, notFound } from './google-errors.ts';
 import { bearerToken, header, parseJsonBody } from './http.ts';
 import type { Mailbox } from './mailbox.ts';
@@ -47,7 +47,8 @@ function maxResultsParam(url: URL): number {
   const value = url.searchParams.get('maxResults');
   if (value === null) return 100;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw invalidArgument(`Invalid value at 'max_results' (TYPE_UINT32), "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw invalidArgument(`Invalid value at 'max_results' (TYPE_UINT32), "${value}"`);
   return parsed === 0 ? 100 : Math.min(parsed, 500);
 }
 
@@ -100,7 +101,8 @@ function getAttachment(state: EmulatorState, context: RouteContext): RouteResult
 function labelLists(body: Buffer): { add: string[]; remove: string[] } {
   const json = parseJsonBody(body, () => invalidArgument('Invalid JSON payload received.'));
   const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
   const add = strings(record.addLabelIds);
   const remove = strings(record.removeLabelIds);
   if (add.length === 0 && remove.length === 0) throw invalidArgument('No label add or removes specified');
@@ -130,7 +132,10 @@ async function send(state: EmulatorState, context: RouteContext, upload: boolean
   const request = upload
     ? uploadSendRequest(context.body, context.url.searchParams.get('uploadType'), header(context.req, 'content-type'))
     : jsonSendRequest(context.body);
-  const message = await sendMessage(state, mailbox, request.raw, { threadId: request.threadId, uploadType: request.uploadType });
+  const message = await sendMessage(state, mailbox, request.raw, {
+    threadId: request.threadId,
+    uploadType: request.uploadType,
+  });
   return { body: { id: message.id, threadId: message.threadId, labelIds: message.labelIds } };
 }
 
@@ -164,7 +169,11 @@ function getProfile(state: EmulatorState, context: RouteContext): RouteResult {
 
 /** The Gmail routes, bound to one emulator's state. */
 export function gmailRoutes(state: EmulatorState): Route[] {
-  const route = (method: string, path: string, handler: (s: EmulatorState, c: RouteContext) => RouteResult | Promise<RouteResult>): Route => ({
+  const route = (
+    method: string,
+    path: string,
+    handler: (s: EmulatorState, c: RouteContext) => RouteResult | Promise<RouteResult>,
+  ): Route => ({
     method,
     pattern: new RegExp(`^${path}$`),
     handler: (context) => handler(state, context),

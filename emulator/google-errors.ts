@@ -147,6 +147,10 @@ export function defaultFaultBody(status: number, oauth: boolean): unknown {
           reason: 'backendError',
         });
       }
-      return googleErrorBody(status, 'Request failed.', { message: 'Request failed.', domain: 'global', reason: 'failed' });
+      return googleErrorBody(status, 'Request failed.', {
+        message: 'Request failed.',
+        domain: 'global',
+        reason: 'failed',
+      });
   }
 }

@@ -52,7 +52,9 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   const payload = body === undefined ? '' : isText ? body : JSON.stringify(body);
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
   res.writeHead(status, {
-    ...(hasType || body === undefined ? {} : { 'Content-Type': isText ? 'text/plain; charset=UTF-8' : 'application/json; charset=UTF-8' }),
+    ...(hasType || body === undefined
+      ? {}
+      : { 'Content-Type': isText ? 'text/plain; charset=UTF-8' : 'application/json; charset=UTF-8' }),
     'Content-Length': Buffer.byteLength(payload),
     ...headers,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedMail } from './message.ts';
-import { matchesQuery, mentionsSpamOrTrash, parseQuery } from './query.ts';
 import type { SearchableMessage } from './query.ts';
+import { matchesQuery, mentionsSpamOrTrash, parseQuery } from './query.ts';
 
 /**
  * One user's mail: messages, their labels, and how they group into threads. Everything
@@ -143,7 +143,10 @@ export class Mailbox {
     // Prefer the newest match so a reply joins the thread its latest reference lives in.
     let found: StoredMessage | undefined;
     for (const message of this.messages.values()) {
-      if (wanted.has(normalizeId(message.parsed.messageId)) && (found === undefined || message.sequence > found.sequence)) {
+      if (
+        wanted.has(normalizeId(message.parsed.messageId)) &&
+        (found === undefined || message.sequence > found.sequence)
+      ) {
         found = message;
       }
     }

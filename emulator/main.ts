@@ -35,10 +35,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const emulator = await startGoogleEmulator({ port, seedDemo: true, ...(values.host === undefined ? {} : { host: values.host }) });
+const emulator = await startGoogleEmulator({
+  port,
+  seedDemo: true,
+  ...(values.host === undefined ? {} : { host: values.host }),
+});
 console.log(`Google emulator listening on ${emulator.url}`);
 console.log(`Demo user ${DEMO_USER.email}, access token ${DEMO_USER.token}`);
-console.log(`Try: curl -H 'Authorization: Bearer ${DEMO_USER.token}' '${emulator.url}/gmail/v1/users/me/messages?q=is:unread'`);
+console.log(
+  `Try: curl -H 'Authorization: Bearer ${DEMO_USER.token}' '${emulator.url}/gmail/v1/users/me/messages?q=is:unread'`,
+);
 
 let stopping = false;
 const stop = (signal: string) => {

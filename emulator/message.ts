@@ -1,5 +1,5 @@
-import PostalMime, { decodeWords } from 'postal-mime';
 import type { Address, Attachment } from 'postal-mime';
+import PostalMime, { decodeWords } from 'postal-mime';
 import type { SearchableAddress } from './query.ts';
 
 /**
@@ -69,7 +69,8 @@ export function htmlToText(html: string): string {
     .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#x') || name.startsWith('#X'))
+        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
       if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
       return ENTITIES[name.toLowerCase()] ?? entity;
     });

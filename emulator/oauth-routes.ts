@@ -21,7 +21,8 @@ function clientCredentials(context: RouteContext, form: URLSearchParams): { id?:
   if (basic !== undefined) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0) return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    if (colon > 0)
+      return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
   }
   const id = form.get('client_id') ?? undefined;
   const secret = form.get('client_secret') ?? undefined;
@@ -35,7 +36,8 @@ function token(state: EmulatorState, context: RouteContext): RouteResult {
     throw oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
   }
   const refreshToken = form.get('refresh_token');
-  if (refreshToken === null || refreshToken === '') throw oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+  if (refreshToken === null || refreshToken === '')
+    throw oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
   const client = clientCredentials(context, form);
   const result = state.accounts.refresh(refreshToken, client.id, client.secret);
   if (result === 'invalid_grant') throw oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
@@ -76,13 +78,15 @@ function tokenInfo(state: EmulatorState, context: RouteContext): RouteResult {
 function revoke(state: EmulatorState, context: RouteContext): RouteResult {
   const form = formBody(context.body);
   const value = param(context, form, 'token');
-  if (value === undefined || !state.accounts.revoke(value)) throw oauthError(400, 'invalid_token', 'Token expired or revoked');
+  if (value === undefined || !state.accounts.revoke(value))
+    throw oauthError(400, 'invalid_token', 'Token expired or revoked');
   return { body: {} };
 }
 
 /** The OAuth routes, bound to one emulator's state. */
 export function oauthRoutes(state: EmulatorState): Route[] {
-  const bind = (handler: (s: EmulatorState, c: RouteContext) => RouteResult) => (context: RouteContext) => handler(state, context);
+  const bind = (handler: (s: EmulatorState, c: RouteContext) => RouteResult) => (context: RouteContext) =>
+    handler(state, context);
   return [
     { method: 'POST', pattern: /^\/token$/, handler: bind(token) },
     { method: 'GET', pattern: /^\/tokeninfo$/, handler: bind(tokenInfo) },

@@ -67,7 +67,8 @@ type Token =
 
 const isOperator = (name: string): name is QueryOperator => (OPERATORS as readonly string[]).includes(name);
 const isSpace = (char: string | undefined) => char !== undefined && /\s/.test(char);
-const endsWord = (char: string | undefined) => char === undefined || isSpace(char) || char === '(' || char === ')' || char === '"';
+const endsWord = (char: string | undefined) =>
+  char === undefined || isSpace(char) || char === '(' || char === ')' || char === '"';
 
 function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
@@ -288,7 +289,9 @@ function matchesTerm(field: QueryField, value: string, message: SearchableMessag
       return addressMatches(message.from, value);
     case 'to':
       // Gmail's to: finds the message whichever recipient field names the address.
-      return addressMatches(message.to, value) || addressMatches(message.cc, value) || addressMatches(message.bcc, value);
+      return (
+        addressMatches(message.to, value) || addressMatches(message.cc, value) || addressMatches(message.bcc, value)
+      );
     case 'cc':
       return addressMatches(message.cc, value);
     case 'bcc':

@@ -25,7 +25,11 @@ export interface Route {
 }
 
 /** The route for a method and path, with its decoded parameters, if any matches. */
-export function findRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
+export function findRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlRoutes } from './control-routes.ts';
@@ -8,8 +8,8 @@ import { gmailRoutes } from './gmail-routes.ts';
 import { defaultFaultBody, googleErrorBody } from './google-errors.ts';
 import { HttpError, queryObject, readBody, send } from './http.ts';
 import { oauthRoutes } from './oauth-routes.ts';
-import { findRoute } from './router.ts';
 import type { Route } from './router.ts';
+import { findRoute } from './router.ts';
 import { EmulatorState } from './state.ts';
 import { highResNow } from './traffic.ts';
 
@@ -71,7 +71,14 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     const isControl = path.startsWith(CONTROL_PREFIX);
     if (!isControl) {
       res.on('finish', () => {
-        state.traffic.record({ method, path, query: queryObject(url.searchParams), startedAt, endedAt: highResNow(), status: res.statusCode });
+        state.traffic.record({
+          method,
+          path,
+          query: queryObject(url.searchParams),
+          startedAt,
+          endedAt: highResNow(),
+          status: res.statusCode,
+        });
       });
     }
     try {
@@ -80,7 +87,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         if (state.traffic.latencyMs > 0) await sleep(state.traffic.latencyMs);
         const fault = state.traffic.takeFault(method, path);
         if (fault !== undefined) {
-          send(res, fault.status, fault.body ?? defaultFaultBody(fault.status, OAUTH_PATHS.has(path)), fault.headers ?? {});
+          send(
+            res,
+            fault.status,
+            fault.body ?? defaultFaultBody(fault.status, OAUTH_PATHS.has(path)),
+            fault.headers ?? {},
+          );
           return;
         }
       }

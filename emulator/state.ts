@@ -1,5 +1,5 @@
-import { Accounts } from './accounts.ts';
 import type { CreateUserInput } from './accounts.ts';
+import { Accounts } from './accounts.ts';
 import { Mailbox } from './mailbox.ts';
 import { Traffic } from './traffic.ts';
 

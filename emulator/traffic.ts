@@ -49,7 +49,9 @@ export class Traffic {
   latencyMs = 0;
 
   record(entry: RecordedRequest): void {
-    const query = Object.fromEntries(Object.entries(entry.query).filter(([key]) => !SECRET_PARAMS.has(key.toLowerCase())));
+    const query = Object.fromEntries(
+      Object.entries(entry.query).filter(([key]) => !SECRET_PARAMS.has(key.toLowerCase())),
+    );
     this.log.push({ ...entry, query });
   }
 

@@ -43,7 +43,11 @@ export function jsonSendRequest(body: Buffer): SendRequest {
 }
 
 /** An upload to `/upload/gmail/v1/users/{id}/messages/send`. */
-export function uploadSendRequest(body: Buffer, uploadType: string | null, contentType: string | undefined): SendRequest {
+export function uploadSendRequest(
+  body: Buffer,
+  uploadType: string | null,
+  contentType: string | undefined,
+): SendRequest {
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
   const isMultipart = uploadType === 'multipart' || (uploadType === null && /^multipart\//i.test(contentType ?? ''));
   if (!isMultipart) {
@@ -55,7 +59,8 @@ export function uploadSendRequest(body: Buffer, uploadType: string | null, conte
   const parts = splitMultipart(body, boundary);
   const metadataPart = parts.find((part) => /application\/json/i.test(part.contentType));
   const mediaPart = parts.find((part) => part !== metadataPart);
-  const metadata = metadataPart === undefined ? { threadId: undefined } : readMetadata(parseJsonBody(metadataPart.body, invalidJson));
+  const metadata =
+    metadataPart === undefined ? { threadId: undefined } : readMetadata(parseJsonBody(metadataPart.body, invalidJson));
   if (mediaPart === undefined || mediaPart.body.length === 0) throw invalidArgument('Invalid value for ByteString: ');
   return { raw: mediaPart.body, threadId: metadata.threadId, uploadType: 'multipart' };
 }
@@ -73,7 +78,7 @@ function splitMultipart(body: Buffer, boundary: string): UploadPart[] {
   const delimiter = Buffer.from(`--${boundary}`);
   const starts: number[] = [];
   for (let at = body.indexOf(delimiter); at !== -1; at = body.indexOf(delimiter, at + delimiter.length)) {
-    const atLineStart = at === 0 || (body[at - 1] === 0x0a);
+    const atLineStart = at === 0 || body[at - 1] === 0x0a;
     if (atLineStart) starts.push(at);
   }
   const parts: UploadPart[] = [];

@@ -22,7 +22,9 @@ export interface AskOptions {
 
 /** Asks the model a question, running the broker's tools it calls, and returns its answer. */
 export async function askWithBrokerTools(options: AskOptions): Promise<string> {
-  const { tools } = (await (await fetch(`${options.brokerUrl}/api/chatgpt/functions`)).json()) as { tools: FunctionTool[] };
+  const { tools } = (await (await fetch(`${options.brokerUrl}/api/chatgpt/functions`)).json()) as {
+    tools: FunctionTool[];
+  };
   let response = await options.openai.responses.create({ model: options.model, input: options.question, tools });
   for (let round = 0; round < (options.maxRounds ?? 5); round += 1) {
     const calls = response.output.filter((item) => item.type === 'function_call');

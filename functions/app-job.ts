@@ -1,5 +1,5 @@
-import { identifyUser } from '#lib/google/identity';
 import { BrokerError } from '#lib/errors';
+import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { launchAnswer } from '#lib/jobs/launch-answer';
 import { getJob } from '#lib/jobs/queue';

@@ -1,14 +1,6 @@
 import type { z } from 'zod';
 import { SCOPES } from './google/scopes.ts';
 import {
-  ReplyEmailRequest,
-  ReplyEmailResponse,
-  SendEmailRequest,
-  SendEmailResponse,
-  UnreadEmailsRequest,
-  UnreadEmailsResponse,
-} from './schemas/email.ts';
-import {
   AgentResultRequest,
   AgentResultResponse,
   JobStatusRequest,
@@ -21,6 +13,14 @@ import {
   RegisterAgentResponse,
 } from './schemas/apps.ts';
 import { ToolCallRequest } from './schemas/chatgpt.ts';
+import {
+  ReplyEmailRequest,
+  ReplyEmailResponse,
+  SendEmailRequest,
+  SendEmailResponse,
+  UnreadEmailsRequest,
+  UnreadEmailsResponse,
+} from './schemas/email.ts';
 
 export { SCOPES };
 
@@ -97,7 +97,6 @@ export const replyEmail = operation({
   tool: true,
 });
 
-
 export const launchApp = operation({
   name: 'launch_app',
   method: 'POST',
@@ -118,7 +117,8 @@ export const launchStatus = operation({
   method: 'GET',
   path: '/api/app/jobs/{job_id}',
   summary: 'Check on an app launch that was still pending.',
-  description: 'Reports the current state of a launch job returned by launch_app: pending, launched, failed, refused or expired.',
+  description:
+    'Reports the current state of a launch job returned by launch_app: pending, launched, failed, refused or expired.',
   request: JobStatusRequest,
   response: LaunchAppResponse,
   auth: 'google',
@@ -147,7 +147,8 @@ export const registerAgent = operation({
   method: 'POST',
   path: '/api/agent/register',
   summary: 'Desktop agent: register a new agent key and get a pairing code.',
-  description: "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
+  description:
+    "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
   request: RegisterAgentRequest,
   response: RegisterAgentResponse,
   auth: 'none',
@@ -161,7 +162,8 @@ export const pollAgent = operation({
   method: 'POST',
   path: '/api/agent/poll',
   summary: 'Desktop agent: wait for the next launch job (long poll, signed request).',
-  description: 'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
+  description:
+    'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
   response: PollResponse,
   auth: 'agent',
   scopes: [],
@@ -200,7 +202,8 @@ export const toolDefinitions = operation({
   method: 'GET',
   path: '/api/chatgpt/functions',
   summary: 'OpenAI tool definitions (strict mode) for every operation ChatGPT can call.',
-  description: 'The tools in the current OpenAI format (`tools`) and in the original list form (`functions`), generated from the request schemas.',
+  description:
+    'The tools in the current OpenAI format (`tools`) and in the original list form (`functions`), generated from the request schemas.',
   auth: 'none',
   scopes: [],
   consequential: false,
@@ -211,11 +214,13 @@ export const callTool = operation({
   name: 'call_tool',
   method: 'POST',
   path: '/api/chatgpt/call',
-  summary: 'Run one OpenAI tool call (name and arguments) with the caller\'s Google token.',
-  description: 'Forwards a tool call from OpenAI function calling without glue code: `arguments` may be an object or the JSON string the API returns.',
+  summary: "Run one OpenAI tool call (name and arguments) with the caller's Google token.",
+  description:
+    'Forwards a tool call from OpenAI function calling without glue code: `arguments` may be an object or the JSON string the API returns.',
   request: ToolCallRequest,
   auth: 'google',
-  scopes: [],
+  // Whatever the forwarded tool needs: every scope a tool uses.
+  scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
   consequential: true,
   tool: false,
 });
@@ -224,7 +229,7 @@ export const openApiDocument = operation({
   name: 'get_openapi_document',
   method: 'GET',
   path: '/openapi.json',
-  summary: 'The OpenAPI 3.1 document to import into a custom GPT\'s Actions.',
+  summary: "The OpenAPI 3.1 document to import into a custom GPT's Actions.",
   description: 'Generated from the same schemas that validate requests.',
   auth: 'none',
   scopes: [],

@@ -1,6 +1,6 @@
+import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { Server } from 'node:http';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -14,7 +14,11 @@ export interface LocalDynamo {
  * Runs dynalite (DynamoDB in pure JavaScript) on loopback and creates the broker's table
  * with the same keys as serverless.yml. In memory unless `path` names a folder.
  */
-export async function startLocalDynamo(options: { port?: number; tableName: string; path?: string }): Promise<LocalDynamo> {
+export async function startLocalDynamo(options: {
+  port?: number;
+  tableName: string;
+  path?: string;
+}): Promise<LocalDynamo> {
   const server: Server = dynalite({ createTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   let requests = 0;
   server.on('request', () => {
@@ -27,7 +31,11 @@ export async function startLocalDynamo(options: { port?: number; tableName: stri
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(
       new CreateTableCommand({

@@ -30,7 +30,17 @@ export interface RunningOffline {
 export function startOffline(options: OfflineOptions): Promise<RunningOffline> {
   const child = spawn(
     process.execPath,
-    [serverlessBin, 'offline', 'start', '--httpPort', String(options.httpPort), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1'],
+    [
+      serverlessBin,
+      'offline',
+      'start',
+      '--httpPort',
+      String(options.httpPort),
+      '--lambdaPort',
+      String(options.lambdaPort),
+      '--host',
+      '127.0.0.1',
+    ],
     {
       cwd: root,
       env: {
@@ -68,7 +78,11 @@ export function startOffline(options: OfflineOptions): Promise<RunningOffline> {
     let output = '';
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`serverless offline did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output.slice(-2000)}`));
+      reject(
+        new Error(
+          `serverless offline did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output.slice(-2000)}`,
+        ),
+      );
     }, options.startTimeoutMs ?? 60_000);
     const watch = (chunk: Buffer) => {
       output += chunk.toString();

@@ -13,7 +13,17 @@ const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.met
 
 const agent = spawn(
   process.execPath,
-  [tsx, 'agent/bin.ts', '--broker', broker, '--state-dir', '.local/demo-agent', '--name', 'demo-computer', ...process.argv.slice(2)],
+  [
+    tsx,
+    'agent/bin.ts',
+    '--broker',
+    broker,
+    '--state-dir',
+    '.local/demo-agent',
+    '--name',
+    'demo-computer',
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 
@@ -29,7 +39,9 @@ agent.stdout.on('data', async (chunk: Buffer) => {
   const answer = (await response.json()) as { message?: string; error?: { message: string } };
   console.log(response.ok ? `[demo] ${answer.message}` : `[demo] pairing failed: ${answer.error?.message}`);
   if (response.ok) {
-    console.log(`[demo] Try: curl -s ${broker}/api/app/launch -H 'Authorization: Bearer ${DEMO_USER.token}' -H 'Content-Type: application/json' -d '{"app_name":"calculator"}'`);
+    console.log(
+      `[demo] Try: curl -s ${broker}/api/app/launch -H 'Authorization: Bearer ${DEMO_USER.token}' -H 'Content-Type: application/json' -d '{"app_name":"calculator"}'`,
+    );
   }
 });
 

@@ -6,13 +6,14 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Bundled CommonJS dependencies (the Google clients) still call require() for Node's
 // built-ins; an ESM bundle needs a real require for that.
-const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const common: BuildOptions = {
   // Lambda's nodejs22.x runtime ships AWS SDK v3; bundling it again only slows cold starts.
@@ -30,7 +31,10 @@ const common: BuildOptions = {
 
 export async function functionNames(): Promise<string[]> {
   const files = await readdir(join(root, 'functions'));
-  return files.filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts')).sort();
+  return files
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => basename(file, '.ts'))
+    .sort();
 }
 
 /** Builds every function bundle and the agent; returns the function names. */

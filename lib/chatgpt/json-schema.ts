@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A JSON Schema node as `z.toJSONSchema` writes it. */
 export type JsonSchema = { [keyword: string]: unknown };

@@ -1,7 +1,6 @@
 import { BrokerError } from '#lib/errors';
 import { type GoogleErrorFacts, googleErrorFacts, isRateLimit } from './google-error.ts';
 
-
 /** What the failing call was for, so the error can say what is missing. */
 export interface GmailErrorContext {
   /** The scope the failing call needs (named when Google says the token lacks a scope). */

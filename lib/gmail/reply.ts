@@ -1,9 +1,9 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '#lib/errors';
 import type { ReplyEmailRequest } from '#lib/schemas/email';
+import { SCOPES } from '../google/scopes.ts';
 import { composeMessage } from './compose.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { gmailCall } from './errors.ts';
 import { formatMailbox, type Mailbox, type ParsedMail, parseMessage } from './parse.ts';
 import { fromQuery } from './search.ts';

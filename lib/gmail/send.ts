@@ -3,10 +3,10 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '#lib/errors';
 import { recipientList } from '#lib/schemas/common';
 import type { SendEmailRequest } from '#lib/schemas/email';
+import { SCOPES } from '../google/scopes.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage } from './compose.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { gmailCall } from './errors.ts';
 
 /**

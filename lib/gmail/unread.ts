@@ -1,9 +1,9 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '#lib/errors';
 import type { UnreadEmail, UnreadEmailsRequest } from '#lib/schemas/email';
+import { SCOPES } from '../google/scopes.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import {

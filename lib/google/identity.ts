@@ -30,7 +30,11 @@ function cacheKey(token: string): string {
  * for the token's remaining life. When a client id is configured the token must have
  * been issued to it, so a token some other app holds cannot act on the user's computer.
  */
-export async function identifyUser(credentials: GoogleCredentials, config: Config, now = Date.now()): Promise<GoogleUser> {
+export async function identifyUser(
+  credentials: GoogleCredentials,
+  config: Config,
+  now = Date.now(),
+): Promise<GoogleUser> {
   const key = cacheKey(credentials.accessToken);
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.user;
@@ -50,12 +54,16 @@ export async function identifyUser(credentials: GoogleCredentials, config: Confi
   if (response.status === 400 || response.status === 401) {
     throw new BrokerError('invalid_token', 'Google rejected the access token: sign in again.');
   }
-  if (!response.ok) throw new BrokerError('upstream_error', `Google answered ${response.status} when checking the sign-in.`);
+  if (!response.ok)
+    throw new BrokerError('upstream_error', `Google answered ${response.status} when checking the sign-in.`);
   const info = (await response.json()) as TokenInfo;
   if (!info.sub) throw new BrokerError('invalid_token', 'Google did not say whose token this is.');
   const clientId = config.GOOGLE_CLIENT_ID;
   if (clientId && info.aud !== clientId && info.azp !== clientId) {
-    throw new BrokerError('invalid_token', "The access token was issued to another application, not this broker's Google client.");
+    throw new BrokerError(
+      'invalid_token',
+      "The access token was issued to another application, not this broker's Google client.",
+    );
   }
   const user: GoogleUser = { id: info.sub, email: info.email };
   const lifetimeMs = Math.max(0, Number(info.expires_in ?? 0) * 1000);

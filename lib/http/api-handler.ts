@@ -78,7 +78,8 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
     const started = Date.now();
     try {
       const config = getConfig();
-      const credentials = operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
+      const credentials =
+        operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
       registerSecrets(credentials.accessToken, credentials.refreshToken);
       const input = inputOf(operation, event);
       const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
@@ -108,10 +109,12 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
         methods: 'GET, POST, OPTIONS',
       }),
     )
-    .use({ onError: (request) => {
-      // Only middy's own middlewares (body parsing) reach here; the core catches its own.
-      request.response = failureResponse(request.error, operation.name, request.context, Date.now());
-    } })
+    .use({
+      onError: (request) => {
+        // Only middy's own middlewares (body parsing) reach here; the core catches its own.
+        request.response = failureResponse(request.error, operation.name, request.context, Date.now());
+      },
+    })
     .use(rawBodyMiddleware)
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }));
 }

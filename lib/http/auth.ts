@@ -18,7 +18,8 @@ function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw new BrokerError('missing_token', 'The Authorization header must be "Bearer <Google access token>".');
+  if (!match?.[1])
+    throw new BrokerError('missing_token', 'The Authorization header must be "Bearer <Google access token>".');
   return match[1];
 }
 

@@ -14,16 +14,23 @@ const REASONS = {
  * The agent that signed this request, after checking its Ed25519 signature over method,
  * path, timestamp and body hash against the key it registered.
  */
-export async function authenticateAgent(store: Store, event: APIGatewayProxyEventV2, rawBody: string, now: number): Promise<AgentRecord> {
+export async function authenticateAgent(
+  store: Store,
+  event: APIGatewayProxyEventV2,
+  rawBody: string,
+  now: number,
+): Promise<AgentRecord> {
   const agentId = requestAgentId(event.headers);
   if (!agentId) throw new BrokerError('invalid_token', REASONS.missing_headers);
   const agent = await getAgent(store, agentId);
-  if (!agent) throw new BrokerError('invalid_token', 'Unknown agent: register again.', { details: { reason: 'unknown_agent' } });
+  if (!agent)
+    throw new BrokerError('invalid_token', 'Unknown agent: register again.', { details: { reason: 'unknown_agent' } });
   const verification = verifyRequest(
     { method: event.requestContext.http.method, path: event.rawPath, body: rawBody, headers: event.headers },
     agent.public_key,
     { now },
   );
-  if (!verification.ok) throw new BrokerError('invalid_token', REASONS[verification.reason], { details: { reason: verification.reason } });
+  if (!verification.ok)
+    throw new BrokerError('invalid_token', REASONS[verification.reason], { details: { reason: verification.reason } });
   return agent;
 }

@@ -83,7 +83,9 @@ export async function registerAgent(
 }
 
 export async function getAgent(store: Store, agentId: string): Promise<AgentRecord | undefined> {
-  const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: keys.agent(agentId), ConsistentRead: true }));
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.agent(agentId), ConsistentRead: true }),
+  );
   return Item as AgentRecord | undefined;
 }
 
@@ -137,7 +139,9 @@ export async function pairAgent(store: Store, user: GoogleUser, code: string, no
     paired_at: now,
     last_seen: now,
   };
-  await store.db.send(new PutCommand({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...userAgent } }));
+  await store.db.send(
+    new PutCommand({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...userAgent } }),
+  );
   return agent;
 }
 
@@ -155,7 +159,11 @@ export async function listUserAgents(store: Store, userId: string): Promise<User
 }
 
 /** The agent a launch goes to: the one named (by name or id), else the one seen last. */
-export async function chooseAgent(store: Store, user: GoogleUser, wanted: string | null | undefined): Promise<UserAgent> {
+export async function chooseAgent(
+  store: Store,
+  user: GoogleUser,
+  wanted: string | null | undefined,
+): Promise<UserAgent> {
   const agents = await listUserAgents(store, user.id);
   if (agents.length === 0) {
     throw new BrokerError(

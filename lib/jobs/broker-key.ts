@@ -37,7 +37,10 @@ async function fromParameter(name: string, region: string): Promise<BrokerKeys> 
  */
 export function brokerKeys(config: Config): Promise<BrokerKeys> {
   const source = config.JOB_SIGNING_KEY ?? config.JOB_SIGNING_KEY_PARAMETER;
-  if (!source) return Promise.reject(new BrokerError('internal', 'Neither JOB_SIGNING_KEY nor JOB_SIGNING_KEY_PARAMETER is configured.'));
+  if (!source)
+    return Promise.reject(
+      new BrokerError('internal', 'Neither JOB_SIGNING_KEY nor JOB_SIGNING_KEY_PARAMETER is configured.'),
+    );
   if (cached?.source !== source) {
     const keys = config.JOB_SIGNING_KEY
       ? Promise.resolve().then(() => fromPem(source))

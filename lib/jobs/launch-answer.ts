@@ -11,7 +11,10 @@ function describe(record: JobRecord): { success: boolean; message: string } {
     case 'refused':
       return { success: false, message: `${where} refused to open ${app}: ${record.reason ?? 'no reason given'}` };
     case 'failed':
-      return { success: false, message: `${app} could not be opened on ${where}: ${record.reason ?? 'no reason given'}` };
+      return {
+        success: false,
+        message: `${app} could not be opened on ${where}: ${record.reason ?? 'no reason given'}`,
+      };
     case 'expired':
       return { success: false, message: `${where} did not pick up the request in time. Is the agent running there?` };
     default:

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobStatus } from '../schemas/apps.ts';
 import { type SignedJob, signJob } from './signing.ts';
@@ -113,19 +113,21 @@ export async function claimNextJob(store: Store, agentId: string, now: number): 
     }
     // An expired entry is cleared away; its record reads as expired.
     if (expired || !taken) continue;
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.job(taken.job_id),
-        UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now },
-      }),
-    ).catch((error: unknown) => {
-      // The agent reported faster than we marked the claim: its result stands.
-      if (!isConditionFailure(error)) throw error;
-    });
+    await store.db
+      .send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: keys.job(taken.job_id),
+          UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The agent reported faster than we marked the claim: its result stands.
+        if (!isConditionFailure(error)) throw error;
+      });
     return taken;
   }
   return undefined;
@@ -138,7 +140,12 @@ export async function claimNextJob(store: Store, agentId: string, now: number): 
 export async function recordResult(
   store: Store,
   agentId: string,
-  result: { job_id: string; status: 'launched' | 'failed' | 'refused'; message?: string | null | undefined; pid?: number | null | undefined },
+  result: {
+    job_id: string;
+    status: 'launched' | 'failed' | 'refused';
+    message?: string | null | undefined;
+    pid?: number | null | undefined;
+  },
   now: number,
 ): Promise<boolean> {
   try {
@@ -171,7 +178,11 @@ export async function recordResult(
 /** A job record with its status as of `now`: jobs nobody finished in time read as expired or failed. */
 export function effectiveStatus(record: JobRecord, now: number): JobRecord {
   if (record.status === 'pending' && now >= record.expires_at) {
-    return { ...record, status: 'expired', reason: 'No paired computer picked the job up in time. Is the agent running?' };
+    return {
+      ...record,
+      status: 'expired',
+      reason: 'No paired computer picked the job up in time. Is the agent running?',
+    };
   }
   if (record.status === 'claimed' && now >= record.expires_at + RESULT_GRACE_MS) {
     return { ...record, status: 'failed', reason: 'The computer took the job but never reported back.' };
@@ -180,7 +191,9 @@ export function effectiveStatus(record: JobRecord, now: number): JobRecord {
 }
 
 export async function getJob(store: Store, jobId: string, now: number): Promise<JobRecord | undefined> {
-  const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: keys.job(jobId), ConsistentRead: true }));
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.job(jobId), ConsistentRead: true }),
+  );
   return Item ? effectiveStatus(Item as JobRecord, now) : undefined;
 }
 

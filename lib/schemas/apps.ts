@@ -22,7 +22,7 @@ export const LaunchAppRequest = z.object({
     .array(AppArgument)
     .max(20)
     .nullish()
-    .describe('Optional arguments, e.g. a URL for a browser. The computer\'s agent decides which apps take arguments.'),
+    .describe("Optional arguments, e.g. a URL for a browser. The computer's agent decides which apps take arguments."),
   agent: z
     .string()
     .max(64)
@@ -36,7 +36,9 @@ export type JobStatus = z.infer<typeof JobStatus>;
 
 export const LaunchResult = z.object({
   job_id: z.string(),
-  status: JobStatus.describe('launched, failed or refused (with a reason), or pending/claimed while the computer has not answered yet.'),
+  status: JobStatus.describe(
+    'launched, failed or refused (with a reason), or pending/claimed while the computer has not answered yet.',
+  ),
   app: z.string(),
   args: z.array(z.string()),
   agent_id: z.string(),
@@ -54,7 +56,10 @@ export const LaunchAppResponse = z.object({
 });
 
 export const JobStatusRequest = z.object({
-  job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a job id as returned by launch_app'),
+  job_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a job id as returned by launch_app')
+    .describe('The job_id launch_app answered.'),
 });
 
 export const PairAgentRequest = z.object({
@@ -75,7 +80,10 @@ export const Platform = z.enum(['windows', 'macos', 'linux']);
 export const RegisterAgentRequest = z.object({
   name: z.string().trim().min(1).max(64),
   platform: Platform,
-  public_key: z.string().max(200).refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
+  public_key: z
+    .string()
+    .max(200)
+    .refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
 });
 
 export const RegisterAgentResponse = z.object({

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
+import * as z from 'zod';
 
 /**
  * Building blocks shared by the request schemas. Optional fields are `.nullish()` so

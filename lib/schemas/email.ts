@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { GmailId, headerText, MAX_RECIPIENTS, Recipients, recipientList, addressesIn, successEnvelope } from './common.ts';
+import {
+  addressesIn,
+  GmailId,
+  headerText,
+  MAX_RECIPIENTS,
+  Recipients,
+  recipientList,
+  successEnvelope,
+} from './common.ts';
 
 /** Largest total attachment size we accept, decoded. Base64 in JSON grows it by 4/3 and
  * a synchronous Lambda payload is capped at 6 MB. */
@@ -28,17 +36,27 @@ export const SendEmailRequest = z
     html: z
       .union([z.string().max(500_000), z.boolean()])
       .nullish()
-      .describe('Optional HTML version of the body (sent as multipart/alternative). `true` means `body` itself is HTML.'),
+      .describe(
+        'Optional HTML version of the body (sent as multipart/alternative). `true` means `body` itself is HTML.',
+      ),
     attachments: z.array(Attachment).max(20).nullish().describe('Optional files to attach.'),
   })
   .superRefine((value, ctx) => {
     const count = [value.to, value.cc, value.bcc].flatMap((field) => recipientList(field)).flatMap(addressesIn).length;
     if (count > MAX_RECIPIENTS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RECIPIENTS} recipients in all (to, cc and bcc), got ${count}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `at most ${MAX_RECIPIENTS} recipients in all (to, cc and bcc), got ${count}`,
+      });
     }
     const bytes = (value.attachments ?? []).reduce((sum, file) => sum + Math.floor((file.data.length * 3) / 4), 0);
     if (bytes > MAX_ATTACHMENT_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['attachments'], message: `attachments may total at most ${MAX_ATTACHMENT_BYTES} bytes, got about ${bytes}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: `attachments may total at most ${MAX_ATTACHMENT_BYTES} bytes, got about ${bytes}`,
+      });
     }
   });
 export type SendEmailRequest = z.infer<typeof SendEmailRequest>;
@@ -57,7 +75,9 @@ export const UnreadEmailsRequest = z.object({
     .string()
     .max(500)
     .nullish()
-    .describe('Optional words to narrow the unread inbox (matched as plain words; search operators are not interpreted).'),
+    .describe(
+      'Optional words to narrow the unread inbox (matched as plain words; search operators are not interpreted).',
+    ),
   include_body: z.boolean().nullish().describe('Include each email body as text (default true).'),
 });
 export type UnreadEmailsRequest = z.infer<typeof UnreadEmailsRequest>;

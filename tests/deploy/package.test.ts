@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAll } from '../../scripts/build.ts';
@@ -28,7 +28,13 @@ const TABLE_ACTIONS: Record<string, string[]> = {
   'agent-poll': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   'agent-result': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   'chatgpt-functions': [],
-  'chatgpt-call': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  'chatgpt-call': [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
   openapi: [],
   docs: [],
   root: [],
@@ -37,7 +43,8 @@ const SIGNS_JOBS = new Set(['app-launch', 'agent-register', 'chatgpt-call']);
 
 function lambdaOf(name: string): Resource {
   const entry = Object.values(template.Resources).find(
-    (resource) => resource.Type === 'AWS::Lambda::Function' && String(resource.Properties.FunctionName).endsWith(`-${name}`),
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' && String(resource.Properties.FunctionName).endsWith(`-${name}`),
   );
   if (!entry) throw new Error(`no Lambda for ${name}`);
   return entry;
@@ -53,11 +60,21 @@ function statementsOf(lambda: Resource): Array<{ Action: string[]; Resource: unk
 beforeAll(async () => {
   functionNames = await buildAll();
   packageDir = await mkdtemp(join(tmpdir(), 'broker-package-'));
-  await run(process.execPath, [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', packageDir], {
-    cwd: root,
-    // Packaging talks to no AWS service, but the framework wants credentials to exist.
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'packaging', AWS_SECRET_ACCESS_KEY: 'packaging', JOB_SIGNING_KEY: '' },
-  });
+  await run(
+    process.execPath,
+    [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', packageDir],
+    {
+      cwd: root,
+      // Packaging talks to no AWS service, but the framework wants credentials to exist.
+      env: {
+        ...process.env,
+        SLS_TELEMETRY_DISABLED: '1',
+        AWS_ACCESS_KEY_ID: 'packaging',
+        AWS_SECRET_ACCESS_KEY: 'packaging',
+        JOB_SIGNING_KEY: '',
+      },
+    },
+  );
   template = JSON.parse(await readFile(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 120_000);
 
@@ -80,10 +97,15 @@ describe('serverless package', () => {
       const lambda = lambdaOf(name);
       roles.add(lambda.Properties.Role['Fn::GetAtt'][0]);
       const statements = statementsOf(lambda);
-      const tableActions = statements.flatMap((statement) => statement.Action).filter((action) => action.startsWith('dynamodb:'));
+      const tableActions = statements
+        .flatMap((statement) => statement.Action)
+        .filter((action) => action.startsWith('dynamodb:'));
       expect(tableActions.sort(), name).toEqual(TABLE_ACTIONS[name]);
       for (const statement of statements) {
-        expect(statement.Action.some((action) => action.endsWith('*')), `${name} has a wildcard action`).toBe(false);
+        expect(
+          statement.Action.some((action) => action.endsWith('*')),
+          `${name} has a wildcard action`,
+        ).toBe(false);
         expect(statement.Resource, `${name} has a wildcard resource`).not.toBe('*');
       }
       const readsKey = statements.some((statement) => statement.Action.includes('ssm:GetParameter'));
@@ -114,7 +136,10 @@ describe('serverless package', () => {
     expect(zips.map((file) => file.replace(/\.zip$/, '')).sort()).toEqual([...functionNames].sort());
     for (const name of functionNames) {
       const entries = new AdmZip(join(packageDir, `${name}.zip`)).getEntries().filter((entry) => !entry.isDirectory);
-      expect(entries.map((entry) => entry.entryName), name).toEqual([`dist/${name}/index.mjs`]);
+      expect(
+        entries.map((entry) => entry.entryName),
+        name,
+      ).toEqual([`dist/${name}/index.mjs`]);
       expect((await stat(join(packageDir, `${name}.zip`))).size, name).toBeLessThan(1024 * 1024);
     }
   });

@@ -5,18 +5,25 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CreatedUser } from '../../emulator/control-client.ts';
 import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing';
+import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
 
 async function recorded(file: string): Promise<string[][]> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as string[]);
 }
 
 const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  }),
 );
 
 describe('launching an app through a paired agent', () => {
@@ -29,7 +36,9 @@ describe('launching an app through a paired agent', () => {
     user = await newUser();
     recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
     agent = await startAgent({
-      catalog: { apps: { recorder: { command: process.execPath, args: [recordArgsProgram, recordFile], allow_args: true } } },
+      catalog: {
+        apps: { recorder: { command: process.execPath, args: [recordArgsProgram, recordFile], allow_args: true } },
+      },
       name: 'work-laptop',
     });
     const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
@@ -42,22 +51,29 @@ describe('launching an app through a paired agent', () => {
   afterAll(() => agent?.stop());
 
   it('runs the catalog program exactly once with the given arguments and says so', async () => {
-    const args = ['hello world', '; rm -rf ~', '$(whoami)', '`id`', '| cat /etc/passwd', "it's \"quoted\""];
+    const args = ['hello world', '; rm -rf ~', '$(whoami)', '`id`', '| cat /etc/passwd', 'it\'s "quoted"'];
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args } });
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ success: true, data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId } });
+    expect(answer.json).toMatchObject({
+      success: true,
+      data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId },
+    });
     // The program records after it starts; give it a moment, then check it ran once.
-    for (let i = 0; i < 50 && (await recorded(recordFile)).length === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await recorded(recordFile)).length === 0; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await recorded(recordFile)).toEqual([args]);
     const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
     expect(status.json.data.status).toBe('launched');
   });
 
-  it('answers a clear failure for an app outside the agent\'s catalog, and runs nothing', async () => {
+  it("answers a clear failure for an app outside the agent's catalog, and runs nothing", async () => {
     const before = (await recorded(recordFile)).length;
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'not-in-catalog' } });
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ success: false, data: { status: 'refused', reason: expect.stringMatching(/catalog/i) } });
+    expect(answer.json).toMatchObject({
+      success: false,
+      data: { status: 'refused', reason: expect.stringMatching(/catalog/i) },
+    });
     expect((await recorded(recordFile)).length).toBe(before);
   });
 
@@ -68,7 +84,7 @@ describe('launching an app through a paired agent', () => {
     expect(peek.status).toBe(404);
   });
 
-  it('refuses a job whose signature is not the broker\'s, and runs nothing', async () => {
+  it("refuses a job whose signature is not the broker's, and runs nothing", async () => {
     const before = (await recorded(recordFile)).length;
     const now = Date.now();
     const jobId = `job_${randomBytes(12).toString('base64url')}`;
@@ -77,8 +93,35 @@ describe('launching an app through a paired agent', () => {
       generateSigningKeyPair().privateKey,
     );
     const table = inject('tableName');
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `JOB#${jobId}`, sk: 'JOB', job_id: jobId, user_id: 'x', agent_id: agentId, agent_name: 'work-laptop', app: 'recorder', args: ['forged'], status: 'pending', issued_at: now, expires_at: now + 60_000 } }));
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `QUEUE#${agentId}`, sk: `${String(now).padStart(15, '0')}#${jobId}`, job: forged, expires_at: now + 60_000 } }));
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `JOB#${jobId}`,
+          sk: 'JOB',
+          job_id: jobId,
+          user_id: 'x',
+          agent_id: agentId,
+          agent_name: 'work-laptop',
+          app: 'recorder',
+          args: ['forged'],
+          status: 'pending',
+          issued_at: now,
+          expires_at: now + 60_000,
+        },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `QUEUE#${agentId}`,
+          sk: `${String(now).padStart(15, '0')}#${jobId}`,
+          job: forged,
+          expires_at: now + 60_000,
+        },
+      }),
+    );
     await agent.waitFor(new RegExp(`${jobId}[^\\n]*(refused|signature)|(refused|signature)[^\\n]*${jobId}`), 15_000);
     expect((await recorded(recordFile)).length).toBe(before);
   });
@@ -94,7 +137,9 @@ describe('launching an app through a paired agent', () => {
 describe('the agent endpoints', () => {
   it('refuse unsigned and wrongly signed polls', async () => {
     const keys = generateSigningKeyPair();
-    const registered = await post('/api/agent/register', { body: { name: 'probe', platform: 'linux', public_key: keys.publicKey } });
+    const registered = await post('/api/agent/register', {
+      body: { name: 'probe', platform: 'linux', public_key: keys.publicKey },
+    });
     expect(registered.status).toBe(201);
     const agentId = registered.json.agent_id;
     expect(registered.json.pairing_code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
@@ -103,16 +148,28 @@ describe('the agent endpoints', () => {
     expect(unsigned.status).toBe(401);
 
     const body = '{}';
-    const wrongKey = signRequest({ method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId }, generateSigningKeyPair().privateKey);
+    const wrongKey = signRequest(
+      { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId },
+      generateSigningKeyPair().privateKey,
+    );
     expect((await post('/api/agent/poll', { rawBody: body, headers: { ...wrongKey } })).status).toBe(401);
 
-    const stale = signRequest({ method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now() - 10 * 60_000, agentId }, keys.privateKey);
+    const stale = signRequest(
+      { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now() - 10 * 60_000, agentId },
+      keys.privateKey,
+    );
     expect((await post('/api/agent/poll', { rawBody: body, headers: { ...stale } })).status).toBe(401);
 
-    const otherPath = signRequest({ method: 'POST', path: '/api/agent/result', body, timestamp: Date.now(), agentId }, keys.privateKey);
+    const otherPath = signRequest(
+      { method: 'POST', path: '/api/agent/result', body, timestamp: Date.now(), agentId },
+      keys.privateKey,
+    );
     expect((await post('/api/agent/poll', { rawBody: body, headers: { ...otherPath } })).status).toBe(401);
 
-    const good = signRequest({ method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId }, keys.privateKey);
+    const good = signRequest(
+      { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId },
+      keys.privateKey,
+    );
     const answer = await post('/api/agent/poll', { rawBody: body, headers: { ...good } });
     expect(answer.status).toBe(200);
     expect(answer.json.status).toBe('unpaired');
@@ -120,7 +177,9 @@ describe('the agent endpoints', () => {
 
   it('accept a pairing code once, and never an unknown one', async () => {
     const user = await newUser();
-    const registered = await post('/api/agent/register', { body: { name: 'once', platform: 'windows', public_key: generateSigningKeyPair().publicKey } });
+    const registered = await post('/api/agent/register', {
+      body: { name: 'once', platform: 'windows', public_key: generateSigningKeyPair().publicKey },
+    });
     const code = registered.json.pairing_code;
     expect((await post('/api/agent/pair', { token: user.token, body: { code } })).status).toBe(200);
     const again = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });
@@ -130,9 +189,16 @@ describe('the agent endpoints', () => {
   });
 
   it('refuse an expired pairing code', async () => {
-    const registered = await post('/api/agent/register', { body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey } });
+    const registered = await post('/api/agent/register', {
+      body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
+    });
     const code = String(registered.json.pairing_code).replace('-', '');
-    await db.send(new PutCommand({ TableName: inject('tableName'), Item: { pk: `CODE#${code}`, sk: 'CODE', agent_id: registered.json.agent_id, expires_at: Date.now() - 1 } }));
+    await db.send(
+      new PutCommand({
+        TableName: inject('tableName'),
+        Item: { pk: `CODE#${code}`, sk: 'CODE', agent_id: registered.json.agent_id, expires_at: Date.now() - 1 },
+      }),
+    );
     const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });
     expect(answer.status).toBe(404);
   });

@@ -59,17 +59,28 @@ const LATIN1_QP = rfc822([
 ]);
 
 function plain(subject: string, from = 'Sender <sender@example.com>', date = 'Fri, 06 Nov 2026 09:00:00 +0000') {
-  return rfc822([`From: ${from}`, 'To: someone@example.com', `Subject: ${subject}`, `Date: ${date}`, 'Content-Type: text/plain; charset=UTF-8', '', `Body of ${subject}`]);
+  return rfc822([
+    `From: ${from}`,
+    'To: someone@example.com',
+    `Subject: ${subject}`,
+    `Date: ${date}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    `Body of ${subject}`,
+  ]);
 }
 
 describe('POST /api/email/unread', () => {
   it('reads bodies right for multipart/mixed(alternative), HTML-only and ISO-8859-1 quoted-printable mail', async () => {
     const user = await newUser();
-    for (const raw of [ALTERNATIVE_WITH_ATTACHMENT, HTML_ONLY, LATIN1_QP]) await emulator.seedMessage({ email: user.email, raw });
+    for (const raw of [ALTERNATIVE_WITH_ATTACHMENT, HTML_ONLY, LATIN1_QP])
+      await emulator.seedMessage({ email: user.email, raw });
     const answer = await post('/api/email/unread', { token: user.token, body: { limit: 10 } });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ success: true, count: 3 });
-    const bySubject = Object.fromEntries(answer.json.emails.map((email: { subject: string }) => [email.subject, email]));
+    const bySubject = Object.fromEntries(
+      answer.json.emails.map((email: { subject: string }) => [email.subject, email]),
+    );
 
     const numbers = bySubject['Quarterly numbers'];
     expect(numbers.body.trim()).toBe('Plain numbers: revenue up 12 %.');
@@ -108,14 +119,24 @@ describe('POST /api/email/unread', () => {
   it('pages with limit and next_page_token, newest first, without repeats', async () => {
     const user = await newUser();
     for (let day = 1; day <= 5; day += 1) {
-      await emulator.seedMessage({ email: user.email, raw: plain(`Mail ${day}`, undefined, `Sun, 0${day} Nov 2026 09:00:00 +0000`), internalDate: Date.UTC(2026, 10, day) });
+      await emulator.seedMessage({
+        email: user.email,
+        raw: plain(`Mail ${day}`, undefined, `Sun, 0${day} Nov 2026 09:00:00 +0000`),
+        internalDate: Date.UTC(2026, 10, day),
+      });
     }
     const first = await post('/api/email/unread', { token: user.token, body: { limit: 2 } });
     expect(first.json.emails.map((email: { subject: string }) => email.subject)).toEqual(['Mail 5', 'Mail 4']);
     expect(first.json.next_page_token).toEqual(expect.any(String));
-    const second = await post('/api/email/unread', { token: user.token, body: { limit: 2, page_token: first.json.next_page_token } });
+    const second = await post('/api/email/unread', {
+      token: user.token,
+      body: { limit: 2, page_token: first.json.next_page_token },
+    });
     expect(second.json.emails.map((email: { subject: string }) => email.subject)).toEqual(['Mail 3', 'Mail 2']);
-    const third = await post('/api/email/unread', { token: user.token, body: { limit: 2, page_token: second.json.next_page_token } });
+    const third = await post('/api/email/unread', {
+      token: user.token,
+      body: { limit: 2, page_token: second.json.next_page_token },
+    });
     expect(third.json.emails.map((email: { subject: string }) => email.subject)).toEqual(['Mail 1']);
     expect(third.json.next_page_token).toBeNull();
   });
@@ -136,7 +157,14 @@ describe('POST /api/email/unread', () => {
     await emulator.seedMessage({ email: user.email, raw: plain('Read invoice'), labelIds: ['INBOX'] });
     const narrowed = await post('/api/email/unread', { token: user.token, body: { query: 'invoice' } });
     expect(narrowed.json.emails.map((email: { subject: string }) => email.subject)).toEqual(['Invoice March']);
-    for (const query of ['invoice OR is:read', 'x OR in:anywhere', '"" OR is:read', 'in:anywhere', '-is:unread', '{is:read}']) {
+    for (const query of [
+      'invoice OR is:read',
+      'x OR in:anywhere',
+      '"" OR is:read',
+      'in:anywhere',
+      '-is:unread',
+      '{is:read}',
+    ]) {
       const answer = await post('/api/email/unread', { token: user.token, body: { query } });
       expect(answer.status).toBe(200);
       const subjects = answer.json.emails.map((email: { subject: string }) => email.subject);
@@ -149,12 +177,23 @@ describe('POST /api/email/unread', () => {
     const user = await newUser();
     await emulator.seedMessage({ email: user.email, raw: plain('No body please') });
     const answer = await post('/api/email/unread', { token: user.token, body: { include_body: false } });
-    expect(answer.json.emails[0]).toMatchObject({ subject: 'No body please', body: '', from_email: 'sender@example.com' });
+    expect(answer.json.emails[0]).toMatchObject({
+      subject: 'No body please',
+      body: '',
+      from_email: 'sender@example.com',
+    });
   });
 
-  it('caps each body so a full page stays far under ChatGPT\'s 100,000-character limit', async () => {
+  it("caps each body so a full page stays far under ChatGPT's 100,000-character limit", async () => {
     const user = await newUser();
-    const long = rfc822(['From: a@example.com', 'To: b@example.com', 'Subject: Long', 'Content-Type: text/plain; charset=UTF-8', '', 'word '.repeat(40_000)]);
+    const long = rfc822([
+      'From: a@example.com',
+      'To: b@example.com',
+      'Subject: Long',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'word '.repeat(40_000),
+    ]);
     for (let i = 0; i < 30; i += 1) await emulator.seedMessage({ email: user.email, raw: long });
     const answer = await post('/api/email/unread', { token: user.token, body: { limit: 30 } });
     expect(answer.json.count).toBe(30);
@@ -162,7 +201,7 @@ describe('POST /api/email/unread', () => {
     expect(answer.json.emails.every((email: { body_truncated: boolean }) => email.body_truncated)).toBe(true);
   });
 
-  it('never shows one user another user\'s mail', async () => {
+  it("never shows one user another user's mail", async () => {
     const alice = await newUser();
     const bob = await newUser();
     await emulator.seedMessage({ email: alice.email, raw: plain('For Alice only') });
@@ -173,13 +212,15 @@ describe('POST /api/email/unread', () => {
     expect(bobView.json.emails.map((email: { subject: string }) => email.subject)).toEqual(['For Bob only']);
   });
 
-  it.each([['limit 0', { limit: 0 }], ['limit 101', { limit: 101 }], ['limit as text', { limit: 'ten' }], ['include_body as text', { include_body: 'yes' }]])(
-    'refuses %s with a 400 naming the field',
-    async (_name, body) => {
-      const user = await newUser();
-      const answer = await post('/api/email/unread', { token: user.token, body });
-      expect(answer.status).toBe(400);
-      expect(answer.json.error.details[0].field).toBe(Object.keys(body)[0]);
-    },
-  );
+  it.each([
+    ['limit 0', { limit: 0 }],
+    ['limit 101', { limit: 101 }],
+    ['limit as text', { limit: 'ten' }],
+    ['include_body as text', { include_body: 'yes' }],
+  ])('refuses %s with a 400 naming the field', async (_name, body) => {
+    const user = await newUser();
+    const answer = await post('/api/email/unread', { token: user.token, body });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.details[0].field).toBe(Object.keys(body)[0]);
+  });
 });

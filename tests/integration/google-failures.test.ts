@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulator, newUser, post, rfc822 } from '../support/api.ts';
 
-const MAIL = rfc822(['From: a@example.com', 'To: b@example.com', 'Subject: Hello', 'Content-Type: text/plain', '', 'Hi']);
+const MAIL = rfc822([
+  'From: a@example.com',
+  'To: b@example.com',
+  'Subject: Hello',
+  'Content-Type: text/plain',
+  '',
+  'Hi',
+]);
 
 describe('Google failures, mapped once', () => {
   afterEach(async () => {
@@ -19,7 +26,7 @@ describe('Google failures, mapped once', () => {
     expect(answer.json).toMatchObject({ success: false, error: { code: 'invalid_token' } });
   });
 
-  it('refreshes an expired token once with the body\'s refresh_token and retries', async () => {
+  it("refreshes an expired token once with the body's refresh_token and retries", async () => {
     const user = await newUser();
     await emulator.seedMessage({ email: user.email, raw: MAIL });
     await emulator.expireToken(user.token);
@@ -81,7 +88,10 @@ describe('Google failures, mapped once', () => {
     const user = await newUser();
     await emulator.clearRequests();
     await emulator.addFault({ method: 'POST', pathPattern: 'messages/send', status: 503, times: 1 });
-    const answer = await post('/api/email/send', { token: user.token, body: { to: 'a@example.com', subject: 'once', body: 'x' } });
+    const answer = await post('/api/email/send', {
+      token: user.token,
+      body: { to: 'a@example.com', subject: 'once', body: 'x' },
+    });
     expect([502, 503]).toContain(answer.status);
     const sends = (await emulator.requests()).filter((request) => request.path.endsWith('/messages/send'));
     expect(sends).toHaveLength(1);

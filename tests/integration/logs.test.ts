@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { emulator, newUser, post } from '../support/api.ts';
 
-describe('the functions\' logs', () => {
+describe("the functions' logs", () => {
   it('never contain a token, a refresh token or mail content, on success or failure', async () => {
     const marker = `secret-body-${Date.now()}`;
     const user = await newUser();
@@ -15,7 +15,9 @@ describe('the functions\' logs', () => {
     const traffic = [
       post('/api/email/send', { token: user.token, body: { to: 'a@example.com', subject: marker, body: marker } }),
       post('/api/email/unread', { token: user.token, body: { limit: 3 } }),
-      post('/api/email/unread', { body: { user_credentials: { access_token: expired.token, refresh_token: expired.refreshToken } } }),
+      post('/api/email/unread', {
+        body: { user_credentials: { access_token: expired.token, refresh_token: expired.refreshToken } },
+      }),
       post('/api/email/unread', { token: revoked.token, body: {} }),
       post('/api/email/send', { token: user.token, body: { to: 'bad', subject: marker, body: marker } }),
       post('/api/email/send', { token: user.token, rawBody: `{"body": "${marker}", ` }),

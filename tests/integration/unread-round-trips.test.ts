@@ -20,7 +20,7 @@ function sequentialRoundTrips(requests: RecordedRequest[]): number {
   return Math.max(0, ...depth);
 }
 
-describe('the unread path\'s Gmail round trips', () => {
+describe("the unread path's Gmail round trips", () => {
   afterEach(async () => {
     await emulator.setLatency(0);
   });
@@ -32,7 +32,10 @@ describe('the unread path\'s Gmail round trips', () => {
   ])('takes at most the planned sequential round trips for limit %i (%i)', async (limit, planned) => {
     const user = await newUser();
     for (let i = 0; i < limit; i += 1) {
-      await emulator.seedMessage({ email: user.email, raw: rfc822(['From: a@example.com', 'To: b@example.com', `Subject: Mail ${i}`, '', `Body ${i}`]) });
+      await emulator.seedMessage({
+        email: user.email,
+        raw: rfc822(['From: a@example.com', 'To: b@example.com', `Subject: Mail ${i}`, '', `Body ${i}`]),
+      });
     }
     await emulator.setLatency(150);
     await emulator.clearRequests();

@@ -22,13 +22,27 @@ export interface AgentProcess {
  * Runs the real desktop agent (the built bundle, as users run it) against the test
  * broker, with a catalog file of its own. Stopped by its PID.
  */
-export async function startAgent(options: { catalog: object; stateDir?: string; name?: string }): Promise<AgentProcess> {
+export async function startAgent(options: {
+  catalog: object;
+  stateDir?: string;
+  name?: string;
+}): Promise<AgentProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'agent-state-')));
   const configFile = join(await mkdtemp(join(tmpdir(), 'agent-config-')), 'catalog.json');
   await writeFile(configFile, JSON.stringify(options.catalog));
   const child = spawn(
     process.execPath,
-    [agentBundle, '--broker', inject('apiUrl'), '--state-dir', stateDir, '--config', configFile, '--name', options.name ?? 'test-computer'],
+    [
+      agentBundle,
+      '--broker',
+      inject('apiUrl'),
+      '--state-dir',
+      stateDir,
+      '--config',
+      configFile,
+      '--name',
+      options.name ?? 'test-computer',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
 import type { GoogleEmulator } from '../../../emulator/server.ts';
+import { startGoogleEmulator } from '../../../emulator/server.ts';
 import { failureOf, gmailFor, oauthClientFor, plainMail, toRaw } from './support.ts';
 
 /** Tokens, scopes and isolation, through the official Gmail and OAuth clients. */
@@ -22,10 +22,14 @@ const CLIENT = { clientId: 'broker.apps.googleusercontent.com', clientSecret: 'b
 
 describe('Gmail authentication and scopes', () => {
   it('answers an unknown token with Google-shaped 401 and WWW-Authenticate', async () => {
-    const failure = await failureOf(gmailFor(emulator.url, { access_token: 'ya29.unknown' }).users.getProfile({ userId: 'me' }));
+    const failure = await failureOf(
+      gmailFor(emulator.url, { access_token: 'ya29.unknown' }).users.getProfile({ userId: 'me' }),
+    );
 
     expect(failure.status).toBe(401);
-    expect(failure.headers.get('www-authenticate')).toBe('Bearer realm="https://accounts.google.com/", error="invalid_token"');
+    expect(failure.headers.get('www-authenticate')).toBe(
+      'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+    );
     expect(failure.data).toMatchObject({
       error: {
         code: 401,
@@ -36,7 +40,10 @@ describe('Gmail authentication and scopes', () => {
   });
 
   it('answers 403 insufficientPermissions when the token lacks a read scope', async () => {
-    const { token } = await control.createUser({ email: 'sender@example.com', scopes: ['https://www.googleapis.com/auth/gmail.send'] });
+    const { token } = await control.createUser({
+      email: 'sender@example.com',
+      scopes: ['https://www.googleapis.com/auth/gmail.send'],
+    });
     const client = gmailFor(emulator.url, { access_token: token });
 
     const failure = await failureOf(client.users.messages.list({ userId: 'me' }));
@@ -50,7 +57,12 @@ describe('Gmail authentication and scopes', () => {
       error: {
         errors: [{ reason: 'insufficientPermissions' }],
         status: 'PERMISSION_DENIED',
-        details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', metadata: { method: 'caribou.api.proto.MailboxService.ListMessages' } }],
+        details: [
+          {
+            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+            metadata: { method: 'caribou.api.proto.MailboxService.ListMessages' },
+          },
+        ],
       },
     });
     expect(sent.data.labelIds).toEqual(['SENT']);
@@ -63,7 +75,9 @@ describe('Gmail authentication and scopes', () => {
     await control.expireToken(expired.token);
 
     for (const token of [revoked.token, expired.token]) {
-      const failure = await failureOf(gmailFor(emulator.url, { access_token: token }).users.getProfile({ userId: 'me' }));
+      const failure = await failureOf(
+        gmailFor(emulator.url, { access_token: token }).users.getProfile({ userId: 'me' }),
+      );
       expect(failure.status).toBe(401);
     }
   });
@@ -82,7 +96,9 @@ describe('mailbox isolation', () => {
     const listed = await asMallory.users.messages.list({ userId: 'me' });
     const byId = await failureOf(asMallory.users.messages.get({ userId: 'me', id: secret.id }));
     const byEmail = await failureOf(asMallory.users.messages.list({ userId: 'alice@example.com' }));
-    const own = await gmailFor(emulator.url, { access_token: alice.token }).users.messages.list({ userId: 'alice@example.com' });
+    const own = await gmailFor(emulator.url, { access_token: alice.token }).users.messages.list({
+      userId: 'alice@example.com',
+    });
 
     expect(listed.data.messages).toBeUndefined();
     expect(byId.status).toBe(404);
@@ -158,7 +174,12 @@ describe('OAuth endpoints through google-auth-library', () => {
     const info = await oauth.getTokenInfo(withEmail.token);
     const quiet = await oauth.getTokenInfo(withoutEmail.token);
 
-    expect(info).toMatchObject({ aud: CLIENT.clientId, azp: CLIENT.clientId, email: 'owner@example.com', email_verified: 'true' });
+    expect(info).toMatchObject({
+      aud: CLIENT.clientId,
+      azp: CLIENT.clientId,
+      email: 'owner@example.com',
+      email_verified: 'true',
+    });
     expect(info.scopes).toContain('https://www.googleapis.com/auth/gmail.send');
     expect(info.expiry_date).toBeGreaterThan(Date.now());
     expect(quiet.email).toBeUndefined();

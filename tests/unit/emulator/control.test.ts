@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorControl, EmulatorControlError } from '../../../emulator/control-client.ts';
 import { DEMO_USER } from '../../../emulator/demo.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
 import type { GoogleEmulator } from '../../../emulator/server.ts';
+import { startGoogleEmulator } from '../../../emulator/server.ts';
 import { failureOf, gmailFor, oauthClientFor, plainMail, toRaw } from './support.ts';
 
 /** Fault injection, latency, the request log, reset and the demo mailbox. */
@@ -50,7 +50,9 @@ describe('fault injection', () => {
       error: {
         code: 429,
         message: 'Too many concurrent requests for user.',
-        errors: [{ message: 'Too many concurrent requests for user.', domain: 'usageLimits', reason: 'rateLimitExceeded' }],
+        errors: [
+          { message: 'Too many concurrent requests for user.', domain: 'usageLimits', reason: 'rateLimitExceeded' },
+        ],
         status: 'RESOURCE_EXHAUSTED',
       },
     });
@@ -61,11 +63,19 @@ describe('fault injection', () => {
 
   it('uses a given body and headers, and leaves non-matching paths alone', async () => {
     const { url, control, user } = await start();
-    await control.addFault({ pathPattern: '^/token$', status: 503, body: { error: 'temporarily_unavailable' }, headers: { 'Retry-After': '7' } });
+    await control.addFault({
+      pathPattern: '^/token$',
+      status: 503,
+      body: { error: 'temporarily_unavailable' },
+      headers: { 'Retry-After': '7' },
+    });
     const headers = { authorization: `Bearer ${user.token}` };
 
     const profile = await fetch(`${url}/gmail/v1/users/me/profile`, { headers });
-    const token = await fetch(`${url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token' }) });
+    const token = await fetch(`${url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token' }),
+    });
 
     expect(profile.status).toBe(200);
     expect(token.status).toBe(503);
@@ -102,7 +112,12 @@ describe('latency and the request log', () => {
     await control.clearRequests();
 
     expect(requests).toMatchObject([
-      { method: 'GET', path: '/gmail/v1/users/me/messages', query: { q: 'is:unread', labelIds: ['INBOX', 'UNREAD'] }, status: 200 },
+      {
+        method: 'GET',
+        path: '/gmail/v1/users/me/messages',
+        query: { q: 'is:unread', labelIds: ['INBOX', 'UNREAD'] },
+        status: 200,
+      },
       { method: 'GET', path: '/tokeninfo', query: {}, status: 200 },
       { method: 'POST', path: '/tokeninfo', query: {}, status: 200 },
     ]);
@@ -125,7 +140,10 @@ describe('control API', () => {
 
   it('adds a token to an existing user instead of a second mailbox', async () => {
     const { url, control, user } = await start();
-    await control.seedMessage({ email: 'user@example.com', raw: plainMail({ from: 'a@example.com', to: 'user@example.com', subject: 's' }) });
+    await control.seedMessage({
+      email: 'user@example.com',
+      raw: plainMail({ from: 'a@example.com', to: 'user@example.com', subject: 's' }),
+    });
 
     const again = await control.createUser({ email: 'USER@example.com', token: 'second-token' });
     const list = await gmailFor(url, { access_token: again.token }).users.messages.list({ userId: 'me' });
@@ -144,7 +162,12 @@ describe('demo mailbox and reset', () => {
     const unread = await demo.users.messages.list({ userId: 'me', q: 'is:unread in:inbox' });
     const details = await Promise.all(
       (unread.data.messages ?? []).map(({ id }) =>
-        demo.users.messages.get({ userId: 'me', id: id ?? '', format: 'metadata', metadataHeaders: ['Subject', 'Reply-To'] }),
+        demo.users.messages.get({
+          userId: 'me',
+          id: id ?? '',
+          format: 'metadata',
+          metadataHeaders: ['Subject', 'Reply-To'],
+        }),
       ),
     );
     const subjects = details.map(({ data }) => data.payload?.headers?.find((h) => h.name === 'Subject')?.value);
@@ -157,7 +180,10 @@ describe('demo mailbox and reset', () => {
       'Quarterly report draft',
       'Re: Project kickoff notes',
     ]);
-    expect(details[0]?.data.payload?.headers).toContainEqual({ name: 'Reply-To', value: 'Carol Diaz <carol@example.net>' });
+    expect(details[0]?.data.payload?.headers).toContainEqual({
+      name: 'Reply-To',
+      value: 'Carol Diaz <carol@example.net>',
+    });
     expect(shipped?.data.snippet).toBe('Good news! Order #10423 is on its way & should arrive Friday.');
   });
 
@@ -176,7 +202,11 @@ describe('demo mailbox and reset', () => {
     const { url, control, client } = await start(true);
     const demo = gmailFor(url, { access_token: DEMO_USER.token });
     const [first] = (await demo.users.messages.list({ userId: 'me', q: 'is:unread' })).data.messages ?? [];
-    await demo.users.messages.modify({ userId: 'me', id: first?.id ?? '', requestBody: { removeLabelIds: ['UNREAD'] } });
+    await demo.users.messages.modify({
+      userId: 'me',
+      id: first?.id ?? '',
+      requestBody: { removeLabelIds: ['UNREAD'] },
+    });
     await control.setLatency(500);
 
     await control.reset();

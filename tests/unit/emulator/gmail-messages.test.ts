@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
 import type { GoogleEmulator } from '../../../emulator/server.ts';
+import { startGoogleEmulator } from '../../../emulator/server.ts';
 import { failureOf, fromRaw, gmailFor, plainMail } from './support.ts';
 
 /** Reading mail through the official @googleapis/gmail client. */
@@ -31,10 +31,15 @@ describe('messages.list', () => {
     const old = await seed(plainMail({ from: 'Alice <alice@example.com>', to: 'reader@example.com', subject: 'Old' }), {
       internalDate: 1_000,
     });
-    await seed(plainMail({ from: 'Bob <bob@example.org>', to: 'reader@example.com', subject: 'From Bob' }), { internalDate: 2_000 });
-    const recent = await seed(plainMail({ from: 'Alice <alice@example.com>', to: 'reader@example.com', subject: 'New' }), {
-      internalDate: 3_000,
+    await seed(plainMail({ from: 'Bob <bob@example.org>', to: 'reader@example.com', subject: 'From Bob' }), {
+      internalDate: 2_000,
     });
+    const recent = await seed(
+      plainMail({ from: 'Alice <alice@example.com>', to: 'reader@example.com', subject: 'New' }),
+      {
+        internalDate: 3_000,
+      },
+    );
     await seed(plainMail({ from: 'Alice <alice@example.com>', to: 'reader@example.com', subject: 'Read' }), {
       labelIds: ['INBOX'],
       internalDate: 4_000,
@@ -51,11 +56,21 @@ describe('messages.list', () => {
 
   it('pages with maxResults and nextPageToken', async () => {
     for (let i = 1; i <= 5; i += 1) {
-      await seed(plainMail({ from: 'a@example.com', to: 'reader@example.com', subject: `n${i}` }), { internalDate: i * 1000 });
+      await seed(plainMail({ from: 'a@example.com', to: 'reader@example.com', subject: `n${i}` }), {
+        internalDate: i * 1000,
+      });
     }
     const first = await client().users.messages.list({ userId: 'me', maxResults: 2 });
-    const second = await client().users.messages.list({ userId: 'me', maxResults: 2, pageToken: first.data.nextPageToken ?? '' });
-    const last = await client().users.messages.list({ userId: 'me', maxResults: 2, pageToken: second.data.nextPageToken ?? '' });
+    const second = await client().users.messages.list({
+      userId: 'me',
+      maxResults: 2,
+      pageToken: first.data.nextPageToken ?? '',
+    });
+    const last = await client().users.messages.list({
+      userId: 'me',
+      maxResults: 2,
+      pageToken: second.data.nextPageToken ?? '',
+    });
 
     const ids = [first, second, last].flatMap((page) => page.data.messages?.map((m) => m.id) ?? []);
     expect(new Set(ids).size).toBe(5);
@@ -76,7 +91,9 @@ describe('messages.list', () => {
   });
 
   it('hides spam and trash unless includeSpamTrash is set', async () => {
-    const spam = await seed(plainMail({ from: 'x@spam.example', to: 'reader@example.com', subject: 'win' }), { labelIds: ['SPAM'] });
+    const spam = await seed(plainMail({ from: 'x@spam.example', to: 'reader@example.com', subject: 'win' }), {
+      labelIds: ['SPAM'],
+    });
 
     const hidden = await client().users.messages.list({ userId: 'me' });
     const shown = await client().users.messages.list({ userId: 'me', includeSpamTrash: true });
@@ -89,7 +106,9 @@ describe('messages.list', () => {
 describe('messages.get', () => {
   it('returns the exact source bytes in format=raw, 8-bit bodies included', async () => {
     const source = Buffer.concat([
-      Buffer.from('From: a@example.com\r\nTo: reader@example.com\r\nSubject: latin\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n'),
+      Buffer.from(
+        'From: a@example.com\r\nTo: reader@example.com\r\nSubject: latin\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n',
+      ),
       Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]),
     ]);
     const { id } = await control.seedMessage({ email: 'reader@example.com', rawBase64: source.toString('base64') });
@@ -181,7 +200,9 @@ describe('messages.get', () => {
     const failure = await failureOf(client().users.messages.get({ userId: 'me', id: '0123456789abcdef' }));
 
     expect(failure.status).toBe(404);
-    expect(failure.data).toMatchObject({ error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' } });
+    expect(failure.data).toMatchObject({
+      error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' },
+    });
   });
 });
 
@@ -189,7 +210,11 @@ describe('messages.modify, threads.get and profile', () => {
   it('marks a message read so is:unread no longer finds it', async () => {
     const { id } = await seed(plainMail({ from: 'a@example.com', to: 'reader@example.com', subject: 'x' }));
 
-    const { data } = await client().users.messages.modify({ userId: 'me', id, requestBody: { removeLabelIds: ['UNREAD'] } });
+    const { data } = await client().users.messages.modify({
+      userId: 'me',
+      id,
+      requestBody: { removeLabelIds: ['UNREAD'] },
+    });
     const unread = await client().users.messages.list({ userId: 'me', q: 'is:unread' });
 
     expect(data.labelIds).toEqual(['INBOX']);
@@ -220,7 +245,14 @@ describe('messages.modify, threads.get and profile', () => {
 
   it('counts messages and threads in the profile', async () => {
     await seed(plainMail({ from: 'a@example.com', to: 'reader@example.com', subject: 'one', messageId: '<one@x>' }));
-    await seed(plainMail({ from: 'a@example.com', to: 'reader@example.com', subject: 'Re: one', extraHeaders: ['References: <one@x>'] }));
+    await seed(
+      plainMail({
+        from: 'a@example.com',
+        to: 'reader@example.com',
+        subject: 'Re: one',
+        extraHeaders: ['References: <one@x>'],
+      }),
+    );
 
     const { data } = await client().users.getProfile({ userId: 'me' });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
 import type { GoogleEmulator } from '../../../emulator/server.ts';
+import { startGoogleEmulator } from '../../../emulator/server.ts';
 import { failureOf, fromRaw, gmailFor, plainMail, toRaw } from './support.ts';
 
 /** Sending through every path the official client uses, and delivery between users. */
@@ -105,7 +105,10 @@ describe('messages.send', () => {
 
     expect(data.labelIds).toEqual(['SENT']);
     expect(sent[0]).toMatchObject({ id: data.id, raw: source, uploadType: 'media' });
-    expect(requests.at(-1)).toMatchObject({ path: '/upload/gmail/v1/users/me/messages/send', query: { uploadType: 'media' } });
+    expect(requests.at(-1)).toMatchObject({
+      path: '/upload/gmail/v1/users/me/messages/send',
+      query: { uploadType: 'media' },
+    });
   });
 
   it('accepts a multipart upload with metadata naming the thread', async () => {
@@ -113,7 +116,11 @@ describe('messages.send', () => {
     const source = memo(['In-Reply-To: <x@example.com>']);
 
     const { data } = await client('alice').users.messages.send(
-      { userId: 'me', requestBody: { threadId: first.data.threadId ?? '' }, media: { mimeType: 'message/rfc822', body: source } },
+      {
+        userId: 'me',
+        requestBody: { threadId: first.data.threadId ?? '' },
+        media: { mimeType: 'message/rfc822', body: source },
+      },
       { rootUrl: `${emulator.url}/` },
     );
     const sent = await control.sent('alice@example.com');
@@ -127,7 +134,11 @@ describe('messages.send', () => {
       const failure = await failureOf(client('alice').users.messages.send({ userId: 'me', requestBody: { raw } }));
       expect(failure.status).toBe(400);
       expect(failure.data).toMatchObject({
-        error: { code: 400, message: expect.stringContaining('Invalid value for ByteString'), status: 'INVALID_ARGUMENT' },
+        error: {
+          code: 400,
+          message: expect.stringContaining('Invalid value for ByteString'),
+          status: 'INVALID_ARGUMENT',
+        },
       });
     }
     expect(await control.sent('alice@example.com')).toEqual([]);
@@ -136,7 +147,9 @@ describe('messages.send', () => {
   it('refuses a message without recipients', async () => {
     const source = 'From: alice@example.com\r\nSubject: nobody\r\n\r\nhello\r\n';
 
-    const failure = await failureOf(client('alice').users.messages.send({ userId: 'me', requestBody: { raw: toRaw(source) } }));
+    const failure = await failureOf(
+      client('alice').users.messages.send({ userId: 'me', requestBody: { raw: toRaw(source) } }),
+    );
 
     expect(failure.status).toBe(400);
     expect(failure.data).toMatchObject({ error: { message: 'Recipient address required' } });

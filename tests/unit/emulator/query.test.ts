@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesQuery, mentionsSpamOrTrash, parseQuery } from '../../../emulator/query.ts';
 import type { SearchableMessage } from '../../../emulator/query.ts';
+import { matchesQuery, mentionsSpamOrTrash, parseQuery } from '../../../emulator/query.ts';
 
 const term = (field: string, value: string, quoted = false) => ({ kind: 'term', field, value, quoted });
 
@@ -25,7 +25,10 @@ const matches = (query: string, overrides: Partial<SearchableMessage> = {}) =>
 
 describe('parseQuery', () => {
   it('reads juxtaposed terms as AND', () => {
-    expect(parseQuery('is:unread in:inbox')).toEqual({ kind: 'and', nodes: [term('is', 'unread'), term('in', 'inbox')] });
+    expect(parseQuery('is:unread in:inbox')).toEqual({
+      kind: 'and',
+      nodes: [term('is', 'unread'), term('in', 'inbox')],
+    });
   });
 
   it('binds OR tighter than the implicit AND, as Gmail does', () => {
@@ -57,7 +60,10 @@ describe('parseQuery', () => {
   it('groups with parentheses and negates a whole group', () => {
     expect(parseQuery('-(from:a OR from:b) is:unread')).toEqual({
       kind: 'and',
-      nodes: [{ kind: 'not', node: { kind: 'or', nodes: [term('from', 'a'), term('from', 'b')] } }, term('is', 'unread')],
+      nodes: [
+        { kind: 'not', node: { kind: 'or', nodes: [term('from', 'a'), term('from', 'b')] } },
+        term('is', 'unread'),
+      ],
     });
   });
 
@@ -105,7 +111,9 @@ describe('matchesQuery', () => {
 
   it('never reads operators inside a quoted from: value', () => {
     expect(matches('from:"alice@example.com is:unread"')).toBe(false);
-    expect(matches('from:"alice@example.com is:unread"', { from: [{ name: '', address: 'alice@example.com is:unread' }] })).toBe(true);
+    expect(
+      matches('from:"alice@example.com is:unread"', { from: [{ name: '', address: 'alice@example.com is:unread' }] }),
+    ).toBe(true);
   });
 
   it('matches to: against To, Cc and Bcc recipients', () => {

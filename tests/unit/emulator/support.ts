@@ -1,7 +1,7 @@
-import { gmail } from '@googleapis/gmail';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { OAuth2Client } from 'google-auth-library';
+import { gmail } from '@googleapis/gmail';
 import type { OAuth2ClientOptions } from 'google-auth-library';
+import { OAuth2Client } from 'google-auth-library';
 
 /**
  * Shared wiring for the emulator tests: the official clients pointed at an emulator,

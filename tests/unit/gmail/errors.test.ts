@@ -4,9 +4,9 @@ import { parseConfig } from '#lib/config';
 import { BrokerError } from '#lib/errors';
 import { createGmailClient } from '#lib/gmail/client';
 import { toBrokerError } from '#lib/gmail/errors';
-import { SCOPES } from '#lib/google/scopes';
 import { sendEmail } from '#lib/gmail/send';
 import { listUnread } from '#lib/gmail/unread';
+import { SCOPES } from '#lib/google/scopes';
 import { type FakeGmail, googleError, startFakeGmail } from './fake-gmail.ts';
 
 const TOKEN = 'ya29.SECRET-access-token-do-not-leak';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { chooseAgent, getAgent, pairAgent, registerAgent } from '#lib/jobs/agents';
-import { JOB_TTL_MS, RESULT_GRACE_MS, claimNextJob, createJob, getJob, recordResult } from '#lib/jobs/queue';
+import { claimNextJob, createJob, getJob, JOB_TTL_MS, RESULT_GRACE_MS, recordResult } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
 import { type Store, storeFor } from '#lib/jobs/store';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
@@ -23,7 +23,11 @@ let userCount = 0;
 async function pairedAgent(now = Date.now()) {
   userCount += 1;
   const user = { id: `user-${userCount}`, email: `u${userCount}@example.com` };
-  const { pairingCode } = await registerAgent(store, { name: `pc-${userCount}`, platform: 'linux', public_key: generateSigningKeyPair().publicKey }, now);
+  const { pairingCode } = await registerAgent(
+    store,
+    { name: `pc-${userCount}`, platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    now,
+  );
   const agent = await pairAgent(store, user, pairingCode, now);
   return { user, agent };
 }
@@ -35,22 +39,41 @@ function queueJob(agent: { agent_id: string; name: string }, userId: string, now
 describe('pairing', () => {
   it('binds the agent to the user once; the code then stops working', async () => {
     const now = Date.now();
-    const { pairingCode } = await registerAgent(store, { name: 'laptop', platform: 'macos', public_key: generateSigningKeyPair().publicKey }, now);
+    const { pairingCode } = await registerAgent(
+      store,
+      { name: 'laptop', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
+      now,
+    );
     expect(pairingCode).toMatch(/^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$/);
-    const agent = await pairAgent(store, { id: 'owner', email: 'o@example.com' }, pairingCode.toLowerCase(), now + 1000);
+    const agent = await pairAgent(
+      store,
+      { id: 'owner', email: 'o@example.com' },
+      pairingCode.toLowerCase(),
+      now + 1000,
+    );
     expect((await getAgent(store, agent.agent_id))?.user_id).toBe('owner');
-    await expect(pairAgent(store, { id: 'intruder', email: undefined }, pairingCode, now + 2000)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(pairAgent(store, { id: 'intruder', email: undefined }, pairingCode, now + 2000)).rejects.toMatchObject(
+      { kind: 'not_found' },
+    );
     expect((await getAgent(store, agent.agent_id))?.user_id).toBe('owner');
   });
 
   it('refuses an expired code', async () => {
     const now = Date.now();
-    const { pairingCode } = await registerAgent(store, { name: 'old', platform: 'linux', public_key: generateSigningKeyPair().publicKey }, now);
-    await expect(pairAgent(store, { id: 'late', email: undefined }, pairingCode, now + 11 * 60_000)).rejects.toMatchObject({ kind: 'not_found' });
+    const { pairingCode } = await registerAgent(
+      store,
+      { name: 'old', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+      now,
+    );
+    await expect(
+      pairAgent(store, { id: 'late', email: undefined }, pairingCode, now + 11 * 60_000),
+    ).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('sends launches to the named agent, else the one seen last, and says when none is paired', async () => {
-    await expect(chooseAgent(store, { id: 'nobody', email: undefined }, undefined)).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(chooseAgent(store, { id: 'nobody', email: undefined }, undefined)).rejects.toMatchObject({
+      kind: 'conflict',
+    });
     const { user, agent } = await pairedAgent();
     expect((await chooseAgent(store, user, undefined)).agent_id).toBe(agent.agent_id);
     expect((await chooseAgent(store, user, agent.name.toUpperCase())).agent_id).toBe(agent.agent_id);
@@ -66,7 +89,9 @@ describe('the job queue', () => {
     await queueJob(agent, user.id, now + 1, 'second');
     const job = await claimNextJob(store, agent.agent_id, now + 2);
     expect(job?.job_id).toBe(first.job_id);
-    expect(verifyJob(job, importPublicKey(brokerKey.publicKey), { agentId: agent.agent_id, now: now + 2 })).toMatchObject({ ok: true });
+    expect(
+      verifyJob(job, importPublicKey(brokerKey.publicKey), { agentId: agent.agent_id, now: now + 2 }),
+    ).toMatchObject({ ok: true });
     expect((await getJob(store, first.job_id, now + 2))?.status).toBe('claimed');
     expect((await claimNextJob(store, agent.agent_id, now + 3))?.app).toBe('second');
     expect(await claimNextJob(store, agent.agent_id, now + 4)).toBeUndefined();
@@ -96,43 +121,57 @@ describe('the job queue', () => {
     const other = await pairedAgent(now);
     const job = await queueJob(agent, user.id, now);
     await claimNextJob(store, agent.agent_id, now + 1);
-    expect(await recordResult(store, other.agent.agent_id, { job_id: job.job_id, status: 'failed' }, now + 2)).toBe(false);
-    expect(await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'launched', pid: 42 }, now + 3)).toBe(true);
-    expect(await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'failed', message: 'late' }, now + 4)).toBe(false);
+    expect(await recordResult(store, other.agent.agent_id, { job_id: job.job_id, status: 'failed' }, now + 2)).toBe(
+      false,
+    );
+    expect(
+      await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'launched', pid: 42 }, now + 3),
+    ).toBe(true);
+    expect(
+      await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'failed', message: 'late' }, now + 4),
+    ).toBe(false);
     expect(await getJob(store, job.job_id, now + 5)).toMatchObject({ status: 'launched', pid: 42 });
   });
 
   it('gives each job to exactly one of several concurrent polls, whatever the interleaving', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 5 }), fc.scheduler(), async (jobCount, pollers, s) => {
-        const now = Date.now();
-        const { user, agent } = await pairedAgent(now);
-        const queued = [];
-        for (let i = 0; i < jobCount; i += 1) queued.push((await queueJob(agent, user.id, now + i)).job_id);
-        // Every DynamoDB call of every poller goes through the scheduler, which releases
-        // them in an order fast-check chooses (and shrinks on failure).
-        // (Outcomes travel as values: the scheduler would report a rejection as unhandled.)
-        const release = s.scheduleFunction((command: never) =>
-          store.db.send(command).then((value) => ({ value }), (error: unknown) => ({ error })),
-        );
-        const send = async (command: never) => {
-          const outcome = await release(command);
-          if ('error' in outcome) throw outcome.error;
-          return outcome.value;
-        };
-        const scheduledStore: Store = { table: store.table, db: { send } as never };
-        const claimed: string[] = [];
-        const poll = async () => {
-          for (;;) {
-            const job = await claimNextJob(scheduledStore, agent.agent_id, now + 100);
-            if (!job) return;
-            claimed.push(job.job_id);
-          }
-        };
-        const all = Promise.all(Array.from({ length: pollers }, poll));
-        await s.waitFor(all);
-        expect(claimed.sort()).toEqual([...queued].sort());
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.scheduler(),
+        async (jobCount, pollers, s) => {
+          const now = Date.now();
+          const { user, agent } = await pairedAgent(now);
+          const queued = [];
+          for (let i = 0; i < jobCount; i += 1) queued.push((await queueJob(agent, user.id, now + i)).job_id);
+          // Every DynamoDB call of every poller goes through the scheduler, which releases
+          // them in an order fast-check chooses (and shrinks on failure).
+          // (Outcomes travel as values: the scheduler would report a rejection as unhandled.)
+          const release = s.scheduleFunction((command: never) =>
+            store.db.send(command).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            ),
+          );
+          const send = async (command: never) => {
+            const outcome = await release(command);
+            if ('error' in outcome) throw outcome.error;
+            return outcome.value;
+          };
+          const scheduledStore: Store = { table: store.table, db: { send } as never };
+          const claimed: string[] = [];
+          const poll = async () => {
+            for (;;) {
+              const job = await claimNextJob(scheduledStore, agent.agent_id, now + 100);
+              if (!job) return;
+              claimed.push(job.job_id);
+            }
+          };
+          const all = Promise.all(Array.from({ length: pollers }, poll));
+          await s.waitFor(all);
+          expect(claimed.sort()).toEqual([...queued].sort());
+        },
+      ),
       { numRuns: 25 },
     );
   });
