@@ -1,20 +1,10 @@
-import type { PublicKeyInput } from '#lib/jobs/signing';
-import type { Catalog } from './catalog.ts';
 import { launch, type SpawnPort } from './launcher.ts';
 import type { ResultRequest } from './protocol.ts';
-import type { AgentState } from './state.ts';
-import { admitJob, printable } from './verify.ts';
+import { type AdmissionContext, admitJob, printable } from './verify.ts';
 
 /** One job from the wire to an outcome: admit (or refuse), launch, describe. */
 
-export interface JobRunContext {
-  agentId: string;
-  /** The broker key pinned at registration. */
-  brokerPublicKey: PublicKeyInput;
-  catalog: Catalog;
-  state: Pick<AgentState, 'hasSeen' | 'recordSeen'>;
-  now: () => number;
-  fileExists: (file: string) => boolean;
+export interface JobRunContext extends AdmissionContext {
   /** Defaults to node:child_process spawn. */
   spawn?: SpawnPort | undefined;
 }
