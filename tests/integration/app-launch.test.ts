@@ -188,6 +188,27 @@ describe('the agent endpoints', () => {
     expect((await post('/api/agent/pair', { token: user.token, body: { code: 'BCDF-GHJK' } })).status).toBe(404);
   });
 
+  it('answer 202 pending with a job id while the paired computer has not answered', async () => {
+    const user = await newUser();
+    const registered = await post('/api/agent/register', {
+      body: { name: 'asleep', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    await post('/api/agent/pair', { token: user.token, body: { code: registered.json.pairing_code } });
+    const answer = await post('/api/app/launch', {
+      token: user.token,
+      body: { app_name: 'firefox', args: ['https://example.com'] },
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.json).toMatchObject({
+      success: true,
+      data: { status: 'pending', agent_name: 'asleep', args: ['https://example.com'] },
+    });
+    expect(answer.json.message).toContain(answer.json.data.job_id);
+    const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
+    expect(status.status).toBe(202);
+    expect(status.json.data.status).toBe('pending');
+  });
+
   it('refuse an expired pairing code', async () => {
     const registered = await post('/api/agent/register', {
       body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
