@@ -6,7 +6,8 @@ import { AgentState, SEEN_FILE, SEEN_MARGIN_MS, STATE_FILE, StateError } from '.
 import { removeTempDirs, tempDir } from './support.ts';
 
 const NOW = 1_800_000_000_000;
-const posixOnly = process.platform === 'win32' ? it.skip : it;
+// File modes are a POSIX notion; Windows protects the state folder with the user profile's ACL.
+const posixOnly = it.runIf(process.platform !== 'win32');
 
 const registration = {
   broker_url: 'https://broker.example',
