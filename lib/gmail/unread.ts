@@ -39,13 +39,14 @@ export function bodyCapFor(count: number): number {
   return Math.min(MAX_BODY_CHARS, Math.floor(ANSWER_BODY_CHARS / Math.max(1, count)));
 }
 
-const METADATA_HEADERS = ['From', 'To', 'Subject', 'Date'];
+const METADATA_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate';
 
 /** The fields of one email that come from its headers and body. */
 interface MailFields {
   from: Mailbox | null;
   to: Mailbox[];
+  cc: Mailbox[];
   subject: string;
   date: string | null;
   body: string;
@@ -58,6 +59,7 @@ function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
   return {
     from: parseAddressHeader(header('From'))[0] ?? null,
     to: parseAddressHeader(header('To')),
+    cc: parseAddressHeader(header('Cc')),
     subject: decodeHeaderText(header('Subject')),
     date: header('Date')?.trim() || null,
     body: '',
@@ -71,6 +73,7 @@ async function fromRaw(raw: string, bodyCap: number): Promise<MailFields> {
   return {
     from: mail.from,
     to: mail.to,
+    cc: mail.cc,
     subject: mail.subject,
     date: mail.date,
     body: body.text,
@@ -91,6 +94,7 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
     from_email: fields.from?.address ?? '',
     from_name: fields.from?.name || fields.from?.address || '',
     to: fields.to.map(formatMailbox),
+    cc: fields.cc.map(formatMailbox),
     subject: fields.subject,
     body: fields.body,
     body_truncated: fields.bodyTruncated,

@@ -88,6 +88,7 @@ export const UnreadEmail = z.object({
   from_email: z.string(),
   from_name: z.string(),
   to: z.array(z.string()),
+  cc: z.array(z.string()),
   subject: z.string(),
   body: z.string().describe('Readable text of the body (HTML converted to text), possibly truncated.'),
   body_truncated: z.boolean(),

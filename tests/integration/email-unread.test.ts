@@ -62,6 +62,7 @@ function plain(subject: string, from = 'Sender <sender@example.com>', date = 'Fr
   return rfc822([
     `From: ${from}`,
     'To: someone@example.com',
+    'Cc: Copy Reader <copy@example.com>',
     `Subject: ${subject}`,
     `Date: ${date}`,
     'Content-Type: text/plain; charset=UTF-8',
@@ -108,6 +109,7 @@ describe('POST /api/email/unread', () => {
       from_email: 'sender@example.com',
       from_name: 'Sender',
       to: ['someone@example.com'],
+      cc: ['Copy Reader <copy@example.com>'],
       subject: 'Fields',
       body: expect.stringContaining('Body of Fields'),
       snippet: expect.stringContaining('Body of Fields'),
@@ -181,6 +183,7 @@ describe('POST /api/email/unread', () => {
       subject: 'No body please',
       body: '',
       from_email: 'sender@example.com',
+      cc: ['Copy Reader <copy@example.com>'],
     });
   });
 

@@ -104,7 +104,7 @@ describe('listUnread', () => {
     const page = await listUnread(gmail, { include_body: false });
     const get = gets()[0];
     expect(get?.query.get('format')).toBe('metadata');
-    expect(get?.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Subject', 'Date']);
+    expect(get?.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Cc', 'Subject', 'Date']);
     expect(page.emails[0]).toMatchObject({
       from_email: 'zoe@example.com',
       from_name: 'Zoë',
