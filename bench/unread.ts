@@ -2,22 +2,10 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
-import { EmulatorControl, type RecordedRequest } from '../emulator/control-client.ts';
+import { EmulatorControl } from '../emulator/control-client.ts';
+import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
 import { median, type Row } from './report.ts';
-
-/** Longest chain of requests that had to wait for one another (see the integration test). */
-export function sequentialRoundTrips(requests: RecordedRequest[]): number {
-  const sorted = [...requests].sort((a, b) => a.endedAt - b.endedAt);
-  const depth: number[] = [];
-  sorted.forEach((request, i) => {
-    let best = 0;
-    for (let j = 0; j < i; j += 1)
-      if ((sorted[j] as RecordedRequest).endedAt <= request.startedAt) best = Math.max(best, depth[j] as number);
-    depth.push(best + 1);
-  });
-  return Math.max(0, ...depth);
-}
 
 /** The original service's way: list, then one `messages.get` after another. */
 async function originalUnread(gmail: gmail_v1.Gmail, limit: number): Promise<number> {

@@ -60,19 +60,20 @@ export function startOffline(options: OfflineOptions): Promise<RunningOffline> {
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
 
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        sink?.end(resolve);
-        return;
-      }
-      const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        sink?.end(resolve) ?? resolve();
+  const closeSink = () => new Promise<void>((resolve) => (sink ? sink.end(resolve) : resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
       });
-      child.kill('SIGTERM');
-    });
+    }
+    await closeSink();
+  };
 
   return new Promise((resolve, reject) => {
     let output = '';

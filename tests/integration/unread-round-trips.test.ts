@@ -1,24 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../../emulator/control-client.ts';
+import { sequentialRoundTrips } from '../../emulator/round-trips.ts';
 import { emulator, newUser, post, rfc822 } from '../support/api.ts';
-
-/**
- * The number of Gmail round trips that had to happen one after another: the longest
- * chain of requests in which each started after the previous one ended. With latency
- * added at the emulator, requests sent together overlap and count once.
- */
-function sequentialRoundTrips(requests: RecordedRequest[]): number {
-  const sorted = [...requests].sort((a, b) => a.endedAt - b.endedAt);
-  const depth: number[] = [];
-  sorted.forEach((request, i) => {
-    let best = 0;
-    for (let j = 0; j < i; j += 1) {
-      if ((sorted[j] as RecordedRequest).endedAt <= request.startedAt) best = Math.max(best, depth[j] as number);
-    }
-    depth.push(best + 1);
-  });
-  return Math.max(0, ...depth);
-}
 
 describe("the unread path's Gmail round trips", () => {
   afterEach(async () => {
