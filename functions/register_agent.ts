@@ -1,5 +1,5 @@
 import { type Action, apiHandler } from '#lib/http/api-handler';
-import { withStatus } from '#lib/http/reply';
+import { withStatus } from '#lib/http/response';
 import { registerAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
 import { storeFor } from '#lib/jobs/table';
