@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseConfig } from '#lib/config';
 import { pairAgent, registerAgent } from '#lib/jobs/agents';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
@@ -72,6 +72,8 @@ export async function benchIdlePoll(
         event,
         config: { ...config, POLL_WAIT_MS: wait },
         credentials: { accessToken: '' },
+        context: {} as Context,
+        idempotencyKey: undefined,
       });
       return { ms: performance.now() - started, calls: dynamo.requestCount() - before };
     };

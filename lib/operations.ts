@@ -96,7 +96,8 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send],
     consequential: true,
-    table: [],
+    // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
+    table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: true,
   },
@@ -126,7 +127,8 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send, SCOPES.read],
     consequential: true,
-    table: [],
+    // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
+    table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: true,
   },

@@ -8,7 +8,7 @@ import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
 import type { Operation } from '../operations.ts';
-import { googleCredentials } from './auth.ts';
+import { googleCredentials, idempotencyKey } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
@@ -20,6 +20,10 @@ export interface ApiRequest<TBody> {
   event: APIGatewayProxyEventV2;
   config: Config;
   credentials: GoogleCredentials;
+  /** The invocation (its request id and remaining time). */
+  context: Context;
+  /** The client's `Idempotency-Key` header, when it sent one. */
+  idempotencyKey: string | undefined;
 }
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
@@ -90,6 +94,8 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
         event: event as APIGatewayProxyEventV2,
         config,
         credentials,
+        context,
+        idempotencyKey: idempotencyKey(event as APIGatewayProxyEventV2),
       });
       const response = toResponse(result);
       logger.info('request', { operation: operation.name, status: response.statusCode, ms: Date.now() - started });
