@@ -1,3 +1,4 @@
+import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
 import { SERVICE, secretParameter } from '../scripts/deployment.ts';
@@ -18,6 +19,8 @@ export interface LocalStackOptions {
   /** A real (or already running) Gmail API root; when set, no emulator is started. */
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
+  /** The broker's Google OAuth client id; with the emulator, the emulator's own when absent. */
+  googleClientId?: string | undefined;
   emulatorPort?: number;
   dynamoPort?: number;
   /** Keep DynamoDB's data in this folder (in memory when absent). */
@@ -55,6 +58,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
+  const googleClientId = options.googleClientId ?? (emulator ? DEFAULT_CLIENT_ID : undefined);
   let dynamo: LocalDynamo | undefined;
   let ssm: LocalSsm | undefined;
   try {
@@ -81,6 +85,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         SSM_ENDPOINT: ssm.endpoint,
+        // Launching fails closed without a client id; the emulator's demo token is issued to its own.
+        ...(googleClientId ? { GOOGLE_CLIENT_ID: googleClientId } : {}),
         ...options.env,
       },
     });

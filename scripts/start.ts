@@ -35,6 +35,7 @@ const stack = await startLocalStack({
   lambdaPort,
   gmailApiUrl: env.GMAIL_API_URL,
   googleOAuthUrl: env.GOOGLE_OAUTH_URL,
+  googleClientId: env.GOOGLE_CLIENT_ID,
   emulatorPort: Number(env.EMULATOR_PORT ?? 3010),
   dynamoPort: Number(env.DYNAMODB_PORT ?? 3011),
   dynamoPath: `${stateDir}dynamodb`,

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SCOPES } from '#lib/google/scopes';
 import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
-import { get, newUser, post } from '../support/api.ts';
+import { emulator, get, newUser, post } from '../support/api.ts';
 
 async function recorded(file: string): Promise<string[][]> {
   const text = await readFile(file, 'utf8').catch(() => '');
@@ -245,5 +246,36 @@ describe('the agent endpoints', () => {
   it('refuse registrations with a key that is not Ed25519', async () => {
     const answer = await post('/api/agent/register', { body: { name: 'bad', platform: 'linux', public_key: 'AAAA' } });
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('who may launch, pair and read jobs', () => {
+  it('refuses a token issued to another application, and one without an identity scope, for launch, pair and jobs', async () => {
+    const otherApp = await emulator.createUser({
+      email: `other-${randomBytes(4).toString('hex')}@example.com`,
+      clientId: 'some-other-app.apps.googleusercontent.com',
+      clientSecret: 'x',
+    });
+    const sendOnly = await newUser({ scopes: [SCOPES.send] });
+    const registered = await post('/api/agent/register', {
+      body: { name: 'guarded', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    for (const [token, status, code] of [
+      [otherApp.token, 401, 'invalid_token'],
+      [sendOnly.token, 403, 'insufficient_scope'],
+    ] as const) {
+      const pair = await post('/api/agent/pair', { token, body: { code: registered.json.pairing_code } });
+      const launch = await post('/api/app/launch', { token, body: { app_name: 'firefox' } });
+      const job = await get('/api/app/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaa', { token });
+      for (const answer of [pair, launch, job]) {
+        expect(answer.status).toBe(status);
+        expect(answer.json.error.code).toBe(code);
+      }
+    }
+    // The code was not spent by the refused attempts: its rightful user can still pair.
+    const owner = await newUser();
+    expect(
+      (await post('/api/agent/pair', { token: owner.token, body: { code: registered.json.pairing_code } })).status,
+    ).toBe(200);
   });
 });
