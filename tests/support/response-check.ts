@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Operation, operations } from '#lib/operations';
+import { allOperations, type Operation } from '#lib/operations';
 import { ErrorEnvelope } from '#lib/schemas/common';
 
 /** `/api/app/jobs/{job_id}` -> a pattern matching `/api/app/jobs/<one segment>`. */
@@ -8,7 +8,7 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${parts.join('[^/]+')}$`);
 }
 
-const routes = operations.map((operation) => ({ operation, pattern: templatePattern(operation.path) }));
+const routes = allOperations.map((operation) => ({ operation, pattern: templatePattern(operation.path) }));
 
 /** The registry's operation serving `method path` (query string ignored), if any. */
 export function operationFor(method: string, path: string): Operation | undefined {

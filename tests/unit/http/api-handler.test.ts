@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/reply';
-import * as operations from '#lib/operations';
+import { type Operation, operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../chatgpt/support.ts';
 import { apiEvent, bearerOf, captureLogs } from './support.ts';
 
@@ -15,10 +15,7 @@ import { apiEvent, bearerOf, captureLogs } from './support.ts';
 type Seen = ApiRequest<unknown>;
 
 /** A handler on the real stack whose `run` records its request and answers `answer`. */
-function recordingHandler(
-  operation: operations.Operation,
-  answer: (request: Seen) => Promise<object> = async () => ({}),
-) {
+function recordingHandler(operation: Operation, answer: (request: Seen) => Promise<object> = async () => ({})) {
   const seen: Seen[] = [];
   const handler = apiHandler(operation, async (request) => {
     seen.push(request);
@@ -41,7 +38,7 @@ describe('the request body', () => {
   it('reaches the handler exactly as received (raw) and parsed and validated', async () => {
     const event = apiEvent('send-email');
     const received = event.body; // the stack parses event.body in place
-    const { handler, seen } = recordingHandler(operations.sendEmail);
+    const { handler, seen } = recordingHandler(operations.send_email);
     const answer = await runHandler(handler, event);
     expect(answer.status).toBe(200);
     expect(seen[0]?.rawBody).toBe(received);
@@ -56,21 +53,21 @@ describe('the request body', () => {
     const event = apiEvent('unread-emails-body-credentials');
     expect(event.isBase64Encoded).toBe(true);
     const decoded = Buffer.from(event.body ?? '', 'base64').toString('utf8');
-    const { handler, seen } = recordingHandler(operations.unreadEmails);
+    const { handler, seen } = recordingHandler(operations.get_unread_emails);
     expect((await runHandler(handler, event)).status).toBe(200);
     expect(seen[0]?.rawBody).toBe(decoded);
     expect(seen[0]?.body).toMatchObject({ limit: 2 });
   });
 
   it('is read as {} when empty', async () => {
-    const { handler, seen } = recordingHandler(operations.unreadEmails);
+    const { handler, seen } = recordingHandler(operations.get_unread_emails);
     const answer = await runHandler(handler, apiEvent('send-email', { body: '' }));
     expect(answer.status).toBe(200);
     expect(seen[0]).toMatchObject({ rawBody: '', body: {} });
   });
 
   it('answers malformed JSON with 400 invalid_json in the error shape, and never runs the handler', async () => {
-    const { handler, seen } = recordingHandler(operations.sendEmail);
+    const { handler, seen } = recordingHandler(operations.send_email);
     const answer = await runHandler(handler, apiEvent('send-email', { body: '{"to": "ada@example.com", ' }));
     expect(answer.status).toBe(400);
     expect(answer.headers['Content-Type']).toMatch(/^application\/json/);
@@ -82,7 +79,7 @@ describe('the request body', () => {
   });
 
   it('answers schema failures with 400 (not 422) and one {field, message} per bad field', async () => {
-    const { handler, seen } = recordingHandler(operations.sendEmail);
+    const { handler, seen } = recordingHandler(operations.send_email);
     const body = JSON.stringify({
       to: ['ada@example.com', 'not an address'],
       subject: 'Hello\r\nBcc: everyone@example.com',
@@ -104,7 +101,7 @@ describe('the request body', () => {
 describe('GET operations', () => {
   it('take their input from the path parameters and validate it', async () => {
     const event = apiEvent('launch-status');
-    const { handler, seen } = recordingHandler(operations.launchStatus);
+    const { handler, seen } = recordingHandler(operations.get_launch_status);
     expect((await runHandler(handler, event)).status).toBe(200);
     expect(seen[0]?.body).toEqual({ job_id: event.pathParameters?.job_id });
 
@@ -118,19 +115,19 @@ describe('GET operations', () => {
 
 describe('answers', () => {
   it('wrap a plain result in the success envelope with 200, and keep the status a Reply asks for', async () => {
-    const plain = recordingHandler(operations.sendEmail, async () => ({ message: 'sent', data: { n: 1 } }));
+    const plain = recordingHandler(operations.send_email, async () => ({ message: 'sent', data: { n: 1 } }));
     const answer = await runHandler(plain.handler, apiEvent('send-email'));
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ success: true, message: 'sent', data: { n: 1 } });
 
-    const accepted = recordingHandler(operations.sendEmail, async () => withStatus(202, { message: 'later' }));
+    const accepted = recordingHandler(operations.send_email, async () => withStatus(202, { message: 'later' }));
     const pending = await runHandler(accepted.handler, apiEvent('send-email'));
     expect(pending.status).toBe(202);
     expect(pending.json).toEqual({ success: true, message: 'later' });
   });
 
   it("hide an unexpected failure's cause behind a generic 500 naming the request id, which the log line carries", async () => {
-    const { handler } = recordingHandler(operations.sendEmail, async ({ credentials }) => {
+    const { handler } = recordingHandler(operations.send_email, async ({ credentials }) => {
       throw new Error(`connect ECONNREFUSED 10.0.4.7:443 (Authorization: Bearer ${credentials.accessToken})`);
     });
     const answer = await runHandler(handler, apiEvent('send-email'));
@@ -145,7 +142,7 @@ describe('answers', () => {
     const failure = logs.entries().find((entry) => entry.message === 'request failed');
     expect(failure).toMatchObject({
       level: 'ERROR',
-      operation: operations.sendEmail.name,
+      operation: operations.send_email.name,
       status: 500,
       function_request_id: context.awsRequestId,
       errorMessage: expect.stringContaining('ECONNREFUSED'),
@@ -156,7 +153,7 @@ describe('answers', () => {
 
 describe('CORS', () => {
   it('names an allowed origin on success and on failure', async () => {
-    const { handler } = recordingHandler(operations.sendEmail);
+    const { handler } = recordingHandler(operations.send_email);
     const headers = { origin: allowedOrigin };
     const ok = await runHandler(handler, apiEvent('send-email', { headers }));
     expect(ok.headers['Access-Control-Allow-Origin']).toBe(allowedOrigin);
@@ -167,7 +164,7 @@ describe('CORS', () => {
   });
 
   it('never names an origin outside the allowed list, nor a missing one', async () => {
-    const { handler, seen } = recordingHandler(operations.sendEmail);
+    const { handler, seen } = recordingHandler(operations.send_email);
     const denied = await runHandler(
       handler,
       apiEvent('send-email', { headers: { origin: 'https://chatgpt.com.evil.example' } }),
@@ -182,7 +179,7 @@ describe('CORS', () => {
 
 describe('log lines', () => {
   it("carry the operation, status and request id, and never the caller's token", async () => {
-    const { handler } = recordingHandler(operations.sendEmail, async ({ credentials }) => {
+    const { handler } = recordingHandler(operations.send_email, async ({ credentials }) => {
       if (credentials.accessToken) throw new Error(`Gmail refused ${credentials.accessToken}`);
       return {};
     });
@@ -192,7 +189,7 @@ describe('log lines', () => {
     const entries = logs.entries();
     expect(entries.map((entry) => entry.status)).toEqual([500, 400, 400]);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ operation: operations.sendEmail.name, function_request_id: context.awsRequestId });
+      expect(entry).toMatchObject({ operation: operations.send_email.name, function_request_id: context.awsRequestId });
     }
     expect(logs.text()).not.toContain(token);
   });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
-import * as operations from '#lib/operations';
+import { operations } from '#lib/operations';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../../../emulator/server.ts';
 import { runHandler } from '../chatgpt/support.ts';
@@ -37,7 +37,7 @@ afterEach(() => logs.restore());
 
 function recordingHandler() {
   const seen: Array<ApiRequest<unknown>['credentials']> = [];
-  const handler = apiHandler(operations.unreadEmails, async ({ credentials }) => {
+  const handler = apiHandler(operations.get_unread_emails, async ({ credentials }) => {
     seen.push(credentials);
     return {};
   });
@@ -108,7 +108,7 @@ describe('a token Google rejects', () => {
   it('answers 401 with WWW-Authenticate: Bearer error="invalid_token", so ChatGPT refreshes, and logs no token', async () => {
     const user = await control.createUser({ email: 'revoked@example.com' });
     await control.revokeToken(user.token);
-    const handler = apiHandler(operations.unreadEmails, async ({ body, credentials, config }) => ({
+    const handler = apiHandler(operations.get_unread_emails, async ({ body, credentials, config }) => ({
       emails: (await listUnread(createGmailClient(credentials, config), body)).emails,
     }));
     const answer = await runHandler(

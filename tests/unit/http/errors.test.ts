@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BrokerError } from '#lib/errors';
 import { SCOPES } from '#lib/google/scopes';
 import { apiHandler } from '#lib/http/api-handler';
-import * as operations from '#lib/operations';
+import { operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../chatgpt/support.ts';
 import { apiEvent, captureLogs } from './support.ts';
 
@@ -10,7 +10,7 @@ import { apiEvent, captureLogs } from './support.ts';
 
 const context = lambdaContext();
 const failing = (error: unknown) =>
-  apiHandler(operations.unreadEmails, async () => {
+  apiHandler(operations.get_unread_emails, async () => {
     throw error;
   });
 

@@ -2,7 +2,7 @@ import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument, publicBaseUrl } from '#lib/chatgpt/openapi';
 import { apiHandler } from '#lib/http/api-handler';
 import { Reply } from '#lib/http/reply';
-import * as operations from '#lib/operations';
+import { operations } from '#lib/operations';
 
 // The page needs nothing from elsewhere: no scripts at all, only its own inline styles.
 const HEADERS = {
@@ -13,7 +13,7 @@ const HEADERS = {
 
 /** GET /docs: the API reference as one self-contained HTML page, rendered from the OpenAPI document. */
 export const handler = apiHandler(
-  operations.docsPage,
+  operations.get_docs_page,
   async ({ event, config }) =>
     new Reply(
       200,
