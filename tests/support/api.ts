@@ -39,7 +39,7 @@ export async function call(
     json = undefined;
   }
   const answer = { status: response.status, headers: response.headers, json, text };
-  const mismatch = responseMismatch(method, path, answer);
+  const mismatch = responseMismatch(method, path, answer, options.body);
   if (mismatch) throw new Error(mismatch);
   return answer;
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { allOperations, type Operation } from '#lib/operations';
+import { allOperations, type Operation, operations } from '#lib/operations';
 import { ErrorEnvelope } from '#lib/schemas/common';
 
 /** `/api/app/jobs/{job_id}` -> a pattern matching `/api/app/jobs/<one segment>`. */
@@ -18,19 +18,31 @@ export function operationFor(method: string, path: string): Operation | undefine
 }
 
 /**
+ * The operation whose answer `method path` gives: the routed one, except that call_tool
+ * answers exactly what the tool named in its request body answers.
+ */
+function answeringOperation(method: string, path: string, requestBody: unknown): Operation | undefined {
+  const routed = operationFor(method, path);
+  if (routed?.name !== operations.call_tool.name) return routed;
+  const name = (requestBody as { name?: unknown } | undefined)?.name;
+  return allOperations.find((operation) => operation.tool && operation.name === name) ?? routed;
+}
+
+/**
  * Why a JSON answer does not match what the registry documents for the operation that
- * `method path` routes to, or undefined when it matches (or there is nothing to check: not
- * JSON, no such route, a 2xx of an operation without a response schema). A 2xx is checked
- * against the operation's response schema, any other status against the error envelope.
- * The schemas feed the tool definitions and the OpenAPI document, so an answer drifting
- * from them misleads every client that reads those.
+ * answered it, or undefined when it matches (or there is nothing to check: not JSON, no
+ * such route, a 2xx of an operation without a response schema). A 2xx is checked against
+ * the operation's response schema, any other status against the error envelope. The
+ * schemas feed the tool definitions and the OpenAPI document, so an answer drifting from
+ * them misleads every client that reads those.
  */
 export function responseMismatch(
   method: string,
   path: string,
   answer: { status: number; json: unknown; text: string },
+  requestBody?: unknown,
 ): string | undefined {
-  const operation = operationFor(method, path);
+  const operation = answeringOperation(method, path, requestBody);
   if (answer.json === undefined || !operation) return undefined;
   const success = answer.status >= 200 && answer.status <= 299;
   const schema = success ? operation.response : ErrorEnvelope;

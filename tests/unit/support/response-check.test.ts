@@ -52,6 +52,16 @@ describe('responseMismatch', () => {
     expect(responseMismatch('POST', sendEmail.path, answer(500, { ...error, stack: 'at x' }))).toMatch(/stack/);
   });
 
+  it("checks call_tool's answer against the response schema of the tool it ran", () => {
+    const call = operations.call_tool;
+    const sent = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+    const request = { name: sendEmail.name, arguments: '{}' };
+    expect(responseMismatch(call.method, call.path, answer(200, sent), request)).toBeUndefined();
+    const drifted = responseMismatch(call.method, call.path, answer(200, { ...sent, extra: 1 }), request);
+    expect(drifted).toContain(sendEmail.name);
+    expect(drifted).toContain('extra');
+  });
+
   it('leaves non-JSON bodies and unknown routes alone', () => {
     expect(responseMismatch('POST', sendEmail.path, { status: 200, json: undefined, text: '<html>' })).toBeUndefined();
     expect(responseMismatch('GET', '/api/nowhere', answer(404, { message: 'Not Found' }))).toBeUndefined();
