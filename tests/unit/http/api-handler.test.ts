@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/reply';
 import { type Operation, operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../chatgpt/support.ts';
-import { apiEvent, bearerOf, captureLogs } from './support.ts';
+import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
 
 /**
  * The one middy stack every HTTP function uses, built with real operations from the
@@ -28,11 +28,7 @@ const context = lambdaContext();
 const token = bearerOf(apiEvent('send-email'));
 const allowedOrigin = parseConfig({}).CORS_ORIGINS[0] ?? '';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.restore());
+const logs = logsOfEachTest();
 
 describe('the request body', () => {
   it('reaches the handler exactly as received (raw) and parsed and validated', async () => {

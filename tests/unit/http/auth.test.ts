@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
@@ -6,7 +6,7 @@ import { operations } from '#lib/operations';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../../../emulator/server.ts';
 import { runHandler } from '../chatgpt/support.ts';
-import { apiEvent, bearerOf, captureLogs } from './support.ts';
+import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
 
 /**
  * Where the stack takes the caller's Google token from, and what it answers when there is
@@ -29,11 +29,7 @@ afterAll(async () => {
   await google?.close();
 });
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.restore());
+const logs = logsOfEachTest();
 
 function recordingHandler() {
   const seen: Array<ApiRequest<unknown>['credentials']> = [];

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrokerError } from '#lib/errors';
 import { SCOPES } from '#lib/google/scopes';
 import { apiHandler } from '#lib/http/api-handler';
 import { operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../chatgpt/support.ts';
-import { apiEvent, captureLogs } from './support.ts';
+import { apiEvent, logsOfEachTest } from './support.ts';
 
 /** How the stack answers what a handler throws: the one error model, end to end. */
 
@@ -14,11 +14,7 @@ const failing = (error: unknown) =>
     throw error;
   });
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.restore());
+const logs = logsOfEachTest();
 
 describe('errors a handler throws', () => {
   it('a missing scope: 403 naming the scope, in the body and in the Bearer challenge', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 const FIXTURES = new URL('../../fixtures/events/', import.meta.url);
 
@@ -57,5 +57,18 @@ export function captureLogs() {
       out.mockRestore();
       err.mockRestore();
     },
+  };
+}
+
+/** Captures the logger's lines during each test of the calling file (a fresh record per test). */
+export function logsOfEachTest() {
+  let current: ReturnType<typeof captureLogs> | undefined;
+  beforeEach(() => {
+    current = captureLogs();
+  });
+  afterEach(() => current?.restore());
+  return {
+    text: () => current?.text() ?? '',
+    entries: () => current?.entries() ?? [],
   };
 }
