@@ -56,11 +56,11 @@ export async function benchIdlePoll(
     const pollOnce = async (wait: number) => {
       const body = '{}';
       const headers = signRequest(
-        { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId: agent.agent_id },
+        { method: 'POST', path: operations.poll_agent_jobs.path, body, timestamp: Date.now(), agentId: agent.agent_id },
         agentKey.privateKey,
       );
       const event = {
-        rawPath: '/api/agent/poll',
+        rawPath: operations.poll_agent_jobs.path,
         headers,
         requestContext: { http: { method: 'POST' } },
       } as unknown as APIGatewayProxyEventV2;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
+import { withStatus } from '#lib/http/response';
 import { chooseAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
 import { launchAnswer } from '#lib/jobs/launch-answer';
@@ -22,7 +23,7 @@ async function awaitOutcome(store: Store, job: JobRecord, waitMs: number): Promi
 }
 
 /**
- * POST /api/app/launch: queues a signed job for the user's paired computer and waits a
+ * Queues a signed job for the user's paired computer and waits a
  * few seconds for its agent to say whether the app opened. The cloud never runs anything.
  */
 export const run: Action<typeof operations.launch_app> = async ({ body, credentials, config }) => {
@@ -35,7 +36,8 @@ export const run: Action<typeof operations.launch_app> = async ({ body, credenti
     { userId: user.id, agentId: agent.agent_id, agentName: agent.name, app: body.app_name, args: body.args ?? [] },
     Date.now(),
   );
-  return launchAnswer(await awaitOutcome(store, job, config.LAUNCH_WAIT_MS));
+  const { settled, body: answer } = launchAnswer(await awaitOutcome(store, job, config.LAUNCH_WAIT_MS));
+  return withStatus(settled ? 200 : 202, answer);
 };
 
 export const handler = apiHandler(operations.launch_app, run);

@@ -165,7 +165,7 @@ export const operations = defineOperations({
     path: '/api/agent/pair',
     summary: "Pair the user's computer with this service using the code its desktop agent printed.",
     description:
-      'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: ABCD-2345"), so that launch_app can open apps on that computer. Codes expire within minutes.',
+      'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: BCDF-GHJK"), so that launch_app can open apps on that computer. Codes expire within minutes.',
     request: PairAgentRequest,
     response: PairAgentResponse,
     auth: 'google',
