@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
-import { withStatus } from '#lib/http/reply';
+import { withStatus } from '#lib/http/response';
 import { type Operation, operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../chatgpt/support.ts';
 import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
