@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { parseConfig } from '#lib/config';
 import { SCOPES } from '#lib/google/scopes';
-import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing';
+import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
+import { createJob } from '#lib/jobs/queue';
+import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
+import { storeFor } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
 import { emulator, get, newUser, post } from '../support/api.ts';
@@ -19,13 +21,8 @@ async function recorded(file: string): Promise<string[][]> {
     .map((line) => JSON.parse(line) as string[]);
 }
 
-const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint: inject('dynamoEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-);
+/** The broker's table, reached through lib's own store so items keep the layout the code reads. */
+const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
 
 describe('launching an app through a paired agent', () => {
   let user: CreatedUser;
@@ -59,9 +56,8 @@ describe('launching an app through a paired agent', () => {
       success: true,
       data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId },
     });
-    // The program records after it starts; give it a moment, then check it ran once.
-    for (let i = 0; i < 50 && (await recorded(recordFile)).length === 0; i += 1)
-      await new Promise((r) => setTimeout(r, 100));
+    // The program records after it starts: wait for its line, then check it ran once.
+    await vi.waitFor(async () => expect((await recorded(recordFile)).length).toBeGreaterThan(0), { timeout: 5_000 });
     expect(await recorded(recordFile)).toEqual([args]);
     const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
     expect(status.json.data.status).toBe('launched');
@@ -87,42 +83,14 @@ describe('launching an app through a paired agent', () => {
 
   it("refuses a job whose signature is not the broker's, and runs nothing", async () => {
     const before = (await recorded(recordFile)).length;
-    const now = Date.now();
-    const jobId = `job_${randomBytes(12).toString('base64url')}`;
-    const forged = signJob(
-      { job_id: jobId, agent_id: agentId, app: 'recorder', args: ['forged'], issued_at: now, expires_at: now + 60_000 },
-      generateSigningKeyPair().privateKey,
+    // The broker's own queueing code, handed a key that is not the broker's.
+    const forged = await createJob(
+      store,
+      importPrivateKey(generateSigningKeyPair().privateKey),
+      { userId: 'x', agentId, agentName: 'work-laptop', app: 'recorder', args: ['forged'] },
+      Date.now(),
     );
-    const table = inject('tableName');
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          pk: `JOB#${jobId}`,
-          sk: 'JOB',
-          job_id: jobId,
-          user_id: 'x',
-          agent_id: agentId,
-          agent_name: 'work-laptop',
-          app: 'recorder',
-          args: ['forged'],
-          status: 'pending',
-          issued_at: now,
-          expires_at: now + 60_000,
-        },
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          pk: `QUEUE#${agentId}`,
-          sk: `${String(now).padStart(15, '0')}#${jobId}`,
-          job: forged,
-          expires_at: now + 60_000,
-        },
-      }),
-    );
+    const jobId = forged.job_id;
     await agent.waitFor(new RegExp(`${jobId}[^\\n]*(refused|signature)|(refused|signature)[^\\n]*${jobId}`), 15_000);
     expect((await recorded(recordFile)).length).toBe(before);
   });
@@ -229,17 +197,13 @@ describe('the agent endpoints', () => {
   });
 
   it('refuse an expired pairing code', async () => {
-    const registered = await post('/api/agent/register', {
-      body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
-    });
-    const code = String(registered.json.pairing_code).replace('-', '');
-    await db.send(
-      new PutCommand({
-        TableName: inject('tableName'),
-        Item: { pk: `CODE#${code}`, sk: 'CODE', agent_id: registered.json.agent_id, expires_at: Date.now() - 1 },
-      }),
+    const issuedLongAgo = Date.now() - PAIRING_CODE_TTL_MS - 1;
+    const { pairingCode } = await registerAgent(
+      store,
+      { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
+      issuedLongAgo,
     );
-    const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });
+    const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code: pairingCode } });
     expect(answer.status).toBe(404);
   });
 

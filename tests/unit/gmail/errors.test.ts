@@ -93,7 +93,7 @@ describe('toBrokerError', () => {
     });
     const mapped = toBrokerError(error, { scope: SCOPES.send });
     expect(mapped.kind).toBe('insufficient_scope');
-    expect(mapped.details).toEqual({ scope: 'https://www.googleapis.com/auth/gmail.send' });
+    expect(mapped.details).toEqual({ scope: SCOPES.send });
     expect(mapped.message).toContain('gmail.send');
     expectNoSecrets(mapped);
   });
