@@ -29,6 +29,7 @@ export function roleId(fn: string): string {
 }
 
 // Left for serverless to resolve, so the same file serves every stage.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable, not a template.
 const STAGE = '${sls:stage}';
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
 
