@@ -16,7 +16,8 @@ const ConfigSchema = z.object({
   GMAIL_API_URL: url.default('https://gmail.googleapis.com/'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com/'),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The SSM parameter holding the Google client secret; only functions that refresh tokens get it. */
+  GOOGLE_CLIENT_SECRET_PARAMETER: z.string().min(1).optional(),
   /** Origins allowed by CORS. ChatGPT calls server to server, but its UI may preflight. */
   CORS_ORIGINS: csv.default(['https://chatgpt.com', 'https://chat.openai.com']),
   /** Public base URL of this API, used in the OpenAPI document's `servers`. */
@@ -41,7 +42,11 @@ const ConfigSchema = z.object({
   POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/**
+ * The configuration a request runs with. `GOOGLE_CLIENT_SECRET` is never read from the
+ * environment: lib/http fills it from SSM for the functions whose registry entry names it.
+ */
+export type Config = z.infer<typeof ConfigSchema> & { GOOGLE_CLIENT_SECRET?: string };
 
 let cached: Config | undefined;
 

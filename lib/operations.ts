@@ -21,22 +21,12 @@ import {
   UnreadEmailsRequest,
   UnreadEmailsResponse,
 } from './schemas/email.ts';
+import type { Secret } from './secrets.ts';
 
 export { SCOPES };
 
 /** DynamoDB actions a function's code performs on the table; its IAM role allows exactly these. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
-
-/**
- * Secrets a function reads at cold start. On AWS each is an SSM SecureString parameter
- * (`/<service>/<stage>/<name with dashes>`), readable only by the functions naming it.
- */
-export type Secret = keyof typeof SECRETS;
-
-/** Each secret's SSM parameter (under `/<service>/<stage>/`) and the variable that names it to the function. */
-export const SECRETS = {
-  job_signing_key: { parameter: 'job-signing-key', variable: 'JOB_SIGNING_KEY_PARAMETER' },
-} as const;
 
 /** What the deployment needs to know about a function, whatever triggers it. */
 export interface FunctionSpec {
@@ -98,7 +88,7 @@ export const operations = defineOperations({
     consequential: true,
     // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
     table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
-    secrets: [],
+    secrets: ['google_client_secret'],
     tool: true,
   },
   get_unread_emails: {
@@ -113,7 +103,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     table: [],
-    secrets: [],
+    secrets: ['google_client_secret'],
     tool: true,
   },
   reply_to_email: {
@@ -129,7 +119,7 @@ export const operations = defineOperations({
     consequential: true,
     // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
     table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
-    secrets: [],
+    secrets: ['google_client_secret'],
     tool: true,
   },
   launch_app: {
@@ -248,7 +238,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
     consequential: true,
     table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    secrets: ['job_signing_key'],
+    secrets: ['job_signing_key', 'google_client_secret'],
     tool: false,
   },
   get_openapi_document: {

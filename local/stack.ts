@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   googleOAuthUrl?: string | undefined;
   /** The broker's Google OAuth client id; with the emulator, the emulator's own when absent. */
   googleClientId?: string | undefined;
+  /** Its secret, served to the functions through the SSM stand-in (refresh is off without it). */
+  googleClientSecret?: string | undefined;
   emulatorPort?: number;
   dynamoPort?: number;
   /** Keep DynamoDB's data in this folder (in memory when absent). */

@@ -5,7 +5,8 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
-import { allOperations, type FunctionSpec, type Operation, SECRETS, type Secret } from '../lib/operations.ts';
+import { allOperations, type FunctionSpec, type Operation } from '../lib/operations.ts';
+import { SECRETS, type Secret } from '../lib/secrets.ts';
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';

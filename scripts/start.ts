@@ -36,6 +36,7 @@ const stack = await startLocalStack({
   gmailApiUrl: env.GMAIL_API_URL,
   googleOAuthUrl: env.GOOGLE_OAUTH_URL,
   googleClientId: env.GOOGLE_CLIENT_ID,
+  googleClientSecret: env.GOOGLE_CLIENT_SECRET,
   emulatorPort: Number(env.EMULATOR_PORT ?? 3010),
   dynamoPort: Number(env.DYNAMODB_PORT ?? 3011),
   dynamoPath: `${stateDir}dynamodb`,

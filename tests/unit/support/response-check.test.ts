@@ -29,7 +29,7 @@ describe('responseMismatch', () => {
   const answer = (status: number, json: unknown) => ({ status, json, text: JSON.stringify(json) });
 
   it('accepts a 2xx body that matches the schema', () => {
-    const body = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+    const body = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1', repeat: false } };
     expect(responseMismatch('POST', sendEmail.path, answer(200, body))).toBeUndefined();
   });
 
@@ -41,7 +41,11 @@ describe('responseMismatch', () => {
   });
 
   it('names a field the answer has and the schema does not declare', () => {
-    const body = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1', label_ids: ['SENT'] } };
+    const body = {
+      success: true,
+      message: 'sent',
+      data: { message_id: 'm1', thread_id: 't1', repeat: false, label_ids: ['SENT'] },
+    };
     expect(responseMismatch('POST', sendEmail.path, answer(200, body))).toMatch(/data\.label_ids/);
   });
 
@@ -54,7 +58,7 @@ describe('responseMismatch', () => {
 
   it("checks call_tool's answer against the response schema of the tool it ran", () => {
     const call = operations.call_tool;
-    const sent = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+    const sent = { success: true, message: 'sent', data: { message_id: 'm1', thread_id: 't1', repeat: false } };
     const request = { name: sendEmail.name, arguments: '{}' };
     expect(responseMismatch(call.method, call.path, answer(200, sent), request)).toBeUndefined();
     const drifted = responseMismatch(call.method, call.path, answer(200, { ...sent, extra: 1 }), request);
