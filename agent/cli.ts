@@ -8,6 +8,7 @@ import {
   builtInEntries,
   type Catalog,
   CatalogConfigError,
+  checkArgumentTargets,
   describeTarget,
   type Env,
   parseCatalogConfig,
@@ -99,8 +100,10 @@ Config file (JSON):
   desktop_id   Linux: run as /usr/bin/gtk-launch <desktop_id> [urls]
   args         fixed arguments, always passed first
   allow_args   false (default): no arguments from ChatGPT; true: appended
-               literally (shells and command runners may not have this);
+               literally, only for a native program (not a script) whose real
+               name is no shell, interpreter or launcher (links resolved);
                "url": each argument must be an http:// or https:// URL
+               without control, bidi or invisible characters
   aliases      other names ChatGPT may use (names ignore case, spaces, . - _)
   null         removes a built-in app; an entry with a built-in's name replaces it
   only         keep just these apps
@@ -202,7 +205,9 @@ export async function loadCatalog(configFile: string | undefined, platform: Agen
     throw new CatalogConfigError([`cannot read: ${(error as Error).message}`], `config file ${configFile}`);
   }
   try {
-    return buildCatalog(platform, env, parseCatalogConfig(text, platform, `config file ${configFile}`));
+    const catalog = buildCatalog(platform, env, parseCatalogConfig(text, platform, `config file ${configFile}`));
+    await checkArgumentTargets(catalog);
+    return catalog;
   } catch (error) {
     if (error instanceof CatalogConfigError && !error.message.includes(configFile)) {
       throw new CatalogConfigError(error.problems, `config file ${configFile}`);

@@ -9,6 +9,7 @@ import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing'
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
 
 async function recorded(file: string): Promise<string[][]> {
   const text = await readFile(file, 'utf8').catch(() => '');
@@ -37,7 +38,7 @@ describe('launching an app through a paired agent', () => {
     recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
     agent = await startAgent({
       catalog: {
-        apps: { recorder: { command: process.execPath, args: [recordArgsProgram, recordFile], allow_args: true } },
+        apps: { recorder: { command: recorderProgram(), args: [recordArgsProgram, recordFile], allow_args: true } },
       },
       name: 'work-laptop',
     });
