@@ -110,7 +110,7 @@ describe('flags', () => {
     [['--broker', 'ftp://x'], /--broker: must be an http/],
     [['--broker', 'not a url'], /--broker: not a URL/],
     [['--broker', 'https://user:pw@b.example'], /base URL only/],
-    [['stray'], /positional/],
+    [['stray'], /unknown command "stray" \(commands: run, install, uninstall, status\)/],
   ])('exits 2 for %j', async (argv, message) => {
     const result = await runMain(argv);
     expect(result.code).toBe(EXIT.usage);
@@ -161,7 +161,7 @@ describe('the agent binary', () => {
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[options\]/);
+    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[command\] \[options\]/);
     for (const flag of [
       '--broker URL',
       '--config FILE',
