@@ -53,12 +53,18 @@ export function openLogFile(stateDir: string, options: LogFileOptions = {}): (li
 
 /** Hides pairing codes and long base64 runs (keys, signatures) in a log line. */
 export function redactLogLine(line: string): string {
-  return line
-    .replace(/(pairing code:? |code )("?)[A-Za-z0-9-]{4,64}/gi, '$1$2[pairing code: see "agent status"]')
-    .replace(/[A-Za-z0-9+/]{40,}={0,2}/g, (run) =>
-      // Base64 of random bytes mixes digits and both cases; a long path rarely does.
-      /\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run) ? '[redacted]' : run,
-    );
+  return (
+    line
+      // Codes are upper case (BCDF-GHJK): "The code works until" stays readable.
+      .replace(
+        /([Pp]airing code:? |\bcode |"code":\s*")[A-Z0-9][A-Z0-9-]{3,63}\b/g,
+        '$1[pairing code: see "agent status"]',
+      )
+      .replace(/[A-Za-z0-9+/]{40,}={0,2}/g, (run) =>
+        // Base64 of random bytes mixes digits and both cases; a long path rarely does.
+        /\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run) ? '[redacted]' : run,
+      )
+  );
 }
 
 /** agent.log.2 -> .3 (dropped past `files`), .1 -> .2, agent.log -> .1. */
