@@ -170,10 +170,7 @@ describe('the log file', () => {
       'Say "pair my computer, code [pairing code: see "agent status"]" to ChatGPT',
     ],
     ['key MCowBQYDK2VwAyEAq1w2e3R4t5Y6u7I8o9P0a1S2d3F4g5H6j7K8l9Z0x1C= pinned', 'key [redacted] pinned'],
-    [
-      'POST /api/agent/pair {"code":"BCDF-GHJK"}',
-      'POST /api/agent/pair {"code":"[pairing code: see "agent status"]"}',
-    ],
+    ['POST /api/agent/pair {"code":"BCDF-GHJK"}', 'POST /api/agent/pair {"code":"[pairing code: see "agent status"]"}'],
     ['The code works until 5:22 PM.', 'The code works until 5:22 PM.'],
     [
       'launched gedit (job 2b7c4a8e-1f3d-4e5a-9b6c-7d8e9f0a1b2c, pid 42)',
