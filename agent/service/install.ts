@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { linuxPlan } from './linux.ts';
 import { macosPlan } from './macos.ts';
 import { type Command, pathFor, type ServicePlan, type ServiceSettings, showCommand } from './plan.ts';
@@ -111,7 +111,14 @@ export async function uninstallService(
     await rm(fsPath(file.path), { force: true });
     say(`Removed ${file.path}`);
   }
-  for (const command of plan.afterRemove) await runChecked(command, run, say);
+  // The program's own directory, if now empty (rmdir refuses a directory that is not).
+  const program = plan.files.find((file) => file.copyFrom !== undefined);
+  if (program !== undefined) await rmdir(fsPath(pathFor(plan.platform).dirname(program.path))).catch(() => undefined);
+  for (const command of plan.afterRemove) {
+    // The files are gone; a manager that cannot be reached will not load them again.
+    const result = await run(command);
+    say(`Ran ${showCommand(command)}${result.code === 0 ? '' : ` (exit ${result.code})`}`);
+  }
   return true;
 }
 
