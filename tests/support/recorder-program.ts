@@ -1,4 +1,4 @@
-import { copyFileSync, linkSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,16 +10,23 @@ let program: string | undefined;
  * `record-args.mjs` as its first fixed argument. The catalog refuses `node` (and a
  * symlink to it) by name, but cannot tell a renamed copy of an interpreter from any other
  * program: the README's agent section says so, and these tests rely on exactly that.
- * Made once per test process.
+ *
+ * One fixed place per user, reused by every test process (test workers are killed, so a
+ * per-process copy would never be cleaned up); made by rename, so racing processes agree.
  */
 export function recorderProgram(): string {
   if (program !== undefined) return program;
-  const dir = mkdtempSync(path.join(tmpdir(), 'agent-recorder-'));
+  const dir = path.join(tmpdir(), `chatgpt-broker-recorder-${process.getuid?.() ?? 'user'}`);
   const file = path.join(dir, process.platform === 'win32' ? 'record-args.exe' : 'record-args');
-  try {
-    linkSync(process.execPath, file);
-  } catch {
-    copyFileSync(process.execPath, file);
+  if (!existsSync(file) || statSync(file).size !== statSync(process.execPath).size) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      linkSync(process.execPath, temp);
+    } catch {
+      copyFileSync(process.execPath, temp);
+    }
+    renameSync(temp, file);
   }
   program = file;
   return file;
