@@ -7,11 +7,21 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT, main } from '../../../agent/cli.ts';
 import { LOG_FILE, openLogFile, redactLogLine } from '../../../agent/log-file.ts';
+import { runAgent } from '../../../agent/loop.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
-import { readStatus } from '../../../agent/status-file.ts';
+import { readStatus, StatusWriter } from '../../../agent/status-file.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
 import { FakeBroker } from './fake-broker.ts';
-import { Lines, RECORDER, ROOT, removeTempDirs, tempDir, waitForRecords } from './support.ts';
+import {
+  Lines,
+  PLATFORM,
+  RECORDER,
+  ROOT,
+  recorderCatalog,
+  removeTempDirs,
+  tempDir,
+  waitForRecords,
+} from './support.ts';
 
 const children: ChildProcess[] = [];
 let broker: FakeBroker | undefined;
@@ -133,6 +143,58 @@ describe('agent status', () => {
       `State dir:   ${stateDir}`,
       `Log file:    ${path.join(stateDir, LOG_FILE)}`,
     ]);
+  });
+});
+
+describe('the status file the loop keeps', () => {
+  it('records a lost connection with its reason, then the connection back', async () => {
+    broker = await new FakeBroker().start();
+    const stateDir = await tempDir();
+    const log = new Lines();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const controller = new AbortController();
+    const run = runAgent(
+      {
+        brokerUrl: broker.url,
+        stateDir,
+        name: 'pc',
+        platform: PLATFORM,
+        catalog: recorderCatalog(path.join(await tempDir(), 'record.jsonl')),
+        log: log.push,
+        out: log.push,
+        // The backoff after the failed poll waits for the test to look.
+        sleep: async () => {
+          if (log.all.some((line) => line.startsWith('Poll failed'))) await held;
+        },
+        status: new StatusWriter(stateDir, { broker_url: broker.url, transport: 'long-poll', catalog_size: 3 }),
+      },
+      controller.signal,
+    );
+    broker.pair((await log.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
+    await log.waitFor(/^Paired\./);
+    expect(await readStatus(stateDir)).toMatchObject({
+      broker_url: broker.url,
+      agent_id: 'agent-1',
+      paired: true,
+      catalog_size: 3,
+      connection: { state: 'connected', transport: 'long-poll' },
+    });
+
+    broker.failNextPolls.push(500);
+    await log.waitFor(/^Poll failed/);
+    await vi.waitFor(async () =>
+      expect((await readStatus(stateDir))?.connection).toMatchObject({
+        state: 'disconnected',
+        error: expect.stringMatching(/500/),
+      }),
+    );
+    release();
+    await vi.waitFor(async () => expect((await readStatus(stateDir))?.connection.state).toBe('connected'));
+    controller.abort();
+    await run;
   });
 });
 
