@@ -9,9 +9,12 @@ import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
 import { createJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
+import { builtInEntries } from '../../agent/catalog.ts';
+import { agentPlatform } from '../../agent/cli.ts';
 import type { CreatedUser } from '../../emulator/control-client.ts';
-import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
+import { type AgentProcess, recordArgsProgram, runStandaloneAgent, startAgent } from '../support/agent-process.ts';
 import { emulator, get, newUser, post } from '../support/api.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
 
 async function recorded(file: string): Promise<string[][]> {
   const text = await readFile(file, 'utf8').catch(() => '');
@@ -35,7 +38,7 @@ describe('launching an app through a paired agent', () => {
     recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
     agent = await startAgent({
       catalog: {
-        apps: { recorder: { command: process.execPath, args: [recordArgsProgram, recordFile], allow_args: true } },
+        apps: { recorder: { command: recorderProgram(), args: [recordArgsProgram, recordFile], allow_args: true } },
       },
       name: 'work-laptop',
     });
@@ -72,6 +75,29 @@ describe('launching an app through a paired agent', () => {
       data: { status: 'refused', reason: expect.stringMatching(/catalog/i) },
     });
     expect((await recorded(recordFile)).length).toBe(before);
+  });
+
+  // After the two tests above: the last job is the refused one.
+  it('answers "status" with the broker, the pairing, the connection, the catalog and the last job', async () => {
+    const { code, stdout } = await runStandaloneAgent(['status', '--state-dir', agent.stateDir]);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^chatgpt-broker-agent \d+\.\d+\.\d+/),
+      `Broker:      ${inject('apiUrl')}`,
+      `Computer:    ${agentId}, paired`,
+      'Account:     not known to the agent',
+      `Running:     yes, pid ${agent.child.pid}, since ${lines[4]?.split(', since ')[1]}`,
+      expect.stringMatching(/^Connection: {2}connected over long-poll since \d{4}-/),
+      // The built-ins of this platform and the recorder.
+      `Catalog:     ${builtInEntries(agentPlatform(process.platform), {}).length + 1} apps`,
+      expect.stringMatching(
+        /^Last job: {4}refused not-in-catalog \(job [\w-]+\) at \S+: unknown_app: "not-in-catalog" is not in this computer's app catalog$/,
+      ),
+      'Service:     not installed',
+      `State dir:   ${agent.stateDir}`,
+      expect.stringMatching(/^Log file: +.*agent\.log$/),
+    ]);
+    expect(code).toBe(0);
   });
 
   it('keeps launch jobs private to the user who asked', async () => {
