@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseConfig } from '#lib/config';
-import { pairAgent, registerAgent } from '#lib/jobs/agents';
+import { registerAgent } from '#lib/jobs/agents';
+import { pairComputer } from '#lib/jobs/pairing';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
@@ -51,7 +52,7 @@ export async function benchIdlePoll(
       { name: 'bench', platform: 'linux', public_key: agentKey.publicKey },
       Date.now(),
     );
-    await pairAgent(store, { id: 'bench-user', email: undefined }, pairingCode, Date.now());
+    await pairComputer(store, { id: 'bench-user', email: undefined }, pairingCode, Date.now());
 
     const pollOnce = async (wait: number) => {
       const body = '{}';

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/response';
-import { chooseAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
 import { launchAnswer } from '#lib/jobs/launch-answer';
+import { chooseComputer } from '#lib/jobs/pairing';
 import { createJob, getJob, isFinished, type JobRecord } from '#lib/jobs/queue';
 import { type Store, storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
@@ -29,7 +29,7 @@ async function awaitOutcome(store: Store, job: JobRecord, waitMs: number): Promi
 export const run: Action<typeof operations.launch_app> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const store = storeFor(config);
-  const agent = await chooseAgent(store, user, body.agent);
+  const agent = await chooseComputer(store, user, body.agent);
   const job = await createJob(
     store,
     (await brokerKeys(config)).privateKey,

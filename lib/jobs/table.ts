@@ -21,6 +21,8 @@ export const keys = {
     sk: `${String(issuedAt).padStart(15, '0')}#${jobId}`,
   }),
   queue: (agentId: string) => ({ pk: `QUEUE#${agentId}` }),
+  /** A counter of attempts at something (`scope`) in one fixed time window. */
+  attempts: (scope: string, windowStart: number) => ({ pk: `LIMIT#${scope}`, sk: String(windowStart) }),
 };
 
 /** Seconds since the epoch, for the `ttl` attribute. */
