@@ -16,7 +16,12 @@ import {
   UnpairComputerRequest,
   UnpairComputerResponse,
 } from './schemas/apps.ts';
-import { ToolCallRequest } from './schemas/chatgpt.ts';
+import {
+  OpenApiDocumentResponse,
+  ServiceInfoResponse,
+  ToolCallRequest,
+  ToolDefinitionsResponse,
+} from './schemas/chatgpt.ts';
 import {
   ReplyEmailRequest,
   ReplyEmailResponse,
@@ -259,6 +264,7 @@ export const operations = defineOperations({
     summary: 'OpenAI tool definitions (strict mode) for every operation ChatGPT can call.',
     description:
       'The tools in the current OpenAI format (`tools`) and in the original list form (`functions`), generated from the request schemas.',
+    response: ToolDefinitionsResponse,
     auth: 'none',
     scopes: [],
     consequential: false,
@@ -286,6 +292,7 @@ export const operations = defineOperations({
     path: '/openapi.json',
     summary: "The OpenAPI 3.1 document to import into a custom GPT's Actions.",
     description: 'Generated from the same schemas that validate requests.',
+    response: OpenApiDocumentResponse,
     auth: 'none',
     scopes: [],
     consequential: false,
@@ -310,6 +317,7 @@ export const operations = defineOperations({
     path: '/',
     summary: 'What this service is and which operations it offers.',
     description: 'Names the service and lists its operations with their methods and paths.',
+    response: ServiceInfoResponse,
     auth: 'none',
     scopes: [],
     consequential: false,

@@ -8,6 +8,7 @@ import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
 import { allOperations, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
 import { deployedName, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
@@ -190,8 +191,11 @@ describe('serverless package', () => {
     expect(tables).toHaveLength(1);
     const table = tables[0] as Resource;
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-    expect(table.Properties.KeySchema.map((key: { AttributeName: string }) => key.AttributeName)).toEqual(['pk', 'sk']);
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_ATTRIBUTES.ttl, Enabled: true });
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: TABLE_ATTRIBUTES.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_ATTRIBUTES.sort, KeyType: 'RANGE' },
+    ]);
   });
 
   it('builds one artifact per function holding only its own bundle', async () => {
