@@ -92,6 +92,12 @@ export const UnreadEmail = z.object({
   subject: z.string(),
   body: z.string().describe('Readable text of the body (HTML converted to text), possibly truncated.'),
   body_truncated: z.boolean(),
+  body_error: z
+    .string()
+    .nullable()
+    .describe(
+      'Why the body could not be read (too large, malformed, or Gmail too slow), or null when it was. Headers and snippet are still given.',
+    ),
   snippet: z.string(),
   date: z.string().describe('Date header as sent, or the received time in ISO 8601.'),
   is_unread: z.boolean(),
