@@ -1,13 +1,20 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '#lib/errors';
-import type { UnreadEmail, UnreadEmailsRequest } from '#lib/schemas/email';
+import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '#lib/schemas/email';
 import { SCOPES } from '../google/scopes.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { deadlineSignal, type GmailOperationOptions, OPERATION_DEADLINE_MS } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { BodyUnreadable, readBody } from './message-body.ts';
-import { decodeHeaderText, formatMailbox, type Mailbox, parseAddressHeader, truncateText } from './parse.ts';
+import {
+  decodeHeaderText,
+  formatMailbox,
+  MAX_HEADER_CHARS,
+  type Mailbox,
+  parseAddressHeader,
+  truncateText,
+} from './parse.ts';
 import { buildUnreadQuery } from './search.ts';
 
 export const DEFAULT_LIMIT = 10;
@@ -37,10 +44,6 @@ const METADATA_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate';
 /** Addresses listed per header in an answer; a mail to thousands says how many more. */
 export const MAX_LISTED_ADDRESSES = 50;
-/** Longest subject shown (RFC 5322's line length). */
-export const MAX_SUBJECT_CHARS = 998;
-/** Longest header value read at all: a 2 MiB header is not worth parsing. */
-const MAX_HEADER_CHARS = 64 * 1024;
 
 /** The fields of one email that come from its headers and body. */
 interface MailFields {
