@@ -64,9 +64,13 @@ export function replyReferences(original: MailHeaders): string[] {
 const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function withoutDuplicates(list: Mailbox[], taken: Mailbox[] = []): Mailbox[] {
+  // A Set keeps this linear: an original may list thousands of addresses.
+  const seen = new Set(taken.map((mailbox) => mailbox.address.trim().toLowerCase()));
   const result: Mailbox[] = [];
   for (const mailbox of list) {
-    if ([...taken, ...result].some((seen) => sameAddress(seen.address, mailbox.address))) continue;
+    const key = mailbox.address.trim().toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
     result.push(mailbox);
   }
   return result;
