@@ -107,8 +107,10 @@ export function convertHtml(html: string, limits: HtmlLimits = {}): ConvertedHtm
   const closeAnchor = () => {
     if (!anchor) return;
     const inner = out.join('');
+    const rendered = renderAnchor(anchor.href, inner);
+    outChars += rendered.length - inner.length; // the link target counts toward the cap too
     out = anchor.outer;
-    out.push(renderAnchor(anchor.href, inner));
+    out.push(rendered);
     anchor = null;
   };
   const openTag = (name: string) => {
