@@ -21,7 +21,12 @@ const headersFor = (subject: string, contentType: string, from = 'Stranger <stra
 export const repeatTo = (unit: string, bytes: number) => unit.repeat(Math.max(1, Math.floor(bytes / unit.length)));
 
 /** The HTML patterns that made the regex converter quadratic, each about `bytes` long. */
-export function pathologicalHtml(bytes: number): Record<string, string> {
+export function pathologicalHtml(bytes: number): {
+  comments: string;
+  scripts: string;
+  unclosedAnchors: string;
+  unclosedDivs: string;
+} {
   return {
     comments: repeatTo('<!--', bytes),
     scripts: repeatTo('<script', bytes),
