@@ -41,6 +41,19 @@ const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 PARAGRAPH.add('address').add('figure');
 const LINE = new Set(['div', 'tr', 'section', 'article', 'header', 'footer', 'nav', 'aside', 'main', 'center']);
 for (const name of ['dt', 'dd', 'caption', 'form', 'fieldset']) LINE.add(name);
+// What may stand in a <head>; anything else (text or another element) ends it, as in browsers.
+const HEAD_CONTENT = new Set([
+  'html',
+  'head',
+  'meta',
+  'link',
+  'base',
+  'title',
+  'style',
+  'script',
+  'noscript',
+  'template',
+]);
 // Only these attributes are read; anything longer than this is not a link anyone reads.
 const WANTED_ATTRIBUTES = new Set(['href', 'alt']);
 const MAX_ATTRIBUTE_CHARS = 2_048;
@@ -113,16 +126,17 @@ export function convertHtml(html: string, limits: HtmlLimits = {}): ConvertedHtm
     out.push(rendered);
     anchor = null;
   };
+  // A <head> left open ends where its content does (mail HTML often never closes it).
+  const endHead = () => {
+    hiddenDepth -= hidden.get('head') ?? 0;
+    hidden.delete('head');
+  };
   const openTag = (name: string) => {
+    if (hidden.has('head') && !HEAD_CONTENT.has(name)) endHead();
     if (HIDDEN.has(name)) {
       hidden.set(name, (hidden.get(name) ?? 0) + 1);
       hiddenDepth += 1;
       return;
-    }
-    // A <body> ends a <head> left open, as browsers do.
-    if (name === 'body' && hidden.has('head')) {
-      hiddenDepth -= hidden.get('head') ?? 0;
-      hidden.delete('head');
     }
     if (hiddenDepth > 0) return;
     switch (name) {
@@ -186,6 +200,7 @@ export function convertHtml(html: string, limits: HtmlLimits = {}): ConvertedHtm
     else if (LINE.has(name)) write('\n');
   };
   const text = (raw: string) => {
+    if (hiddenDepth > 0 && hiddenDepth === hidden.get('head') && /\S/.test(raw)) endHead();
     if (hiddenDepth > 0) return;
     const clean = raw.includes(MARK) ? raw.replaceAll(MARK, '') : raw;
     // Source line breaks mean nothing in HTML outside <pre>; only tags make lines.
