@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
+import { startRecordingAwsCalls } from './aws-calls-log.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,8 +27,8 @@ const GOOGLE_CLIENT_SECRET = 'test-client-secret';
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
- * emulator, dynalite and serverless-offline on free loopback ports, the functions' logs
- * captured to a file.
+ * emulator, dynalite, the SSM stand-in and serverless-offline on free loopback ports, the
+ * functions' logs captured to a file and their AWS calls recorded.
  */
 export default async function setup(project: TestProject) {
   await buildAll();
@@ -37,9 +38,10 @@ export default async function setup(project: TestProject) {
     httpPort: await freePort(),
     lambdaPort: await freePort(),
     logFile: functionLogFile,
+    onAwsCall: startRecordingAwsCalls(),
+    googleClientId: GOOGLE_CLIENT_ID,
+    googleClientSecret: GOOGLE_CLIENT_SECRET,
     env: {
-      GOOGLE_CLIENT_ID,
-      GOOGLE_CLIENT_SECRET,
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
       POLL_WAIT_MS: '3000',
