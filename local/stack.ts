@@ -74,6 +74,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ssm = await startLocalSsm({
       parameters: {
         [secretParameter('job_signing_key', LOCAL_STAGE)]: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        ...(options.googleClientSecret
+          ? { [secretParameter('google_client_secret', LOCAL_STAGE)]: options.googleClientSecret }
+          : {}),
       },
       ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });

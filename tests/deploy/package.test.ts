@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { allOperations } from '#lib/operations';
+import { allOperations, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
-import { deployedName, secretParameter } from '../../scripts/deployment.ts';
+import { deployedName, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,10 +112,12 @@ describe('serverless package', () => {
           .filter((call) => call.function === deployedName('dev', name))
           .map((call) => `${call.service}:${call.action}`),
       );
-      const granted = statementsOf(lambdaOf(name))
-        .flatMap((statement) => statement.Action)
-        .filter((action) => !action.startsWith('logs:'));
-      expect(granted.sort(), name).toEqual([...used].sort());
+      const granted = new Set(
+        statementsOf(lambdaOf(name))
+          .flatMap((statement) => statement.Action)
+          .filter((action) => !action.startsWith('logs:')),
+      );
+      expect([...granted].sort(), name).toEqual([...used].sort());
     }
   });
 
@@ -157,6 +160,29 @@ describe('serverless package', () => {
         refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
       );
     }
+  });
+
+  it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
+    const stage = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.default.rate,
+      ThrottlingBurstLimit: THROTTLING.default.burst,
+    });
+    const register = operations.register_agent;
+    expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
+    });
+    const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+    expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
+    expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
+    expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
+    const table = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::DynamoDB::Table',
+    ) as Resource & {
+      DeletionPolicy?: string;
+    };
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {
