@@ -7,13 +7,25 @@ import { buildAll } from '../scripts/build.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIdlePoll } from './idle-poll.ts';
 import { printRows } from './report.ts';
-import { benchUnread } from './unread.ts';
+import { recordResults } from './results.ts';
+import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
 
 await buildAll();
 printRows('Cold start: function bundles (import time in a fresh Node process)', await benchColdStart(quick ? 3 : 7));
-printRows('Unread mail against the Google emulator', await benchUnread(100, [1, 10, 50], quick ? 1 : 3));
+const unreadLatency = await benchUnread(100, [1, 10, 50], quick ? 1 : 3);
+printRows('Unread mail against the Google emulator', unreadLatency);
+const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);
+printRows('Unread: a crafted 1 MB HTML mail against a plain one of the same size', hostile.rows);
+const memory = await benchUnreadMemory([10, 50, 100], 10 * 1024 * 1024, [10]);
+printRows('Unread: peak memory of a fresh process, every mail with a 10 MiB attachment', memory.rows);
+await recordResults('unread', {
+  measured_at: new Date().toISOString(),
+  latency: unreadLatency,
+  hostile_html_vs_plain: hostile.figures,
+  peak_memory: memory.figures,
+});
 const idle = await benchIdlePoll(quick ? 5_000 : 20_000);
 printRows('What an idle desktop agent costs', idle.rows);
 console.log(

@@ -58,6 +58,7 @@ export function controlRoutes(state: EmulatorState, reseed: () => Promise<void>)
         labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
         threadId: body.threadId,
         internalDate: internalDateOf(body.internalDate),
+        copies: body.copies ?? 1,
       });
       const seeded: SeededMessage = { id: message.id, threadId: message.threadId };
       return { status: 201, body: seeded };

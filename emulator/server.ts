@@ -78,6 +78,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
           startedAt,
           endedAt: highResNow(),
           status: res.statusCode,
+          responseBytes: Number(res.getHeader('content-length') ?? 0),
         });
       });
     }
