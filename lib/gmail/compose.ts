@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { BrokerError } from '#lib/errors';
-import { type Attachment, isLeafMediaType, LEAF_MEDIA_TYPE_MESSAGE } from '#lib/schemas/email';
+import { BrokerError } from '../errors.ts';
+import { type Attachment, isLeafMediaType, LEAF_MEDIA_TYPE_MESSAGE } from '../schemas/email.ts';
 import { htmlToText } from './html-to-text.ts';
 import type { Mailbox } from './parse.ts';
 

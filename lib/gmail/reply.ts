@@ -1,8 +1,8 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { BrokerError } from '#lib/errors';
-import { isMailAddress, MAX_RECIPIENTS } from '#lib/schemas/common';
-import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '#lib/schemas/email';
+import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { isMailAddress, MAX_RECIPIENTS } from '../schemas/common.ts';
+import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '../schemas/email.ts';
 import { composeMessage } from './compose.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
 import { gmailCall } from './errors.ts';

@@ -1,7 +1,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { isBrokerError } from '#lib/errors';
-import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '#lib/schemas/email';
+import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '../schemas/email.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { deadlineSignal, type GmailOperationOptions, OPERATION_DEADLINE_MS } from './deadline.ts';
 import { gmailCall } from './errors.ts';
