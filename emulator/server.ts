@@ -8,6 +8,7 @@ import { gmailRoutes } from './gmail-routes.ts';
 import { defaultFaultBody, googleErrorBody } from './google-errors.ts';
 import { HttpError, queryObject, readBody, send } from './http.ts';
 import { oauthRoutes } from './oauth-routes.ts';
+import { authorizeRoutes } from './authorize-routes.ts';
 import type { Route } from './router.ts';
 import { findRoute } from './router.ts';
 import { EmulatorState } from './state.ts';
@@ -60,7 +61,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     if (options.seedDemo === true) await seedDemoMailbox(state);
   };
   await reseed();
-  const googleRoutes: Route[] = [...gmailRoutes(state), ...oauthRoutes(state)];
+  const googleRoutes: Route[] = [...gmailRoutes(state), ...oauthRoutes(state), ...authorizeRoutes(state)];
   const control: Route[] = controlRoutes(state, reseed);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

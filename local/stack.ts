@@ -1,7 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
+import { AUTHORIZE_PATH } from '../emulator/authorize-routes.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
+
+/** The Google OAuth client the broker uses against the emulator unless told otherwise. */
+// The emulator's default client id, so the demo token (issued to it) still passes the broker's audience check.
+export const LOCAL_GOOGLE_CLIENT = { id: DEFAULT_CLIENT_ID, secret: 'local-broker-secret' };
+
+/** Writes a fresh random token-sealing key to a private temporary file. */
+export async function temporaryTokenKeyFile(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'broker-key-')), 'token.key');
+  await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return file;
+}
 
 /** The table name serverless.yml gives the `dev` stage. */
 export const LOCAL_TABLE_NAME = 'chatgpt-broker-dev';
@@ -18,6 +35,8 @@ export interface LocalStackOptions {
   dynamoPath?: string;
   /** The broker's job-signing key (PKCS#8 PEM); a fresh one when absent. */
   jobSigningKey?: string;
+  /** File with the 32-byte key sealing stored Google refresh tokens; a fresh temporary one when absent. */
+  tokenKeyFile?: string;
   /** Where the functions' logs go (echoed to stderr when absent). */
   logFile?: string;
   /** Extra environment for the functions. */
@@ -54,6 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: LOCAL_TABLE_NAME,
       ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
     });
+    const tokenKeyFile = options.tokenKeyFile ?? (await temporaryTokenKeyFile());
     const offline = await startOffline({
       httpPort: options.httpPort,
       lambdaPort: options.lambdaPort,
@@ -64,6 +84,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         JOB_SIGNING_KEY: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        TOKEN_KEY_FILE: tokenKeyFile,
+        ...(emulator
+          ? {
+              GOOGLE_AUTHORIZE_URL: `${emulator.url}${AUTHORIZE_PATH}`,
+              // The MCP sign-in is the broker acting as a Google OAuth client; the emulator takes any.
+              GOOGLE_CLIENT_ID: LOCAL_GOOGLE_CLIENT.id,
+              GOOGLE_CLIENT_SECRET: LOCAL_GOOGLE_CLIENT.secret,
+            }
+          : {}),
         ...options.env,
       },
     });

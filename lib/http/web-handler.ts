@@ -1,0 +1,102 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Config, getConfig } from '../config.ts';
+import { clearSecrets, describeError, logger } from '../log.ts';
+import { OAuthError } from '../oauth/errors.ts';
+import type { Operation } from '../operations.ts';
+import { toHttpFailure } from './errors.ts';
+import { Reply } from './reply.ts';
+
+/** What a web operation (OAuth endpoints, MCP) receives: the raw request, decoded. */
+export interface WebRequest {
+  event: APIGatewayProxyEventV2;
+  config: Config;
+  /** The body as text (base64 decoded). */
+  text: string;
+  /** Form fields of an `application/x-www-form-urlencoded` body, else empty. */
+  form: URLSearchParams;
+  query: URLSearchParams;
+  cookies: ReadonlyMap<string, string>;
+  header(name: string): string | undefined;
+}
+
+function decode(event: APIGatewayProxyEventV2): WebRequest {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const headers = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const header = (name: string) => headers.get(name.toLowerCase());
+  const isForm = /^application\/x-www-form-urlencoded/i.test(header('content-type') ?? '');
+  const cookies = new Map<string, string>();
+  for (const cookie of [...(event.cookies ?? []), ...(header('cookie')?.split(';') ?? [])]) {
+    const at = cookie.indexOf('=');
+    if (at > 0) cookies.set(cookie.slice(0, at).trim(), cookie.slice(at + 1).trim());
+  }
+  return {
+    event,
+    config: getConfig(),
+    text,
+    form: isForm ? new URLSearchParams(text) : new URLSearchParams(),
+    query: new URLSearchParams(event.rawQueryString ?? ''),
+    cookies,
+    header,
+  };
+}
+
+function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  const { 'Set-Cookie': cookie, ...headers } = reply.headers;
+  const isText = typeof reply.body === 'string';
+  return {
+    statusCode: reply.status,
+    headers: isText || reply.body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+    ...(cookie ? { cookies: [cookie] } : {}),
+    body: reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body),
+  };
+}
+
+/**
+ * The handler stack for operations that speak their own protocol instead of the JSON
+ * envelope: the OAuth endpoints (forms, redirects, HTML) and MCP. Same logging and
+ * secret hygiene as `apiHandler`; an {@link OAuthError} answers as the endpoint's
+ * `errors` style says (`json` for machine endpoints, `page` for browser ones), anything
+ * else unexpected as a bare 500 whose log line has the cause.
+ */
+export function webHandler(operation: Operation, errors: 'json' | 'page', run: (request: WebRequest) => Promise<Reply>) {
+  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const started = Date.now();
+    let reply: Reply;
+    try {
+      reply = await run(decode(event));
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        reply = errors === 'page' ? error.toPage() : error.toJson();
+        logger.warn('request refused', { operation: operation.name, status: reply.status, code: error.code });
+      } else {
+        const failure = toHttpFailure(error);
+        if (failure.expose) {
+          reply = new Reply(failure.status, { error: failure.code, error_description: failure.message }, failure.headers);
+          logger.warn('request failed', { operation: operation.name, status: failure.status, code: failure.code });
+        } else {
+          logger.error('request failed', { operation: operation.name, status: 500, ...describeError(error) });
+          reply = new Reply(500, { error: 'server_error', error_description: `Internal error. Request id: ${context.awsRequestId}` });
+        }
+      }
+    } finally {
+      clearSecrets();
+    }
+    logger.info('request', { operation: operation.name, status: reply.status, ms: Date.now() - started });
+    return toResult(reply);
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
+}
+
+/** A redirect the browser follows (302, never cached). */
+export function redirect(location: string, cookie?: string): Reply {
+  return new Reply(302, undefined, {
+    Location: location,
+    'Cache-Control': 'no-store',
+    ...(cookie ? { 'Set-Cookie': cookie } : {}),
+  });
+}

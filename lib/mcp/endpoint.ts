@@ -1,0 +1,81 @@
+import type { ToolRunner } from '../chatgpt/dispatch.ts';
+import { BrokerError } from '../errors.ts';
+import { Reply } from '../http/reply.ts';
+import type { WebRequest } from '../http/web-handler.ts';
+import { storeFor } from '../jobs/store.ts';
+import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
+import { GoogleGrantEnded } from '../oauth/google.ts';
+import { brokerUrls } from '../oauth/urls.ts';
+import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
+
+/** The 401 that starts (or restarts) an MCP client's sign-in: where to discover how (RFC 9728 §5.1). */
+function challenge(resourceMetadata: string, error?: { code: string; description: string }): Reply {
+  const parts = [`resource_metadata="${resourceMetadata}"`];
+  if (error) parts.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
+  return new Reply(
+    401,
+    { error: error?.code ?? 'invalid_request', error_description: error?.description ?? 'Sign in first.' },
+    { 'WWW-Authenticate': `Bearer ${parts.join(', ')}`, 'Cache-Control': 'no-store' },
+  );
+}
+
+/**
+ * POST /mcp: checks the broker's own access token, then serves MCP with the grant's tools.
+ * A tool call runs the same action as the tool's REST handler, with a Google access token
+ * got from the grant's sealed refresh token. When Google has ended that refresh token the
+ * grant is deleted and the answer is a 401, so the client signs in again instead of looping.
+ */
+export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
+  return async (request: WebRequest): Promise<Reply> => {
+    const { config, event } = request;
+    const store = storeFor(config);
+    const urls = brokerUrls(config, event);
+    let access: Awaited<ReturnType<typeof authenticateMcp>>;
+    try {
+      access = await authenticateMcp(store, request.header('authorization'), urls.resource);
+    } catch (error) {
+      if (!(error instanceof McpTokenRefused)) throw error;
+      return challenge(
+        urls.resourceMetadata,
+        error.reason === 'invalid' ? { code: 'invalid_token', description: error.message } : undefined,
+      );
+    }
+    const { grant } = access;
+    const granted = new Map([...runners].filter(([name]) => access.token.tools.includes(name)));
+    let grantEnded = false;
+
+    const response = await handleMcpRequest(toWebRequest(request), granted, async (runner, args) => {
+      try {
+        const accessToken = await googleAccessToken(store, config, grant);
+        const answer = restAnswer(
+          await runner.run({ body: args, rawBody: JSON.stringify(args), event, config, credentials: { accessToken } }),
+        );
+        return answer;
+      } catch (error) {
+        if (error instanceof GoogleGrantEnded) grantEnded = true;
+        if (error instanceof BrokerError && error.kind === 'invalid_token') forgetGoogleToken(grant.grantId);
+        return restFailure(error);
+      }
+    });
+    if (grantEnded) {
+      return challenge(urls.resourceMetadata, {
+        code: 'invalid_token',
+        description: 'Google ended the authorization; sign in again.',
+      });
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return new Reply(response.status, await response.text(), headers);
+  };
+}
+
+function toWebRequest(request: WebRequest): Request {
+  const { event } = request;
+  const url = `https://${event.requestContext.domainName}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers.set(name, value);
+  const method = event.requestContext.http.method;
+  return new Request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: request.text }) });
+}
