@@ -44,16 +44,26 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     const granted = new Map([...runners].filter(([name]) => access.token.tools.includes(name)));
     let grantEnded = false;
 
+    const run = async (runner: ToolRunner, args: Record<string, unknown>) => {
+      const accessToken = await googleAccessToken(store, config, grant);
+      return restAnswer(
+        await runner.run({ body: args, rawBody: JSON.stringify(args), event, config, credentials: { accessToken } }),
+      );
+    };
     const response = await handleMcpRequest(toWebRequest(request), granted, async (runner, args) => {
       try {
-        const accessToken = await googleAccessToken(store, config, grant);
-        const answer = restAnswer(
-          await runner.run({ body: args, rawBody: JSON.stringify(args), event, config, credentials: { accessToken } }),
-        );
-        return answer;
+        try {
+          return await run(runner, args);
+        } catch (error) {
+          if (!(error instanceof BrokerError && error.kind === 'invalid_token')) throw error;
+          // Google refused the cached access token (revoked or expired early): Gmail did
+          // nothing, so one retry with a freshly refreshed token is safe, and tells a dead
+          // grant (invalid_grant) apart from a stale token.
+          forgetGoogleToken(grant.grantId);
+          return await run(runner, args);
+        }
       } catch (error) {
         if (error instanceof GoogleGrantEnded) grantEnded = true;
-        if (error instanceof BrokerError && error.kind === 'invalid_token') forgetGoogleToken(grant.grantId);
         return restFailure(error);
       }
     });

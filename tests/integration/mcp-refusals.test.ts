@@ -103,11 +103,12 @@ describe('the MCP endpoint', () => {
     expect(answer.status).toBe(401);
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(answer.challenge ?? '')?.[1] ?? '';
     expect(metadataUrl).toBe(`${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`);
-    const metadata = await (await fetch(`${apiUrl}${new URL(metadataUrl).pathname}`)).json();
+    const metadata = (await (await fetch(`${apiUrl}${new URL(metadataUrl).pathname}`)).json()) as Record<string, unknown>;
     expect(metadata.resource).toBe(resource);
-    const server = await (
-      await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)
-    ).json();
+    const server = (await (await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(metadata.authorization_servers).toEqual([server.issuer]);
     expect(server.code_challenge_methods_supported).toEqual(['S256']);
     expect(server.client_id_metadata_document_supported).toBe(true);
@@ -253,11 +254,14 @@ describe('the MCP endpoint', () => {
   it('ends the grant when Google rejects the stored refresh token: 401 to sign in again, then 401 again, no loop', async () => {
     const signedIn = await signIn();
     const issued = (await redeem(signedIn)).json;
+    const unread = { name: 'get_unread_emails', arguments: { limit: 1 } };
+    // A first call leaves a Google access token cached in the warm function; revoking the
+    // grant at Google kills that one too.
+    const before = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
+    expect(before.status).toBe(200);
+    expect(before.text).toContain('"success":true');
     await emulator.revokeGrants(signedIn.email);
-    const call = await mcpCall(issued.access_token ?? '', 'tools/call', {
-      name: 'get_unread_emails',
-      arguments: { limit: 1 },
-    });
+    const call = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
     expect(call.status).toBe(401);
     expect(call.challenge).toContain('error="invalid_token"');
     expect(call.challenge).toContain('resource_metadata=');

@@ -41,7 +41,7 @@ describe('MCP with the official SDK client and its OAuth support', () => {
 
     // The flow went through discovery, registration, PKCE, our consent page and Google's.
     const authorization = provider.authorizations[0];
-    expect(authorization?.origin + authorization?.pathname).toBe(`${mcpUrl.origin}/oauth/authorize`);
+    expect(`${authorization?.origin}${authorization?.pathname}`).toBe(`${mcpUrl.origin}/oauth/authorize`);
     expect(authorization?.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorization?.searchParams.get('resource')).toBe(mcpUrl.toString());
     expect(provider.information?.client_id).toMatch(/^mcp-client-/);
