@@ -1,5 +1,5 @@
-import { exchangeCode } from './authorize-routes.ts';
 import { ACCESS_TOKEN_SECONDS, Accounts, SCOPES } from './accounts.ts';
+import { exchangeCode } from './authorize-routes.ts';
 import { oauthError } from './google-errors.ts';
 import { bearerToken, formBody, header } from './http.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';

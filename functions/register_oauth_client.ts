@@ -14,6 +14,9 @@ function json(text: string): unknown {
 }
 
 /** POST /oauth/register: dynamic client registration (RFC 7591). */
-export const handler = webHandler(operations.registerClient, 'json', async ({ config, text }) =>
-  new Reply(201, await registerClient(storeFor(config), json(text)), { 'Cache-Control': 'no-store' }),
+export const handler = webHandler(
+  operations.registerClient,
+  'json',
+  async ({ config, text }) =>
+    new Reply(201, await registerClient(storeFor(config), json(text)), { 'Cache-Control': 'no-store' }),
 );

@@ -61,7 +61,11 @@ function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
  * `errors` style says (`json` for machine endpoints, `page` for browser ones), anything
  * else unexpected as a bare 500 whose log line has the cause.
  */
-export function webHandler(operation: Operation, errors: 'json' | 'page', run: (request: WebRequest) => Promise<Reply>) {
+export function webHandler(
+  operation: Operation,
+  errors: 'json' | 'page',
+  run: (request: WebRequest) => Promise<Reply>,
+) {
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     let reply: Reply;
@@ -74,11 +78,18 @@ export function webHandler(operation: Operation, errors: 'json' | 'page', run: (
       } else {
         const failure = toHttpFailure(error);
         if (failure.expose) {
-          reply = new Reply(failure.status, { error: failure.code, error_description: failure.message }, failure.headers);
+          reply = new Reply(
+            failure.status,
+            { error: failure.code, error_description: failure.message },
+            failure.headers,
+          );
           logger.warn('request failed', { operation: operation.name, status: failure.status, code: failure.code });
         } else {
           logger.error('request failed', { operation: operation.name, status: 500, ...describeError(error) });
-          reply = new Reply(500, { error: 'server_error', error_description: `Internal error. Request id: ${context.awsRequestId}` });
+          reply = new Reply(500, {
+            error: 'server_error',
+            error_description: `Internal error. Request id: ${context.awsRequestId}`,
+          });
         }
       }
     } finally {

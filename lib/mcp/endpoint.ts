@@ -3,8 +3,8 @@ import { BrokerError } from '../errors.ts';
 import { Reply } from '../http/reply.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { storeFor } from '../jobs/store.ts';
-import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
 import { GoogleGrantEnded } from '../oauth/google.ts';
+import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
 import { brokerUrls } from '../oauth/urls.ts';
 import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
 
@@ -87,5 +87,9 @@ function toWebRequest(request: WebRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers.set(name, value);
   const method = event.requestContext.http.method;
-  return new Request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: request.text }) });
+  return new Request(url, {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body: request.text }),
+  });
 }

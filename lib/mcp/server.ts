@@ -1,10 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import {
-  CallToolRequestSchema,
-  type CallToolResult,
-  ListToolsRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { Reply } from '../http/reply.ts';
@@ -26,7 +22,11 @@ export function restFailure(error: unknown): { status: number; body: unknown } {
     status: failure.status,
     body: {
       success: false,
-      error: { code: failure.code, message: failure.message, ...(failure.details === undefined ? {} : { details: failure.details }) },
+      error: {
+        code: failure.code,
+        message: failure.message,
+        ...(failure.details === undefined ? {} : { details: failure.details }),
+      },
     },
   };
 }
@@ -59,7 +59,12 @@ export async function handleMcpRequest(
     if (!runner) {
       return {
         isError: true,
-        content: [{ type: 'text', text: `Unknown or not granted tool "${call.params.name}". Tools: ${[...tools.keys()].join(', ')}.` }],
+        content: [
+          {
+            type: 'text',
+            text: `Unknown or not granted tool "${call.params.name}". Tools: ${[...tools.keys()].join(', ')}.`,
+          },
+        ],
       };
     }
     const answer = await runTool(runner, call.params.arguments ?? {});

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { identifyUser } from '../google/identity.ts';
-import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Reply } from '../http/reply.ts';
+import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/store.ts';
 import { googleScopesFor, toolNames, toolOperations } from '../mcp/catalog.ts';
 import { findClient } from './clients.ts';
@@ -41,7 +41,10 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
   const redirectUri = q.get('redirect_uri') ?? '';
   if (!clientId) throw new OAuthPageError('invalid_request', 'The request names no client.');
   const client = await findClient(store, request.config, clientId).catch((error: unknown) => {
-    throw new OAuthPageError('invalid_client', error instanceof Error ? error.message.replace(/^\w+: /, '') : 'Unknown client.');
+    throw new OAuthPageError(
+      'invalid_client',
+      error instanceof Error ? error.message.replace(/^\w+: /, '') : 'Unknown client.',
+    );
   });
   if (!client) throw new OAuthPageError('invalid_client', 'This application is not registered here.');
   if (!redirectUri || !client.redirectUris.includes(redirectUri))

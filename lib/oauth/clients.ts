@@ -56,7 +56,9 @@ const ClientName = z
 /** What RFC 7591 registration and client metadata documents may say (the parts we use). */
 const ClientMetadata = z.object({
   redirect_uris: z
-    .array(z.string().max(2_000).refine(acceptableRedirectUri, 'must be https, http on a loopback host, or an app scheme'))
+    .array(
+      z.string().max(2_000).refine(acceptableRedirectUri, 'must be https, http on a loopback host, or an app scheme'),
+    )
     .min(1)
     .max(10),
   client_name: ClientName.optional(),
@@ -77,9 +79,12 @@ export async function registerClient(store: Store, body: unknown, now = Date.now
   if (!parsed.success) throw invalidMetadata(parsed.error);
   const metadata = parsed.data;
   const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
-  if (!grantTypes.includes('authorization_code') || grantTypes.some((g) => !['authorization_code', 'refresh_token'].includes(g)))
+  if (
+    !grantTypes.includes('authorization_code') ||
+    grantTypes.some((g) => !['authorization_code', 'refresh_token'].includes(g))
+  )
     throw new OAuthError('invalid_client_metadata', 'grant_types may only be authorization_code and refresh_token.');
-  if (metadata.response_types && metadata.response_types.some((type) => type !== 'code'))
+  if (metadata.response_types?.some((type) => type !== 'code'))
     throw new OAuthError('invalid_client_metadata', 'response_types may only be code.');
   const authMethod = metadata.token_endpoint_auth_method ?? 'none';
   const clientId = randomSecret('mcp-client-').slice(0, 40);

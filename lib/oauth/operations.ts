@@ -13,7 +13,8 @@ export const mcp = web({
   name: 'mcp',
   method: 'POST',
   path: '/mcp',
-  summary: 'The MCP endpoint (Streamable HTTP, stateless, JSON answers) for ChatGPT apps, Claude and other MCP clients.',
+  summary:
+    'The MCP endpoint (Streamable HTTP, stateless, JSON answers) for ChatGPT apps, Claude and other MCP clients.',
   description: 'Serves the tool operations over MCP to clients holding an access token this broker issued.',
 });
 export const protectedResource = web({
@@ -70,5 +71,5 @@ export const revoke = web({
   method: 'POST',
   path: '/oauth/revoke',
   summary: 'OAuth token revocation (RFC 7009): ends the grant behind the token.',
-  description: "Deletes the grant and its sealed Google refresh token, and asks Google to revoke it.",
+  description: 'Deletes the grant and its sealed Google refresh token, and asks Google to revoke it.',
 });

@@ -26,9 +26,7 @@ export function page(title: string, body: string): string {
 
 /** A page that says what went wrong, with no link anywhere. */
 export function errorPage(status: number, message: string): Reply {
-  return new Reply(
-    status,
-    page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`),
-    { ...PAGE_HEADERS },
-  );
+  return new Reply(status, page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`), {
+    ...PAGE_HEADERS,
+  });
 }

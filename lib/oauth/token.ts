@@ -4,12 +4,11 @@ import type { WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/store.ts';
 import { registerSecrets } from '../log.ts';
 import { S256 } from './authorize.ts';
-import { endGrant } from './grant-access.ts';
 import { findClient, type KnownClient } from './clients.ts';
 import { OAuthError } from './errors.ts';
+import { endGrant } from './grant-access.ts';
 import { codes, type GrantRecord, grants, hashSecret, randomSecret, tokens } from './records.ts';
 import { keyWrapper, seal, unseal } from './sealing.ts';
-import type { BrokerUrls } from './urls.ts';
 
 /** The token endpoint's success answer (RFC 6749 §5.1). */
 export interface TokenAnswer {
@@ -71,7 +70,7 @@ async function issue(store: Store, grant: GrantRecord, accessSeconds: number, no
  * same answer (ChatGPT posts the code twice and keeps the second answer); any later one
  * is a replay: refused, and the grant it produced is revoked (RFC 6749 §4.1.2).
  */
-async function redeemCode(request: WebRequest, store: Store, client: KnownClient, urls: BrokerUrls): Promise<TokenAnswer> {
+async function redeemCode(request: WebRequest, store: Store, client: KnownClient): Promise<TokenAnswer> {
   const { form, config } = request;
   const code = form.get('code') ?? '';
   const verifier = form.get('code_verifier') ?? '';
@@ -84,7 +83,8 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
   if (!verifier || !safeEqual(S256(verifier), record.codeChallenge))
     throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
   const resource = form.get('resource');
-  if (resource && resource !== record.resource) throw new OAuthError('invalid_target', 'The resource does not match the authorization.');
+  if (resource && resource !== record.resource)
+    throw new OAuthError('invalid_target', 'The resource does not match the authorization.');
 
   const now = Date.now();
   const wrapper = await keyWrapper(config);
@@ -111,7 +111,9 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
     throw invalidGrant('The authorization code is being redeemed; try again.');
   }
   if (redeemedAt !== undefined) await endGrant(store, config, record.grantId);
-  throw invalidGrant(redeemedAt === undefined ? 'The authorization code has expired.' : 'The authorization code was already used.');
+  throw invalidGrant(
+    redeemedAt === undefined ? 'The authorization code has expired.' : 'The authorization code was already used.',
+  );
 }
 
 /**
@@ -129,11 +131,11 @@ async function refresh(request: WebRequest, store: Store, client: KnownClient): 
 }
 
 /** POST /oauth/token. */
-export async function tokenEndpoint(request: WebRequest, store: Store, urls: BrokerUrls): Promise<Reply> {
+export async function tokenEndpoint(request: WebRequest, store: Store): Promise<Reply> {
   const client = await authenticateClient(request, store);
   const grantType = request.form.get('grant_type');
   let answer: TokenAnswer;
-  if (grantType === 'authorization_code') answer = await redeemCode(request, store, client, urls);
+  if (grantType === 'authorization_code') answer = await redeemCode(request, store, client);
   else if (grantType === 'refresh_token') answer = await refresh(request, store, client);
   else throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
   return new Reply(200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });

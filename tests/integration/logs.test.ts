@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, inject, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { describe, expect, inject, it } from 'vitest';
 import { apiUrl, emulator, newUser, post } from '../support/api.ts';
 import { TestOAuthProvider } from '../support/mcp.ts';
 
@@ -44,7 +44,9 @@ describe("the functions' logs", () => {
   it('never contain a token of the MCP sign-in: codes, verifiers, broker tokens, Google tokens', async () => {
     const user = await newUser();
     await emulator.setConsentUser(user.email);
-    const metadata = (await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string };
+    const metadata = (await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as {
+      resource: string;
+    };
     const mcpUrl = new URL(metadata.resource);
     const provider = new TestOAuthProvider();
     const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });

@@ -103,7 +103,10 @@ describe('the MCP endpoint', () => {
     expect(answer.status).toBe(401);
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(answer.challenge ?? '')?.[1] ?? '';
     expect(metadataUrl).toBe(`${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`);
-    const metadata = (await (await fetch(`${apiUrl}${new URL(metadataUrl).pathname}`)).json()) as Record<string, unknown>;
+    const metadata = (await (await fetch(`${apiUrl}${new URL(metadataUrl).pathname}`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(metadata.resource).toBe(resource);
     const server = (await (await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)).json()) as Record<
       string,
@@ -177,7 +180,9 @@ describe('the MCP endpoint', () => {
     const clientId = await register();
     const { challenge } = pkce();
     for (const redirectUri of ['https://evil.example/callback', `${REDIRECT_URI}/extra`, `${REDIRECT_URI}?x=1`]) {
-      const response = await new Browser().request(authorizationUrl(clientId, challenge, { redirect_uri: redirectUri }));
+      const response = await new Browser().request(
+        authorizationUrl(clientId, challenge, { redirect_uri: redirectUri }),
+      );
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
       expect(await response.text()).toContain('not one this application registered');
@@ -243,7 +248,11 @@ describe('the MCP endpoint', () => {
     await tokens.putAccess(store, hashSecret(expired), { ...record, expiresAt: Date.now() - 1 });
     expect((await mcpCall(expired)).status).toBe(401);
 
-    const form = { grant_type: 'refresh_token', refresh_token: issued.refresh_token ?? '', client_id: signedIn.clientId };
+    const form = {
+      grant_type: 'refresh_token',
+      refresh_token: issued.refresh_token ?? '',
+      client_id: signedIn.clientId,
+    };
     const rotated = await tokenRequest(form);
     expect(rotated.status).toBe(200);
     expect(rotated.json.refresh_token).not.toBe(issued.refresh_token);
@@ -299,7 +308,12 @@ describe('client ID metadata documents', () => {
     const consent = await browser.request(authorizationUrl(documentUrl, challenge));
     expect(await consent.clone().text()).toContain('Document client');
     const back = await browser.signIn(authorizationUrl(documentUrl, challenge), REDIRECT_URI);
-    const issued = await redeem({ clientId: documentUrl, code: back.searchParams.get('code') ?? '', verifier, email: user.email });
+    const issued = await redeem({
+      clientId: documentUrl,
+      code: back.searchParams.get('code') ?? '',
+      verifier,
+      email: user.email,
+    });
     expect(issued.status).toBe(200);
     expect((await mcpCall(issued.json.access_token ?? '')).status).toBe(200);
   });

@@ -1,8 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { storeFor } from '#lib/jobs/store';
@@ -14,7 +14,9 @@ import { TestOAuthProvider } from '../support/mcp.ts';
 
 const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
 // The MCP URL as the broker publishes it (its PUBLIC_URL), which is what a user configures.
-const mcpUrl = new URL(((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource);
+const mcpUrl = new URL(
+  ((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource,
+);
 
 /** Connects the SDK client the way an MCP host does: 401, discovery, registration, sign-in, token, connect. */
 async function connect(provider: TestOAuthProvider): Promise<Client> {
@@ -33,7 +35,13 @@ describe('MCP with the official SDK client and its OAuth support', () => {
     await emulator.setConsentUser(user.email);
     await emulator.seedMessage({
       email: user.email,
-      raw: rfc822(['From: Bob <bob@example.com>', `To: ${user.email}`, 'Subject: Lunch?', '', 'Noon at the usual place?']),
+      raw: rfc822([
+        'From: Bob <bob@example.com>',
+        `To: ${user.email}`,
+        'Subject: Lunch?',
+        '',
+        'Noon at the usual place?',
+      ]),
     });
     const provider = new TestOAuthProvider();
 
@@ -45,7 +53,9 @@ describe('MCP with the official SDK client and its OAuth support', () => {
     expect(authorization?.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorization?.searchParams.get('resource')).toBe(mcpUrl.toString());
     expect(provider.information?.client_id).toMatch(/^mcp-client-/);
-    expect(provider.browser.visited.some((url) => url.startsWith(`${inject('emulatorUrl')}/o/oauth2/v2/auth`))).toBe(true);
+    expect(provider.browser.visited.some((url) => url.startsWith(`${inject('emulatorUrl')}/o/oauth2/v2/auth`))).toBe(
+      true,
+    );
     expect(provider.saved?.refresh_token).toMatch(/^mcp-rt-/);
 
     const { tools } = await client.listTools();
