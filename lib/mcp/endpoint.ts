@@ -28,6 +28,9 @@ function challenge(resourceMetadata: string, error?: { code: string; description
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
   return async (request: WebRequest): Promise<Reply> => {
     const { config, event } = request;
+    // Stateless with JSON answers: no standalone SSE stream (GET) and no session to end (DELETE).
+    if (event.requestContext.http.method !== 'POST')
+      return new Reply(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
     const store = storeFor(config);
     const urls = brokerUrls(config, event);
     let access: Awaited<ReturnType<typeof authenticateMcp>>;

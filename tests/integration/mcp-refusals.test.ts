@@ -117,6 +117,14 @@ describe('the MCP endpoint', () => {
     expect(server.client_id_metadata_document_supported).toBe(true);
   });
 
+  it('is stateless: GET (a standalone stream) and DELETE (a session) answer 405', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(`${apiUrl}/mcp`, { method, headers: { accept: 'text/event-stream' } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+    }
+  });
+
   it('refuses a Google access token (it accepts only tokens it issued)', async () => {
     const user = await newUser();
     const answer = await mcpCall(user.token);
