@@ -2,8 +2,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseConfig } from '#lib/config';
 import { pairAgent, registerAgent } from '#lib/jobs/agents';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
-import { storeFor } from '#lib/jobs/store';
-import { run as poll } from '../functions/agent-poll.ts';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
+import { run as poll } from '../functions/poll_agent_jobs.ts';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import type { Row } from './report.ts';
 
@@ -16,8 +17,8 @@ export const PRICES = {
   dynamoRead: 0.125 / 1e6,
   dynamoWrite: 0.625 / 1e6,
 };
-/** serverless.yml's memory for agent-poll. */
-export const POLL_MEMORY_GB = 128 / 1024;
+/** The poll function's memory, as the registry deploys it. */
+export const POLL_MEMORY_GB = (operations.poll_agent_jobs.memorySize ?? 512) / 1024;
 const SECONDS_PER_MONTH = 30 * 86_400;
 
 export interface IdlePollFigures {
@@ -38,11 +39,9 @@ export async function benchIdlePoll(
   const table = 'bench-idle-poll';
   const dynamo = await startLocalDynamo({ tableName: table });
   try {
-    const brokerKey = generateSigningKeyPair();
     const config = parseConfig({
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       TABLE_NAME: table,
-      JOB_SIGNING_KEY: brokerKey.privateKey,
       POLL_WAIT_MS: String(holdMs),
     });
     const store = storeFor(config);

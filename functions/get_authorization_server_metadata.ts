@@ -1,13 +1,13 @@
-import { Reply } from '#lib/http/reply';
+import { HttpResponse } from '#lib/http/response';
 import { webHandler } from '#lib/http/web-handler';
 import { authorizationServerMetadata } from '#lib/oauth/metadata';
-import * as operations from '#lib/oauth/operations';
 import { brokerUrls } from '#lib/oauth/urls';
+import { endpoints } from '#lib/operations';
 
 /** GET /.well-known/oauth-authorization-server: RFC 8414 metadata. */
 export const handler = webHandler(
-  operations.authorizationServer,
+  endpoints.get_authorization_server_metadata,
   'json',
   async ({ config, event }) =>
-    new Reply(200, authorizationServerMetadata(brokerUrls(config, event)), { 'Cache-Control': 'max-age=3600' }),
+    new HttpResponse(200, authorizationServerMetadata(brokerUrls(config, event)), { 'Cache-Control': 'max-age=3600' }),
 );

@@ -1,7 +1,7 @@
 import { webHandler } from '#lib/http/web-handler';
 import { mcpEndpoint } from '#lib/mcp/endpoint';
-import * as operations from '#lib/oauth/operations';
-import { runners } from './chatgpt-call.ts';
+import { endpoints } from '#lib/operations';
+import { runners } from './call_tool.ts';
 
 /** POST /mcp: the tools over MCP, with the same actions their REST handlers run. */
-export const handler = webHandler(operations.mcp, 'json', mcpEndpoint(runners));
+export const handler = webHandler(endpoints.mcp, 'json', mcpEndpoint(runners));

@@ -1,9 +1,9 @@
-import { Reply } from '#lib/http/reply';
+import { HttpResponse } from '#lib/http/response';
 import { webHandler } from '#lib/http/web-handler';
-import { storeFor } from '#lib/jobs/store';
+import { storeFor } from '#lib/jobs/table';
 import { registerClient } from '#lib/oauth/clients';
 import { OAuthError } from '#lib/oauth/errors';
-import * as operations from '#lib/oauth/operations';
+import { endpoints } from '#lib/operations';
 
 function json(text: string): unknown {
   try {
@@ -15,8 +15,8 @@ function json(text: string): unknown {
 
 /** POST /oauth/register: dynamic client registration (RFC 7591). */
 export const handler = webHandler(
-  operations.registerClient,
+  endpoints.register_oauth_client,
   'json',
   async ({ config, text }) =>
-    new Reply(201, await registerClient(storeFor(config), json(text)), { 'Cache-Control': 'no-store' }),
+    new HttpResponse(201, await registerClient(storeFor(config), json(text)), { 'Cache-Control': 'no-store' }),
 );

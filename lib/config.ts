@@ -27,10 +27,15 @@ const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1).default('chatgpt-broker-dev'),
   /** Set for local DynamoDB (dynalite); unset on AWS. */
   DYNAMODB_ENDPOINT: url.optional(),
+  /** Set for the local SSM stand-in (local/ssm.ts); unset on AWS. */
+  SSM_ENDPOINT: url.optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-  /** Broker's Ed25519 private key (PKCS#8 PEM) used to sign agent jobs (local runs). */
-  JOB_SIGNING_KEY: z.string().min(1).optional(),
-  /** Name of the SSM SecureString parameter holding that key (AWS). */
+  /** Set by Lambda (and serverless-offline): this function's full name. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
+  /**
+   * The SSM SecureString parameter holding the broker's Ed25519 job-signing key (PKCS#8
+   * PEM). Only the functions that sign jobs have it; locally the SSM stand-in serves it.
+   */
   JOB_SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
   /** KMS key (id, ARN or alias) that wraps the data keys sealing stored Google refresh tokens (AWS). */
   TOKEN_KMS_KEY_ID: z.string().min(1).optional(),
@@ -45,7 +50,7 @@ const ConfigSchema = z.object({
   OAUTH_CODE_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   /** Lifetime of the broker's own MCP access tokens. */
   MCP_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
-  /** Longest time `app-launch` waits for an agent's answer before replying "pending". */
+  /** Longest time `launch_app` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
   POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),

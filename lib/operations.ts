@@ -24,245 +24,389 @@ import {
 
 export { SCOPES };
 
+/** DynamoDB actions a function's code performs on the table; its IAM role allows exactly these. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
 /**
- * One API operation: everything the HTTP handler, the ChatGPT tool definitions and the
- * OpenAPI document need to know about it, written once.
+ * Secrets a function reads at cold start. On AWS each is an SSM SecureString parameter
+ * (`/<service>/<stage>/<name with dashes>`), readable only by the functions naming it.
  */
-export interface Operation<S extends z.ZodType = z.ZodType> {
-  /** Tool name and OpenAPI operationId. */
-  name: string;
-  method: 'GET' | 'POST';
-  path: string;
+export type Secret = keyof typeof SECRETS;
+
+/** Each secret's SSM parameter (under `/<service>/<stage>/`) and the variable that names it to the function. */
+export const SECRETS = {
+  job_signing_key: { parameter: 'job-signing-key', variable: 'JOB_SIGNING_KEY_PARAMETER' },
+} as const;
+
+/** KMS actions on the key that seals stored Google refresh tokens (the deployment's `TokenKey`). */
+export type TokenKeyAction = 'GenerateDataKey' | 'Decrypt';
+
+/** What the deployment needs to know about a function, whatever triggers it. */
+export interface FunctionSpec {
+  /** Lambda function name and handler file (`functions/<name>.ts`). */
+  readonly name: string;
+  readonly table: readonly TableAction[];
+  readonly secrets: readonly Secret[];
+  /** What it does with the token-sealing KMS key; the key's id reaches only these functions. */
+  readonly tokenKey?: readonly TokenKeyAction[];
+  /** MB; the provider's default when absent. */
+  readonly memorySize?: number;
+}
+
+/**
+ * One API operation: everything its handler, its deployment (route, role), the ChatGPT
+ * tool definitions and the OpenAPI document need to know about it, written once.
+ */
+export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
   /** At most 300 characters (GPT Actions' limit). */
-  summary: string;
-  description: string;
+  readonly summary: string;
+  readonly description: string;
   /** Validates the input: the JSON body, or for GET the path and query parameters. */
-  request?: S;
-  response?: z.ZodType;
+  readonly request?: S;
+  readonly response?: z.ZodType;
   /** Who may call: the user's Google token, a signed agent, or anyone. */
-  auth: 'google' | 'agent' | 'none';
-  scopes: string[];
+  readonly auth: 'google' | 'agent' | 'none';
+  readonly scopes: readonly string[];
   /** ChatGPT asks the user before every call (sends mail, launches apps). */
-  consequential: boolean;
+  readonly consequential: boolean;
   /** Offered to ChatGPT as a tool (agent-only and meta operations are not). */
-  tool: boolean;
+  readonly tool: boolean;
+  /** For tools: what MCP clients are told about the tool's effects (all four hints, always). */
+  readonly annotations?: ToolAnnotations;
 }
 
-function operation<S extends z.ZodType>(spec: Operation<S>): Operation<S> {
-  return spec;
+/** MCP tool annotations (hints to the client; ChatGPT asks before tools not read-only). */
+export interface ToolAnnotations {
+  /** Changes nothing. */
+  readonly readOnlyHint: boolean;
+  /** May change or send something that cannot be taken back. */
+  readonly destructiveHint: boolean;
+  /** Reaches beyond the user's own data (mail goes out to others, apps open on a computer). */
+  readonly openWorldHint: boolean;
+  /** Repeating the same call has no further effect. */
+  readonly idempotentHint: boolean;
 }
 
-export const sendEmail = operation({
-  name: 'send_email',
-  method: 'POST',
-  path: '/api/email/send',
-  summary: "Send an email from the user's Gmail account.",
-  description:
-    'Sends an email from the signed-in Gmail account to one or more recipients, with optional cc, bcc, HTML body and attachments.',
-  request: SendEmailRequest,
-  response: SendEmailResponse,
-  auth: 'google',
-  scopes: [SCOPES.send],
-  consequential: true,
-  tool: true,
+type Named<T extends Record<string, Omit<Operation, 'name'>>> = {
+  readonly [K in keyof T & string]: T[K] & { name: K };
+};
+
+/** Names each operation after its key, so the name is written once. */
+function defineOperations<const T extends Record<string, Omit<Operation, 'name'>>>(specs: T): Named<T> {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { ...spec, name }])) as Named<T>;
+}
+
+/**
+ * Every operation, in the order tools and the OpenAPI document list them. The key is the
+ * operation's one name: tool name, OpenAPI operationId, Lambda function name and handler
+ * file (`functions/<name>.ts`).
+ */
+export const operations = defineOperations({
+  send_email: {
+    method: 'POST',
+    path: '/api/email/send',
+    summary: "Send an email from the user's Gmail account.",
+    description:
+      'Sends an email from the signed-in Gmail account to one or more recipients, with optional cc, bcc, HTML body and attachments.',
+    request: SendEmailRequest,
+    response: SendEmailResponse,
+    auth: 'google',
+    scopes: [SCOPES.send],
+    consequential: true,
+    table: [],
+    secrets: [],
+    tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
+  },
+  get_unread_emails: {
+    method: 'POST',
+    path: '/api/email/unread',
+    summary: "List unread emails in the user's Gmail inbox, newest first, with readable bodies.",
+    description:
+      'Returns unread inbox emails (sender, subject, date, readable body text). Use next_page_token for more. Optional query words narrow the list.',
+    request: UnreadEmailsRequest,
+    response: UnreadEmailsResponse,
+    auth: 'google',
+    scopes: [SCOPES.read],
+    consequential: false,
+    table: [],
+    secrets: [],
+    tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
+  },
+  reply_to_email: {
+    method: 'POST',
+    path: '/api/email/reply',
+    summary: "Reply to an email in the user's Gmail, inside the original conversation.",
+    description:
+      'Replies in the original thread to a message (message_id or thread_id from get_unread_emails) or to the latest email from sender_email. reply_all also answers the other recipients.',
+    request: ReplyEmailRequest,
+    response: ReplyEmailResponse,
+    auth: 'google',
+    scopes: [SCOPES.send, SCOPES.read],
+    consequential: true,
+    table: [],
+    secrets: [],
+    tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
+  },
+  launch_app: {
+    method: 'POST',
+    path: '/api/app/launch',
+    summary: "Open an application on the user's own computer through its paired desktop agent.",
+    description:
+      "Asks the user's paired computer to open an app from its catalog (chrome, vscode, notepad, calculator, firefox, ...), optionally with arguments such as a URL. Answers launched, failed with the reason, or pending with a job id.",
+    request: LaunchAppRequest,
+    response: LaunchAppResponse,
+    auth: 'google',
+    scopes: [SCOPES.email],
+    consequential: true,
+    table: ['Query', 'GetItem', 'PutItem'],
+    secrets: ['job_signing_key'],
+    tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
+  },
+  get_launch_status: {
+    method: 'GET',
+    path: '/api/app/jobs/{job_id}',
+    summary: 'Check on an app launch that was still pending.',
+    description:
+      'Reports the current state of a launch job returned by launch_app: pending, launched, failed, refused or expired.',
+    request: JobStatusRequest,
+    response: LaunchAppResponse,
+    auth: 'google',
+    scopes: [SCOPES.email],
+    consequential: false,
+    table: ['GetItem'],
+    secrets: [],
+    tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
+  },
+  pair_computer: {
+    method: 'POST',
+    path: '/api/agent/pair',
+    summary: "Pair the user's computer with this service using the code its desktop agent printed.",
+    description:
+      'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: BCDF-GHJK"), so that launch_app can open apps on that computer. Codes expire within minutes.',
+    request: PairAgentRequest,
+    response: PairAgentResponse,
+    auth: 'google',
+    scopes: [SCOPES.email],
+    consequential: true,
+    table: ['DeleteItem', 'UpdateItem', 'PutItem'],
+    secrets: [],
+    tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
+  },
+  register_agent: {
+    method: 'POST',
+    path: '/api/agent/register',
+    summary: 'Desktop agent: register a new agent key and get a pairing code.',
+    description:
+      "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
+    request: RegisterAgentRequest,
+    response: RegisterAgentResponse,
+    auth: 'none',
+    scopes: [],
+    consequential: false,
+    table: ['PutItem'],
+    secrets: ['job_signing_key'],
+    tool: false,
+  },
+  poll_agent_jobs: {
+    method: 'POST',
+    path: '/api/agent/poll',
+    summary: 'Desktop agent: wait for the next launch job (long poll, signed request).',
+    description:
+      'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
+    response: PollResponse,
+    auth: 'agent',
+    scopes: [],
+    consequential: false,
+    table: ['GetItem', 'Query', 'DeleteItem', 'UpdateItem'],
+    secrets: [],
+    // Held open while it waits for a job: billed memory x wall time is the cost driver
+    // (README, "What an idle agent costs"); the wait needs no more than the minimum.
+    memorySize: 128,
+    tool: false,
+  },
+  report_agent_result: {
+    method: 'POST',
+    path: '/api/agent/result',
+    summary: 'Desktop agent: report what happened to a job (signed request).',
+    description: 'Records the outcome of a job: launched, failed or refused. The first result for a job wins.',
+    request: AgentResultRequest,
+    response: AgentResultResponse,
+    auth: 'agent',
+    scopes: [],
+    consequential: false,
+    table: ['GetItem', 'UpdateItem'],
+    secrets: [],
+    tool: false,
+  },
+  get_tool_definitions: {
+    method: 'GET',
+    path: '/api/chatgpt/functions',
+    summary: 'OpenAI tool definitions (strict mode) for every operation ChatGPT can call.',
+    description:
+      'The tools in the current OpenAI format (`tools`) and in the original list form (`functions`), generated from the request schemas.',
+    auth: 'none',
+    scopes: [],
+    consequential: false,
+    table: [],
+    secrets: [],
+    tool: false,
+  },
+  call_tool: {
+    method: 'POST',
+    path: '/api/chatgpt/call',
+    summary: "Run one OpenAI tool call (name and arguments) with the caller's Google token.",
+    description:
+      'Forwards a tool call from OpenAI function calling without glue code: `arguments` may be an object or the JSON string the API returns.',
+    request: ToolCallRequest,
+    auth: 'google',
+    // Whatever the forwarded tool needs: every scope a tool uses.
+    scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
+    consequential: true,
+    table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    secrets: ['job_signing_key'],
+    tool: false,
+  },
+  get_openapi_document: {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: "The OpenAPI 3.1 document to import into a custom GPT's Actions.",
+    description: 'Generated from the same schemas that validate requests.',
+    auth: 'none',
+    scopes: [],
+    consequential: false,
+    table: [],
+    secrets: [],
+    tool: false,
+  },
+  get_docs_page: {
+    method: 'GET',
+    path: '/docs',
+    summary: 'A human-readable API reference rendered from the OpenAPI document.',
+    description: 'HTML reference of every operation, its fields and answers.',
+    auth: 'none',
+    scopes: [],
+    consequential: false,
+    table: [],
+    secrets: [],
+    tool: false,
+  },
+  service_info: {
+    method: 'GET',
+    path: '/',
+    summary: 'What this service is and which operations it offers.',
+    description: 'Names the service and lists its operations with their methods and paths.',
+    auth: 'none',
+    scopes: [],
+    consequential: false,
+    table: [],
+    secrets: [],
+    tool: false,
+  },
 });
 
-export const unreadEmails = operation({
-  name: 'get_unread_emails',
-  method: 'POST',
-  path: '/api/email/unread',
-  summary: "List unread emails in the user's Gmail inbox, newest first, with readable bodies.",
-  description:
-    'Returns unread inbox emails (sender, subject, date, readable body text). Use next_page_token for more. Optional query words narrow the list.',
-  request: UnreadEmailsRequest,
-  response: UnreadEmailsResponse,
-  auth: 'google',
-  scopes: [SCOPES.read],
-  consequential: false,
-  tool: true,
+/** The operations as a list, in registry order. */
+export const allOperations: readonly Operation[] = Object.values(operations);
+
+/**
+ * A function that is HTTP but not a JSON operation of the API: MCP and the OAuth front
+ * (forms, redirects, HTML, their own error formats). Not tools, not in the OpenAPI
+ * document; deployed like operations, on each of its routes.
+ */
+export interface Endpoint extends FunctionSpec {
+  readonly routes: readonly { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string }[];
+  readonly summary: string;
+}
+
+type NamedEndpoints<T extends Record<string, Omit<Endpoint, 'name'>>> = {
+  readonly [K in keyof T & string]: T[K] & { name: K };
+};
+
+function defineEndpoints<const T extends Record<string, Omit<Endpoint, 'name'>>>(specs: T): NamedEndpoints<T> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, { ...spec, name }]),
+  ) as NamedEndpoints<T>;
+}
+
+// Every tool's table actions and secrets: what `mcp` may run (as `call_tool` may).
+const TOOLS_TABLE: readonly TableAction[] = ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** MCP and its OAuth 2.1 front (README, "MCP"). */
+export const endpoints = defineEndpoints({
+  mcp: {
+    routes: [
+      { method: 'POST', path: '/mcp' },
+      // Answered 405: stateless, no standalone stream, no session to end.
+      { method: 'GET', path: '/mcp' },
+      { method: 'DELETE', path: '/mcp' },
+    ],
+    summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
+    table: TOOLS_TABLE,
+    secrets: ['job_signing_key'],
+    tokenKey: ['Decrypt'],
+  },
+  get_protected_resource_metadata: {
+    routes: [
+      { method: 'GET', path: '/.well-known/oauth-protected-resource' },
+      { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' },
+    ],
+    summary: 'RFC 9728 metadata of the MCP endpoint: which authorization server protects it.',
+    table: [],
+    secrets: [],
+  },
+  get_authorization_server_metadata: {
+    routes: [{ method: 'GET', path: '/.well-known/oauth-authorization-server' }],
+    summary: "RFC 8414 metadata of the broker's authorization server.",
+    table: [],
+    secrets: [],
+  },
+  register_oauth_client: {
+    routes: [{ method: 'POST', path: '/oauth/register' }],
+    summary: 'Dynamic client registration (RFC 7591).',
+    table: ['PutItem'],
+    secrets: [],
+  },
+  authorize: {
+    routes: [{ method: 'GET', path: '/oauth/authorize' }],
+    summary: 'Checks an authorization request and shows the consent page.',
+    table: ['GetItem', 'PutItem'],
+    secrets: [],
+  },
+  approve_authorization: {
+    routes: [{ method: 'POST', path: '/oauth/authorize' }],
+    summary: "The consent page's answer: on approval, on to Google's sign-in.",
+    table: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    secrets: [],
+  },
+  google_callback: {
+    routes: [{ method: 'GET', path: '/oauth/google/callback' }],
+    summary: "Google's redirect back: seals the refresh token into a grant and sends the client its code.",
+    table: ['DeleteItem', 'PutItem'],
+    secrets: [],
+    tokenKey: ['GenerateDataKey'],
+  },
+  issue_token: {
+    routes: [{ method: 'POST', path: '/oauth/token' }],
+    summary: 'Token endpoint: authorization code (with a short reuse grace) and rotating refresh tokens.',
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    secrets: [],
+    tokenKey: ['GenerateDataKey', 'Decrypt'],
+  },
+  revoke_token: {
+    routes: [{ method: 'POST', path: '/oauth/revoke' }],
+    summary: 'Token revocation (RFC 7009): ends the grant behind the token.',
+    table: ['GetItem', 'DeleteItem'],
+    secrets: [],
+    tokenKey: ['Decrypt'],
+  },
 });
 
-export const replyEmail = operation({
-  name: 'reply_to_email',
-  method: 'POST',
-  path: '/api/email/reply',
-  summary: "Reply to an email in the user's Gmail, inside the original conversation.",
-  description:
-    'Replies in the original thread to a message (message_id or thread_id from get_unread_emails) or to the latest email from sender_email. reply_all also answers the other recipients.',
-  request: ReplyEmailRequest,
-  response: ReplyEmailResponse,
-  auth: 'google',
-  scopes: [SCOPES.send, SCOPES.read],
-  consequential: true,
-  tool: true,
-});
-
-export const launchApp = operation({
-  name: 'launch_app',
-  method: 'POST',
-  path: '/api/app/launch',
-  summary: "Open an application on the user's own computer through its paired desktop agent.",
-  description:
-    "Asks the user's paired computer to open an app from its catalog (chrome, vscode, notepad, calculator, firefox, ...), optionally with arguments such as a URL. Answers launched, failed with the reason, or pending with a job id.",
-  request: LaunchAppRequest,
-  response: LaunchAppResponse,
-  auth: 'google',
-  scopes: [SCOPES.email],
-  consequential: true,
-  tool: true,
-});
-
-export const launchStatus = operation({
-  name: 'get_launch_status',
-  method: 'GET',
-  path: '/api/app/jobs/{job_id}',
-  summary: 'Check on an app launch that was still pending.',
-  description:
-    'Reports the current state of a launch job returned by launch_app: pending, launched, failed, refused or expired.',
-  request: JobStatusRequest,
-  response: LaunchAppResponse,
-  auth: 'google',
-  scopes: [SCOPES.email],
-  consequential: false,
-  tool: true,
-});
-
-export const pairAgent = operation({
-  name: 'pair_computer',
-  method: 'POST',
-  path: '/api/agent/pair',
-  summary: "Pair the user's computer with this service using the code its desktop agent printed.",
-  description:
-    'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: ABCD-2345"), so that launch_app can open apps on that computer. Codes expire within minutes.',
-  request: PairAgentRequest,
-  response: PairAgentResponse,
-  auth: 'google',
-  scopes: [SCOPES.email],
-  consequential: true,
-  tool: true,
-});
-
-export const registerAgent = operation({
-  name: 'register_agent',
-  method: 'POST',
-  path: '/api/agent/register',
-  summary: 'Desktop agent: register a new agent key and get a pairing code.',
-  description:
-    "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
-  request: RegisterAgentRequest,
-  response: RegisterAgentResponse,
-  auth: 'none',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const pollAgent = operation({
-  name: 'poll_agent_jobs',
-  method: 'POST',
-  path: '/api/agent/poll',
-  summary: 'Desktop agent: wait for the next launch job (long poll, signed request).',
-  description:
-    'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
-  response: PollResponse,
-  auth: 'agent',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const agentResult = operation({
-  name: 'report_agent_result',
-  method: 'POST',
-  path: '/api/agent/result',
-  summary: 'Desktop agent: report what happened to a job (signed request).',
-  description: 'Records the outcome of a job: launched, failed or refused. The first result for a job wins.',
-  request: AgentResultRequest,
-  response: AgentResultResponse,
-  auth: 'agent',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const root = operation({
-  name: 'service_info',
-  method: 'GET',
-  path: '/',
-  summary: 'What this service is and which operations it offers.',
-  description: 'Names the service and lists its operations with their methods and paths.',
-  auth: 'none',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const toolDefinitions = operation({
-  name: 'get_tool_definitions',
-  method: 'GET',
-  path: '/api/chatgpt/functions',
-  summary: 'OpenAI tool definitions (strict mode) for every operation ChatGPT can call.',
-  description:
-    'The tools in the current OpenAI format (`tools`) and in the original list form (`functions`), generated from the request schemas.',
-  auth: 'none',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const callTool = operation({
-  name: 'call_tool',
-  method: 'POST',
-  path: '/api/chatgpt/call',
-  summary: "Run one OpenAI tool call (name and arguments) with the caller's Google token.",
-  description:
-    'Forwards a tool call from OpenAI function calling without glue code: `arguments` may be an object or the JSON string the API returns.',
-  request: ToolCallRequest,
-  auth: 'google',
-  // Whatever the forwarded tool needs: every scope a tool uses.
-  scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
-  consequential: true,
-  tool: false,
-});
-
-export const openApiDocument = operation({
-  name: 'get_openapi_document',
-  method: 'GET',
-  path: '/openapi.json',
-  summary: "The OpenAPI 3.1 document to import into a custom GPT's Actions.",
-  description: 'Generated from the same schemas that validate requests.',
-  auth: 'none',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-export const docsPage = operation({
-  name: 'get_docs_page',
-  method: 'GET',
-  path: '/docs',
-  summary: 'A human-readable API reference rendered from the OpenAPI document.',
-  description: 'HTML reference of every operation, its fields and answers.',
-  auth: 'none',
-  scopes: [],
-  consequential: false,
-  tool: false,
-});
-
-/** Every operation, in the order tools and the OpenAPI document list them. */
-export const operations: Operation[] = [
-  sendEmail,
-  unreadEmails,
-  replyEmail,
-  launchApp,
-  launchStatus,
-  pairAgent,
-  registerAgent,
-  pollAgent,
-  agentResult,
-  toolDefinitions,
-  callTool,
-  openApiDocument,
-  docsPage,
-  root,
-];
+/** The endpoints as a list, in registry order. */
+export const allEndpoints: readonly Endpoint[] = Object.values(endpoints);

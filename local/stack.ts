@@ -6,8 +6,11 @@ import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
 import { AUTHORIZE_PATH } from '../emulator/authorize-routes.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { SERVICE, secretParameter } from '../scripts/deployment.ts';
+import type { AwsCall } from './aws-calls.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
+import { type LocalSsm, startLocalSsm } from './ssm.ts';
 
 /** The Google OAuth client the broker uses against the emulator unless told otherwise. */
 // The emulator's default client id, so the demo token (issued to it) still passes the broker's audience check.
@@ -20,8 +23,11 @@ export async function temporaryTokenKeyFile(): Promise<string> {
   return file;
 }
 
-/** The table name serverless.yml gives the `dev` stage. */
-export const LOCAL_TABLE_NAME = 'chatgpt-broker-dev';
+/** serverless-offline serves the `dev` stage. */
+const LOCAL_STAGE = 'dev';
+
+/** The table name serverless.yml gives the local stage. */
+export const LOCAL_TABLE_NAME = `${SERVICE}-${LOCAL_STAGE}`;
 
 export interface LocalStackOptions {
   httpPort: number;
@@ -41,6 +47,8 @@ export interface LocalStackOptions {
   logFile?: string;
   /** Extra environment for the functions. */
   env?: Record<string, string>;
+  /** Told of every DynamoDB and SSM call a function makes. */
+  onAwsCall?: (call: AwsCall) => void;
 }
 
 export interface LocalStack {
@@ -67,11 +75,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
   let dynamo: LocalDynamo | undefined;
+  let ssm: LocalSsm | undefined;
   try {
     dynamo = await startLocalDynamo({
       port: options.dynamoPort ?? 0,
       tableName: LOCAL_TABLE_NAME,
       ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
+    });
+    // Secrets reach the functions as on AWS: through SSM, never in their environment.
+    ssm = await startLocalSsm({
+      parameters: {
+        [secretParameter('job_signing_key', LOCAL_STAGE)]: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+      },
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
     const tokenKeyFile = options.tokenKeyFile ?? (await temporaryTokenKeyFile());
     const offline = await startOffline({
@@ -83,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         GOOGLE_OAUTH_URL: googleOAuthUrl,
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
-        JOB_SIGNING_KEY: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        SSM_ENDPOINT: ssm.endpoint,
         TOKEN_KEY_FILE: tokenKeyFile,
         ...(emulator
           ? {
@@ -104,11 +121,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       offline,
       async stop() {
         await offline.stop();
+        await ssm?.close();
         await dynamo?.close();
         await emulator?.close();
       },
     };
   } catch (error) {
+    await ssm?.close();
     await dynamo?.close();
     await emulator?.close();
     throw error;

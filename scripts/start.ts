@@ -55,7 +55,7 @@ console.log(`
 ChatGPT broker running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   API                 ${api}            (reference: ${api}/docs, OpenAPI: ${api}/openapi.json)
-  Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- email-unread --data '{"limit":3}' --token ${token})
+  Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- get_unread_emails --data '{"limit":3}' --token ${token})
   Google              ${stack.emulatorUrl ? `embedded emulator at ${stack.emulatorUrl}, demo user ${DEMO_USER.email}` : env.GMAIL_API_URL}
   DynamoDB            embedded (dynalite) at ${stack.dynamo.endpoint}, data in .local/dynamodb
   Demo token          ${token}

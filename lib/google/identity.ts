@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
-import type { GoogleCredentials } from '../http/auth.ts';
+import type { GoogleCredentials } from './credentials.ts';
 
 /** Who a Google token belongs to: Google's stable subject id, and the address when shared. */
 export interface GoogleUser {

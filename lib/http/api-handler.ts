@@ -5,11 +5,12 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
+import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
 import type { Operation } from '../operations.ts';
-import { type GoogleCredentials, googleCredentials } from './auth.ts';
+import { googleCredentials } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
-import { Reply } from './reply.ts';
+import { HttpResponse } from './response.ts';
 
 /** What a handler's `run` receives: the validated body and, for Google operations, the caller's token. */
 export interface ApiRequest<TBody> {
@@ -21,7 +22,7 @@ export interface ApiRequest<TBody> {
   credentials: GoogleCredentials;
 }
 
-type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | Reply>;
+type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
 /** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
@@ -58,8 +59,8 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 }
 
 /** Turns a handler's answer into the HTTP response, wrapping plain objects in the success envelope. */
-function toResponse(result: object | Reply): APIGatewayProxyStructuredResultV2 {
-  if (result instanceof Reply) {
+function toResponse(result: object | HttpResponse): APIGatewayProxyStructuredResultV2 {
+  if (result instanceof HttpResponse) {
     if (typeof result.body === 'string') {
       return { statusCode: result.status, headers: result.headers, body: result.body };
     }

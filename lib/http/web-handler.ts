@@ -4,9 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { type Config, getConfig } from '../config.ts';
 import { clearSecrets, describeError, logger } from '../log.ts';
 import { OAuthError } from '../oauth/errors.ts';
-import type { Operation } from '../operations.ts';
+import type { FunctionSpec } from '../operations.ts';
 import { toHttpFailure } from './errors.ts';
-import { Reply } from './reply.ts';
+import { HttpResponse } from './response.ts';
 
 /** What a web operation (OAuth endpoints, MCP) receives: the raw request, decoded. */
 export interface WebRequest {
@@ -43,7 +43,7 @@ function decode(event: APIGatewayProxyEventV2): WebRequest {
   };
 }
 
-function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+function toResult(reply: HttpResponse): APIGatewayProxyStructuredResultV2 {
   const { 'Set-Cookie': cookie, ...headers } = reply.headers;
   const isText = typeof reply.body === 'string';
   return {
@@ -62,13 +62,13 @@ function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
  * else unexpected as a bare 500 whose log line has the cause.
  */
 export function webHandler(
-  operation: Operation,
+  operation: Pick<FunctionSpec, 'name'>,
   errors: 'json' | 'page',
-  run: (request: WebRequest) => Promise<Reply>,
+  run: (request: WebRequest) => Promise<HttpResponse>,
 ) {
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
-    let reply: Reply;
+    let reply: HttpResponse;
     try {
       reply = await run(decode(event));
     } catch (error) {
@@ -78,7 +78,7 @@ export function webHandler(
       } else {
         const failure = toHttpFailure(error);
         if (failure.expose) {
-          reply = new Reply(
+          reply = new HttpResponse(
             failure.status,
             { error: failure.code, error_description: failure.message },
             failure.headers,
@@ -86,7 +86,7 @@ export function webHandler(
           logger.warn('request failed', { operation: operation.name, status: failure.status, code: failure.code });
         } else {
           logger.error('request failed', { operation: operation.name, status: 500, ...describeError(error) });
-          reply = new Reply(500, {
+          reply = new HttpResponse(500, {
             error: 'server_error',
             error_description: `Internal error. Request id: ${context.awsRequestId}`,
           });
@@ -104,8 +104,8 @@ export function webHandler(
 }
 
 /** A redirect the browser follows (302, never cached). */
-export function redirect(location: string, cookie?: string): Reply {
-  return new Reply(302, undefined, {
+export function redirect(location: string, cookie?: string): HttpResponse {
+  return new HttpResponse(302, undefined, {
     Location: location,
     'Cache-Control': 'no-store',
     ...(cookie ? { 'Set-Cookie': cookie } : {}),

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BrokerError } from '../errors.ts';
 import { type AgentRecord, getAgent } from './agents.ts';
 import { requestAgentId, verifyRequest } from './signing.ts';
-import type { Store } from './store.ts';
+import type { Store } from './table.ts';
 
 const REASONS = {
   missing_headers: 'Agent requests must carry x-agent-id, x-agent-timestamp and x-agent-signature.',

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
 import { importPrivateKey, publicKeyOf } from './signing.ts';
@@ -12,39 +13,28 @@ export interface BrokerKeys {
 
 let cached: { source: string; keys: Promise<BrokerKeys> } | undefined;
 
-/** Environment files often carry a PEM with escaped newlines. */
-function fromPem(text: string): BrokerKeys {
-  const pem = text.includes('\\n') ? text.replace(/\\n/g, '\n') : text;
-  const privateKey = importPrivateKey(pem);
-  return { privateKey, publicKey: publicKeyOf(privateKey) };
-}
-
-/** Reads the key from an SSM SecureString: on AWS it is never in the template or the environment. */
-async function fromParameter(name: string, region: string): Promise<BrokerKeys> {
-  const ssm = new SSMClient({ region });
+/** Reads the key from an SSM SecureString: it is never in the template or the environment. */
+async function fromParameter(name: string, config: Config): Promise<BrokerKeys> {
+  const ssm = new SSMClient(awsClientOptions(config, config.SSM_ENDPOINT));
   try {
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     if (!Parameter?.Value) throw new BrokerError('internal', `The job-signing key parameter ${name} is empty.`);
-    return fromPem(Parameter.Value);
+    const privateKey = importPrivateKey(Parameter.Value);
+    return { privateKey, publicKey: publicKeyOf(privateKey) };
   } finally {
     ssm.destroy();
   }
 }
 
 /**
- * The broker's job-signing key pair, loaded once per cold start: from JOB_SIGNING_KEY
- * (local runs) or from the SSM parameter JOB_SIGNING_KEY_PARAMETER names (AWS).
+ * The broker's job-signing key pair, loaded once per cold start from the SSM parameter
+ * JOB_SIGNING_KEY_PARAMETER names (on AWS and, through the local stand-in, locally).
  */
 export function brokerKeys(config: Config): Promise<BrokerKeys> {
-  const source = config.JOB_SIGNING_KEY ?? config.JOB_SIGNING_KEY_PARAMETER;
-  if (!source)
-    return Promise.reject(
-      new BrokerError('internal', 'Neither JOB_SIGNING_KEY nor JOB_SIGNING_KEY_PARAMETER is configured.'),
-    );
+  const source = config.JOB_SIGNING_KEY_PARAMETER;
+  if (!source) return Promise.reject(new BrokerError('internal', 'JOB_SIGNING_KEY_PARAMETER is not configured.'));
   if (cached?.source !== source) {
-    const keys = config.JOB_SIGNING_KEY
-      ? Promise.resolve().then(() => fromPem(source))
-      : fromParameter(source, config.AWS_REGION);
+    const keys = fromParameter(source, config);
     // A failed load is not cached: the next request tries again.
     keys.catch(() => {
       if (cached?.keys === keys) cached = undefined;

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobStatus } from '../schemas/apps.ts';
 import { type SignedJob, signJob } from './signing.ts';
-import { isConditionFailure, type Store } from './store.ts';
-import { keys, ttlSeconds } from './table.ts';
+import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 
 /** A launch is wrong if it happens much later than asked: jobs are valid for a minute. */
 export const JOB_TTL_MS = 60_000;

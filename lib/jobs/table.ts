@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -7,8 +8,6 @@ import type { Config } from '../config.ts';
  * by local/dynamo.ts). Items are addressed by `pk`/`sk`; `ttl` (seconds) lets DynamoDB
  * delete expired items, though it may lag for days, so every read checks expiry itself.
  */
-export const TABLE_KEYS = { partition: 'pk', sort: 'sk', ttl: 'ttl' } as const;
-
 /** Key builders: one place that knows how items are laid out. */
 export const keys = {
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
@@ -29,23 +28,25 @@ export function ttlSeconds(ms: number): number {
   return Math.ceil(ms / 1000);
 }
 
+/** Where agents and jobs live: a document client and the table name. */
+export interface Store {
+  db: DynamoDBDocumentClient;
+  table: string;
+}
+
 let cached: { client: DynamoDBDocumentClient; key: string } | undefined;
 
-/** The document client for the configured table, made once per cold start. */
-export function documentClient(config: Config): DynamoDBDocumentClient {
+/** The configured table and its document client, made once per cold start. */
+export function storeFor(config: Config): Store {
   const key = `${config.AWS_REGION}|${config.DYNAMODB_ENDPOINT ?? ''}`;
   if (cached?.key !== key) {
-    const client = new DynamoDBClient({
-      region: config.AWS_REGION,
-      ...(config.DYNAMODB_ENDPOINT
-        ? {
-            endpoint: config.DYNAMODB_ENDPOINT,
-            // The local emulator accepts any credentials; a real endpoint uses the role's.
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {}),
-    });
+    const client = new DynamoDBClient(awsClientOptions(config, config.DYNAMODB_ENDPOINT));
     cached = { client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), key };
   }
-  return cached.client;
+  return { db: cached.client, table: config.TABLE_NAME };
+}
+
+/** True for DynamoDB's answer to a failed condition: the basis of claim-once and use-once. */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -1,22 +1,12 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../chatgpt/json-schema.ts';
-import { type Operation, operations, SCOPES } from '../operations.ts';
+import { allOperations, type Operation, SCOPES } from '../operations.ts';
 
 /** The registry's tools: what MCP clients are offered and what a grant can name. */
-export const toolOperations: readonly Operation[] = operations.filter((operation) => operation.tool);
+export const toolOperations: readonly Operation[] = allOperations.filter((operation) => operation.tool);
 
 /** Tool names, which are also the OAuth scopes a client can ask for (one scope per tool). */
 export const toolNames: readonly string[] = toolOperations.map((operation) => operation.name);
-
-// TEMPORARY until the registry redesign lands: then these live on the registry entries.
-const ANNOTATIONS: Record<string, ToolAnnotations> = {
-  send_email: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
-  get_unread_emails: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
-  reply_to_email: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
-  launch_app: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
-  get_launch_status: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
-  pair_computer: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
-};
 
 /** One MCP tool as `tools/list` shows it. */
 export interface McpToolDefinition {
@@ -26,6 +16,11 @@ export interface McpToolDefinition {
   inputSchema: JsonSchema & { type: 'object' };
   outputSchema?: JsonSchema & { type: 'object' };
   annotations: ToolAnnotations;
+}
+
+function annotationsOf(operation: Operation): ToolAnnotations {
+  if (!operation.annotations) throw new Error(`tool ${operation.name} declares no annotations in the registry`);
+  return operation.annotations;
 }
 
 /** An operation as an MCP tool: the same input schema as the OpenAI tools, its answer as the output schema. */
@@ -38,7 +33,7 @@ export function mcpTool(operation: Operation): McpToolDefinition {
     description: operation.description,
     inputSchema: inputJsonSchema(operation.request) as JsonSchema & { type: 'object' },
     ...(output && output.type === 'object' ? { outputSchema: output as JsonSchema & { type: 'object' } } : {}),
-    annotations: { title: operation.summary, ...ANNOTATIONS[operation.name] },
+    annotations: { title: operation.summary, ...annotationsOf(operation) },
   };
 }
 

@@ -1,18 +1,18 @@
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { BrokerError } from '../errors.ts';
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
-import { storeFor } from '../jobs/store.ts';
+import { storeFor } from '../jobs/table.ts';
 import { GoogleGrantEnded } from '../oauth/google.ts';
 import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
 import { brokerUrls } from '../oauth/urls.ts';
 import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
 
 /** The 401 that starts (or restarts) an MCP client's sign-in: where to discover how (RFC 9728 §5.1). */
-function challenge(resourceMetadata: string, error?: { code: string; description: string }): Reply {
+function challenge(resourceMetadata: string, error?: { code: string; description: string }): HttpResponse {
   const parts = [`resource_metadata="${resourceMetadata}"`];
   if (error) parts.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
-  return new Reply(
+  return new HttpResponse(
     401,
     { error: error?.code ?? 'invalid_request', error_description: error?.description ?? 'Sign in first.' },
     { 'WWW-Authenticate': `Bearer ${parts.join(', ')}`, 'Cache-Control': 'no-store' },
@@ -26,11 +26,11 @@ function challenge(resourceMetadata: string, error?: { code: string; description
  * grant is deleted and the answer is a 401, so the client signs in again instead of looping.
  */
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
-  return async (request: WebRequest): Promise<Reply> => {
+  return async (request: WebRequest): Promise<HttpResponse> => {
     const { config, event } = request;
     // Stateless with JSON answers: no standalone SSE stream (GET) and no session to end (DELETE).
     if (event.requestContext.http.method !== 'POST')
-      return new Reply(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
+      return new HttpResponse(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
     const store = storeFor(config);
     const urls = brokerUrls(config, event);
     let access: Awaited<ReturnType<typeof authenticateMcp>>;
@@ -80,7 +80,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    return new Reply(response.status, await response.text(), headers);
+    return new HttpResponse(response.status, await response.text(), headers);
   };
 }
 

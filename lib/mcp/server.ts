@@ -3,15 +3,15 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 import { mcpTool, toolOperations } from './catalog.ts';
 
 /** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
 export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
 
-/** The REST answer for a runner's result: `{success: true, ...}` or the Reply's own status and body. */
-export function restAnswer(result: object | Reply): { status: number; body: unknown } {
-  if (result instanceof Reply) return { status: result.status, body: result.body };
+/** The REST answer for a runner's result: `{success: true, ...}` or the HttpResponse's own status and body. */
+export function restAnswer(result: object | HttpResponse): { status: number; body: unknown } {
+  if (result instanceof HttpResponse) return { status: result.status, body: result.body };
   return { status: 200, body: { success: true, ...result } };
 }
 

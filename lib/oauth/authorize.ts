@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { identifyUser } from '../google/identity.ts';
-import type { Reply } from '../http/reply.ts';
+import type { HttpResponse } from '../http/response.ts';
 import { redirect, type WebRequest } from '../http/web-handler.ts';
-import type { Store } from '../jobs/store.ts';
+import type { Store } from '../jobs/table.ts';
 import { googleScopesFor, toolNames, toolOperations } from '../mcp/catalog.ts';
 import { findClient } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
@@ -23,7 +23,7 @@ const S256 = (verifier: string) => createHash('sha256').update(verifier).digest(
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Back to the client's (already checked) redirect URI with these parameters. */
-function backToClient(redirectUri: string, params: Record<string, string | undefined>, issuer: string): Reply {
+function backToClient(redirectUri: string, params: Record<string, string | undefined>, issuer: string): HttpResponse {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries({ ...params, iss: issuer }))
     if (value !== undefined) url.searchParams.set(name, value);
@@ -35,7 +35,7 @@ function backToClient(redirectUri: string, params: Record<string, string | undef
  * there is a page, never a redirect), then the rest of the request (failures go back to
  * the client as `error=`), and shows the consent page.
  */
-export async function startAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<Reply> {
+export async function startAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
   const q = request.query;
   const clientId = q.get('client_id') ?? '';
   const redirectUri = q.get('redirect_uri') ?? '';
@@ -103,7 +103,7 @@ function browserHash(request: WebRequest): string {
  * so nothing posted can steer it. Approval is accepted once, from the browser that was
  * shown the page, and sends the user to Google for exactly the scopes the tools need.
  */
-export async function decideAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<Reply> {
+export async function decideAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
   const requestId = request.form.get('request') ?? '';
   const hash = browserHash(request);
   const pending = requestId ? await requests.get(store, requestId) : undefined;
@@ -134,7 +134,7 @@ export async function decideAuthorization(request: WebRequest, store: Store, url
  * token into a new grant for the tools whose Google scopes the user actually granted,
  * and sends the client its own one-time code.
  */
-export async function finishAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<Reply> {
+export async function finishAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
   const q = request.query;
   const hash = browserHash(request);
   const pending = await requests.take(store, q.get('state') ?? '');

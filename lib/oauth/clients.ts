@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import type { Config } from '../config.ts';
-import type { Store } from '../jobs/store.ts';
+import type { Store } from '../jobs/table.ts';
 import { OAuthError } from './errors.ts';
 import { type ClientRecord, clients, hashSecret, randomSecret } from './records.ts';
 

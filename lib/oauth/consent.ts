@@ -1,4 +1,4 @@
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 import { mcpTool, toolOperations } from '../mcp/catalog.ts';
 import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
 
@@ -23,7 +23,7 @@ export function consentPage(options: {
   tools: readonly string[];
   action: string;
   cookie: string;
-}): Reply {
+}): HttpResponse {
   const redirectHost = (() => {
     try {
       return new URL(options.redirectUri).host || options.redirectUri;
@@ -49,5 +49,5 @@ Gmail and your paired computer through this broker. It will be sent back to <cod
 <button type="submit" name="decision" value="approve">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`;
-  return new Reply(200, page('Allow access?', body), { ...PAGE_HEADERS, 'Set-Cookie': options.cookie });
+  return new HttpResponse(200, page('Allow access?', body), { ...PAGE_HEADERS, 'Set-Cookie': options.cookie });
 }

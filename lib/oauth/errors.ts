@@ -1,4 +1,4 @@
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 import { errorPage } from './pages.ts';
 
 /**
@@ -18,8 +18,8 @@ export class OAuthError extends Error {
   }
 
   /** The JSON answer `{error, error_description}`, never cached. */
-  toJson(): Reply {
-    return new Reply(
+  toJson(): HttpResponse {
+    return new HttpResponse(
       this.status,
       { error: this.code, error_description: this.description },
       { 'Cache-Control': 'no-store', ...this.headers },
@@ -27,7 +27,7 @@ export class OAuthError extends Error {
   }
 
   /** An HTML page saying what went wrong, for a browser with nowhere safe to go. */
-  toPage(): Reply {
+  toPage(): HttpResponse {
     return errorPage(this.status, this.description);
   }
 }

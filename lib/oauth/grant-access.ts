@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { Store } from '../jobs/store.ts';
+import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { GoogleGrantEnded, refreshGoogleToken, revokeGoogleToken } from './google.ts';
 import { type GrantRecord, grants, hashSecret, type TokenRecord, tokens } from './records.ts';

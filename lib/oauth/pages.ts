@@ -1,4 +1,4 @@
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -25,8 +25,8 @@ export function page(title: string, body: string): string {
 }
 
 /** A page that says what went wrong, with no link anywhere. */
-export function errorPage(status: number, message: string): Reply {
-  return new Reply(status, page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`), {
+export function errorPage(status: number, message: string): HttpResponse {
+  return new HttpResponse(status, page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`), {
     ...PAGE_HEADERS,
   });
 }

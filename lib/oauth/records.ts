@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Store } from '../jobs/store.ts';
-import { ttlSeconds } from '../jobs/table.ts';
+import { isConditionFailure, type Store, ttlSeconds } from '../jobs/table.ts';
 import type { Sealed } from './sealing.ts';
 
 /**

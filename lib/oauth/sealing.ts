@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -62,10 +63,10 @@ export function fileKeyWrapper(masterKey: Buffer): KeyWrapper {
 }
 
 /** Wraps data keys with a KMS key: GenerateDataKey to seal, Decrypt to open, the context as encryption context. */
-export async function kmsKeyWrapper(keyId: string, region: string): Promise<KeyWrapper> {
+export async function kmsKeyWrapper(keyId: string, config: Config): Promise<KeyWrapper> {
   // Loaded only where KMS is configured; the Lambda runtime provides the SDK.
   const { KMSClient, GenerateDataKeyCommand, DecryptCommand } = await import('@aws-sdk/client-kms');
-  const kms = new KMSClient({ region });
+  const kms = new KMSClient(awsClientOptions(config, undefined));
   return {
     name: 'kms',
     async generate(context) {
@@ -90,7 +91,7 @@ let cached: Promise<KeyWrapper> | undefined;
 /** The configured wrapper (KMS when `TOKEN_KMS_KEY_ID` is set, else `TOKEN_KEY_FILE`), made once per cold start. */
 export function keyWrapper(config: Config): Promise<KeyWrapper> {
   cached ??= (async () => {
-    if (config.TOKEN_KMS_KEY_ID) return kmsKeyWrapper(config.TOKEN_KMS_KEY_ID, config.AWS_REGION);
+    if (config.TOKEN_KMS_KEY_ID) return kmsKeyWrapper(config.TOKEN_KMS_KEY_ID, config);
     if (config.TOKEN_KEY_FILE) {
       return fileKeyWrapper(Buffer.from((await readFile(config.TOKEN_KEY_FILE, 'utf8')).trim(), 'base64'));
     }

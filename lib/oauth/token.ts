@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Reply } from '../http/reply.ts';
+import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
-import type { Store } from '../jobs/store.ts';
+import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { S256 } from './authorize.ts';
 import { findClient, type KnownClient } from './clients.ts';
@@ -131,21 +131,21 @@ async function refresh(request: WebRequest, store: Store, client: KnownClient): 
 }
 
 /** POST /oauth/token. */
-export async function tokenEndpoint(request: WebRequest, store: Store): Promise<Reply> {
+export async function tokenEndpoint(request: WebRequest, store: Store): Promise<HttpResponse> {
   const client = await authenticateClient(request, store);
   const grantType = request.form.get('grant_type');
   let answer: TokenAnswer;
   if (grantType === 'authorization_code') answer = await redeemCode(request, store, client);
   else if (grantType === 'refresh_token') answer = await refresh(request, store, client);
   else throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
-  return new Reply(200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  return new HttpResponse(200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
 
 /**
  * POST /oauth/revoke (RFC 7009): either of a grant's tokens ends the whole grant, and the
  * Google refresh token sealed in it is deleted with it. Unknown tokens answer 200 too.
  */
-export async function revokeEndpoint(request: WebRequest, store: Store): Promise<Reply> {
+export async function revokeEndpoint(request: WebRequest, store: Store): Promise<HttpResponse> {
   const client = await authenticateClient(request, store);
   const token = request.form.get('token') ?? '';
   registerSecrets(token);
@@ -155,5 +155,5 @@ export async function revokeEndpoint(request: WebRequest, store: Store): Promise
     await endGrant(store, request.config, record.grantId);
     await tokens.revokeAccess(store, hash);
   }
-  return new Reply(200, {}, { 'Cache-Control': 'no-store' });
+  return new HttpResponse(200, {}, { 'Cache-Control': 'no-store' });
 }

@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAll } from '../../scripts/build.ts';
+import { deployedFunctions, deployedName, routesOf, secretParameter } from '../../scripts/deployment.ts';
+import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -15,31 +17,6 @@ type Resource = { Type: string; Properties: Record<string, any> };
 let template: { Resources: Record<string, Resource> };
 let packageDir: string;
 let functionNames: string[];
-
-/** Table actions each function's code performs, and nothing more. */
-const TABLE_ACTIONS: Record<string, string[]> = {
-  'email-send': [],
-  'email-unread': [],
-  'email-reply': [],
-  'app-launch': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-  'app-job': ['dynamodb:GetItem'],
-  'agent-register': ['dynamodb:PutItem'],
-  'agent-pair': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  'agent-poll': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-  'agent-result': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  'chatgpt-functions': [],
-  'chatgpt-call': [
-    'dynamodb:DeleteItem',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-  ],
-  openapi: [],
-  docs: [],
-  root: [],
-};
-const SIGNS_JOBS = new Set(['app-launch', 'agent-register', 'chatgpt-call']);
 
 function lambdaOf(name: string): Resource {
   const entry = Object.values(template.Resources).find(
@@ -71,7 +48,6 @@ beforeAll(async () => {
         SLS_TELEMETRY_DISABLED: '1',
         AWS_ACCESS_KEY_ID: 'packaging',
         AWS_SECRET_ACCESS_KEY: 'packaging',
-        JOB_SIGNING_KEY: '',
       },
     },
   );
@@ -79,47 +55,89 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('serverless package', () => {
-  it('declares every function, on arm64 and nodejs22.x, behind its HTTP API route', () => {
-    expect(Object.keys(TABLE_ACTIONS).sort()).toEqual([...functionNames].sort());
+  it('declares every registry function, on arm64 and nodejs22.x, behind its own route', () => {
+    expect([...functionNames].sort()).toEqual(deployedFunctions.map((spec) => spec.name).sort());
+    const routes = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((route) => route.Properties.RouteKey);
+    expect(routes.sort()).toEqual(
+      deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)).sort(),
+    );
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
+      expect(lambda.Properties.FunctionName, name).toBe(deployedName('ci', name));
       expect(lambda.Properties.Runtime, name).toBe('nodejs22.x');
       expect(lambda.Properties.Architectures, name).toEqual(['arm64']);
       expect(lambda.Properties.Handler, name).toBe(`dist/${name}/index.handler`);
     }
-    const routes = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(functionNames.length);
   });
 
-  it('gives each function its own role, allowed only the table actions its code performs', () => {
+  it('gives each function a role of its own, with no wildcard, writing only its own log group', () => {
     const roles = new Set<string>();
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
       roles.add(lambda.Properties.Role['Fn::GetAtt'][0]);
-      const statements = statementsOf(lambda);
-      const tableActions = statements
-        .flatMap((statement) => statement.Action)
-        .filter((action) => action.startsWith('dynamodb:'));
-      expect(tableActions.sort(), name).toEqual(TABLE_ACTIONS[name]);
-      for (const statement of statements) {
+      for (const statement of statementsOf(lambda)) {
         expect(
           statement.Action.some((action) => action.endsWith('*')),
           `${name} has a wildcard action`,
         ).toBe(false);
-        expect(statement.Resource, `${name} has a wildcard resource`).not.toBe('*');
+        expect(JSON.stringify(statement.Resource), `${name} has a wildcard resource`).not.toMatch(/"\*"|:\*:/);
+        if (statement.Action.some((action) => action.startsWith('logs:'))) {
+          expect(JSON.stringify(statement.Resource), name).toContain(`/aws/lambda/${deployedName('ci', name)}:*`);
+        }
       }
-      const readsKey = statements.some((statement) => statement.Action.includes('ssm:GetParameter'));
-      expect(readsKey, `${name} reads the signing key`).toBe(SIGNS_JOBS.has(name));
     }
-    expect(roles.size).toBeGreaterThan(1);
+    expect(roles.size).toBe(functionNames.length);
   });
 
-  it('keeps the signing key out of the template: functions get the parameter name only', () => {
-    const text = JSON.stringify(template);
-    expect(text).not.toMatch(/PRIVATE KEY/);
-    const environment = lambdaOf('app-launch').Properties.Environment.Variables;
-    expect(environment.JOB_SIGNING_KEY_PARAMETER).toBe('/chatgpt-broker/ci/job-signing-key');
-    expect(environment.JOB_SIGNING_KEY).toBe('');
+  // IAM from use: the integration run (before this project in `npm test`) records every
+  // DynamoDB and SSM call each function makes; a role that grants more or less fails here.
+  it('grants each function exactly the table and SSM actions it was seen to use', () => {
+    // Calls without a function name are the test harness's own (creating the table, checks).
+    const calls = readAwsCalls().filter((call) => call.function !== undefined);
+    expect(calls.length, `no calls recorded in ${AWS_CALLS_FILE}: run the integration tests first`).toBeGreaterThan(0);
+    const stranger = calls.find((call) => !functionNames.some((name) => call.function === deployedName('dev', name)));
+    expect(stranger, 'a call from no known function').toBeUndefined();
+    for (const name of functionNames) {
+      const used = new Set(
+        calls
+          .filter((call) => call.function === deployedName('dev', name))
+          .map((call) => `${call.service}:${call.action}`),
+      );
+      // KMS has no local stand-in (a key file seals offline): its grants are checked below.
+      const granted = statementsOf(lambdaOf(name))
+        .flatMap((statement) => statement.Action)
+        .filter((action) => !action.startsWith('logs:') && !action.startsWith('kms:'));
+      expect(granted.sort(), name).toEqual([...used].sort());
+    }
+  });
+
+  it('lets only the functions that seal or open Google refresh tokens use the token key, for just that', () => {
+    for (const spec of deployedFunctions) {
+      const lambda = lambdaOf(spec.name);
+      const kms = statementsOf(lambda).filter((statement) =>
+        statement.Action.some((action) => action.startsWith('kms:')),
+      );
+      expect(kms.flatMap((statement) => statement.Action).sort(), spec.name).toEqual(
+        (spec.tokenKey ?? []).map((action) => `kms:${action}`).sort(),
+      );
+      for (const statement of kms) expect(statement.Resource, spec.name).toEqual({ 'Fn::GetAtt': ['TokenKey', 'Arn'] });
+      const variables = lambda.Properties.Environment?.Variables ?? {};
+      expect(variables.TOKEN_KMS_KEY_ID, spec.name).toEqual(spec.tokenKey?.length ? { Ref: 'TokenKey' } : undefined);
+    }
+  });
+
+  it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
+    expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(variables.JOB_SIGNING_KEY, name).toBeUndefined();
+      const signs = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('job_signing_key');
+      expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
+        signs ? secretParameter('job_signing_key', 'ci') : undefined,
+      );
+    }
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {

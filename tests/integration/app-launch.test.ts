@@ -209,6 +209,24 @@ describe('the agent endpoints', () => {
     expect(status.json.data.status).toBe('pending');
   });
 
+  it('pair, launch and report status through OpenAI tool calls as through their own routes', async () => {
+    const user = await newUser();
+    const registered = await post('/api/agent/register', {
+      body: { name: 'via-tools', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    const tool = (name: string, args: object) =>
+      post('/api/chatgpt/call', { token: user.token, body: { name, arguments: JSON.stringify(args) } });
+    const paired = await tool('pair_computer', { code: registered.json.pairing_code });
+    expect(paired.status).toBe(200);
+    expect(paired.json.data).toMatchObject({ agent_id: registered.json.agent_id, name: 'via-tools' });
+    const launch = await tool('launch_app', { app_name: 'firefox', args: null, agent: null });
+    expect(launch.status).toBe(202);
+    expect(launch.json.data).toMatchObject({ status: 'pending', agent_id: registered.json.agent_id });
+    const status = await tool('get_launch_status', { job_id: launch.json.data.job_id });
+    expect(status.status).toBe(202);
+    expect(status.json.data).toMatchObject({ job_id: launch.json.data.job_id, status: 'pending' });
+  });
+
   it('refuse an expired pairing code', async () => {
     const registered = await post('/api/agent/register', {
       body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },

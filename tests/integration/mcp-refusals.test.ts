@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/store';
+import { storeFor } from '#lib/jobs/table';
 import { hashSecret, randomSecret, tokens } from '#lib/oauth/records';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
+import { startRecordingAwsCalls } from './aws-calls-log.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,8 +33,8 @@ const CODE_REUSE_GRACE_SECONDS = 2;
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
- * emulator, dynalite and serverless-offline on free loopback ports, the functions' logs
- * captured to a file.
+ * emulator, dynalite, the SSM stand-in and serverless-offline on free loopback ports, the
+ * functions' logs captured to a file and their AWS calls recorded.
  */
 export default async function setup(project: TestProject) {
   await buildAll();
@@ -45,6 +46,7 @@ export default async function setup(project: TestProject) {
     httpPort: await freePort(),
     lambdaPort: await freePort(),
     logFile: functionLogFile,
+    onAwsCall: startRecordingAwsCalls(),
     env: {
       GOOGLE_CLIENT_ID,
       GOOGLE_CLIENT_SECRET,

@@ -4,7 +4,7 @@ import { parseConfig } from '#lib/config';
 import { chooseAgent, getAgent, pairAgent, registerAgent } from '#lib/jobs/agents';
 import { claimNextJob, createJob, getJob, JOB_TTL_MS, RESULT_GRACE_MS, recordResult } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
-import { type Store, storeFor } from '#lib/jobs/store';
+import { type Store, storeFor } from '#lib/jobs/table';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
 
 const TABLE = 'queue-test';

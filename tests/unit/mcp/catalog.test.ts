@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { googleScopesFor, mcpTool, toolNames, toolOperations } from '#lib/mcp/catalog';
-import { operations, SCOPES } from '#lib/operations';
+import { allOperations, SCOPES } from '#lib/operations';
 
 describe('the MCP tool catalog', () => {
   it('offers exactly the registry tool operations, each with all four hints and object schemas', () => {
-    expect(toolNames).toEqual(operations.filter((operation) => operation.tool).map((operation) => operation.name));
+    expect(toolNames).toEqual(allOperations.filter((operation) => operation.tool).map((operation) => operation.name));
     for (const operation of toolOperations) {
       const tool = mcpTool(operation);
       expect(tool.inputSchema.type).toBe('object');

@@ -3,8 +3,8 @@ import { type Action, apiHandler } from '#lib/http/api-handler';
 import { authenticateAgent } from '#lib/jobs/agent-auth';
 import { markPairedNotified, touchAgent } from '#lib/jobs/agents';
 import { claimNextJob } from '#lib/jobs/queue';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
 // Checks start quick (a launch is waiting on the answer) and slow down while idle, which
 // bounds the DynamoDB reads an idle agent costs (README, "What an idle agent costs").
@@ -15,7 +15,7 @@ const LONGEST_CHECK_DELAY_MS = 1_000;
  * POST /api/agent/poll (signed by the agent): answers at once with a job when one is
  * queued, else holds the request up to POLL_WAIT_MS, checking the queue as it waits.
  */
-export const run: Action<typeof operations.pollAgent> = async ({ event, rawBody, config }) => {
+export const run: Action<typeof operations.poll_agent_jobs> = async ({ event, rawBody, config }) => {
   const store = storeFor(config);
   const agent = await authenticateAgent(store, event, rawBody, Date.now());
   if (!agent.user_id) return { status: 'unpaired' };
@@ -36,4 +36,4 @@ export const run: Action<typeof operations.pollAgent> = async ({ event, rawBody,
   }
 };
 
-export const handler = apiHandler(operations.pollAgent, run);
+export const handler = apiHandler(operations.poll_agent_jobs, run);

@@ -1,0 +1,124 @@
+/**
+ * The deployment's functions and roles, derived from the operation registry so that an
+ * operation is declared once. `npm run build` writes them to dist/deployment.json, which
+ * serverless.yml includes: each function gets its route, its own bundle, the variables
+ * naming the secrets it reads, and a role allowing exactly the table actions and secrets
+ * its registry entry declares and writing only its own log group.
+ */
+import {
+  allEndpoints,
+  allOperations,
+  type Endpoint,
+  type FunctionSpec,
+  type Operation,
+  SECRETS,
+  type Secret,
+} from '../lib/operations.ts';
+
+/** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
+export const SERVICE = 'chatgpt-broker';
+
+/** Every deployed function, in registry order. */
+export const deployedFunctions: readonly FunctionSpec[] = [...allOperations, ...allEndpoints];
+
+/** The SSM parameter holding `secret` for a stage. */
+export function secretParameter(secret: Secret, stage: string): string {
+  return `/${SERVICE}/${stage}/${SECRETS[secret].parameter}`;
+}
+
+/** A function's name in AWS (and in serverless-offline). */
+export function deployedName(stage: string, fn: string): string {
+  return `${SERVICE}-${stage}-${fn}`;
+}
+
+/** `send_email` -> `SendEmailRole`: a CloudFormation logical id. */
+export function roleId(fn: string): string {
+  return `${fn.replace(/(^|_)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase())}Role`;
+}
+
+// Left for serverless to resolve, so the same file serves every stage.
+const STAGE = '${sls:stage}';
+const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
+/** The KMS key sealing stored Google refresh tokens (serverless.yml's `TokenKey`). */
+const TOKEN_KEY = 'TokenKey';
+
+function isOperation(spec: FunctionSpec): spec is Operation {
+  return 'path' in spec;
+}
+
+function isEndpoint(spec: FunctionSpec): spec is Endpoint {
+  return 'routes' in spec;
+}
+
+/** Every `METHOD /path` a function answers. */
+export function routesOf(spec: FunctionSpec): Array<{ method: string; path: string }> {
+  if (isOperation(spec)) return [{ method: spec.method, path: spec.path }];
+  if (isEndpoint(spec)) return spec.routes.map(({ method, path }) => ({ method, path }));
+  return [];
+}
+
+function functionDefinition(spec: FunctionSpec) {
+  const environment: Record<string, unknown> = Object.fromEntries(
+    spec.secrets.map((secret) => [SECRETS[secret].variable, secretParameter(secret, STAGE)]),
+  );
+  if (spec.tokenKey?.length) environment.TOKEN_KMS_KEY_ID = { Ref: TOKEN_KEY };
+  return {
+    handler: `dist/${spec.name}/index.handler`,
+    role: roleId(spec.name),
+    package: { patterns: [`dist/${spec.name}/**`] },
+    ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+    ...(Object.keys(environment).length ? { environment } : {}),
+    events: routesOf(spec).map((route) => ({ httpApi: route })),
+  };
+}
+
+function roleDefinition(spec: FunctionSpec) {
+  const statements: object[] = [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: {
+        'Fn::Sub': `arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${deployedName(STAGE, spec.name)}:*`,
+      },
+    },
+  ];
+  if (spec.table.length) {
+    statements.push({ Effect: 'Allow', Action: spec.table.map((action) => `dynamodb:${action}`), Resource: TABLE_ARN });
+  }
+  if (spec.tokenKey?.length) {
+    statements.push({
+      Effect: 'Allow',
+      Action: spec.tokenKey.map((action) => `kms:${action}`),
+      Resource: { 'Fn::GetAtt': [TOKEN_KEY, 'Arn'] },
+    });
+  }
+  for (const secret of spec.secrets) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: {
+        'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretParameter(secret, STAGE)}`,
+      },
+    });
+  }
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [{ PolicyName: roleId(spec.name), PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+    },
+  };
+}
+
+/** What dist/deployment.json holds: serverless.yml's `functions` and the roles for `resources`. */
+export function deployment() {
+  return {
+    functions: Object.fromEntries(deployedFunctions.map((spec) => [spec.name, functionDefinition(spec)])),
+    resources: {
+      Resources: Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),
+    },
+  };
+}
