@@ -88,13 +88,15 @@ export async function kmsKeyWrapper(keyId: string, config: Config): Promise<KeyW
 
 let cached: Promise<KeyWrapper> | undefined;
 
-/** The configured wrapper (KMS when `TOKEN_KMS_KEY_ID` is set, else `TOKEN_KEY_FILE`), made once per cold start. */
+/** The configured wrapper (`TOKEN_KEY_FILE` locally, else KMS with `TOKEN_KMS_KEY_ID`), made once per cold start. */
 export function keyWrapper(config: Config): Promise<KeyWrapper> {
   cached ??= (async () => {
-    if (config.TOKEN_KMS_KEY_ID) return kmsKeyWrapper(config.TOKEN_KMS_KEY_ID, config);
+    // A key file wins: serverless-offline also hands the functions the template's
+    // TOKEN_KMS_KEY_ID (an unresolved reference), and offline there is no KMS to call.
     if (config.TOKEN_KEY_FILE) {
       return fileKeyWrapper(Buffer.from((await readFile(config.TOKEN_KEY_FILE, 'utf8')).trim(), 'base64'));
     }
+    if (config.TOKEN_KMS_KEY_ID) return kmsKeyWrapper(config.TOKEN_KMS_KEY_ID, config);
     throw new Error('Set TOKEN_KMS_KEY_ID (AWS) or TOKEN_KEY_FILE (local) to store Google refresh tokens.');
   })();
   cached.catch(() => {

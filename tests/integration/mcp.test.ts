@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
 import { mcpTool, toolOperations } from '#lib/mcp/catalog';
 import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
@@ -102,6 +103,30 @@ describe('MCP with the official SDK client and its OAuth support', () => {
     expect(googleRefreshToken).toMatch(/^1\/\/emu-/);
     expect(JSON.stringify(raw.Item)).not.toContain(googleRefreshToken);
     expect(JSON.stringify(raw.Item)).not.toContain(provider.saved?.access_token);
+    await client.close();
+  });
+
+  it('pairs, launches and reports status through MCP as through their own routes', async () => {
+    const user = await newUser();
+    await emulator.setConsentUser(user.email);
+    const registered = await post('/api/agent/register', {
+      body: { name: 'via-mcp', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    const client = await connect(new TestOAuthProvider());
+    const structured = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      return result.structuredContent as { data: Record<string, unknown> };
+    };
+
+    const paired = await structured('pair_computer', { code: registered.json.pairing_code });
+    expect(paired.data).toMatchObject({ agent_id: registered.json.agent_id, name: 'via-mcp' });
+    const launch = await structured('launch_app', { app_name: 'firefox' });
+    expect(launch.data).toMatchObject({ status: 'pending', agent_id: registered.json.agent_id });
+    const status = await structured('get_launch_status', { job_id: launch.data.job_id });
+    expect(status.data).toMatchObject({ job_id: launch.data.job_id, status: 'pending' });
+    const again = await client.callTool({ name: 'pair_computer', arguments: { code: registered.json.pairing_code } });
+    expect(again.isError).toBe(true);
     await client.close();
   });
 });
