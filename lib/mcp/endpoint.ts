@@ -33,6 +33,13 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
       return new HttpResponse(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
     const store = storeFor(config);
     const urls = brokerUrls(config, event);
+    // The transport spec's DNS-rebinding rule: a browser's request must come from a known origin.
+    const origin = request.header('origin');
+    if (origin !== undefined && origin !== new URL(urls.issuer).origin && !config.CORS_ORIGINS.includes(origin))
+      return new HttpResponse(403, {
+        error: 'forbidden',
+        error_description: 'This origin may not call the MCP endpoint.',
+      });
     let access: Awaited<ReturnType<typeof authenticateMcp>>;
     try {
       access = await authenticateMcp(store, request.header('authorization'), urls.resource);

@@ -3,6 +3,7 @@ import { identifyUser } from '../google/identity.ts';
 import type { HttpResponse } from '../http/response.ts';
 import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/table.ts';
+import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames, toolOperations } from '../mcp/catalog.ts';
 import { findClient } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
@@ -151,6 +152,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     redirectUri: urls.googleCallback,
     codeVerifier: pending.upstreamVerifier,
   });
+  registerSecrets(googleCode, google.accessToken, google.refreshToken);
   if (!google.refreshToken)
     return back({ error: 'server_error', error_description: 'Google did not grant offline access. Sign in again.' });
   const user = await identifyUser({ accessToken: google.accessToken }, config);
@@ -177,6 +179,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     expiresAt: now + GRANT_LIFETIME_MS,
   });
   const code = randomSecret('mcp-code-');
+  registerSecrets(code);
   await codes.put(
     store,
     hashSecret(code),

@@ -32,13 +32,17 @@ async function authenticateClient(request: WebRequest, store: Store): Promise<Kn
   let clientId = request.form.get('client_id') ?? undefined;
   let secret = request.form.get('client_secret') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
+  const unknown = new OAuthError('invalid_client', 'Client authentication failed.', 401);
   if (basic) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    clientId = decodeURIComponent(decoded.slice(0, colon));
-    secret = decodeURIComponent(decoded.slice(colon + 1));
+    try {
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      throw unknown;
+    }
   }
-  const unknown = new OAuthError('invalid_client', 'Client authentication failed.', 401);
   if (!clientId) throw unknown;
   const client = await findClient(store, request.config, clientId).catch(() => undefined);
   if (!client) throw unknown;

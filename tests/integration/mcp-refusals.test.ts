@@ -125,6 +125,19 @@ describe('the MCP endpoint', () => {
     }
   });
 
+  it('refuses a browser request from an unknown origin (DNS rebinding), before anything else', async () => {
+    const response = await fetch(`${apiUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://evil.example',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(403);
+  });
+
   it('refuses a Google access token (it accepts only tokens it issued)', async () => {
     const user = await newUser();
     const answer = await mcpCall(user.token);
