@@ -12,6 +12,7 @@ import type { SpawnPort } from './launcher.ts';
 import { AGENT_PATHS, type AgentPlatform, type ResultRequest } from './protocol.ts';
 import { type JobRunContext, runJob } from './run-job.ts';
 import { AgentState, type Registration } from './state.ts';
+import type { StatusWriter } from './status-file.ts';
 import { printable } from './verify.ts';
 
 /**
@@ -44,6 +45,8 @@ export interface AgentOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   fileExists?: (file: string) => boolean;
   pollTimeoutMs?: number;
+  /** Where `agent status` learns how this run is doing. */
+  status?: StatusWriter | undefined;
 }
 
 export interface AgentRun {
@@ -120,6 +123,10 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     else announcePairing(registration, brokerUrl, out, log);
   }
   if (registration?.paired === true) log(`Agent ${registration.agent_id} polling ${brokerUrl} for jobs.`);
+  const status = options.status;
+  if (registration !== undefined) {
+    await status?.update({ agent_id: registration.agent_id, paired: registration.paired });
+  }
 
   const register = async (): Promise<Registration> => {
     const answer = await client.register(
@@ -141,6 +148,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       poll_interval_ms: answer.poll_interval_ms,
     };
     await state.saveRegistration(fresh);
+    await status?.update({ agent_id: fresh.agent_id, paired: false });
     announcePairing(fresh, brokerUrl, out, log);
     return fresh;
   };
@@ -154,6 +162,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
   const markPaired = async (current: Registration): Promise<Registration> => {
     if (current.paired) return current;
     await state.markPaired();
+    await status?.update({ paired: true });
     log('Paired. Waiting for jobs.');
     return { ...current, paired: true };
   };
@@ -168,6 +177,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       const startedAt = now();
       const answer = await client.poll(identity, signal);
       backoff.reset();
+      await status?.connection('connected');
       switch (answer.status) {
         case 'unpaired':
           if (registration.paired) {
@@ -200,6 +210,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
             out,
             log,
             sleep,
+            status,
           });
           if (options.once === true) return { reason: 'once' };
           break;
@@ -207,6 +218,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     } catch (error) {
       if (signal.aborted) break;
       if (error instanceof BrokerKeyChangedError) throw error;
+      await status?.connection('disconnected', describeError(error));
       const delay = backoff.next();
       if (error instanceof BrokerHttpError && (error.status === 401 || error.status === 404) && registration) {
         // A skewed clock makes every signature stale: registering again would not help.
@@ -237,12 +249,25 @@ interface JobContext extends JobRunContext {
   out: (line: string) => void;
   log: (line: string) => void;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  status: StatusWriter | undefined;
 }
 
 /** Run and report. Deliberately not abortable: a job already received finishes. */
 async function handleJob(raw: unknown, context: JobContext): Promise<void> {
   const { line, result } = await runJob(raw, context);
   context.out(line);
+  if (result !== undefined) {
+    const app = (raw as { app?: unknown } | null)?.app;
+    await context.status?.update({
+      last_job: {
+        job_id: printable(result.job_id, 200),
+        app: typeof app === 'string' ? printable(app, 100) : '',
+        outcome: result.status,
+        at: context.now(),
+        ...(result.message === undefined ? {} : { message: result.message }),
+      },
+    });
+  }
   if (result !== undefined) await report(result, context);
 }
 

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseConfig } from '#lib/config';
 import { pairAgent, registerAgent } from '#lib/jobs/agents';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
@@ -56,11 +56,11 @@ export async function benchIdlePoll(
     const pollOnce = async (wait: number) => {
       const body = '{}';
       const headers = signRequest(
-        { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId: agent.agent_id },
+        { method: 'POST', path: operations.poll_agent_jobs.path, body, timestamp: Date.now(), agentId: agent.agent_id },
         agentKey.privateKey,
       );
       const event = {
-        rawPath: '/api/agent/poll',
+        rawPath: operations.poll_agent_jobs.path,
         headers,
         requestContext: { http: { method: 'POST' } },
       } as unknown as APIGatewayProxyEventV2;
@@ -72,6 +72,8 @@ export async function benchIdlePoll(
         event,
         config: { ...config, POLL_WAIT_MS: wait },
         credentials: { accessToken: '' },
+        context: {} as Context,
+        idempotencyKey: undefined,
       });
       return { ms: performance.now() - started, calls: dynamo.requestCount() - before };
     };

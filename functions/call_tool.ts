@@ -22,7 +22,7 @@ export const runners = toolRunners([
   toolRunner(operations.pair_computer, pair_computer),
 ]);
 
-/** POST /api/chatgpt/call: runs one OpenAI tool call `{name, arguments}` with the caller's Google token. */
+/** Runs one OpenAI tool call `{name, arguments}` with the caller's Google token. */
 export const run: Action<typeof operations.call_tool> = async (request) =>
   dispatchToolCall(request.body, runners, request);
 

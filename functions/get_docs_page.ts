@@ -11,7 +11,7 @@ const HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** GET /docs: the API reference as one self-contained HTML page, rendered from the OpenAPI document. */
+/** The API reference as one self-contained HTML page, rendered from the OpenAPI document. */
 export const handler = apiHandler(
   operations.get_docs_page,
   async ({ event, config }) =>

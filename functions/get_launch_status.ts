@@ -7,7 +7,7 @@ import { getJob } from '#lib/jobs/queue';
 import { storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
 
-/** GET /api/app/jobs/{job_id}: where a launch stands. Only the user who asked may look. */
+/** Where a launch stands. Only the user who asked may look. */
 export const run: Action<typeof operations.get_launch_status> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const job = await getJob(storeFor(config), body.job_id, Date.now());

@@ -3,7 +3,7 @@ import { apiHandler } from '#lib/http/api-handler';
 import { HttpResponse } from '#lib/http/response';
 import { operations } from '#lib/operations';
 
-/** GET /openapi.json: the OpenAPI 3.1 document a custom GPT imports as its Actions. */
+/** The OpenAPI 3.1 document a custom GPT imports as its Actions. */
 export const handler = apiHandler(
   operations.get_openapi_document,
   async ({ event, config }) =>

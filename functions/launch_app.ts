@@ -23,7 +23,7 @@ async function awaitOutcome(store: Store, job: JobRecord, waitMs: number): Promi
 }
 
 /**
- * POST /api/app/launch: queues a signed job for the user's paired computer and waits a
+ * Queues a signed job for the user's paired computer and waits a
  * few seconds for its agent to say whether the app opened. The cloud never runs anything.
  */
 export const run: Action<typeof operations.launch_app> = async ({ body, credentials, config }) => {

@@ -4,7 +4,7 @@ import { pairAgent } from '#lib/jobs/agents';
 import { storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
 
-/** POST /api/agent/pair: the signed-in user confirms the code their desktop agent printed. */
+/** The signed-in user confirms the code their desktop agent printed. */
 export const run: Action<typeof operations.pair_computer> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const agent = await pairAgent(storeFor(config), user, body.code, Date.now());

@@ -12,7 +12,7 @@ const FIRST_CHECK_DELAY_MS = 250;
 const LONGEST_CHECK_DELAY_MS = 1_000;
 
 /**
- * POST /api/agent/poll (signed by the agent): answers at once with a job when one is
+ * Signed by the agent: answers at once with a job when one is
  * queued, else holds the request up to POLL_WAIT_MS, checking the queue as it waits.
  */
 export const run: Action<typeof operations.poll_agent_jobs> = async ({ event, rawBody, config }) => {

@@ -9,7 +9,7 @@ import { operations } from '#lib/operations';
 const UNPAIRED_POLL_INTERVAL_MS = 2_000;
 
 /**
- * POST /api/agent/register: a desktop agent introduces its public key and gets a one-time
+ * A desktop agent introduces its public key and gets a one-time
  * pairing code to show its user, plus the broker key it must pin to verify jobs.
  */
 export const run: Action<typeof operations.register_agent> = async ({ body, config }) => {

@@ -4,7 +4,7 @@ import { recordResult } from '#lib/jobs/queue';
 import { storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
 
-/** POST /api/agent/result (signed by the agent): what happened to a job; the first report wins. */
+/** Signed by the agent: what happened to a job; the first report wins. */
 export const run: Action<typeof operations.report_agent_result> = async ({ body, event, rawBody, config }) => {
   const store = storeFor(config);
   const agent = await authenticateAgent(store, event, rawBody, Date.now());

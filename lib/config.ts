@@ -18,7 +18,8 @@ const ConfigSchema = z.object({
   /** Google's authorization endpoint, where the MCP sign-in sends the user (the emulator's locally). */
   GOOGLE_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The SSM parameter holding the Google client secret; only functions that refresh tokens get it. */
+  GOOGLE_CLIENT_SECRET_PARAMETER: z.string().min(1).optional(),
   /** Origins allowed by CORS. ChatGPT calls server to server, but its UI may preflight. */
   CORS_ORIGINS: csv.default(['https://chatgpt.com', 'https://chat.openai.com']),
   /** Public base URL of this API, used in the OpenAPI document's `servers`. */
@@ -56,7 +57,11 @@ const ConfigSchema = z.object({
   POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/**
+ * The configuration a request runs with. `GOOGLE_CLIENT_SECRET` is never read from the
+ * environment: lib/http fills it from SSM for the functions whose registry entry names it.
+ */
+export type Config = z.infer<typeof ConfigSchema> & { GOOGLE_CLIENT_SECRET?: string };
 
 let cached: Config | undefined;
 

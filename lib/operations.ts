@@ -21,22 +21,12 @@ import {
   UnreadEmailsRequest,
   UnreadEmailsResponse,
 } from './schemas/email.ts';
+import type { Secret } from './secrets.ts';
 
 export { SCOPES };
 
 /** DynamoDB actions a function's code performs on the table; its IAM role allows exactly these. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
-
-/**
- * Secrets a function reads at cold start. On AWS each is an SSM SecureString parameter
- * (`/<service>/<stage>/<name with dashes>`), readable only by the functions naming it.
- */
-export type Secret = keyof typeof SECRETS;
-
-/** Each secret's SSM parameter (under `/<service>/<stage>/`) and the variable that names it to the function. */
-export const SECRETS = {
-  job_signing_key: { parameter: 'job-signing-key', variable: 'JOB_SIGNING_KEY_PARAMETER' },
-} as const;
 
 /** KMS actions on the key that seals stored Google refresh tokens (the deployment's `TokenKey`). */
 export type TokenKeyAction = 'GenerateDataKey' | 'Decrypt';
@@ -115,8 +105,9 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send],
     consequential: true,
-    table: [],
-    secrets: [],
+    // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
+    table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
+    secrets: ['google_client_secret'],
     tool: true,
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
@@ -132,7 +123,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     table: [],
-    secrets: [],
+    secrets: ['google_client_secret'],
     tool: true,
     annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
@@ -147,8 +138,9 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send, SCOPES.read],
     consequential: true,
-    table: [],
-    secrets: [],
+    // Idempotency records (lib/idempotency.ts): put in progress, read a rival's, save, drop on failure.
+    table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
+    secrets: ['google_client_secret'],
     tool: true,
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
@@ -271,7 +263,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
     consequential: true,
     table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    secrets: ['job_signing_key'],
+    secrets: ['job_signing_key', 'google_client_secret'],
     tool: false,
   },
   get_openapi_document: {
@@ -349,7 +341,8 @@ export const endpoints = defineEndpoints({
     ],
     summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
     table: TOOLS_TABLE,
-    secrets: ['job_signing_key'],
+    // Signs launch jobs; refreshes the grant's Google token with the broker's Google client.
+    secrets: ['job_signing_key', 'google_client_secret'],
     tokenKey: ['Decrypt'],
   },
   get_protected_resource_metadata: {
@@ -389,7 +382,8 @@ export const endpoints = defineEndpoints({
     routes: [{ method: 'GET', path: '/oauth/google/callback' }],
     summary: "Google's redirect back: seals the refresh token into a grant and sends the client its code.",
     table: ['DeleteItem', 'PutItem'],
-    secrets: [],
+    // Exchanges Google's code with the broker's Google client.
+    secrets: ['google_client_secret'],
     tokenKey: ['GenerateDataKey'],
   },
   issue_token: {

@@ -35,6 +35,10 @@ export interface LocalStackOptions {
   /** A real (or already running) Gmail API root; when set, no emulator is started. */
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
+  /** The broker's Google OAuth client id; with the emulator, the emulator's own when absent. */
+  googleClientId?: string | undefined;
+  /** Its secret, served to the functions through the SSM stand-in (refresh is off without it). */
+  googleClientSecret?: string | undefined;
   emulatorPort?: number;
   dynamoPort?: number;
   /** Keep DynamoDB's data in this folder (in memory when absent). */
@@ -74,6 +78,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
+  const googleClientId = options.googleClientId ?? (emulator ? LOCAL_GOOGLE_CLIENT.id : undefined);
+  // The emulator takes any secret; the MCP sign-in (a code exchange) needs one.
+  const googleClientSecret = options.googleClientSecret ?? (emulator ? LOCAL_GOOGLE_CLIENT.secret : undefined);
   let dynamo: LocalDynamo | undefined;
   let ssm: LocalSsm | undefined;
   try {
@@ -87,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ssm = await startLocalSsm({
       parameters: {
         [secretParameter('job_signing_key', LOCAL_STAGE)]: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        ...(googleClientSecret ? { [secretParameter('google_client_secret', LOCAL_STAGE)]: googleClientSecret } : {}),
       },
       ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
@@ -102,14 +110,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         SSM_ENDPOINT: ssm.endpoint,
         TOKEN_KEY_FILE: tokenKeyFile,
-        ...(emulator
-          ? {
-              GOOGLE_AUTHORIZE_URL: `${emulator.url}${AUTHORIZE_PATH}`,
-              // The MCP sign-in is the broker acting as a Google OAuth client; the emulator takes any.
-              GOOGLE_CLIENT_ID: LOCAL_GOOGLE_CLIENT.id,
-              GOOGLE_CLIENT_SECRET: LOCAL_GOOGLE_CLIENT.secret,
-            }
-          : {}),
+        // The MCP sign-in goes to the emulator's authorization endpoint.
+        ...(emulator ? { GOOGLE_AUTHORIZE_URL: `${emulator.url}${AUTHORIZE_PATH}` } : {}),
+        // Launching fails closed without a client id; the emulator's demo token is issued to its own.
+        ...(googleClientId ? { GOOGLE_CLIENT_ID: googleClientId } : {}),
         ...options.env,
       },
     });

@@ -5,15 +5,8 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
-import {
-  allEndpoints,
-  allOperations,
-  type Endpoint,
-  type FunctionSpec,
-  type Operation,
-  SECRETS,
-  type Secret,
-} from '../lib/operations.ts';
+import { allEndpoints, allOperations, type Endpoint, type FunctionSpec, type Operation } from '../lib/operations.ts';
+import { SECRETS, type Secret } from '../lib/secrets.ts';
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';
@@ -37,6 +30,7 @@ export function roleId(fn: string): string {
 }
 
 // Left for serverless to resolve, so the same file serves every stage.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable, not a template.
 const STAGE = '${sls:stage}';
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
 /** The KMS key sealing stored Google refresh tokens (serverless.yml's `TokenKey`). */

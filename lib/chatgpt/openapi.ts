@@ -102,7 +102,7 @@ function openObjects(schema: unknown): unknown {
 }
 
 function successResponse(operation: Operation): unknown {
-  if (operation.path === '/docs') {
+  if (operation.name === 'get_docs_page') {
     return { description: 'The HTML reference page.', content: { 'text/html': { schema: { type: 'string' } } } };
   }
   const schema = operation.response ? openObjects(outputJsonSchema(operation.response)) : { type: 'object' };

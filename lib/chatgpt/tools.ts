@@ -10,7 +10,7 @@ export interface StrictTool {
   strict: true;
 }
 
-/** A function in the original API's list form (`GET /api/chatgpt/functions` of the FastAPI service). */
+/** A function in the original API's list form (the FastAPI service's function list). */
 export interface PlainFunction {
   name: string;
   description: string;

@@ -7,8 +7,9 @@ import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
-import type { Operation } from '../operations.ts';
-import { googleCredentials } from './auth.ts';
+import type { FunctionSpec, Operation } from '../operations.ts';
+import { readSecret } from '../secrets.ts';
+import { googleCredentials, idempotencyKey } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
@@ -20,12 +21,24 @@ export interface ApiRequest<TBody> {
   event: APIGatewayProxyEventV2;
   config: Config;
   credentials: GoogleCredentials;
+  /** The invocation (its request id and remaining time). */
+  context: Context;
+  /** The client's `Idempotency-Key` header, when it sent one. */
+  idempotencyKey: string | undefined;
 }
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
 /** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
+
+/** The configuration, with the Google client secret from SSM for the functions whose registry entry names it. */
+export async function configFor(spec: Pick<FunctionSpec, 'secrets'>): Promise<Config> {
+  const config = getConfig();
+  if (!spec.secrets.includes('google_client_secret')) return config;
+  const secret = await readSecret(config, 'google_client_secret');
+  return secret ? { ...config, GOOGLE_CLIENT_SECRET: secret } : config;
+}
 
 /** GET operations take their input from the path and the query string; the rest from the JSON body. */
 function inputOf(operation: Operation, event: Event): unknown {
@@ -78,7 +91,7 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
   const core = async (event: Event, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     try {
-      const config = getConfig();
+      const config = await configFor(operation);
       const credentials =
         operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
       registerSecrets(credentials.accessToken, credentials.refreshToken);
@@ -90,6 +103,8 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
         event: event as APIGatewayProxyEventV2,
         config,
         credentials,
+        context,
+        idempotencyKey: idempotencyKey(event as APIGatewayProxyEventV2),
       });
       const response = toResponse(result);
       logger.info('request', { operation: operation.name, status: response.statusCode, ms: Date.now() - started });

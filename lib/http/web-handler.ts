@@ -1,16 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type Config, getConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { clearSecrets, describeError, logger } from '../log.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import type { FunctionSpec } from '../operations.ts';
+import { configFor } from './api-handler.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
 /** What a web operation (OAuth endpoints, MCP) receives: the raw request, decoded. */
 export interface WebRequest {
   event: APIGatewayProxyEventV2;
+  /** The invocation (its request id and remaining time). */
+  context: Context;
   config: Config;
   /** The body as text (base64 decoded). */
   text: string;
@@ -21,7 +24,7 @@ export interface WebRequest {
   header(name: string): string | undefined;
 }
 
-function decode(event: APIGatewayProxyEventV2): WebRequest {
+function decode(event: APIGatewayProxyEventV2, context: Context, config: Config): WebRequest {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   const headers = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
@@ -34,7 +37,8 @@ function decode(event: APIGatewayProxyEventV2): WebRequest {
   }
   return {
     event,
-    config: getConfig(),
+    context,
+    config,
     text,
     form: isForm ? new URLSearchParams(text) : new URLSearchParams(),
     query: new URLSearchParams(event.rawQueryString ?? ''),
@@ -62,7 +66,7 @@ function toResult(reply: HttpResponse): APIGatewayProxyStructuredResultV2 {
  * else unexpected as a bare 500 whose log line has the cause.
  */
 export function webHandler(
-  operation: Pick<FunctionSpec, 'name'>,
+  operation: Pick<FunctionSpec, 'name' | 'secrets'>,
   errors: 'json' | 'page',
   run: (request: WebRequest) => Promise<HttpResponse>,
 ) {
@@ -70,7 +74,7 @@ export function webHandler(
     const started = Date.now();
     let reply: HttpResponse;
     try {
-      reply = await run(decode(event));
+      reply = await run(decode(event, context, await configFor(operation)));
     } catch (error) {
       if (error instanceof OAuthError) {
         reply = errors === 'page' ? error.toPage() : error.toJson();

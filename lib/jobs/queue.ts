@@ -9,7 +9,7 @@ import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 export const JOB_TTL_MS = 60_000;
 /** How long after expiry a claimed job may still report its result. */
 export const RESULT_GRACE_MS = 2 * 60_000;
-/** How long finished job records stay readable through GET /api/app/jobs/{id}. */
+/** How long finished job records stay readable through get_launch_status. */
 const RECORD_TTL_MS = 7 * 86_400_000;
 
 /** The broker's record of one launch request. */

@@ -34,16 +34,26 @@ export interface Store {
   table: string;
 }
 
-let cached: { client: DynamoDBDocumentClient; key: string } | undefined;
+let cached: { client: DynamoDBClient; document: DynamoDBDocumentClient; key: string } | undefined;
 
-/** The configured table and its document client, made once per cold start. */
-export function storeFor(config: Config): Store {
+function clients(config: Config) {
   const key = `${config.AWS_REGION}|${config.DYNAMODB_ENDPOINT ?? ''}`;
   if (cached?.key !== key) {
     const client = new DynamoDBClient(awsClientOptions(config, config.DYNAMODB_ENDPOINT));
-    cached = { client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), key };
+    const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    cached = { client, document, key };
   }
-  return { db: cached.client, table: config.TABLE_NAME };
+  return cached;
+}
+
+/** The configured table and its document client, made once per cold start. */
+export function storeFor(config: Config): Store {
+  return { db: clients(config).document, table: config.TABLE_NAME };
+}
+
+/** The plain DynamoDB client of the same table, for libraries that bring their own marshalling. */
+export function tableClient(config: Config): DynamoDBClient {
+  return clients(config).client;
 }
 
 /** True for DynamoDB's answer to a failed condition: the basis of claim-once and use-once. */

@@ -27,7 +27,7 @@ function challenge(resourceMetadata: string, error?: { code: string; description
  */
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
   return async (request: WebRequest): Promise<HttpResponse> => {
-    const { config, event } = request;
+    const { config, event, context } = request;
     // Stateless with JSON answers: no standalone SSE stream (GET) and no session to end (DELETE).
     if (event.requestContext.http.method !== 'POST')
       return new HttpResponse(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
@@ -57,7 +57,16 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     const run = async (runner: ToolRunner, args: Record<string, unknown>) => {
       const accessToken = await googleAccessToken(store, config, grant);
       return restAnswer(
-        await runner.run({ body: args, rawBody: JSON.stringify(args), event, config, credentials: { accessToken } }),
+        await runner.run({
+          body: args,
+          rawBody: JSON.stringify(args),
+          event,
+          context,
+          config,
+          credentials: { accessToken },
+          // MCP has no per-call idempotency key; a client's retry is a new call.
+          idempotencyKey: undefined,
+        }),
       );
     };
     const response = await handleMcpRequest(toWebRequest(request), granted, async (runner, args) => {

@@ -6,12 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { buildAll } from '../../scripts/build.ts';
 import { deployedFunctions, deployedName, routesOf, secretParameter } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
+
+const CLIENT_SECRET = 'GOCSPX-package-test-client-secret';
+const SIGNING_KEY = generateSigningKeyPair().privateKey;
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let template: { Resources: Record<string, Resource> };
@@ -48,6 +52,9 @@ beforeAll(async () => {
         SLS_TELEMETRY_DISABLED: '1',
         AWS_ACCESS_KEY_ID: 'packaging',
         AWS_SECRET_ACCESS_KEY: 'packaging',
+        // A deployer's shell may hold these; none of them may reach anything packaged.
+        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+        JOB_SIGNING_KEY: SIGNING_KEY,
       },
     },
   );
@@ -136,6 +143,33 @@ describe('serverless package', () => {
       const signs = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('job_signing_key');
       expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
         signs ? secretParameter('job_signing_key', 'ci') : undefined,
+      );
+    }
+  });
+
+  it('writes neither the Google client secret nor a signing key from the environment into any packaged file', async () => {
+    const texts: Array<[string, string]> = [];
+    for (const file of await readdir(packageDir)) {
+      const path = join(packageDir, file);
+      if (file.endsWith('.zip')) {
+        for (const entry of new AdmZip(path).getEntries())
+          texts.push([`${file}:${entry.entryName}`, entry.getData().toString('utf8')]);
+      } else texts.push([file, await readFile(path, 'utf8')]);
+    }
+    expect(texts.length).toBeGreaterThan(functionNames.length);
+    const keyBody = SIGNING_KEY.split('\n')[1] ?? SIGNING_KEY;
+    for (const [file, text] of texts) {
+      expect(text.includes(CLIENT_SECRET), `${file} holds the client secret`).toBe(false);
+      expect(text.includes(keyBody), `${file} holds the signing key`).toBe(false);
+      expect(text, file).not.toMatch(/PRIVATE KEY-----/);
+    }
+    // Functions get the parameter names of the secrets their registry entry names, nothing more.
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(variables.GOOGLE_CLIENT_SECRET, name).toBeUndefined();
+      const refreshes = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('google_client_secret');
+      expect(variables.GOOGLE_CLIENT_SECRET_PARAMETER, name).toBe(
+        refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
       );
     }
   });

@@ -47,9 +47,9 @@ export default async function setup(project: TestProject) {
     lambdaPort: await freePort(),
     logFile: functionLogFile,
     onAwsCall: startRecordingAwsCalls(),
+    googleClientId: GOOGLE_CLIENT_ID,
+    googleClientSecret: GOOGLE_CLIENT_SECRET,
     env: {
-      GOOGLE_CLIENT_ID,
-      GOOGLE_CLIENT_SECRET,
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
       POLL_WAIT_MS: '3000',

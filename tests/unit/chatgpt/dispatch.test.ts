@@ -8,12 +8,20 @@ import type { ApiRequest } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';
 import { handler, runners } from '../../../functions/call_tool.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
-import { runHandler } from './support.ts';
+import { lambdaContext, runHandler } from './support.ts';
 
 const credentials = { accessToken: 'caller-token-123' };
 
 function request(): ApiRequest<unknown> {
-  return { body: {}, rawBody: '', event: {} as APIGatewayProxyEventV2, config: getConfig(), credentials };
+  return {
+    body: {},
+    rawBody: '',
+    event: {} as APIGatewayProxyEventV2,
+    config: getConfig(),
+    credentials,
+    context: lambdaContext(),
+    idempotencyKey: undefined,
+  };
 }
 
 /** Runners that record what they were given instead of calling Gmail. */
