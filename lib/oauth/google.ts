@@ -22,6 +22,12 @@ export interface GoogleTokens {
   scopes: string[];
 }
 
+function clientId(config: Config): string {
+  if (!config.GOOGLE_CLIENT_ID) throw new Error('GOOGLE_CLIENT_ID is needed for the MCP sign-in.');
+  return config.GOOGLE_CLIENT_ID;
+}
+
+/** The broker's Google client id and secret (the secret from SSM, for the functions that name it). */
 function clientCredentials(config: Config) {
   if (!config.GOOGLE_CLIENT_ID || !config.GOOGLE_CLIENT_SECRET)
     throw new Error('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are needed for the MCP sign-in.');
@@ -35,7 +41,7 @@ export function googleAuthorizationUrl(
 ): string {
   const url = new URL(config.GOOGLE_AUTHORIZE_URL);
   url.search = new URLSearchParams({
-    client_id: clientCredentials(config).client_id,
+    client_id: clientId(config),
     redirect_uri: options.redirectUri,
     response_type: 'code',
     scope: options.scopes.join(' '),
