@@ -3,6 +3,7 @@ import { BrokerError } from '../errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { storeFor } from '../jobs/table.ts';
+import { describeError, logger } from '../log.ts';
 import { GoogleGrantEnded } from '../oauth/google.ts';
 import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
 import { brokerUrls } from '../oauth/urls.ts';
@@ -70,20 +71,29 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
       );
     };
     const response = await handleMcpRequest(toWebRequest(request), granted, async (runner, args) => {
+      const started = Date.now();
+      const tool = runner.operation.name;
       try {
+        let answer: Awaited<ReturnType<typeof run>>;
         try {
-          return await run(runner, args);
+          answer = await run(runner, args);
         } catch (error) {
           if (!(error instanceof BrokerError && error.kind === 'invalid_token')) throw error;
           // Google refused the cached access token (revoked or expired early): Gmail did
           // nothing, so one retry with a freshly refreshed token is safe, and tells a dead
           // grant (invalid_grant) apart from a stale token.
           forgetGoogleToken(grant.grantId);
-          return await run(runner, args);
+          answer = await run(runner, args);
         }
+        logger.info('tool', { tool, status: answer.status, ms: Date.now() - started });
+        return answer;
       } catch (error) {
         if (error instanceof GoogleGrantEnded) grantEnded = true;
-        return restFailure(error);
+        const failure = restFailure(error);
+        const attributes = { tool, status: failure.status, ms: Date.now() - started };
+        if (failure.status >= 500) logger.error('tool failed', { ...attributes, ...describeError(error) });
+        else logger.warn('tool refused', attributes);
+        return failure;
       }
     });
     if (grantEnded) {

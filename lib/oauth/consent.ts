@@ -1,5 +1,5 @@
 import { HttpResponse } from '../http/response.ts';
-import { mcpTool, toolOperations } from '../mcp/catalog.ts';
+import { toolOperations } from '../mcp/catalog.ts';
 import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
 
 /** The consent cookie: HttpOnly, only over https (`__Host-`), sent back on our own form post and Google's redirect. */
@@ -34,8 +34,7 @@ export function consentPage(options: {
   const items = toolOperations
     .filter((operation) => options.tools.includes(operation.name))
     .map((operation) => {
-      const { annotations } = mcpTool(operation);
-      const acts = annotations.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
+      const acts = operation.annotations?.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
       return `<li><strong>${escapeHtml(operation.name)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
     })
     .join('');
