@@ -41,6 +41,8 @@ export interface FunctionSpec {
   readonly tokenKey?: readonly TokenKeyAction[];
   /** MB; the provider's default when absent. */
   readonly memorySize?: number;
+  /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -205,6 +207,8 @@ export const operations = defineOperations({
     consequential: false,
     table: ['PutItem'],
     secrets: ['job_signing_key'],
+    // Unauthenticated: bounded so a flood of registrations cannot take the account's concurrency.
+    reservedConcurrency: 5,
     tool: false,
   },
   poll_agent_jobs: {

@@ -5,6 +5,7 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
+import { parseConfig } from '../lib/config.ts';
 import { allEndpoints, allOperations, type Endpoint, type FunctionSpec, type Operation } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
 
@@ -61,6 +62,7 @@ function functionDefinition(spec: FunctionSpec) {
     role: roleId(spec.name),
     package: { patterns: [`dist/${spec.name}/**`] },
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+    ...(spec.reservedConcurrency ? { reservedConcurrency: spec.reservedConcurrency } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
     events: routesOf(spec).map((route) => ({ httpApi: route })),
   };
@@ -107,9 +109,54 @@ function roleDefinition(spec: FunctionSpec) {
   };
 }
 
-/** What dist/deployment.json holds: serverless.yml's `functions` and the roles for `resources`. */
+/**
+ * Requests per second (steady, burst) API Gateway lets through, for the whole API and for
+ * the routes anyone may call without signing in (each stays inside what its code expects).
+ */
+export const THROTTLING = {
+  default: { rate: 50, burst: 100 },
+  routes: {
+    register_agent: { rate: 2, burst: 10 },
+    // Anyone may register an OAuth client: a flood would only fill the table.
+    register_oauth_client: { rate: 2, burst: 10 },
+  } as Record<string, { rate: number; burst: number }>,
+};
+
+/** API Gateway's CORS answer (preflight included), from the same CORS_ORIGINS the functions read. */
+function cors() {
+  return {
+    allowedOrigins: parseConfig(process.env).CORS_ORIGINS,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    allowedMethods: ['GET', 'POST', 'OPTIONS'],
+    maxAge: 600,
+  };
+}
+
+function stageSettings() {
+  const settings = (limits: { rate: number; burst: number }) => ({
+    ThrottlingRateLimit: limits.rate,
+    ThrottlingBurstLimit: limits.burst,
+  });
+  return {
+    HttpApiStage: {
+      Properties: {
+        DefaultRouteSettings: settings(THROTTLING.default),
+        RouteSettings: Object.fromEntries(
+          deployedFunctions.flatMap((spec) => {
+            const limits = THROTTLING.routes[spec.name];
+            return limits ? routesOf(spec).map(({ method, path }) => [`${method} ${path}`, settings(limits)]) : [];
+          }),
+        ),
+      },
+    },
+  };
+}
+
+/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, CORS and throttling. */
 export function deployment() {
   return {
+    cors: cors(),
+    extensions: stageSettings(),
     functions: Object.fromEntries(deployedFunctions.map((spec) => [spec.name, functionDefinition(spec)])),
     resources: {
       Resources: Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),

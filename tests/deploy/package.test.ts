@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { endpoints, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
-import { deployedFunctions, deployedName, routesOf, secretParameter } from '../../scripts/deployment.ts';
+import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -174,6 +176,33 @@ describe('serverless package', () => {
         refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
       );
     }
+  });
+
+  it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
+    const stage = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.default.rate,
+      ThrottlingBurstLimit: THROTTLING.default.burst,
+    });
+    const register = operations.register_agent;
+    expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
+    });
+    const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+    expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
+    expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
+    const [registration] = routesOf(endpoints.register_oauth_client);
+    expect(stage?.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_oauth_client?.rate,
+    });
+    expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
+    const table = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::DynamoDB::Table',
+    ) as Resource & {
+      DeletionPolicy?: string;
+    };
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {
