@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CreatedUser, SeededMessage } from './control-schemas.ts';
-import { CreateUserBody, FaultBody, LatencyBody, SeedMessageBody, TokenBody } from './control-schemas.ts';
+import { CreateUserBody, EmailBody, FaultBody, LatencyBody, SeedMessageBody, TokenBody } from './control-schemas.ts';
 import { seedMessage } from './delivery.ts';
 import { HttpError, parseJsonBody } from './http.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';
@@ -42,6 +42,16 @@ export function controlRoutes(state: EmulatorState, reseed: () => Promise<void>)
       const { token } = parse(TokenBody, context);
       if (!state.accounts.revoke(token)) throw controlError(404, 'Unknown token.');
       return { body: { revoked: true } };
+    },
+    'POST users/revoke-grants': (context) => {
+      const { email } = parse(EmailBody, context);
+      return { body: { revoked: state.accounts.revokeAll(email) } };
+    },
+    'POST consent-user': (context) => {
+      const { email } = parse(EmailBody, context);
+      if (state.accounts.findUser(email) === undefined) throw controlError(404, `No emulator user ${email}.`);
+      state.consentUser = email;
+      return { body: { email } };
     },
     'POST tokens/expire': (context) => {
       const { token } = parse(TokenBody, context);

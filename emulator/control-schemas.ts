@@ -39,6 +39,7 @@ export const SeedMessageBody = z
   });
 
 export const TokenBody = z.object({ token: z.string().min(1) });
+export const EmailBody = z.object({ email: z.string().min(1) });
 
 export const LatencyBody = z.object({ ms: z.number().min(0).max(120_000) });
 

@@ -37,12 +37,17 @@ export { SCOPES };
 /** DynamoDB actions a function's code performs on the table; its IAM role allows exactly these. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
+/** KMS actions on the key that seals stored Google refresh tokens (the deployment's `TokenKey`). */
+export type TokenKeyAction = 'GenerateDataKey' | 'Decrypt';
+
 /** What the deployment needs to know about a function, whatever triggers it. */
 export interface FunctionSpec {
   /** Lambda function name and handler file (`functions/<name>.ts`). */
   readonly name: string;
   readonly table: readonly TableAction[];
   readonly secrets: readonly Secret[];
+  /** What it does with the token-sealing KMS key; the key's id reaches only these functions. */
+  readonly tokenKey?: readonly TokenKeyAction[];
   /** MB; the provider's default when absent. */
   readonly memorySize?: number;
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
@@ -69,6 +74,20 @@ export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec
   readonly consequential: boolean;
   /** Offered to ChatGPT as a tool (agent-only and meta operations are not). */
   readonly tool: boolean;
+  /** For tools: what MCP clients are told about the tool's effects (all four hints, always). */
+  readonly annotations?: ToolAnnotations;
+}
+
+/** MCP tool annotations (hints to the client; ChatGPT asks before tools not read-only). */
+export interface ToolAnnotations {
+  /** Changes nothing. */
+  readonly readOnlyHint: boolean;
+  /** May change or send something that cannot be taken back. */
+  readonly destructiveHint: boolean;
+  /** Reaches beyond the user's own data (mail goes out to others, apps open on a computer). */
+  readonly openWorldHint: boolean;
+  /** Repeating the same call has no further effect. */
+  readonly idempotentHint: boolean;
 }
 
 type Named<T extends Record<string, Omit<Operation, 'name'>>> = {
@@ -101,6 +120,7 @@ export const operations = defineOperations({
     table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
     secrets: ['google_client_secret'],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
   get_unread_emails: {
     method: 'POST',
@@ -116,6 +136,7 @@ export const operations = defineOperations({
     table: [],
     secrets: ['google_client_secret'],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   reply_to_email: {
     method: 'POST',
@@ -132,6 +153,7 @@ export const operations = defineOperations({
     table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
     secrets: ['google_client_secret'],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
   launch_app: {
     method: 'POST',
@@ -147,6 +169,7 @@ export const operations = defineOperations({
     table: ['Query', 'GetItem', 'PutItem'],
     secrets: ['job_signing_key'],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
   get_launch_status: {
     method: 'GET',
@@ -162,6 +185,7 @@ export const operations = defineOperations({
     table: ['GetItem'],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   pair_computer: {
     method: 'POST',
@@ -208,6 +232,7 @@ export const operations = defineOperations({
     table: ['Query', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   register_agent: {
     method: 'POST',
@@ -329,3 +354,101 @@ export const operations = defineOperations({
 
 /** The operations as a list, in registry order. */
 export const allOperations: readonly Operation[] = Object.values(operations);
+
+/**
+ * A function that is HTTP but not a JSON operation of the API: MCP and the OAuth front
+ * (forms, redirects, HTML, their own error formats). Not tools, not in the OpenAPI
+ * document; deployed like operations, on each of its routes.
+ */
+export interface Endpoint extends FunctionSpec {
+  readonly routes: readonly { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string }[];
+  readonly summary: string;
+}
+
+type NamedEndpoints<T extends Record<string, Omit<Endpoint, 'name'>>> = {
+  readonly [K in keyof T & string]: T[K] & { name: K };
+};
+
+function defineEndpoints<const T extends Record<string, Omit<Endpoint, 'name'>>>(specs: T): NamedEndpoints<T> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, { ...spec, name }]),
+  ) as NamedEndpoints<T>;
+}
+
+// Every tool's table actions and secrets: what `mcp` may run (as `call_tool` may).
+const TOOLS_TABLE: readonly TableAction[] = ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** MCP and its OAuth 2.1 front (README, "MCP"). */
+export const endpoints = defineEndpoints({
+  mcp: {
+    routes: [
+      { method: 'POST', path: '/mcp' },
+      // Answered 405: stateless, no standalone stream, no session to end.
+      { method: 'GET', path: '/mcp' },
+      { method: 'DELETE', path: '/mcp' },
+    ],
+    summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
+    table: TOOLS_TABLE,
+    // Signs launch jobs; refreshes the grant's Google token with the broker's Google client.
+    secrets: ['job_signing_key', 'google_client_secret'],
+    tokenKey: ['Decrypt'],
+  },
+  get_protected_resource_metadata: {
+    routes: [
+      { method: 'GET', path: '/.well-known/oauth-protected-resource' },
+      { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' },
+    ],
+    summary: 'RFC 9728 metadata of the MCP endpoint: which authorization server protects it.',
+    table: [],
+    secrets: [],
+  },
+  get_authorization_server_metadata: {
+    routes: [{ method: 'GET', path: '/.well-known/oauth-authorization-server' }],
+    summary: "RFC 8414 metadata of the broker's authorization server.",
+    table: [],
+    secrets: [],
+  },
+  register_oauth_client: {
+    routes: [{ method: 'POST', path: '/oauth/register' }],
+    summary: 'Dynamic client registration (RFC 7591).',
+    table: ['PutItem'],
+    secrets: [],
+  },
+  authorize: {
+    routes: [{ method: 'GET', path: '/oauth/authorize' }],
+    summary: 'Checks an authorization request and shows the consent page.',
+    table: ['GetItem', 'PutItem'],
+    secrets: [],
+  },
+  approve_authorization: {
+    routes: [{ method: 'POST', path: '/oauth/authorize' }],
+    summary: "The consent page's answer: on approval, on to Google's sign-in.",
+    table: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    secrets: [],
+  },
+  google_callback: {
+    routes: [{ method: 'GET', path: '/oauth/google/callback' }],
+    summary: "Google's redirect back: seals the refresh token into a grant and sends the client its code.",
+    table: ['DeleteItem', 'PutItem'],
+    // Exchanges Google's code with the broker's Google client.
+    secrets: ['google_client_secret'],
+    tokenKey: ['GenerateDataKey'],
+  },
+  issue_token: {
+    routes: [{ method: 'POST', path: '/oauth/token' }],
+    summary: 'Token endpoint: authorization code (with a short reuse grace) and rotating refresh tokens.',
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    secrets: [],
+    tokenKey: ['GenerateDataKey', 'Decrypt'],
+  },
+  revoke_token: {
+    routes: [{ method: 'POST', path: '/oauth/revoke' }],
+    summary: 'Token revocation (RFC 7009): ends the grant behind the token.',
+    table: ['GetItem', 'DeleteItem'],
+    secrets: [],
+    tokenKey: ['Decrypt'],
+  },
+});
+
+/** The endpoints as a list, in registry order. */
+export const allEndpoints: readonly Endpoint[] = Object.values(endpoints);

@@ -6,14 +6,14 @@
  * its registry entry declares and writing only its own log group.
  */
 import { parseConfig } from '../lib/config.ts';
-import { allOperations, type FunctionSpec, type Operation } from '../lib/operations.ts';
+import { allEndpoints, allOperations, type Endpoint, type FunctionSpec, type Operation } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';
 
 /** Every deployed function, in registry order. */
-export const deployedFunctions: readonly FunctionSpec[] = allOperations;
+export const deployedFunctions: readonly FunctionSpec[] = [...allOperations, ...allEndpoints];
 
 /** The SSM parameter holding `secret` for a stage. */
 export function secretParameter(secret: Secret, stage: string): string {
@@ -34,15 +34,29 @@ export function roleId(fn: string): string {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable, not a template.
 const STAGE = '${sls:stage}';
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
+/** The KMS key sealing stored Google refresh tokens (serverless.yml's `TokenKey`). */
+const TOKEN_KEY = 'TokenKey';
 
 function isOperation(spec: FunctionSpec): spec is Operation {
   return 'path' in spec;
 }
 
+function isEndpoint(spec: FunctionSpec): spec is Endpoint {
+  return 'routes' in spec;
+}
+
+/** Every `METHOD /path` a function answers. */
+export function routesOf(spec: FunctionSpec): Array<{ method: string; path: string }> {
+  if (isOperation(spec)) return [{ method: spec.method, path: spec.path }];
+  if (isEndpoint(spec)) return spec.routes.map(({ method, path }) => ({ method, path }));
+  return [];
+}
+
 function functionDefinition(spec: FunctionSpec) {
-  const environment = Object.fromEntries(
+  const environment: Record<string, unknown> = Object.fromEntries(
     spec.secrets.map((secret) => [SECRETS[secret].variable, secretParameter(secret, STAGE)]),
   );
+  if (spec.tokenKey?.length) environment.TOKEN_KMS_KEY_ID = { Ref: TOKEN_KEY };
   return {
     handler: `dist/${spec.name}/index.handler`,
     role: roleId(spec.name),
@@ -50,7 +64,7 @@ function functionDefinition(spec: FunctionSpec) {
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
     ...(spec.reservedConcurrency ? { reservedConcurrency: spec.reservedConcurrency } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
-    events: isOperation(spec) ? [{ httpApi: { method: spec.method, path: spec.path } }] : [],
+    events: routesOf(spec).map((route) => ({ httpApi: route })),
   };
 }
 
@@ -66,6 +80,13 @@ function roleDefinition(spec: FunctionSpec) {
   ];
   if (spec.table.length) {
     statements.push({ Effect: 'Allow', Action: spec.table.map((action) => `dynamodb:${action}`), Resource: TABLE_ARN });
+  }
+  if (spec.tokenKey?.length) {
+    statements.push({
+      Effect: 'Allow',
+      Action: spec.tokenKey.map((action) => `kms:${action}`),
+      Resource: { 'Fn::GetAtt': [TOKEN_KEY, 'Arn'] },
+    });
   }
   for (const secret of spec.secrets) {
     statements.push({
@@ -94,7 +115,11 @@ function roleDefinition(spec: FunctionSpec) {
  */
 export const THROTTLING = {
   default: { rate: 50, burst: 100 },
-  routes: { register_agent: { rate: 2, burst: 10 } } as Record<string, { rate: number; burst: number }>,
+  routes: {
+    register_agent: { rate: 2, burst: 10 },
+    // Anyone may register an OAuth client: a flood would only fill the table.
+    register_oauth_client: { rate: 2, burst: 10 },
+  } as Record<string, { rate: number; burst: number }>,
 };
 
 /** API Gateway's CORS answer (preflight included), from the same CORS_ORIGINS the functions read. */
@@ -117,12 +142,10 @@ function stageSettings() {
       Properties: {
         DefaultRouteSettings: settings(THROTTLING.default),
         RouteSettings: Object.fromEntries(
-          allOperations
-            .filter((operation) => THROTTLING.routes[operation.name])
-            .map((operation) => [
-              `${operation.method} ${operation.path}`,
-              settings(THROTTLING.routes[operation.name] as { rate: number; burst: number }),
-            ]),
+          deployedFunctions.flatMap((spec) => {
+            const limits = THROTTLING.routes[spec.name];
+            return limits ? routesOf(spec).map(({ method, path }) => [`${method} ${path}`, settings(limits)]) : [];
+          }),
         ),
       },
     },

@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
-import { allOperations, operations } from '#lib/operations';
+import { endpoints, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
-import { deployedName, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
+import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,11 +66,13 @@ beforeAll(async () => {
 
 describe('serverless package', () => {
   it('declares every registry function, on arm64 and nodejs22.x, behind its own route', () => {
-    expect([...functionNames].sort()).toEqual(allOperations.map((operation) => operation.name).sort());
+    expect([...functionNames].sort()).toEqual(deployedFunctions.map((spec) => spec.name).sort());
     const routes = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(allOperations.map((operation) => `${operation.method} ${operation.path}`).sort());
+    expect(routes.sort()).toEqual(
+      deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)).sort(),
+    );
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
       expect(lambda.Properties.FunctionName, name).toBe(deployedName('ci', name));
@@ -113,12 +115,28 @@ describe('serverless package', () => {
           .filter((call) => call.function === deployedName('dev', name))
           .map((call) => `${call.service}:${call.action}`),
       );
+      // KMS has no local stand-in (a key file seals offline): its grants are checked below.
       const granted = new Set(
         statementsOf(lambdaOf(name))
           .flatMap((statement) => statement.Action)
-          .filter((action) => !action.startsWith('logs:')),
+          .filter((action) => !action.startsWith('logs:') && !action.startsWith('kms:')),
       );
       expect([...granted].sort(), name).toEqual([...used].sort());
+    }
+  });
+
+  it('lets only the functions that seal or open Google refresh tokens use the token key, for just that', () => {
+    for (const spec of deployedFunctions) {
+      const lambda = lambdaOf(spec.name);
+      const kms = statementsOf(lambda).filter((statement) =>
+        statement.Action.some((action) => action.startsWith('kms:')),
+      );
+      expect(kms.flatMap((statement) => statement.Action).sort(), spec.name).toEqual(
+        (spec.tokenKey ?? []).map((action) => `kms:${action}`).sort(),
+      );
+      for (const statement of kms) expect(statement.Resource, spec.name).toEqual({ 'Fn::GetAtt': ['TokenKey', 'Arn'] });
+      const variables = lambda.Properties.Environment?.Variables ?? {};
+      expect(variables.TOKEN_KMS_KEY_ID, spec.name).toEqual(spec.tokenKey?.length ? { Ref: 'TokenKey' } : undefined);
     }
   });
 
@@ -127,7 +145,7 @@ describe('serverless package', () => {
     for (const name of functionNames) {
       const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
       expect(variables.JOB_SIGNING_KEY, name).toBeUndefined();
-      const signs = allOperations.find((operation) => operation.name === name)?.secrets.includes('job_signing_key');
+      const signs = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('job_signing_key');
       expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
         signs ? secretParameter('job_signing_key', 'ci') : undefined,
       );
@@ -154,9 +172,7 @@ describe('serverless package', () => {
     for (const name of functionNames) {
       const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
       expect(variables.GOOGLE_CLIENT_SECRET, name).toBeUndefined();
-      const refreshes = allOperations
-        .find((operation) => operation.name === name)
-        ?.secrets.includes('google_client_secret');
+      const refreshes = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('google_client_secret');
       expect(variables.GOOGLE_CLIENT_SECRET_PARAMETER, name).toBe(
         refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
       );
@@ -176,6 +192,10 @@ describe('serverless package', () => {
     const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
     expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
     expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
+    const [registration] = routesOf(endpoints.register_oauth_client);
+    expect(stage?.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_oauth_client?.rate,
+    });
     expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
     const table = Object.values(template.Resources).find(
       (resource) => resource.Type === 'AWS::DynamoDB::Table',

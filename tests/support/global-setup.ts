@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../local/ports.ts';
-import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
+import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { startRecordingAwsCalls } from './aws-calls-log.ts';
 
@@ -18,12 +18,18 @@ declare module 'vitest' {
     functionLogFile: string;
     googleClientId: string;
     googleClientSecret: string;
+    /** The key file sealing stored Google refresh tokens (the tests open the table's raw items with it). */
+    tokenKeyFile: string;
+    /** How long a redeemed authorization code answers again with the same tokens. */
+    codeReuseGraceSeconds: number;
   }
 }
 
 /** The OAuth client the broker is configured with in tests (refresh needs one). */
 const GOOGLE_CLIENT_ID = 'test-client.apps.googleusercontent.com';
 const GOOGLE_CLIENT_SECRET = 'test-client-secret';
+/** Short, so the replay test does not wait long for the grace to pass. */
+const CODE_REUSE_GRACE_SECONDS = 2;
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
@@ -34,7 +40,9 @@ export default async function setup(project: TestProject) {
   await buildAll();
   const logDir = await mkdtemp(join(tmpdir(), 'broker-test-'));
   const functionLogFile = join(logDir, 'functions.log');
+  const tokenKeyFile = await temporaryTokenKeyFile();
   const stack = await startLocalStack({
+    tokenKeyFile,
     httpPort: await freePort(),
     lambdaPort: await freePort(),
     logFile: functionLogFile,
@@ -45,6 +53,9 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
       POLL_WAIT_MS: '3000',
+      OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
+      // Client ID metadata documents served by the tests on 127.0.0.1.
+      OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
     },
   });
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
@@ -56,5 +67,7 @@ export default async function setup(project: TestProject) {
   project.provide('functionLogFile', functionLogFile);
   project.provide('googleClientId', GOOGLE_CLIENT_ID);
   project.provide('googleClientSecret', GOOGLE_CLIENT_SECRET);
+  project.provide('tokenKeyFile', tokenKeyFile);
+  project.provide('codeReuseGraceSeconds', CODE_REUSE_GRACE_SECONDS);
   return () => stack.stop();
 }
