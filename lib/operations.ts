@@ -202,6 +202,7 @@ export const operations = defineOperations({
     table: ['GetItem', 'UpdateItem', 'PutItem', 'Query', 'DeleteItem'],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   list_computers: {
     method: 'GET',
@@ -217,6 +218,7 @@ export const operations = defineOperations({
     table: ['Query'],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   unpair_computer: {
     method: 'POST',
@@ -232,7 +234,7 @@ export const operations = defineOperations({
     table: ['Query', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: true,
-    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false, idempotentHint: true },
   },
   register_agent: {
     method: 'POST',
