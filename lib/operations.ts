@@ -74,6 +74,8 @@ export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec
   readonly consequential: boolean;
   /** Offered to ChatGPT as a tool (agent-only and meta operations are not). */
   readonly tool: boolean;
+  /** Runs tools for its caller (tool-call dispatch): it also gets every tool's scopes, table actions and secrets. */
+  readonly runsTools?: boolean;
   /** For tools: what MCP clients are told about the tool's effects (all four hints, always). */
   readonly annotations?: ToolAnnotations;
 }
@@ -94,9 +96,38 @@ type Named<T extends Record<string, Omit<Operation, 'name'>>> = {
   readonly [K in keyof T & string]: T[K] & { name: K };
 };
 
-/** Names each operation after its key, so the name is written once. */
+function union<T>(lists: ReadonlyArray<readonly T[]>): T[] {
+  return [...new Set(lists.flat())];
+}
+
+/**
+ * What running any tool may need: the union of every tool's scopes, table actions and
+ * secrets. An operation that runs tools for its caller (`runsTools`) gets it on top of its own.
+ */
+export function toolNeeds(operations: readonly Operation[]): Pick<Operation, 'scopes' | 'table' | 'secrets'> {
+  const tools = operations.filter((operation) => operation.tool);
+  return {
+    scopes: union(tools.map((tool) => tool.scopes)),
+    table: union(tools.map((tool) => tool.table)),
+    secrets: union(tools.map((tool) => tool.secrets)),
+  };
+}
+
+/** Names each operation after its key, so the name is written once; gives tool runners what their tools need. */
 function defineOperations<const T extends Record<string, Omit<Operation, 'name'>>>(specs: T): Named<T> {
-  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { ...spec, name }])) as Named<T>;
+  const named = Object.entries(specs).map(([name, spec]) => ({ ...spec, name }) as Operation);
+  const needs = toolNeeds(named);
+  const withNeeds = named.map((operation) =>
+    operation.runsTools
+      ? {
+          ...operation,
+          scopes: union([operation.scopes, needs.scopes]),
+          table: union([operation.table, needs.table]),
+          secrets: union([operation.secrets, needs.secrets]),
+        }
+      : operation,
+  );
+  return Object.fromEntries(withNeeds.map((operation) => [operation.name, operation])) as Named<T>;
 }
 
 /**
@@ -307,11 +338,12 @@ export const operations = defineOperations({
       'Forwards a tool call from OpenAI function calling without glue code: `arguments` may be an object or the JSON string the API returns.',
     request: ToolCallRequest,
     auth: 'google',
-    // Whatever the forwarded tool needs: every scope a tool uses.
-    scopes: [SCOPES.send, SCOPES.read, SCOPES.email],
+    // Whatever the forwarded tool needs: every tool's scopes, table actions and secrets.
+    runsTools: true,
+    scopes: [],
     consequential: true,
-    table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    secrets: ['job_signing_key', 'google_client_secret'],
+    table: [],
+    secrets: [],
     tool: false,
   },
   get_openapi_document: {
@@ -377,8 +409,8 @@ function defineEndpoints<const T extends Record<string, Omit<Endpoint, 'name'>>>
   ) as NamedEndpoints<T>;
 }
 
-// Every tool's table actions and secrets: what `mcp` may run (as `call_tool` may).
-const TOOLS_TABLE: readonly TableAction[] = ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+// What `mcp` may run, as `call_tool` may: every tool's table actions and secrets.
+const TOOL_NEEDS = toolNeeds(allOperations);
 
 /** MCP and its OAuth 2.1 front (README, "MCP"). */
 export const endpoints = defineEndpoints({
@@ -390,9 +422,9 @@ export const endpoints = defineEndpoints({
       { method: 'DELETE', path: '/mcp' },
     ],
     summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
-    table: TOOLS_TABLE,
-    // Signs launch jobs; refreshes the grant's Google token with the broker's Google client.
-    secrets: ['job_signing_key', 'google_client_secret'],
+    table: TOOL_NEEDS.table,
+    // Every tool's (launch signs jobs), and the broker's Google client to refresh the grant's token.
+    secrets: union([TOOL_NEEDS.secrets, ['google_client_secret']]),
     tokenKey: ['Decrypt'],
   },
   get_protected_resource_metadata: {

@@ -253,6 +253,11 @@ describe('the agent endpoints', () => {
     const status = await tool('get_launch_status', { job_id: launch.json.data.job_id });
     expect(status.status).toBe(202);
     expect(status.json.data).toMatchObject({ job_id: launch.json.data.job_id, status: 'pending' });
+    const listed = await tool('list_computers', {});
+    expect(listed.json.data.computers).toEqual([expect.objectContaining({ name: 'via-tools', is_default: true })]);
+    const unpaired = await tool('unpair_computer', { computer: 'via-tools' });
+    expect(unpaired.status).toBe(200);
+    expect((await tool('list_computers', {})).json.data.computers).toEqual([]);
   });
 
   it('refuse an expired pairing code', async () => {
