@@ -64,12 +64,23 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(document).length).toBeLessThan(60_000);
   });
 
-  it('marks send, reply, launch and pair consequential, and says false on everything else', () => {
+  it('marks what sends, changes or deletes mail, launches and pairs consequential, and says false on everything else', () => {
     const consequential = entries
       .filter(({ operation }) => operation['x-openai-isConsequential'] === true)
       .map(({ operation }) => operation.operationId)
       .sort();
-    expect(consequential).toEqual(['call_tool', 'launch_app', 'pair_computer', 'reply_to_email', 'send_email']);
+    expect(consequential).toEqual([
+      'call_tool',
+      'delete_draft',
+      'launch_app',
+      'modify_emails',
+      'pair_computer',
+      'reply_to_email',
+      'send_draft',
+      'send_email',
+    ]);
+    // Drafting and reading never act on the world: ChatGPT need not ask before them.
+    expect(document.paths['/api/email/drafts/create']?.post?.['x-openai-isConsequential']).toBe(false);
     for (const { operation } of entries) expect(typeof operation['x-openai-isConsequential']).toBe('boolean');
     expect(document.paths['/api/email/unread']?.post?.['x-openai-isConsequential']).toBe(false);
   });
