@@ -37,6 +37,8 @@ export type QueryNode =
 /** What the matcher needs to know about one message; built by the mailbox. */
 export interface SearchableMessage {
   labelIds: readonly string[];
+  /** Display names of the labels (a user label's name differs from its `Label_<n>` id). */
+  labelNames?: readonly string[];
   /** Each address as its display name and address; either may be empty. */
   from: readonly SearchableAddress[];
   to: readonly SearchableAddress[];
@@ -270,7 +272,7 @@ function addressMatches(addresses: readonly SearchableAddress[], needle: string)
 /** Label names in queries use '-' for spaces and slashes and ignore case, as in Gmail. */
 const normalizeLabel = (label: string) => label.toLowerCase().replace(/[\s/_-]+/g, '-');
 const hasLabel = (message: SearchableMessage, label: string) =>
-  message.labelIds.some((id) => normalizeLabel(id) === normalizeLabel(label));
+  [...message.labelIds, ...(message.labelNames ?? [])].some((id) => normalizeLabel(id) === normalizeLabel(label));
 
 const stripBrackets = (id: string) => id.trim().replace(/^<|>$/g, '').toLowerCase();
 
