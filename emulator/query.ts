@@ -259,8 +259,23 @@ export function matchesQuery(node: QueryNode, message: SearchableMessage, option
   }
 }
 
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-const contains = (haystack: string, needle: string) => collapse(haystack).includes(collapse(needle));
+/** The words of a text as Gmail indexes them: runs of letters and digits, lowercased. */
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Gmail matches whole words, not substrings: `plan` finds "plan" but not "planning", and a
+ * phrase (or an address, which is words joined by punctuation) matches where its words stand
+ * one after another. A needle without any word matches everything (Gmail ignores it).
+ */
+function contains(haystack: string, needle: string): boolean {
+  const wanted = words(needle);
+  if (wanted.length === 0) return true;
+  const text = words(haystack);
+  for (let start = 0; start + wanted.length <= text.length; start += 1) {
+    if (wanted.every((word, offset) => text[start + offset] === word)) return true;
+  }
+  return false;
+}
 
 function addressMatches(addresses: readonly SearchableAddress[], needle: string): boolean {
   return addresses.some(
