@@ -6,6 +6,7 @@ import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { startRecordingAwsCalls } from './aws-calls-log.ts';
+import { FILE_SERVER_HOST } from './file-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -45,6 +46,10 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
       POLL_WAIT_MS: '3000',
+      // The attachment tests' local file server: named by address, and allowed plain http.
+      // localhost is named too, by name, to show a name resolving to loopback is refused.
+      FILE_LINK_HOSTS: `files.oaiusercontent.com,${FILE_SERVER_HOST},localhost`,
+      FILE_LINK_HTTP_HOSTS: `${FILE_SERVER_HOST},localhost`,
     },
   });
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
