@@ -38,8 +38,13 @@ export function linkPolicyOf(config: Config): LinkPolicy {
   return { hosts: config.FILE_LINK_HOSTS, httpHosts: config.FILE_LINK_HTTP_HOSTS };
 }
 
-/** Addresses no link may reach unless the allowlist names the address itself. */
+/**
+ * Addresses no link may reach unless the allowlist names the address itself. Two lists:
+ * a BlockList checks IPv4 addresses against IPv6 rules too (as IPv4-mapped), so one list
+ * holding `::ffff:0:0/96` would block every IPv4 address.
+ */
 const NON_PUBLIC = new BlockList();
+const NON_PUBLIC_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -57,13 +62,12 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
@@ -73,7 +77,9 @@ export function isNonPublicAddress(address: string): boolean {
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
     if (mapped) return NON_PUBLIC.check(mapped, 'ipv4');
-    return NON_PUBLIC.check(address, 'ipv6');
+    // Any other IPv4-mapped or -compatible form counts as not public: refuse what we cannot place.
+    if (/^::ffff:/i.test(address)) return true;
+    return NON_PUBLIC_V6.check(address, 'ipv6');
   }
   return true;
 }
