@@ -4,12 +4,12 @@ import { sendMessage } from './delivery.ts';
 import { formatMessage, type MessageFormat } from './gmail-format.ts';
 import { authorize, formatParam } from './gmail-routes.ts';
 import { invalidArgument, notFound } from './google-errors.ts';
-import { HttpError, parseJsonBody } from './http.ts';
+import { HttpError, header, parseJsonBody } from './http.ts';
 import type { Mailbox, StoredMessage } from './mailbox.ts';
 import { parseMail } from './message.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';
 import type { EmulatorState } from './state.ts';
-import { decodeRaw } from './upload.ts';
+import { decodeRaw, uploadSendRequest } from './upload.ts';
 
 /**
  * The Gmail routes for triage and drafts: labels (list, create), `threads.modify`, and
@@ -110,13 +110,9 @@ function newDraftId(map: Map<string, string>): string {
   return id;
 }
 
-async function createDraft(state: EmulatorState, context: RouteContext): Promise<RouteResult> {
-  const mailbox = authorize(state, context, COMPOSE, 'CreateDraft');
-  const message = jsonRecord(context).message;
-  const record = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>;
-  const raw = decodeRaw(record.raw);
+/** Stores a draft as Gmail does: a DRAFT-labelled message, in `threadId` only when it qualifies. */
+async function storeDraft(mailbox: Mailbox, raw: Buffer, threadId: string | undefined): Promise<RouteResult> {
   const parsed = await parseMail(raw);
-  const threadId = typeof record.threadId === 'string' && record.threadId !== '' ? record.threadId : undefined;
   const stored = mailbox.add({
     raw,
     parsed,
@@ -129,6 +125,25 @@ async function createDraft(state: EmulatorState, context: RouteContext): Promise
   const id = newDraftId(map);
   map.set(id, stored.id);
   return { body: draftResource(id, stored, 'minimal') };
+}
+
+function createDraft(state: EmulatorState, context: RouteContext): Promise<RouteResult> {
+  const mailbox = authorize(state, context, COMPOSE, 'CreateDraft');
+  const message = jsonRecord(context).message;
+  const record = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>;
+  const threadId = typeof record.threadId === 'string' && record.threadId !== '' ? record.threadId : undefined;
+  return storeDraft(mailbox, decodeRaw(record.raw), threadId);
+}
+
+/** `drafts.create` through the upload endpoint (large drafts): multipart or media. */
+function uploadDraft(state: EmulatorState, context: RouteContext): Promise<RouteResult> {
+  const mailbox = authorize(state, context, COMPOSE, 'CreateDraft');
+  const request = uploadSendRequest(
+    context.body,
+    context.url.searchParams.get('uploadType'),
+    header(context.req, 'content-type'),
+  );
+  return storeDraft(mailbox, request.raw, request.threadId);
 }
 
 function findDraft(mailbox: Mailbox, id: string): StoredMessage {
@@ -201,6 +216,7 @@ export function mailboxRoutes(state: EmulatorState): Route[] {
     route('POST', `${USER}/labels`, createLabel),
     route('POST', `${USER}/threads/${ID}/modify`, modifyThread),
     route('POST', `${USER}/drafts`, createDraft),
+    route('POST', `/upload${USER}/drafts`, uploadDraft),
     route('GET', `${USER}/drafts`, listDrafts),
     route('POST', `${USER}/drafts/send`, sendDraft),
     route('GET', `${USER}/drafts/${ID}`, getDraft),

@@ -4,6 +4,7 @@ import { recipientList } from '#lib/schemas/common';
 import type { Attachment } from '#lib/schemas/email';
 import type { CreateDraftRequest, DraftSummary, ListDraftsRequest } from '#lib/schemas/mailbox';
 import { SCOPES } from '../google/scopes.ts';
+import { gmailRootUrl } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
@@ -12,7 +13,7 @@ import { decodeEntities } from './html-to-text.ts';
 import { decodeHeaderText, formatMailbox, parseAddressHeader } from './parse.ts';
 import { partHeader, receivedAt } from './payload.ts';
 import { prepareReply } from './reply.ts';
-import type { SentMessage } from './send.ts';
+import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES, uploadBody } from './send.ts';
 import { FETCH_CONCURRENCY } from './unread.ts';
 
 /**
@@ -79,14 +80,23 @@ export async function createDraft(
     shown = [...recipientList(input.to), ...recipientList(input.cc)];
   }
   const raw = await composeMessage(mail);
+  const thread = threadId ? { threadId } : {};
+  // As for sends: small drafts as `{raw}` JSON, large ones (files) through the upload endpoint.
+  const rootUrl = gmailRootUrl(gmail);
   const { data } = await gmailCall(compose(), () =>
-    gmail.users.drafts.create(
-      {
-        userId: 'me',
-        requestBody: { message: { raw: raw.toString('base64url'), ...(threadId ? { threadId } : {}) } },
-      },
-      call,
-    ),
+    raw.length <= UPLOAD_THRESHOLD_BYTES
+      ? gmail.users.drafts.create(
+          { userId: 'me', requestBody: { message: { raw: raw.toString('base64url'), ...thread } } },
+          call,
+        )
+      : gmail.users.drafts.create(
+          {
+            userId: 'me',
+            requestBody: { message: thread },
+            media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+          },
+          { ...call, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+        ),
   );
   if (!data.id || !data.message?.id)
     throw new BrokerError('upstream_error', 'Gmail created the draft but returned no id.');

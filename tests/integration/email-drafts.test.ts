@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { emulator, newUser, post, rfc822 } from '../support/api.ts';
@@ -78,6 +79,36 @@ describe('drafts: create, list, send, delete', () => {
     expect(gone.status).toBe(404);
     expect(gone.json.error.message).toContain(created.json.data.draft_id);
     expect(await emulator.sent(user.email)).toEqual([]);
+  });
+
+  it('drafts a large mail through the upload endpoint, its file intact', async () => {
+    const user = await newUser();
+    const file = randomBytes(1_200_000);
+    await emulator.clearRequests();
+    const created = await post('/api/email/drafts/create', {
+      token: user.token,
+      body: {
+        to: user.email,
+        subject: 'Big',
+        body: 'The data.',
+        attachments: [
+          { filename: 'data.bin', content_type: 'application/octet-stream', data: file.toString('base64') },
+        ],
+      },
+    });
+    expect(created.status, created.text).toBe(200);
+    const paths = (await emulator.requests()).map((request) => `${request.method} ${request.path}`);
+    expect(paths).toContain('POST /upload/gmail/v1/users/me/drafts');
+    const read = await post('/api/email/read', {
+      token: user.token,
+      body: { message_id: created.json.data.message_id },
+    });
+    const [attachment] = read.json.messages[0].attachments;
+    const got = await post('/api/email/attachment', {
+      token: user.token,
+      body: { message_id: created.json.data.message_id, attachment_id: attachment.attachment_id, format: 'base64' },
+    });
+    expect(Buffer.from(got.json.data, 'base64').equals(file)).toBe(true);
   });
 
   it('refuses a draft without recipients, a reply draft with its own subject, an unknown draft and a send-only token', async () => {
