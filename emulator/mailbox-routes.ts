@@ -47,7 +47,7 @@ const strings = (value: unknown) =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 function listLabels(state: EmulatorState, context: RouteContext): RouteResult {
-  const mailbox = authorize(state, context, [...READ, SCOPES.compose], 'ListLabels');
+  const mailbox = authorize(state, context, READ, 'ListLabels');
   return { body: { labels: mailbox.labels.all() } };
 }
 
