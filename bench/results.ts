@@ -1,21 +1,21 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const RESULTS = fileURLToPath(new URL('results.json', import.meta.url));
+/** The benchmark figures other tools read: one JSON object, each benchmark under its own key. */
+export const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
 
 /**
- * Writes one benchmark's figures under `key` in bench/results.json, keeping every other
- * top-level key as it was (each benchmark owns its own key).
+ * Writes one benchmark's figures under `key`, keeping every other key (other benchmarks
+ * write theirs into the same file): read, merge, write to a temporary file, rename.
  */
-export async function recordResults(key: string, value: unknown): Promise<void> {
-  let results: Record<string, unknown> = {};
+export async function recordResult(key: string, value: unknown): Promise<void> {
+  let current: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(await readFile(RESULTS, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      results = parsed as Record<string, unknown>;
+    current = JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  results[key] = value;
-  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const temporary = `${RESULTS_FILE}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify({ ...current, [key]: value }, null, 2)}\n`);
+  await rename(temporary, RESULTS_FILE);
 }

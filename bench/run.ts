@@ -7,7 +7,8 @@ import { buildAll } from '../scripts/build.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIdlePoll } from './idle-poll.ts';
 import { printRows } from './report.ts';
-import { recordResults } from './results.ts';
+import { recordResult } from './results.ts';
+import { benchSearch } from './search.ts';
 import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
@@ -20,12 +21,13 @@ const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);
 printRows('Unread: a crafted 1 MB HTML mail against a plain one of the same size', hostile.rows);
 const memory = await benchUnreadMemory([10, 50, 100], 10 * 1024 * 1024, [10]);
 printRows('Unread: peak memory of a fresh process, every mail with a 10 MiB attachment', memory.rows);
-await recordResults('unread', {
+await recordResult('unread', {
   measured_at: new Date().toISOString(),
   latency: unreadLatency,
   hostile_html_vs_plain: hostile.figures,
   peak_memory: memory.figures,
 });
+printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
 const idle = await benchIdlePoll(quick ? 5_000 : 20_000);
 printRows('What an idle desktop agent costs', idle.rows);
 console.log(

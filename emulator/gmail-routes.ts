@@ -19,13 +19,20 @@ const SEND = [SCOPES.send, SCOPES.compose, SCOPES.modify, SCOPES.full];
 const MODIFY = [SCOPES.modify, SCOPES.full];
 
 const USER = '/gmail/v1/users/([^/]+)';
+/** Gmail's limit on ids in one batchModify. */
+export const MAX_BATCH_MODIFY_IDS = 1000;
 const ID = '([^/]+)';
 
 /**
  * The caller's own mailbox: the token must be live (401), carry one of `scopes` (403
  * naming the RPC `method`), and the path's userId must be `me` or the token's owner.
  */
-function authorize(state: EmulatorState, context: RouteContext, scopes: readonly string[], method: string): Mailbox {
+export function authorize(
+  state: EmulatorState,
+  context: RouteContext,
+  scopes: readonly string[],
+  method: string,
+): Mailbox {
   const access = state.accounts.authenticate(bearerToken(context.req));
   if (access === undefined) throw invalidCredentials();
   if (!hasAnyScope(access.grant.scopes, scopes)) throw insufficientScope(method);
@@ -36,7 +43,7 @@ function authorize(state: EmulatorState, context: RouteContext, scopes: readonly
   return mailbox;
 }
 
-function formatParam(url: URL, allowed: readonly MessageFormat[] = MESSAGE_FORMATS): MessageFormat {
+export function formatParam(url: URL, allowed: readonly MessageFormat[] = MESSAGE_FORMATS): MessageFormat {
   const value = url.searchParams.get('format') ?? 'full';
   const format = allowed.find((candidate) => candidate === value.toLowerCase());
   if (format === undefined) throw invalidArgument(`Invalid value at 'format' (${value})`);
@@ -122,6 +129,11 @@ function batchModify(state: EmulatorState, context: RouteContext): RouteResult {
   const json = parseJsonBody(context.body, () => invalidArgument('Invalid JSON payload received.'));
   const ids = (json as { ids?: unknown }).ids;
   const { add, remove } = labelLists(context.body);
+  if (Array.isArray(ids) && ids.length > MAX_BATCH_MODIFY_IDS) {
+    throw invalidArgument(`Too many ids: at most ${MAX_BATCH_MODIFY_IDS} per request`);
+  }
+  const unknown = [...add, ...remove].find((label) => !mailbox.labels.has(label));
+  if (unknown !== undefined) throw invalidArgument(`Invalid label: ${unknown}`);
   // Gmail skips unknown ids silently here.
   for (const id of Array.isArray(ids) ? ids : []) if (typeof id === 'string') mailbox.modify(id, add, remove);
   return { status: 204 };

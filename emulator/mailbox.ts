@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LabelStore } from './labels.ts';
 import type { ParsedMail } from './message.ts';
 import type { SearchableMessage } from './query.ts';
 import { matchesQuery, mentionsSpamOrTrash, parseQuery } from './query.ts';
@@ -61,6 +62,8 @@ export class Mailbox {
   /** Grows with every change, like Gmail's per-mailbox history id. */
   historyId = 1000;
   readonly sent: SentRecord[] = [];
+  /** System and user labels, by id and name. */
+  readonly labels = new LabelStore();
 
   constructor(readonly email: string) {}
 
@@ -112,7 +115,7 @@ export class Mailbox {
     return [...this.messages.values()]
       .filter((message) => !hideSpamTrash || !message.labelIds.some((label) => label === 'SPAM' || label === 'TRASH'))
       .filter((message) => (options.labelIds ?? []).every((label) => message.labelIds.includes(label)))
-      .filter((message) => matchesQuery(query, searchable(message), { now }))
+      .filter((message) => matchesQuery(query, searchable(message, this.labels), { now }))
       .sort((a, b) => b.internalDate - a.internalDate || b.sequence - a.sequence);
   }
 
@@ -127,6 +130,12 @@ export class Mailbox {
     this.historyId += 1;
     message.historyId = this.historyId;
     return message;
+  }
+
+  /** Removes a message (a draft sent or deleted); false when there was none. */
+  remove(id: string): boolean {
+    this.historyId += 1;
+    return this.messages.delete(id);
   }
 
   get messagesTotal(): number {
@@ -156,10 +165,11 @@ export class Mailbox {
 
 const normalizeId = (id: string) => id.trim().toLowerCase();
 
-function searchable(message: StoredMessage): SearchableMessage {
+function searchable(message: StoredMessage, labels: LabelStore): SearchableMessage {
   const { parsed } = message;
   return {
     labelIds: message.labelIds,
+    labelNames: message.labelIds.map((id) => labels.nameOf(id)),
     from: parsed.from,
     to: parsed.to,
     cc: parsed.cc,

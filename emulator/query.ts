@@ -37,6 +37,8 @@ export type QueryNode =
 /** What the matcher needs to know about one message; built by the mailbox. */
 export interface SearchableMessage {
   labelIds: readonly string[];
+  /** Display names of the labels (a user label's name differs from its `Label_<n>` id). */
+  labelNames?: readonly string[];
   /** Each address as its display name and address; either may be empty. */
   from: readonly SearchableAddress[];
   to: readonly SearchableAddress[];
@@ -257,8 +259,23 @@ export function matchesQuery(node: QueryNode, message: SearchableMessage, option
   }
 }
 
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-const contains = (haystack: string, needle: string) => collapse(haystack).includes(collapse(needle));
+/** The words of a text as Gmail indexes them: runs of letters and digits, lowercased. */
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Gmail matches whole words, not substrings: `plan` finds "plan" but not "planning", and a
+ * phrase (or an address, which is words joined by punctuation) matches where its words stand
+ * one after another. A needle without any word matches everything (Gmail ignores it).
+ */
+function contains(haystack: string, needle: string): boolean {
+  const wanted = words(needle);
+  if (wanted.length === 0) return true;
+  const text = words(haystack);
+  for (let start = 0; start + wanted.length <= text.length; start += 1) {
+    if (wanted.every((word, offset) => text[start + offset] === word)) return true;
+  }
+  return false;
+}
 
 function addressMatches(addresses: readonly SearchableAddress[], needle: string): boolean {
   return addresses.some(
@@ -270,7 +287,7 @@ function addressMatches(addresses: readonly SearchableAddress[], needle: string)
 /** Label names in queries use '-' for spaces and slashes and ignore case, as in Gmail. */
 const normalizeLabel = (label: string) => label.toLowerCase().replace(/[\s/_-]+/g, '-');
 const hasLabel = (message: SearchableMessage, label: string) =>
-  message.labelIds.some((id) => normalizeLabel(id) === normalizeLabel(label));
+  [...message.labelIds, ...(message.labelNames ?? [])].some((id) => normalizeLabel(id) === normalizeLabel(label));
 
 const stripBrackets = (id: string) => id.trim().replace(/^<|>$/g, '').toLowerCase();
 

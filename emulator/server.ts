@@ -8,6 +8,7 @@ import { seedDemoMailbox } from './demo.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { defaultFaultBody, googleErrorBody } from './google-errors.ts';
 import { HttpError, queryObject, readBody, send } from './http.ts';
+import { mailboxRoutes } from './mailbox-routes.ts';
 import { oauthRoutes } from './oauth-routes.ts';
 import type { Route } from './router.ts';
 import { findRoute } from './router.ts';
@@ -61,7 +62,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     if (options.seedDemo === true) await seedDemoMailbox(state);
   };
   await reseed();
-  const googleRoutes: Route[] = [...gmailRoutes(state), ...oauthRoutes(state), ...authorizeRoutes(state)];
+  const googleRoutes: Route[] = [
+    ...gmailRoutes(state),
+    ...mailboxRoutes(state),
+    ...oauthRoutes(state),
+    ...authorizeRoutes(state),
+  ];
   const control: Route[] = controlRoutes(state, reseed);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

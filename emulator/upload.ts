@@ -29,7 +29,10 @@ export function decodeRaw(value: unknown): Buffer {
 
 function readMetadata(json: unknown): { raw?: unknown; threadId: string | undefined } {
   if (typeof json !== 'object' || json === null) throw invalidArgument('Invalid JSON payload received.');
-  const record = json as Record<string, unknown>;
+  const outer = json as Record<string, unknown>;
+  // drafts.create wraps the message: `{message: {raw, threadId}}`; messages.send does not.
+  const record =
+    typeof outer.message === 'object' && outer.message !== null ? (outer.message as Record<string, unknown>) : outer;
   const threadId = typeof record.threadId === 'string' && record.threadId !== '' ? record.threadId : undefined;
   return { raw: record.raw, threadId };
 }

@@ -1,4 +1,5 @@
 import { createGmailClient } from '#lib/gmail/client';
+import { fetchFileRefs, linkPolicyOf } from '#lib/gmail/file-refs';
 import { replyToEmail } from '#lib/gmail/reply';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { once } from '#lib/idempotency';
@@ -21,7 +22,11 @@ export const run: Action<typeof operations.reply_to_email> = async ({
       request: body,
       key: idempotencyKey,
     },
-    () => replyToEmail(createGmailClient(credentials, config), body),
+    async () => {
+      const linked = await fetchFileRefs(body.openaiFileIdRefs, linkPolicyOf(config));
+      const attachments = [...(body.attachments ?? []), ...linked];
+      return replyToEmail(createGmailClient(credentials, config), { ...body, attachments });
+    },
   );
   const to = reply.to.join(', ');
   return {

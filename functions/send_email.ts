@@ -1,4 +1,5 @@
 import { createGmailClient } from '#lib/gmail/client';
+import { fetchFileRefs, linkPolicyOf } from '#lib/gmail/file-refs';
 import { sendEmail } from '#lib/gmail/send';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { once } from '#lib/idempotency';
@@ -18,7 +19,12 @@ export const run: Action<typeof operations.send_email> = async ({
 }) => {
   const { result: sent, repeat } = await once(
     { config, context, operation: 'send_email', caller: credentials.accessToken, request: body, key: idempotencyKey },
-    () => sendEmail(createGmailClient(credentials, config), body),
+    async () => {
+      // Inside once(): a repeat answers the first result without fetching the files again.
+      const linked = await fetchFileRefs(body.openaiFileIdRefs, linkPolicyOf(config));
+      const attachments = [...(body.attachments ?? []), ...linked];
+      return sendEmail(createGmailClient(credentials, config), { ...body, attachments });
+    },
   );
   const to = recipientList(body.to).join(', ');
   return {

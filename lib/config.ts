@@ -55,6 +55,14 @@ const ConfigSchema = z.object({
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
   POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
+  /**
+   * Hosts a file link (`openaiFileIdRefs[].download_link`) may be fetched from, exactly
+   * (case-insensitive). A host named here by name must resolve to public addresses only; a
+   * private or loopback address is reachable only when its IP literal is listed itself.
+   */
+  FILE_LINK_HOSTS: csv.default(['files.oaiusercontent.com']),
+  /** Hosts of FILE_LINK_HOSTS that may be fetched over plain http (a local test server); none by default. */
+  FILE_LINK_HTTP_HOSTS: csv.default([]),
 });
 
 /**

@@ -14,6 +14,8 @@ const OPENID_SCOPES: Record<string, string> = {
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
   [SCOPES.send]: 'Send email on your behalf.',
   [SCOPES.read]: 'Read your email messages and settings.',
+  [SCOPES.compose]: 'Manage drafts and send emails.',
+  [SCOPES.modify]: 'Read, compose and send emails, and change their labels (no permanent deletion).',
   [SCOPES.email]: 'See your primary Google Account email address.',
 };
 

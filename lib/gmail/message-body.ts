@@ -3,7 +3,7 @@ import { SCOPES } from '../google/scopes.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
 import { type Truncated, truncateText } from './parse.ts';
-import { repairWindows1252 } from './windows-1252.ts';
+import { charsetOf, decodeText } from './payload.ts';
 
 /**
  * A message's readable body from Gmail's `format=full` part tree: only the text parts are
@@ -57,19 +57,6 @@ export function textParts(payload: Part | undefined): { plain: Part[]; html: Par
   return { plain, html };
 }
 
-/** The part's bytes as text in its own charset (Gmail leaves the charset as sent). */
-function decodeText(bytes: Buffer, part: Part): string {
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(headerOf(part, 'content-type'))?.[1] ?? 'utf-8';
-  const decoder = (() => {
-    try {
-      return new TextDecoder(charset);
-    } catch {
-      return new TextDecoder('utf-8'); // an unknown label: UTF-8 is the best guess
-    }
-  })();
-  return repairWindows1252(decoder.decode(bytes));
-}
-
 /** Where to read a message's body from, and how. */
 export interface BodySource {
   gmail: gmail_v1.Gmail;
@@ -106,7 +93,7 @@ function withinBudget(parts: Part[]): Part[] {
 
 async function readParts(source: BodySource, parts: Part[]): Promise<string> {
   const bytes = await Promise.all(parts.map((part) => partBytes(source, part)));
-  return bytes.map((content, index) => decodeText(content, parts[index] as Part)).join('\n');
+  return bytes.map((content, index) => decodeText(content, charsetOf(parts[index] as Part))).join('\n');
 }
 
 /**

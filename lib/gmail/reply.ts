@@ -251,11 +251,51 @@ async function profileEmail(gmail: gmail_v1.Gmail, call: Signal): Promise<string
   return data.emailAddress ?? undefined;
 }
 
+/** A reply worked out from its original: who it goes to, its subject and threading headers. */
+export interface PreparedReply {
+  original: OriginalMessage;
+  to: Mailbox[];
+  cc: Mailbox[];
+  subject: string;
+  inReplyTo: string | null;
+  references: string[];
+  /** What of the original could not be trusted and was left out (addresses, a cap reached). */
+  notes: string[];
+}
+
 /**
- * Replies inside the original's thread, threaded for every mail client: Gmail `threadId`,
- * `In-Reply-To` = the original's Message-ID, `References` = its whole chain plus that id,
- * and the subject with one "Re: ". `userEmail` keeps the user out of a reply-all; when it
- * is not given and `reply_all` is set, it is read from the Gmail profile.
+ * Everything a reply (sent now, or kept as a draft) takes from its original, threaded for
+ * every mail client: the original's Gmail thread, `In-Reply-To` = its Message-ID,
+ * `References` = its whole chain plus that id, and the subject with one "Re: ". `userEmail`
+ * keeps the user out of a reply-all; when it is not given and `reply_all` is set, it is read
+ * from the Gmail profile.
+ *
+ * @throws BrokerError `invalid_request` when the original names nobody to answer.
+ */
+export async function prepareReply(
+  gmail: gmail_v1.Gmail,
+  input: ReplyEmailRequest,
+  call: Signal,
+  userEmail?: string,
+): Promise<PreparedReply> {
+  const original = await findOriginal(gmail, input, call);
+  const replyAll = input.reply_all ?? false;
+  const self = replyAll ? (userEmail ?? (await profileEmail(gmail, call))) : userEmail;
+  const { to, cc, notes } = replyRecipients(original, replyAll, self);
+  return {
+    original,
+    to,
+    cc,
+    notes,
+    subject: replySubject(original.mail.subject),
+    inReplyTo: original.mail.messageId,
+    references: replyReferences(original.mail),
+  };
+}
+
+/**
+ * Replies inside the original's thread (see {@link prepareReply} for the threading), with
+ * the request's attachments.
  */
 export async function replyToEmail(
   gmail: gmail_v1.Gmail,
@@ -264,21 +304,23 @@ export async function replyToEmail(
   options: GmailOperationOptions = {},
 ): Promise<ReplyResult> {
   const call = { signal: options.signal ?? deadlineSignal() };
-  const original = await findOriginal(gmail, input, call);
-  const replyAll = input.reply_all ?? false;
-  const self = replyAll ? (userEmail ?? (await profileEmail(gmail, call))) : userEmail;
-  const { to, cc, notes } = replyRecipients(original, replyAll, self);
-
-  const subject = replySubject(original.mail.subject);
+  const reply = await prepareReply(gmail, input, call, userEmail);
   const raw = await composeMessage({
-    to,
-    cc,
-    subject,
+    to: reply.to,
+    cc: reply.cc,
+    subject: reply.subject,
     body: input.body,
     html: input.html,
-    inReplyTo: original.mail.messageId,
-    references: replyReferences(original.mail),
+    attachments: input.attachments,
+    inReplyTo: reply.inReplyTo,
+    references: reply.references,
   });
-  const sent = await sendRaw(gmail, raw, original.threadId, call);
-  return { ...sent, to: [...to, ...cc].map(formatMailbox), subject, in_reply_to: original.id, notes };
+  const sent = await sendRaw(gmail, raw, reply.original.threadId, call);
+  return {
+    ...sent,
+    to: [...reply.to, ...reply.cc].map(formatMailbox),
+    subject: reply.subject,
+    in_reply_to: reply.original.id,
+    notes: reply.notes,
+  };
 }

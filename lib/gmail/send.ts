@@ -28,9 +28,12 @@ export interface SentMessage {
   thread_id: string;
 }
 
-// The upload path writes a string part as UTF-8 and cannot take a Buffer in a multipart
-// body; MailComposer's output is 7-bit, so it goes as a string, and anything else as a stream.
-function uploadBody(raw: Buffer): string | Readable {
+/**
+ * A message as an upload body. The upload path writes a string part as UTF-8 and cannot
+ * take a Buffer in a multipart body; MailComposer's output is 7-bit, so it goes as a
+ * string, and anything else as a stream.
+ */
+export function uploadBody(raw: Buffer): string | Readable {
   return raw.every((byte) => byte < 0x80) ? raw.toString('ascii') : Readable.from([raw]);
 }
 

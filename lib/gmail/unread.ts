@@ -15,6 +15,7 @@ import {
   parseAddressHeader,
   truncateText,
 } from './parse.ts';
+import { PARTS_WITHOUT_DATA, receivedAt } from './payload.ts';
 import { buildUnreadQuery } from './search.ts';
 
 export const DEFAULT_LIMIT = 10;
@@ -74,11 +75,6 @@ function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
   };
 }
 
-function receivedAt(message: gmail_v1.Schema$Message): string {
-  const millis = Number(message.internalDate);
-  return Number.isFinite(millis) && message.internalDate ? new Date(millis).toISOString() : '';
-}
-
 /** `Name <a@b>` strings for an answer, at most {@link MAX_LISTED_ADDRESSES} and a count of the rest. */
 function listed(mailboxes: Mailbox[]): string[] {
   const shown = mailboxes.slice(0, MAX_LISTED_ADDRESSES).map(formatMailbox);
@@ -127,35 +123,51 @@ export function messageDeadlineMs(count: number): number {
   return Math.max(2_000, Math.floor((OPERATION_DEADLINE_MS - 5_000) / waves));
 }
 
+/** A Gmail search to read: the query, the page, and whether bodies are wanted. */
+export interface MessageQuery {
+  q?: string | undefined;
+  limit?: number | null | undefined;
+  page_token?: string | null | undefined;
+  include_body?: boolean | null | undefined;
+  /** Also fetch the part layout (no content) when bodies are not wanted, to see attachments. */
+  withParts?: boolean;
+}
+
+/** One listed message as an email, with its part tree (no attachment content) for callers that need more. */
+export interface ListedMessage {
+  email: UnreadEmail;
+  payload: gmail_v1.Schema$MessagePart | undefined;
+}
+
 /**
- * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
- * quoted: never operators). One `list` call, then the messages fetched in parallel (at
- * most {@link FETCH_CONCURRENCY} at a time) in the list's order: `format=full` for the
- * structure and small text parts, then only the larger text parts by attachment id
- * (attachments are never downloaded), or `format=metadata` when `include_body` is false.
+ * Reads one page of a Gmail search, newest first: one `list` call, then the messages fetched
+ * in parallel (at most {@link FETCH_CONCURRENCY} at a time) in the list's order:
+ * `format=full` for the structure and small text parts, then only the larger text parts by
+ * attachment id (attachments are never downloaded), or only headers when bodies are not
+ * wanted.
  *
  * One message never costs the page: one that cannot be fetched, parsed or converted in its
  * share of the time comes back with what is known (headers, snippet) and `body_error`
  * saying why. Bodies are capped so the whole answer stays small; a message deleted between
  * list and fetch is skipped; only the caller's own credential failures fail the page.
  */
-export async function listUnread(
+export async function listMessages(
   gmail: gmail_v1.Gmail,
-  input: UnreadEmailsRequest,
+  query: MessageQuery,
   options: GmailOperationOptions = {},
-): Promise<UnreadPage> {
+): Promise<{ messages: ListedMessage[]; next_page_token: string | null }> {
   const signal = options.signal ?? deadlineSignal();
-  const limit = Math.min(MAX_LIMIT, Math.max(1, input.limit ?? DEFAULT_LIMIT));
-  const includeBody = input.include_body ?? true;
+  const limit = Math.min(MAX_LIMIT, Math.max(1, query.limit ?? DEFAULT_LIMIT));
+  const includeBody = query.include_body ?? true;
   const read = { scope: SCOPES.read };
 
   const listed = await gmailCall(read, () =>
     gmail.users.messages.list(
       {
         userId: 'me',
-        q: buildUnreadQuery(input.query),
+        ...(query.q ? { q: query.q } : {}),
         maxResults: limit,
-        ...(input.page_token ? { pageToken: input.page_token } : {}),
+        ...(query.page_token ? { pageToken: query.page_token } : {}),
         fields: 'messages(id,threadId),nextPageToken',
       },
       { signal },
@@ -174,8 +186,16 @@ export async function listUnread(
     let fields: MailFields | undefined;
     try {
       const response = await gmailCall(read, () =>
-        includeBody
-          ? gmail.users.messages.get({ userId: 'me', id, format: 'full', fields: `${MESSAGE_FIELDS},payload` }, call)
+        includeBody || query.withParts
+          ? gmail.users.messages.get(
+              {
+                userId: 'me',
+                id,
+                format: 'full',
+                fields: `${MESSAGE_FIELDS},${includeBody ? 'payload' : PARTS_WITHOUT_DATA}`,
+              },
+              call,
+            )
           : gmail.users.messages.get(
               {
                 userId: 'me',
@@ -193,23 +213,37 @@ export async function listUnread(
         const body = await readBody({ gmail, messageId: id, signal: call.signal }, message.payload, bodyCap);
         fields = { ...fields, body: body.text, bodyTruncated: body.truncated };
       }
-      return toUnreadEmail(message, fields);
+      return { email: toUnreadEmail(message, fields), payload: message.payload };
     } catch (error) {
       // Deleted (or moved out of reach) since the list: not the caller's problem.
       if (isBrokerError(error) && error.kind === 'not_found' && fields === undefined) return null;
       if (signal.aborted || (isBrokerError(error) && PAGE_FAILURES.has(error.kind))) throw error;
       const known = fields ?? fromHeaders(message);
-      return toUnreadEmail(message, {
+      const email = toUnreadEmail(message, {
         ...known,
         body: '',
         bodyTruncated: false,
         bodyError: bodyErrorOf(error, own.aborted),
       });
+      return { email, payload: message.payload };
     }
   });
 
   return {
-    emails: fetched.filter((email): email is UnreadEmail => email !== null),
+    messages: fetched.filter((entry): entry is ListedMessage => entry !== null),
     next_page_token: listed.data.nextPageToken ?? null,
   };
+}
+
+/**
+ * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
+ * quoted: never operators), through {@link listMessages}.
+ */
+export async function listUnread(
+  gmail: gmail_v1.Gmail,
+  input: UnreadEmailsRequest,
+  options: GmailOperationOptions = {},
+): Promise<UnreadPage> {
+  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, options);
+  return { emails: page.messages.map((entry) => entry.email), next_page_token: page.next_page_token };
 }

@@ -8,6 +8,7 @@ import {
   recipientList,
   successEnvelope,
 } from './common.ts';
+import { OpenAiFileRefs } from './files.ts';
 
 /** Largest total attachment size we accept, decoded. Base64 in JSON grows it by 4/3 and
  * a synchronous Lambda payload is capped at 6 MB. */
@@ -42,6 +43,21 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
+/** Refuses base64 `attachments` whose decoded total exceeds {@link MAX_ATTACHMENT_BYTES}. */
+export function checkAttachmentTotal(
+  attachments: readonly Attachment[] | null | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  const bytes = (attachments ?? []).reduce((sum, file) => sum + Math.floor((file.data.length * 3) / 4), 0);
+  if (bytes > MAX_ATTACHMENT_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attachments'],
+      message: `attachments may total at most ${MAX_ATTACHMENT_BYTES} bytes, got about ${bytes}`,
+    });
+  }
+}
+
 export const SendEmailRequest = z
   .object({
     to: Recipients,
@@ -56,6 +72,7 @@ export const SendEmailRequest = z
         'Optional HTML version of the body (sent as multipart/alternative). `true` means `body` itself is HTML.',
       ),
     attachments: z.array(Attachment).max(20).nullish().describe('Optional files to attach.'),
+    openaiFileIdRefs: OpenAiFileRefs,
   })
   .superRefine((value, ctx) => {
     const count = [value.to, value.cc, value.bcc].flatMap((field) => recipientList(field)).flatMap(addressesIn).length;
@@ -66,14 +83,7 @@ export const SendEmailRequest = z
         message: `at most ${MAX_RECIPIENTS} recipients in all (to, cc and bcc), got ${count}`,
       });
     }
-    const bytes = (value.attachments ?? []).reduce((sum, file) => sum + Math.floor((file.data.length * 3) / 4), 0);
-    if (bytes > MAX_ATTACHMENT_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['attachments'],
-        message: `attachments may total at most ${MAX_ATTACHMENT_BYTES} bytes, got about ${bytes}`,
-      });
-    }
+    checkAttachmentTotal(value.attachments, ctx);
   });
 export type SendEmailRequest = z.infer<typeof SendEmailRequest>;
 
@@ -148,11 +158,14 @@ export const ReplyEmailRequest = z
       .nullish()
       .describe('Optional HTML version of the reply. `true` means `body` itself is HTML.'),
     reply_all: z.boolean().nullish().describe("Also reply to the original's other recipients (default false)."),
+    attachments: z.array(Attachment).max(20).nullish().describe('Optional files to attach (base64).'),
+    openaiFileIdRefs: OpenAiFileRefs,
   })
   .refine((value) => Boolean(value.message_id || value.thread_id || value.sender_email), {
     message: 'give one of message_id, thread_id or sender_email',
     path: ['message_id'],
-  });
+  })
+  .superRefine((value, ctx) => checkAttachmentTotal(value.attachments, ctx));
 export type ReplyEmailRequest = z.infer<typeof ReplyEmailRequest>;
 
 export const ReplyEmailResponse = successEnvelope(

@@ -6,6 +6,7 @@ import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { startRecordingAwsCalls } from './aws-calls-log.ts';
+import { FILE_SERVER_HOST } from './file-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -56,6 +57,10 @@ export default async function setup(project: TestProject) {
       OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
       // Client ID metadata documents served by the tests on 127.0.0.1.
       OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
+      // The attachment tests' local file server: named by address, and allowed plain http.
+      // localhost is named too, by name, to show a name resolving to loopback is refused.
+      FILE_LINK_HOSTS: `files.oaiusercontent.com,${FILE_SERVER_HOST},localhost`,
+      FILE_LINK_HTTP_HOSTS: `${FILE_SERVER_HOST},localhost`,
     },
   });
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');

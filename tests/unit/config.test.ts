@@ -7,6 +7,9 @@ describe('parseConfig', () => {
     expect(config.GMAIL_API_URL).toBe('https://gmail.googleapis.com/');
     expect(config.GOOGLE_OAUTH_URL).toBe('https://oauth2.googleapis.com/');
     expect(config.CORS_ORIGINS).toEqual(['https://chatgpt.com', 'https://chat.openai.com']);
+    // File links: OpenAI's file host only, never over plain http.
+    expect(config.FILE_LINK_HOSTS).toEqual(['files.oaiusercontent.com']);
+    expect(config.FILE_LINK_HTTP_HOSTS).toEqual([]);
   });
 
   it('adds the trailing slash that client roots need', () => {

@@ -64,19 +64,24 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(document).length).toBeLessThan(60_000);
   });
 
-  it('marks send, reply, launch, pair and unpair consequential, and says false on everything else', () => {
+  it('marks what sends, changes or deletes mail, launches, pairs and unpairs consequential, and says false on everything else', () => {
     const consequential = entries
       .filter(({ operation }) => operation['x-openai-isConsequential'] === true)
       .map(({ operation }) => operation.operationId)
       .sort();
     expect(consequential).toEqual([
       'call_tool',
+      'delete_draft',
       'launch_app',
+      'modify_emails',
       'pair_computer',
       'reply_to_email',
+      'send_draft',
       'send_email',
       'unpair_computer',
     ]);
+    // Drafting and reading never act on the world: ChatGPT need not ask before them.
+    expect(document.paths['/api/email/drafts/create']?.post?.['x-openai-isConsequential']).toBe(false);
     for (const { operation } of entries) expect(typeof operation['x-openai-isConsequential']).toBe('boolean');
     expect(document.paths['/api/email/unread']?.post?.['x-openai-isConsequential']).toBe(false);
   });

@@ -102,11 +102,13 @@ describe('matchesQuery', () => {
     expect(matches('label:project-y', { labelIds: ['Project X'] })).toBe(false);
   });
 
-  it('matches from: on address or display name, as a case-insensitive substring', () => {
+  it('matches from: on address or display name, by whole words, ignoring case', () => {
     expect(matches('from:ALICE@example.com')).toBe(true);
     expect(matches('from:"alice chen"')).toBe(true);
     expect(matches('from:example.com')).toBe(true);
     expect(matches('from:bob')).toBe(false);
+    // Gmail matches words, not parts of them.
+    expect(matches('from:ali')).toBe(false);
   });
 
   it('never reads operators inside a quoted from: value', () => {
@@ -140,6 +142,8 @@ describe('matchesQuery', () => {
     expect(matches('"review section 2 by friday"')).toBe(true);
     expect(matches('chen')).toBe(true);
     expect(matches('invoice')).toBe(false);
+    expect(matches('fri')).toBe(false);
+    expect(matches('"section 2 review"')).toBe(false);
   });
 
   it('combines negation and OR', () => {

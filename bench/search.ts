@@ -1,0 +1,82 @@
+import type { gmail_v1 } from '@googleapis/gmail';
+import { parseConfig } from '#lib/config';
+import { createGmailClient } from '#lib/gmail/client';
+import { searchEmails } from '#lib/gmail/search-emails';
+import { EmulatorControl } from '../emulator/control-client.ts';
+import { sequentialRoundTrips } from '../emulator/round-trips.ts';
+import { startGoogleEmulator } from '../emulator/server.ts';
+import { median, type Row } from './report.ts';
+import { recordResult } from './results.ts';
+
+const QUERY = 'from:a@example.com subject:report';
+
+/** A search read the naive way: list, then one `messages.get` after another. */
+async function oneByOne(gmail: gmail_v1.Gmail, limit: number): Promise<void> {
+  const list = await gmail.users.messages.list({ userId: 'me', q: QUERY, maxResults: limit });
+  for (const message of list.data.messages ?? []) {
+    await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'full' });
+  }
+}
+
+/**
+ * search_emails against the embedded emulator with Gmail-like latency: wall time and
+ * sequential round trips, beside one-get-after-another measured in the same run. The
+ * figures for the largest limit go to bench/results.json under `search`.
+ */
+export async function benchSearch(latencyMs: number, limits: number[], repeats: number): Promise<Row[]> {
+  const emulator = await startGoogleEmulator();
+  const control = new EmulatorControl(emulator.url);
+  const rows: Row[] = [];
+  try {
+    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+    for (const limit of limits) {
+      const user = await control.createUser({ email: `search-${limit}@example.com` });
+      for (let i = 0; i < limit; i += 1) {
+        await control.seedMessage({
+          email: user.email,
+          raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Report ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n`,
+        });
+      }
+      const gmail = createGmailClient({ accessToken: user.token }, config);
+      await control.setLatency(latencyMs);
+      const measure = async (run: () => Promise<unknown>) => {
+        const times: number[] = [];
+        let trips = 0;
+        let requests = 0;
+        for (let r = 0; r < repeats; r += 1) {
+          await control.clearRequests();
+          const started = performance.now();
+          await run();
+          times.push(performance.now() - started);
+          const gmailRequests = (await control.requests()).filter((request) => request.path.startsWith('/gmail/'));
+          trips = sequentialRoundTrips(gmailRequests);
+          requests = gmailRequests.length;
+        }
+        return { ms: median(times), trips, requests };
+      };
+      const ours = await measure(() => searchEmails(gmail, { query: QUERY, limit }));
+      const baseline = await measure(() => oneByOne(gmail, limit));
+      await control.setLatency(0);
+      rows.push({
+        name: `search limit ${limit} (Gmail latency ${latencyMs} ms)`,
+        value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
+        baseline: `${baseline.ms.toFixed(0)} ms, ${baseline.trips} round trips (one get after another)`,
+        ratio: ours.ms / baseline.ms,
+      });
+      if (limit === Math.max(...limits)) {
+        await recordResult('search', {
+          limit,
+          gmail_latency_ms: latencyMs,
+          sequential_round_trips: ours.trips,
+          gmail_requests: ours.requests,
+          ms: Math.round(ours.ms),
+          baseline: { sequential_round_trips: baseline.trips, ms: Math.round(baseline.ms) },
+          measured_at: new Date().toISOString(),
+        });
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  return rows;
+}

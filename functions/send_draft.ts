@@ -1,0 +1,25 @@
+import { createGmailClient } from '#lib/gmail/client';
+import { sendDraft } from '#lib/gmail/drafts';
+import { type Action, apiHandler } from '#lib/http/api-handler';
+import { once } from '#lib/idempotency';
+import { operations } from '#lib/operations';
+
+/** Sends a draft as it stands, once (as send_email: a retry sends nothing). */
+export const run: Action<typeof operations.send_draft> = async ({
+  body,
+  credentials,
+  config,
+  context,
+  idempotencyKey,
+}) => {
+  const { result: sent, repeat } = await once(
+    { config, context, operation: 'send_draft', caller: credentials.accessToken, request: body, key: idempotencyKey },
+    () => sendDraft(createGmailClient(credentials, config), body.draft_id),
+  );
+  return {
+    message: repeat ? 'That draft was already sent moments ago; not sent again.' : 'Draft sent.',
+    data: { ...sent, repeat },
+  };
+};
+
+export const handler = apiHandler(operations.send_draft, run);

@@ -1,0 +1,183 @@
+import type { gmail_v1 } from '@googleapis/gmail';
+import { BrokerError } from '../errors.ts';
+import { SCOPES } from '../google/scopes.ts';
+import { recipientList } from '../schemas/common.ts';
+import type { Attachment } from '../schemas/email.ts';
+import type { CreateDraftRequest, DraftSummary, ListDraftsRequest } from '../schemas/mailbox.ts';
+import { gmailRootUrl } from './client.ts';
+import { composeMessage, type MailDraft } from './compose.ts';
+import { mapWithConcurrency } from './concurrency.ts';
+import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { gmailCall } from './errors.ts';
+import { decodeEntities } from './html-to-text.ts';
+import { decodeHeaderText, formatMailbox, parseAddressHeader } from './parse.ts';
+import { partHeader, receivedAt } from './payload.ts';
+import { prepareReply } from './reply.ts';
+import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES, uploadBody } from './send.ts';
+import { FETCH_CONCURRENCY } from './unread.ts';
+
+/**
+ * Drafts: the safe way for a model to write mail. It drafts, the user (or the model, once
+ * the user agrees) reviews, then sends the draft as it stands, or deletes it.
+ */
+
+/** A created draft. */
+export interface DraftCreated {
+  draft_id: string;
+  message_id: string;
+  thread_id: string;
+  to: string[];
+  subject: string;
+}
+
+export const DEFAULT_DRAFTS = 20;
+
+const compose = (notFound?: string) => ({ scope: SCOPES.compose, ...(notFound ? { notFound } : {}) });
+
+/**
+ * Creates a draft from the fields of a send, or a reply draft to `message_id` threaded
+ * exactly as reply_to_email threads (same recipients, subject and References logic, and the
+ * original's Gmail thread). `attachments` are all files, base64 and fetched links alike.
+ */
+export async function createDraft(
+  gmail: gmail_v1.Gmail,
+  input: CreateDraftRequest,
+  attachments: readonly Attachment[],
+  options: GmailOperationOptions = {},
+): Promise<DraftCreated> {
+  const call = { signal: options.signal ?? deadlineSignal() };
+  let mail: MailDraft;
+  let threadId: string | null = null;
+  let shown: string[];
+  if (input.message_id) {
+    const reply = await prepareReply(
+      gmail,
+      { message_id: input.message_id, body: input.body, reply_all: input.reply_all ?? false },
+      call,
+    );
+    mail = {
+      to: reply.to,
+      cc: reply.cc,
+      subject: reply.subject,
+      body: input.body,
+      html: input.html,
+      attachments,
+      inReplyTo: reply.inReplyTo,
+      references: reply.references,
+    };
+    threadId = reply.original.threadId;
+    shown = [...reply.to, ...reply.cc].map(formatMailbox);
+  } else {
+    mail = {
+      to: recipientList(input.to),
+      cc: recipientList(input.cc),
+      bcc: recipientList(input.bcc),
+      subject: input.subject ?? '',
+      body: input.body,
+      html: input.html,
+      attachments,
+    };
+    shown = [...recipientList(input.to), ...recipientList(input.cc)];
+  }
+  const raw = await composeMessage(mail);
+  const thread = threadId ? { threadId } : {};
+  // As for sends: small drafts as `{raw}` JSON, large ones (files) through the upload endpoint.
+  const rootUrl = gmailRootUrl(gmail);
+  const { data } = await gmailCall(compose(), () =>
+    raw.length <= UPLOAD_THRESHOLD_BYTES
+      ? gmail.users.drafts.create(
+          { userId: 'me', requestBody: { message: { raw: raw.toString('base64url'), ...thread } } },
+          call,
+        )
+      : gmail.users.drafts.create(
+          {
+            userId: 'me',
+            requestBody: { message: thread },
+            media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+          },
+          { ...call, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+        ),
+  );
+  if (!data.id || !data.message?.id)
+    throw new BrokerError('upstream_error', 'Gmail created the draft but returned no id.');
+  return {
+    draft_id: data.id,
+    message_id: data.message.id,
+    thread_id: data.message.threadId ?? threadId ?? data.message.id,
+    to: shown,
+    subject: mail.subject,
+  };
+}
+
+/** The user's drafts, newest first: one list, then each draft's headers in parallel. */
+export async function listDrafts(
+  gmail: gmail_v1.Gmail,
+  input: ListDraftsRequest,
+  options: GmailOperationOptions = {},
+): Promise<{ drafts: DraftSummary[]; next_page_token: string | null }> {
+  const signal = options.signal ?? deadlineSignal();
+  const { data } = await gmailCall(compose(), () =>
+    gmail.users.drafts.list(
+      {
+        userId: 'me',
+        maxResults: input.limit ?? DEFAULT_DRAFTS,
+        ...(input.page_token ? { pageToken: input.page_token } : {}),
+      },
+      { signal },
+    ),
+  );
+  const ids = (data.drafts ?? []).flatMap((draft) => (draft.id ? [draft.id] : []));
+  const drafts = await mapWithConcurrency(ids, FETCH_CONCURRENCY, async (id): Promise<DraftSummary | null> => {
+    try {
+      const { data: draft } = await gmailCall(compose(), () =>
+        gmail.users.drafts.get({ userId: 'me', id, format: 'metadata' }, { signal }),
+      );
+      const message = draft.message ?? {};
+      const payload = message.payload;
+      return {
+        draft_id: draft.id ?? id,
+        message_id: message.id ?? '',
+        thread_id: message.threadId ?? '',
+        to: parseAddressHeader(partHeader(payload, 'To')).map(formatMailbox),
+        cc: parseAddressHeader(partHeader(payload, 'Cc')).map(formatMailbox),
+        subject: decodeHeaderText(partHeader(payload, 'Subject')),
+        snippet: decodeEntities(message.snippet ?? ''),
+        date: partHeader(payload, 'Date')?.trim() || receivedAt(message),
+      };
+    } catch (error) {
+      // Sent or deleted since the list.
+      if (error instanceof BrokerError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  });
+  return {
+    drafts: drafts.filter((draft): draft is DraftSummary => draft !== null),
+    next_page_token: data.nextPageToken ?? null,
+  };
+}
+
+/** Sends a draft as it stands (Gmail removes the draft). POST: never retried. */
+export async function sendDraft(
+  gmail: gmail_v1.Gmail,
+  draftId: string,
+  options: GmailOperationOptions = {},
+): Promise<SentMessage> {
+  const signal = options.signal ?? deadlineSignal();
+  const { data } = await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
+    gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
+  );
+  if (!data.id) throw new BrokerError('upstream_error', 'Gmail sent the draft but returned no id.');
+  return { message_id: data.id, thread_id: data.threadId ?? data.id };
+}
+
+/** Deletes a draft for good (it does not go to the trash). */
+export async function deleteDraft(
+  gmail: gmail_v1.Gmail,
+  draftId: string,
+  options: GmailOperationOptions = {},
+): Promise<void> {
+  const signal = options.signal ?? deadlineSignal();
+  await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
+    gmail.users.drafts.delete({ userId: 'me', id: draftId }, { signal }),
+  );
+}

@@ -1,0 +1,244 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { Config } from '../config.ts';
+import { BrokerError } from '../errors.ts';
+import type { Attachment } from '../schemas/email.ts';
+import type { OpenAiFileRef } from '../schemas/files.ts';
+
+/**
+ * Files the user gave ChatGPT, fetched server-side from their short-lived download links so
+ * they can go out as attachments. Links are URLs from a request, so every fetch is checked:
+ * https only (plain http only for hosts the deployment lists for it), only hosts on the
+ * deployment's allowlist, never a private, loopback or link-local address unless the
+ * allowlist names that address itself (a name on the list is trusted to point at public
+ * addresses only: DNS answers can change, so the check runs at connect time on the address
+ * actually used), redirects followed only to places passing the same checks, a size cap, and
+ * a timeout. Nothing is sent unless every file arrived.
+ */
+
+/** Largest file fetched from a link. */
+export const MAX_LINKED_FILE_BYTES = 10 * 1024 * 1024;
+/** All linked files of one mail together: with base64 (4/3) the message stays under Gmail's 25 MB. */
+export const MAX_LINKED_TOTAL_BYTES = 18 * 1024 * 1024;
+/** Redirects followed per file (each to a URL that passes every check again). */
+export const MAX_REDIRECTS = 3;
+/** Per file, connect to last byte. */
+export const FETCH_TIMEOUT_MS = 10_000;
+
+/** Where links may be fetched from (lib/config.ts: FILE_LINK_HOSTS, FILE_LINK_HTTP_HOSTS). */
+export interface LinkPolicy {
+  hosts: readonly string[];
+  httpHosts: readonly string[];
+}
+
+/** The deployment's policy for links. */
+export function linkPolicyOf(config: Config): LinkPolicy {
+  return { hosts: config.FILE_LINK_HOSTS, httpHosts: config.FILE_LINK_HTTP_HOSTS };
+}
+
+/**
+ * Addresses no link may reach unless the allowlist names the address itself. Two lists:
+ * a BlockList checks IPv4 addresses against IPv6 rules too (as IPv4-mapped), so one list
+ * holding `::ffff:0:0/96` would block every IPv4 address.
+ */
+const NON_PUBLIC = new BlockList();
+const NON_PUBLIC_V6 = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 127],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
+}
+
+/** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
+export function isNonPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (mapped) return NON_PUBLIC.check(mapped, 'ipv4');
+    // Any other IPv4-mapped or -compatible form counts as not public: refuse what we cannot place.
+    if (/^::ffff:/i.test(address)) return true;
+    return NON_PUBLIC_V6.check(address, 'ipv6');
+  }
+  return true;
+}
+
+/** A URL's host as the allowlist names it: lowercased, IPv6 without brackets. */
+function hostOf(url: URL): string {
+  return url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
+const listed = (list: readonly string[], host: string) => list.some((entry) => entry.toLowerCase() === host);
+
+function refused(index: number, message: string, kind: 'invalid_request' | 'payload_too_large' = 'invalid_request') {
+  return new BrokerError(kind, message, {
+    details: [{ field: `openaiFileIdRefs[${index}].download_link`, message }],
+  });
+}
+
+/**
+ * Checks a link against the policy before any connection: a URL, https (or http for a host
+ * listed for it), a host on the allowlist, no credentials in it. A name's addresses are
+ * checked later, at connect time.
+ */
+export function checkLink(link: string, policy: LinkPolicy, index = 0): URL {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw refused(index, 'The download link is not a URL.');
+  }
+  const host = hostOf(url);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed(policy.httpHosts, host))) {
+    throw refused(index, `The download link must use https (got ${url.protocol.replace(':', '')}).`);
+  }
+  if (url.username || url.password) throw refused(index, 'The download link must not carry credentials.');
+  if (!listed(policy.hosts, host)) {
+    throw refused(index, `Files are only fetched from ${policy.hosts.join(', ')}; not from ${host}.`);
+  }
+  return url;
+}
+
+/** A DNS lookup that refuses non-public answers: the address checked is the one connected to. */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, '', 0);
+    const blocked = addresses.find((entry) => isNonPublicAddress(entry.address));
+    if (blocked || addresses.length === 0) {
+      const refusal = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), {
+        code: 'ENONPUBLIC',
+      });
+      return callback(refusal, '', 0);
+    }
+    if ((options as { all?: boolean }).all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    const [first] = addresses as [LookupAddress];
+    return callback(null, first.address, first.family);
+  });
+};
+
+interface Fetched {
+  bytes: Buffer;
+}
+
+/** One GET with the checks above; follows redirects only through {@link checkLink}. */
+function getOnce(url: URL, index: number, signal: AbortSignal): Promise<IncomingMessage> {
+  const host = hostOf(url);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        signal,
+        // An IP literal is used as is (it is on the allowlist, private or not); a name must resolve publicly.
+        ...(isIP(host) === 0 ? { lookup: publicOnlyLookup } : {}),
+        headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
+      },
+      resolve,
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENONPUBLIC') {
+        reject(refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`));
+      } else if (error.name === 'AbortError') {
+        reject(refused(index, `Downloading the file from ${host} took too long.`));
+      } else {
+        reject(refused(index, `Could not download the file from ${host}.`));
+      }
+    });
+    req.end();
+  });
+}
+
+async function readCapped(response: IncomingMessage, index: number, cap: number, host: string): Promise<Buffer> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > cap) {
+    response.destroy();
+    throw refused(index, `The file at ${host} is ${declared} bytes; the limit is ${cap}.`, 'payload_too_large');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size > cap) {
+      response.destroy();
+      throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: number): Promise<Fetched> {
+  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+  let url = checkLink(link, policy, index);
+  for (let hop = 0; ; hop += 1) {
+    const response = await getOnce(url, index, signal);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && response.headers.location) {
+      response.resume();
+      if (hop >= MAX_REDIRECTS) throw refused(index, 'The download link redirects too many times.');
+      url = checkLink(new URL(response.headers.location, url).toString(), policy, index);
+      continue;
+    }
+    if (status !== 200) {
+      response.resume();
+      throw refused(
+        index,
+        `The file host answered ${status}; ChatGPT's links are valid five minutes, so ask for the file again.`,
+      );
+    }
+    return { bytes: await readCapped(response, index, cap, hostOf(url)) };
+  }
+}
+
+const MIME = /^[\w.+-]+\/[\w.+-]+$/;
+
+/**
+ * Fetches every linked file (in parallel) and returns them as attachments, or throws the
+ * first refusal: nothing is sent unless all arrived. Links are never logged or echoed (they
+ * carry signatures); refusals name only the host.
+ */
+export async function fetchFileRefs(
+  refs: readonly OpenAiFileRef[] | null | undefined,
+  policy: LinkPolicy,
+): Promise<Attachment[]> {
+  if (!refs || refs.length === 0) return [];
+  // Each file is checked against the cap as it streams; the total is checked once all arrived.
+  const files = await Promise.all(
+    refs.map((ref, index) => fetchLink(ref.download_link, policy, index, MAX_LINKED_FILE_BYTES)),
+  );
+  const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
+  if (total > MAX_LINKED_TOTAL_BYTES) {
+    throw new BrokerError(
+      'payload_too_large',
+      `The linked files total ${total} bytes; at most ${MAX_LINKED_TOTAL_BYTES} go in one mail.`,
+    );
+  }
+  return refs.map((ref, index) => ({
+    filename: ref.name,
+    content_type: MIME.test(ref.mime_type) ? ref.mime_type : 'application/octet-stream',
+    data: (files[index] as Fetched).bytes.toString('base64'),
+  }));
+}

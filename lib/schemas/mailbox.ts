@@ -1,0 +1,281 @@
+import * as z from 'zod';
+import { GmailId, headerText, Recipients, successEnvelope } from './common.ts';
+import { Attachment, checkAttachmentTotal, SentMessage, UnreadEmail } from './email.ts';
+import { OpenAiFileRefs } from './files.ts';
+
+/**
+ * Requests and answers of the mailbox operations: search, read, triage, labels, drafts and
+ * attachments. Optional fields are `.nullish()` (strict tool calls send null).
+ */
+
+/** The most characters of text one read answers with, well under ChatGPT's 100,000. */
+export const MAX_READ_CHARS = 60_000;
+export const DEFAULT_READ_CHARS = 20_000;
+/** Gmail's batchModify takes at most 1,000 ids per call. */
+export const MAX_MODIFY_IDS = 1_000;
+
+const readBudget = z
+  .number()
+  .int()
+  .min(500)
+  .max(MAX_READ_CHARS)
+  .nullish()
+  .describe(`Most characters of text to answer with (500-${MAX_READ_CHARS}, default ${DEFAULT_READ_CHARS}).`);
+
+export const SearchEmailsRequest = z.object({
+  query: z
+    .string()
+    .max(1_000)
+    .refine((value) => !/[\p{Cc}]/u.test(value.replace(/[\t ]/g, ' ')), 'must not contain control characters')
+    .nullish()
+    .describe(
+      'Gmail search as the user would type it in Gmail, operators included: from:, to:, subject:, has:attachment, is:unread, is:starred, in:inbox, label:, after:2026/01/31, before:, "exact phrase", OR, -word. Empty: all mail but spam and trash.',
+    ),
+  limit: z.number().int().min(1).max(100).nullish().describe('How many emails to return, 1-100 (default 10).'),
+  page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer, for the next page.'),
+  include_body: z.boolean().nullish().describe('Include each email body as text (default true).'),
+});
+export type SearchEmailsRequest = z.infer<typeof SearchEmailsRequest>;
+
+export const SearchEmail = UnreadEmail.extend({
+  has_attachments: z.boolean().describe('True when the email has files attached (read_email lists them).'),
+});
+export type SearchEmail = z.infer<typeof SearchEmail>;
+
+export const SearchEmailsResponse = z.object({
+  success: z.literal(true),
+  count: z.number().int(),
+  emails: z.array(SearchEmail),
+  next_page_token: z.string().nullable(),
+});
+
+/** Opaque place to continue a cut read: `<gmail message id>.<character offset>`. */
+export const ReadCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}\.\d{1,9}$/, 'must be a next_cursor from a previous read_email answer');
+
+export const ReadEmailRequest = z
+  .object({
+    message_id: GmailId.nullish().describe('Read this one email.'),
+    thread_id: GmailId.nullish().describe('Read this whole conversation, oldest message first.'),
+    max_chars: readBudget,
+    cursor: ReadCursor.nullish().describe('next_cursor from a previous answer: continues where that one was cut.'),
+  })
+  .refine((value) => Boolean(value.message_id) !== Boolean(value.thread_id), {
+    message: 'give exactly one of message_id or thread_id',
+    path: ['message_id'],
+  });
+export type ReadEmailRequest = z.infer<typeof ReadEmailRequest>;
+
+/** `attachment_id` as read_email lists it: Gmail's part id and attachment id (the latter alone also works). */
+export const AttachmentId = z
+  .string()
+  .regex(/^(?:[0-9.]{1,32}~)?[A-Za-z0-9_-]{1,4096}={0,2}$/, 'must be an attachment_id from read_email');
+
+export const AttachmentInfo = z.object({
+  attachment_id: z.string().describe('Pass to get_attachment with the message_id.'),
+  filename: z.string(),
+  content_type: z.string(),
+  size: z.number().int().describe('Bytes.'),
+});
+export type AttachmentInfo = z.infer<typeof AttachmentInfo>;
+
+export const ReadMessage = z.object({
+  message_id: z.string(),
+  thread_id: z.string(),
+  from_email: z.string(),
+  from_name: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  date: z.string(),
+  labels: z.array(z.string()),
+  is_unread: z.boolean(),
+  body: z.string().describe('Readable text (HTML converted), from body_offset on.'),
+  body_offset: z.number().int().describe('Where `body` starts in the whole text (above 0 when continued).'),
+  body_length: z.number().int().describe('Characters in the whole text.'),
+  body_truncated: z.boolean().describe('True when the text goes on past `body` (see next_cursor).'),
+  attachments: z.array(AttachmentInfo),
+});
+export type ReadMessage = z.infer<typeof ReadMessage>;
+
+export const ReadEmailResponse = z.object({
+  success: z.literal(true),
+  thread_id: z.string(),
+  messages: z.array(ReadMessage),
+  next_cursor: z.string().nullable().describe('Pass as cursor to read on; null when everything was read.'),
+});
+
+export const MODIFY_ACTIONS = ['mark_read', 'mark_unread', 'archive', 'move_to_inbox', 'star', 'unstar'] as const;
+export type ModifyAction = (typeof MODIFY_ACTIONS)[number];
+
+const LabelName = headerText(225).trim().min(1);
+
+const CONFLICTS: ReadonlyArray<readonly [ModifyAction, ModifyAction]> = [
+  ['mark_read', 'mark_unread'],
+  ['archive', 'move_to_inbox'],
+  ['star', 'unstar'],
+];
+
+export const ModifyEmailsRequest = z
+  .object({
+    message_ids: z
+      .array(GmailId)
+      .min(1)
+      .max(MAX_MODIFY_IDS)
+      .nullish()
+      .describe(`Emails to change (message_id values, up to ${MAX_MODIFY_IDS}).`),
+    thread_id: GmailId.nullish().describe('Or a whole conversation to change.'),
+    actions: z
+      .array(z.enum(MODIFY_ACTIONS))
+      .max(MODIFY_ACTIONS.length)
+      .nullish()
+      .describe('What to do: mark_read, mark_unread, archive (out of the inbox), move_to_inbox, star, unstar.'),
+    add_labels: z.array(LabelName).max(20).nullish().describe('Label names to add (list_labels shows them).'),
+    remove_labels: z.array(LabelName).max(20).nullish().describe('Label names to remove.'),
+  })
+  .superRefine((value, ctx) => {
+    if (Boolean(value.message_ids) === Boolean(value.thread_id)) {
+      ctx.addIssue({ code: 'custom', path: ['message_ids'], message: 'give exactly one of message_ids or thread_id' });
+    }
+    const actions = value.actions ?? [];
+    if (actions.length === 0 && !value.add_labels?.length && !value.remove_labels?.length) {
+      ctx.addIssue({ code: 'custom', path: ['actions'], message: 'give at least one action or label to change' });
+    }
+    for (const [a, b] of CONFLICTS) {
+      if (actions.includes(a) && actions.includes(b)) {
+        ctx.addIssue({ code: 'custom', path: ['actions'], message: `${a} and ${b} contradict each other` });
+      }
+    }
+  });
+export type ModifyEmailsRequest = z.infer<typeof ModifyEmailsRequest>;
+
+export const ModifyEmailsResponse = successEnvelope(
+  z.object({
+    modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
+    added_labels: z.array(z.string()),
+    removed_labels: z.array(z.string()),
+  }),
+);
+
+export const ListLabelsRequest = z.object({});
+
+export const Label = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(['system', 'user']),
+});
+export type Label = z.infer<typeof Label>;
+
+export const ListLabelsResponse = z.object({ success: z.literal(true), labels: z.array(Label) });
+
+export const CreateDraftRequest = z
+  .object({
+    message_id: GmailId.nullish().describe(
+      'Make a reply draft to this email: recipients, subject and threading come from it, as reply_to_email does.',
+    ),
+    reply_all: z.boolean().nullish().describe("With message_id: also address the original's other recipients."),
+    to: Recipients.nullish(),
+    cc: Recipients.nullish(),
+    bcc: Recipients.nullish(),
+    subject: headerText(998).nullish().describe('Subject line (not with message_id).'),
+    body: z.string().max(200_000).describe('Plain-text body.'),
+    html: z
+      .union([z.string().max(500_000), z.boolean()])
+      .nullish()
+      .describe('Optional HTML version of the body. `true` means `body` itself is HTML.'),
+    attachments: z.array(Attachment).max(20).nullish().describe('Optional files to attach (base64).'),
+    openaiFileIdRefs: OpenAiFileRefs,
+  })
+  .superRefine((value, ctx) => {
+    if (value.message_id) {
+      for (const field of ['to', 'cc', 'bcc', 'subject'] as const) {
+        if (value[field] !== null && value[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'a reply draft takes these from the original' });
+        }
+      }
+    } else {
+      if (!value.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'a new draft needs to (or a message_id)' });
+      if (value.subject === null || value.subject === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['subject'], message: 'a new draft needs a subject' });
+      }
+    }
+    checkAttachmentTotal(value.attachments, ctx);
+  });
+export type CreateDraftRequest = z.infer<typeof CreateDraftRequest>;
+
+export const DraftCreated = z.object({
+  draft_id: z.string().describe('Pass to send_draft or delete_draft.'),
+  message_id: z.string(),
+  thread_id: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+});
+
+export const CreateDraftResponse = successEnvelope(DraftCreated);
+
+export const ListDraftsRequest = z.object({
+  limit: z.number().int().min(1).max(50).nullish().describe('How many drafts, 1-50 (default 20).'),
+  page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer.'),
+});
+export type ListDraftsRequest = z.infer<typeof ListDraftsRequest>;
+
+export const DraftSummary = z.object({
+  draft_id: z.string(),
+  message_id: z.string(),
+  thread_id: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  snippet: z.string(),
+  date: z.string(),
+});
+export type DraftSummary = z.infer<typeof DraftSummary>;
+
+export const ListDraftsResponse = z.object({
+  success: z.literal(true),
+  count: z.number().int(),
+  drafts: z.array(DraftSummary),
+  next_page_token: z.string().nullable(),
+});
+
+export const DraftIdRequest = z.object({
+  draft_id: GmailId.describe('draft_id from create_draft or list_drafts.'),
+});
+export type DraftIdRequest = z.infer<typeof DraftIdRequest>;
+
+export const SendDraftResponse = successEnvelope(SentMessage);
+export const DeleteDraftResponse = successEnvelope(z.object({ draft_id: z.string() }));
+
+export const GetAttachmentRequest = z.object({
+  message_id: GmailId.describe('The email holding the file.'),
+  attachment_id: AttachmentId.describe('attachment_id as read_email lists it.'),
+  format: z
+    .enum(['file', 'base64'])
+    .nullish()
+    .describe(
+      'For files that are not text: "file" (default) hands the file to ChatGPT (openaiFileResponse); "base64" answers its content in `data`.',
+    ),
+  max_chars: readBudget,
+});
+export type GetAttachmentRequest = z.infer<typeof GetAttachmentRequest>;
+
+/** A file handed back to ChatGPT (GPT Actions' `openaiFileResponse`, inline form). */
+export const OpenAiFileResponseItem = z.object({
+  name: z.string(),
+  mime_type: z.string(),
+  content: z.string().describe('base64'),
+});
+
+export const GetAttachmentResponse = z.object({
+  success: z.literal(true),
+  message_id: z.string(),
+  attachment_id: z.string(),
+  filename: z.string(),
+  content_type: z.string(),
+  size: z.number().int(),
+  text: z.string().nullable().describe('The content as text, for text-like files (within max_chars).'),
+  text_truncated: z.boolean(),
+  data: z.string().nullable().describe('base64 content, when format is "base64" and the file is not text.'),
+  openaiFileResponse: z.array(OpenAiFileResponseItem).optional(),
+});

@@ -1,0 +1,144 @@
+import { gmail } from '@googleapis/gmail';
+import { OAuth2Client } from 'google-auth-library';
+import { describe, expect, inject, it } from 'vitest';
+import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+
+function gmailAs(token: string) {
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: token });
+  return gmail({ version: 'v1', auth, rootUrl: `${inject('emulatorUrl')}/` });
+}
+
+const mail = (i: number, email: string) =>
+  rfc822(['From: news@example.com', `To: ${email}`, `Subject: Update ${i}`, '', `Body ${i}`]);
+
+async function labelsOf(token: string, id: string): Promise<string[]> {
+  const { data } = await gmailAs(token).users.messages.get({ userId: 'me', id, format: 'minimal' });
+  return [...(data.labelIds ?? [])].sort();
+}
+
+describe('POST /api/email/modify', () => {
+  it('marks 300 emails read and archives them in ONE Gmail batchModify call', async () => {
+    const user = await newUser();
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i += 1)
+      ids.push((await emulator.seedMessage({ email: user.email, raw: mail(i, user.email) })).id);
+    await emulator.clearRequests();
+    const answer = await post('/api/email/modify', {
+      token: user.token,
+      body: { message_ids: ids, actions: ['mark_read', 'archive'] },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.data).toEqual({ modified: 300, added_labels: [], removed_labels: ['UNREAD', 'INBOX'] });
+    const gmailCalls = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
+    expect(gmailCalls.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /gmail/v1/users/me/messages/batchModify',
+    ]);
+    for (const id of [ids[0], ids[150], ids[299]]) expect(await labelsOf(user.token, id ?? '')).toEqual([]);
+    const unread = await post('/api/email/unread', { token: user.token, body: { limit: 5 } });
+    expect(unread.json.count).toBe(0);
+  });
+
+  it('stars, moves to the inbox, marks unread and adds and removes labels by name', async () => {
+    const user = await newUser();
+    const { data: receipts } = await gmailAs(user.token).users.labels.create({
+      userId: 'me',
+      requestBody: { name: 'Receipts' },
+    });
+    const seeded = await emulator.seedMessage({ email: user.email, raw: mail(1, user.email), labelIds: [] });
+    const first = await post('/api/email/modify', {
+      token: user.token,
+      body: { message_ids: [seeded.id], actions: ['star', 'move_to_inbox', 'mark_unread'], add_labels: ['receipts'] },
+    });
+    expect(first.status, first.text).toBe(200);
+    expect(await labelsOf(user.token, seeded.id)).toEqual(['INBOX', 'STARRED', 'UNREAD', receipts.id].sort());
+    const found = await post('/api/email/search', { token: user.token, body: { query: 'label:Receipts is:starred' } });
+    expect(found.json.emails.map((email: { message_id: string }) => email.message_id)).toEqual([seeded.id]);
+    const second = await post('/api/email/modify', {
+      token: user.token,
+      body: { message_ids: [seeded.id], actions: ['unstar'], remove_labels: ['Receipts'] },
+    });
+    expect(second.status).toBe(200);
+    expect(await labelsOf(user.token, seeded.id)).toEqual(['INBOX', 'UNREAD']);
+  });
+
+  it('changes a whole thread with one threads.modify', async () => {
+    const user = await newUser();
+    const first = await emulator.seedMessage({
+      email: user.email,
+      raw: rfc822([
+        'From: a@example.com',
+        `To: ${user.email}`,
+        'Subject: T',
+        'Message-ID: <t1@example.com>',
+        '',
+        'one',
+      ]),
+    });
+    const second = await emulator.seedMessage({
+      email: user.email,
+      raw: rfc822([
+        'From: a@example.com',
+        `To: ${user.email}`,
+        'Subject: Re: T',
+        'Message-ID: <t2@example.com>',
+        'References: <t1@example.com>',
+        '',
+        'two',
+      ]),
+    });
+    expect(second.threadId).toBe(first.threadId);
+    await emulator.clearRequests();
+    const answer = await post('/api/email/modify', {
+      token: user.token,
+      body: { thread_id: first.threadId, actions: ['mark_read'] },
+    });
+    expect(answer.status).toBe(200);
+    expect((await emulator.requests()).filter((request) => request.path.includes('/threads/'))).toHaveLength(1);
+    expect(await labelsOf(user.token, first.id)).toEqual(['INBOX']);
+    expect(await labelsOf(user.token, second.id)).toEqual(['INBOX']);
+  });
+
+  it('refuses contradictions, unknown labels, both or neither target, over 1,000 ids, and a token without gmail.modify', async () => {
+    const user = await newUser();
+    const seeded = await emulator.seedMessage({ email: user.email, raw: mail(1, user.email) });
+    const bad = [
+      { message_ids: [seeded.id], actions: ['star', 'unstar'] },
+      { message_ids: [seeded.id] },
+      { message_ids: [seeded.id], thread_id: seeded.threadId, actions: ['star'] },
+      { actions: ['star'] },
+      { message_ids: Array.from({ length: 1001 }, (_, i) => `${i}`), actions: ['star'] },
+    ];
+    for (const body of bad) expect((await post('/api/email/modify', { token: user.token, body })).status).toBe(400);
+    const unknown = await post('/api/email/modify', {
+      token: user.token,
+      body: { message_ids: [seeded.id], add_labels: ['Nope'] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toContain('"Nope"');
+    const readOnly = await newUser({ scopes: ['gmail.readonly'] });
+    const denied = await post('/api/email/modify', {
+      token: readOnly.token,
+      body: { message_ids: [seeded.id], actions: ['star'] },
+    });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.message).toContain('https://www.googleapis.com/auth/gmail.modify');
+    expect(await labelsOf(user.token, seeded.id)).toEqual(['INBOX', 'UNREAD']);
+  });
+});
+
+describe('POST /api/email/labels', () => {
+  it("lists the system labels and the user's own", async () => {
+    const user = await newUser();
+    await gmailAs(user.token).users.labels.create({ userId: 'me', requestBody: { name: 'Travel' } });
+    const answer = await post('/api/email/labels', { token: user.token });
+    expect(answer.status).toBe(200);
+    expect(answer.json.labels).toEqual(
+      expect.arrayContaining([
+        { id: 'INBOX', name: 'INBOX', type: 'system' },
+        { id: expect.stringMatching(/^Label_/), name: 'Travel', type: 'user' },
+      ]),
+    );
+    expect(answer.json.labels.at(-1).name).toBe('Travel');
+  });
+});
