@@ -219,6 +219,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   read_email: {
     method: 'POST',
@@ -234,6 +235,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   modify_emails: {
     method: 'POST',
@@ -249,6 +251,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   list_labels: {
     method: 'POST',
@@ -263,6 +266,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   create_draft: {
     method: 'POST',
@@ -279,6 +283,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false, idempotentHint: false },
   },
   list_drafts: {
     method: 'POST',
@@ -293,6 +298,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   send_draft: {
     method: 'POST',
@@ -309,6 +315,7 @@ export const operations = defineOperations({
     table: ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
   delete_draft: {
     method: 'POST',
@@ -323,6 +330,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false, idempotentHint: true },
   },
   get_attachment: {
     method: 'POST',
@@ -338,6 +346,7 @@ export const operations = defineOperations({
     table: [],
     secrets: [],
     tool: true,
+    annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false, idempotentHint: true },
   },
   launch_app: {
     method: 'POST',
