@@ -5,16 +5,10 @@ import { once } from '#lib/idempotency';
 import { operations } from '#lib/operations';
 
 /** Sends a draft as it stands, once (as send_email: a retry sends nothing). */
-export const run: Action<typeof operations.send_draft> = async ({
-  body,
-  credentials,
-  config,
-  context,
-  idempotencyKey,
-}) => {
-  const { result: sent, repeat } = await once(
-    { config, context, operation: 'send_draft', caller: credentials.accessToken, request: body, key: idempotencyKey },
-    () => sendDraft(createGmailClient(credentials, config), body.draft_id),
+export const run: Action<typeof operations.send_draft> = async (request) => {
+  const { body, credentials, config } = request;
+  const { result: sent, repeat } = await once(operations.send_draft, request, () =>
+    sendDraft(createGmailClient(credentials, config), body.draft_id),
   );
   return {
     message: repeat ? 'That draft was already sent moments ago; not sent again.' : 'Draft sent.',

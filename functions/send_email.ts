@@ -1,5 +1,5 @@
 import { createGmailClient } from '#lib/gmail/client';
-import { fetchFileRefs, linkPolicyOf } from '#lib/gmail/file-refs';
+import { requestAttachments } from '#lib/gmail/file-refs';
 import { sendEmail } from '#lib/gmail/send';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { once } from '#lib/idempotency';
@@ -10,22 +10,13 @@ import { recipientList } from '#lib/schemas/common';
  * Sends a mail from the caller's own Gmail account, once: a retry of the same request (or
  * of the same Idempotency-Key) answers the first result and sends nothing.
  */
-export const run: Action<typeof operations.send_email> = async ({
-  body,
-  credentials,
-  config,
-  context,
-  idempotencyKey,
-}) => {
-  const { result: sent, repeat } = await once(
-    { config, context, operation: 'send_email', caller: credentials.accessToken, request: body, key: idempotencyKey },
-    async () => {
-      // Inside once(): a repeat answers the first result without fetching the files again.
-      const linked = await fetchFileRefs(body.openaiFileIdRefs, linkPolicyOf(config));
-      const attachments = [...(body.attachments ?? []), ...linked];
-      return sendEmail(createGmailClient(credentials, config), { ...body, attachments });
-    },
-  );
+export const run: Action<typeof operations.send_email> = async (request) => {
+  const { body, credentials, config } = request;
+  const { result: sent, repeat } = await once(operations.send_email, request, async () => {
+    // Inside once(): a repeat answers the first result without fetching the files again.
+    const attachments = await requestAttachments(body, config);
+    return sendEmail(createGmailClient(credentials, config), { ...body, attachments });
+  });
   const to = recipientList(body.to).join(', ');
   return {
     message: repeat ? `Already sent to ${to} moments ago; not sent again.` : `Email sent to ${to}`,

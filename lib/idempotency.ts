@@ -18,18 +18,17 @@ import { TABLE_ATTRIBUTES, tableClient } from './jobs/table.ts';
  */
 export const REPEAT_WINDOW_SECONDS = 180;
 
-export interface OnceOptions {
+/** The parts of a request that decide whether it repeats another (a handler's request has them all). */
+export interface OnceRequest {
+  /** The validated request (without credentials): what makes two calls the same. */
+  body: object;
+  /** Who asks: their access token, hashed here and never stored. */
+  credentials: { accessToken: string };
   config: Config;
   /** The invocation: an interrupted first attempt stops blocking repeats once it has timed out. */
   context: Context;
-  /** The operation's name: the namespace of its records. */
-  operation: string;
-  /** Who asks: their access token, hashed here and never stored. */
-  caller: string;
-  /** The validated request (without credentials): what makes two calls the same. */
-  request: object;
   /** The client's own `Idempotency-Key`, when it sent one: then it alone names the call. */
-  key?: string | undefined;
+  idempotencyKey?: string | undefined;
 }
 
 const layers = new Map<string, DynamoDBPersistenceLayer>();
@@ -65,24 +64,26 @@ function sha256(text: string): string {
  * the call, and reusing it for a different request is a `conflict` too.
  */
 export async function once<T extends object>(
-  options: OnceOptions,
+  operation: { name: string },
+  request: OnceRequest,
   work: () => Promise<T>,
 ): Promise<{ result: T; repeat: boolean }> {
-  const caller = sha256(options.caller);
+  const caller = sha256(request.credentials.accessToken);
+  const key = request.idempotencyKey;
   const input = {
-    key: options.key === undefined ? { caller, request: options.request } : { caller, key: options.key },
-    payload: options.request,
+    key: key === undefined ? { caller, request: request.body } : { caller, key },
+    payload: request.body,
   };
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'payload',
     expiresAfterSeconds: REPEAT_WINDOW_SECONDS,
-    lambdaContext: options.context,
+    lambdaContext: request.context,
     responseHook: (response) => ({ ...(response as Record<string, JSONValue>), repeat: true }),
   });
   // Stored as JSON: results are plain data (ids, addresses), never mail bodies or tokens.
   const run = makeIdempotent(async (_: typeof input) => ({ ...(await work()) }) as Record<string, JSONValue>, {
-    persistenceStore: persistenceFor(options.config, options.operation),
+    persistenceStore: persistenceFor(request.config, operation.name),
     config,
   });
   try {

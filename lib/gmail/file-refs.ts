@@ -242,3 +242,17 @@ export async function fetchFileRefs(
     data: (files[index] as Fetched).bytes.toString('base64'),
   }));
 }
+
+/**
+ * Every attachment a mail request carries: its own base64 `attachments`, then the files its
+ * `openaiFileIdRefs` link to, fetched under the configured link policy.
+ */
+export async function requestAttachments(
+  body: {
+    attachments?: readonly Attachment[] | null | undefined;
+    openaiFileIdRefs?: readonly OpenAiFileRef[] | null | undefined;
+  },
+  config: Config,
+): Promise<Attachment[]> {
+  return [...(body.attachments ?? []), ...(await fetchFileRefs(body.openaiFileIdRefs, linkPolicyOf(config)))];
+}
