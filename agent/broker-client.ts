@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { signRequest } from '#lib/jobs/signing';
 import {
   AGENT_PATHS,
-  PollResponseWire,
+  PollResponse,
   type RegisterRequest,
   RegisterResponse,
   type ResultRequest,
   ResultResponse,
-} from './protocol.ts';
+} from '#lib/agent-protocol';
+import { signRequest } from '#lib/jobs/signing';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration
@@ -87,8 +87,8 @@ export class BrokerClient {
     return this.#call(AGENT_PATHS.register, body, undefined, RegisterResponse, this.#requestTimeoutMs, signal);
   }
 
-  poll(identity: AgentIdentity, signal?: AbortSignal): Promise<PollResponseWire> {
-    return this.#call(AGENT_PATHS.poll, {}, identity, PollResponseWire, this.#pollTimeoutMs, signal);
+  poll(identity: AgentIdentity, signal?: AbortSignal): Promise<PollResponse> {
+    return this.#call(AGENT_PATHS.poll, {}, identity, PollResponse, this.#pollTimeoutMs, signal);
   }
 
   postResult(identity: AgentIdentity, body: ResultRequest, signal?: AbortSignal): Promise<ResultResponse> {
@@ -168,15 +168,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The broker's error envelope `{success: false, error: {code, message, details?: {reason?}}}`, if present. */
+/**
+ * The broker's error envelope `{success: false, error: {code, message, details?}}`, if
+ * present. `details` is `{reason}` for refused agent requests and `[{field, message}]` for
+ * invalid fields; the first field problem is added to the message.
+ */
 function errorOf(json: unknown): { code?: string; message?: string; reason?: string } {
-  const error = (json as { error?: { code?: unknown; message?: unknown; details?: { reason?: unknown } } } | undefined)
-    ?.error;
+  const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (typeof error !== 'object' || error === null) return {};
-  const reason = typeof error.details === 'object' && error.details !== null ? error.details.reason : undefined;
+  const details = error.details as { reason?: unknown } | { field?: unknown; message?: unknown }[] | undefined;
+  const reason =
+    typeof details === 'object' && details !== null && !Array.isArray(details) ? details.reason : undefined;
+  const field = Array.isArray(details) ? details[0] : undefined;
+  const problem =
+    typeof field?.field === 'string' && typeof field.message === 'string' ? ` (${field.field}: ${field.message})` : '';
   return {
     ...(typeof error.code === 'string' ? { code: error.code } : {}),
-    ...(typeof error.message === 'string' ? { message: error.message.slice(0, 200) } : {}),
+    ...(typeof error.message === 'string' ? { message: `${error.message}${problem}`.slice(0, 300) } : {}),
     ...(typeof reason === 'string' ? { reason: reason.slice(0, 100) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as z from 'zod';
-import type { AgentPlatform } from './protocol.ts';
+import type { AgentPlatform } from '#lib/agent-protocol';
 
 /**
  * The agent's own list of what it may launch: friendly names mapped to an absolute

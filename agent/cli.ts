@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENT_NAME_MAX, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import packageJson from '../package.json' with { type: 'json' };
 import {
   buildCatalog,
@@ -12,8 +13,7 @@ import {
   type Env,
   parseCatalogConfig,
 } from './catalog.ts';
-import { BrokerKeyChangedError, runAgent } from './loop.ts';
-import type { AgentPlatform } from './protocol.ts';
+import { BrokerKeyChangedError, RegistrationRefusedError, runAgent } from './loop.ts';
 import { StateError } from './state.ts';
 
 /** The agent's command line: flags, usage text, exit codes, signal handling. */
@@ -74,7 +74,8 @@ Options:
   --config FILE      JSON file that extends or narrows the app catalog (below)
   --state-dir DIR    A directory of its own for keys, pairing and seen job ids
                      (default: ${defaultStateDir(platform, env, home)})
-  --name NAME        Name for this computer when pairing (default: hostname)
+  --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
+                     characters (default: the host name, cut to fit)
   --once             Handle at most one job, then exit
   --reset            Forget the registration and pinned broker key, pair again
   --list-apps        Print the app catalog (with --config applied) and exit
@@ -111,7 +112,7 @@ Exit codes:
   0    stopped by SIGINT/SIGTERM (after a running job finished), --once done,
        --help, --version, --list-apps
   1    unexpected error
-  2    bad command line
+  2    bad command line, or a registration the broker refused (e.g. the name)
   3    bad config file
   4    state directory unusable, or the broker's signing key changed (--reset)
   130  forced exit by a second SIGINT/SIGTERM
@@ -179,8 +180,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
   if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
     throw new UsageError('--broker: give the base URL only (no query, fragment or credentials)');
   }
-  const name = (values.name ?? hostname()).trim().slice(0, 100);
-  if (name === '') throw new UsageError('--name: must not be empty');
+  const name = values.name === undefined ? nameFromHostname(hostname()) : checkedName(values.name);
   return {
     kind: 'run',
     brokerUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''),
@@ -191,6 +191,28 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     reset: values.reset === true,
     listApps: values['list-apps'] === true,
   };
+}
+
+/** A `--name` the broker would accept, or a usage error naming the broker's rule. */
+function checkedName(name: string): string {
+  const parsed = AgentName.safeParse(name);
+  if (!parsed.success) throw new UsageError(`--name: ${parsed.error.issues[0]?.message ?? 'not a valid name'}`);
+  return parsed.data;
+}
+
+/**
+ * The host name made into a name the broker accepts: nobody chose it, so it is trimmed
+ * to fit rather than refused (controls dropped, cut at a character boundary).
+ */
+export function nameFromHostname(host: string): string {
+  const visible = host.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  let name = '';
+  for (const character of visible) {
+    if (name.length + character.length > AGENT_NAME_MAX) break;
+    name += character;
+  }
+  name = name.trim();
+  return AgentName.safeParse(name).success ? name : 'computer';
 }
 
 export async function loadCatalog(configFile: string | undefined, platform: AgentPlatform, env: Env): Promise<Catalog> {
@@ -290,6 +312,10 @@ export async function main(io: CliProcess): Promise<number> {
     if (run.reason === 'stopped') io.stderr('Stopped.');
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof RegistrationRefusedError) {
+      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      return EXIT.usage;
+    }
     if (error instanceof StateError || error instanceof BrokerKeyChangedError) {
       io.stderr(`chatgpt-broker-agent: ${error.message}`);
       return EXIT.state;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AGENT_PATHS, type AgentPlatform, REQUEST_SKEW_MS, type ResultRequest } from '#lib/agent-protocol';
 import { importPrivateKey, isValidPublicKey } from '#lib/jobs/signing';
 import {
   type AgentIdentity,
@@ -9,7 +10,6 @@ import {
 } from './broker-client.ts';
 import type { Catalog } from './catalog.ts';
 import type { SpawnPort } from './launcher.ts';
-import { AGENT_PATHS, type AgentPlatform, type ResultRequest } from './protocol.ts';
 import { type JobRunContext, runJob } from './run-job.ts';
 import { AgentState, type Registration } from './state.ts';
 import { printable } from './verify.ts';
@@ -62,6 +62,14 @@ export class BrokerKeyChangedError extends Error {
   }
 }
 
+/** The broker refused the registration itself (e.g. the name): asking again would not help. */
+export class RegistrationRefusedError extends Error {
+  constructor(detail: string) {
+    super(`the broker refused to register this agent: ${detail}`);
+    this.name = 'RegistrationRefusedError';
+  }
+}
+
 /** Retry delays: 1 s doubling to 60 s, each with `(0.5 + random) * delay` jitter (capped too). */
 export class Backoff {
   readonly #random: () => number;
@@ -86,9 +94,6 @@ export class Backoff {
     this.#delay = this.#initial;
   }
 }
-
-/** A clock this far from the broker's makes every signed request stale (the broker allows 5 min). */
-const CLOCK_SKEW_LIMIT_MS = 4 * 60_000;
 
 export async function runAgent(options: AgentOptions, signal: AbortSignal): Promise<AgentRun> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -207,11 +212,14 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     } catch (error) {
       if (signal.aborted) break;
       if (error instanceof BrokerKeyChangedError) throw error;
+      if (registration === undefined && error instanceof BrokerHttpError && error.status === 400) {
+        throw new RegistrationRefusedError(error.message);
+      }
       const delay = backoff.next();
       if (error instanceof BrokerHttpError && (error.status === 401 || error.status === 404) && registration) {
         // A skewed clock makes every signature stale: registering again would not help.
         const skew = error.serverDate === undefined ? 0 : now() - error.serverDate;
-        if (error.reason === 'stale_timestamp' || Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
+        if (error.reason === 'stale_timestamp' || Math.abs(skew) > REQUEST_SKEW_MS) {
           log(
             `The broker refused this agent's request as stale: this computer's clock is about ` +
               `${Math.round(skew / 1000)} s off the broker's. Fix the system clock. Retrying in ${seconds(delay)}.`,

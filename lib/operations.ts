@@ -1,16 +1,20 @@
 import type { z } from 'zod';
+import {
+  AGENT_PATHS,
+  PollRequest,
+  PollResponse,
+  RegisterRequest,
+  RegisterResponse,
+  ResultRequest,
+  ResultResponse,
+} from './agent-protocol.ts';
 import { SCOPES } from './google/scopes.ts';
 import {
-  AgentResultRequest,
-  AgentResultResponse,
   JobStatusRequest,
   LaunchAppRequest,
   LaunchAppResponse,
   PairAgentRequest,
   PairAgentResponse,
-  PollResponse,
-  RegisterAgentRequest,
-  RegisterAgentResponse,
 } from './schemas/apps.ts';
 import { ToolCallRequest } from './schemas/chatgpt.ts';
 import {
@@ -130,7 +134,7 @@ export const launchStatus = operation({
 export const pairAgent = operation({
   name: 'pair_computer',
   method: 'POST',
-  path: '/api/agent/pair',
+  path: AGENT_PATHS.pair,
   summary: "Pair the user's computer with this service using the code its desktop agent printed.",
   description:
     'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: ABCD-2345"), so that launch_app can open apps on that computer. Codes expire within minutes.',
@@ -145,12 +149,12 @@ export const pairAgent = operation({
 export const registerAgent = operation({
   name: 'register_agent',
   method: 'POST',
-  path: '/api/agent/register',
+  path: AGENT_PATHS.register,
   summary: 'Desktop agent: register a new agent key and get a pairing code.',
   description:
     "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
-  request: RegisterAgentRequest,
-  response: RegisterAgentResponse,
+  request: RegisterRequest,
+  response: RegisterResponse,
   auth: 'none',
   scopes: [],
   consequential: false,
@@ -160,10 +164,11 @@ export const registerAgent = operation({
 export const pollAgent = operation({
   name: 'poll_agent_jobs',
   method: 'POST',
-  path: '/api/agent/poll',
+  path: AGENT_PATHS.poll,
   summary: 'Desktop agent: wait for the next launch job (long poll, signed request).',
   description:
     'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
+  request: PollRequest,
   response: PollResponse,
   auth: 'agent',
   scopes: [],
@@ -174,11 +179,11 @@ export const pollAgent = operation({
 export const agentResult = operation({
   name: 'report_agent_result',
   method: 'POST',
-  path: '/api/agent/result',
+  path: AGENT_PATHS.result,
   summary: 'Desktop agent: report what happened to a job (signed request).',
   description: 'Records the outcome of a job: launched, failed or refused. The first result for a job wins.',
-  request: AgentResultRequest,
-  response: AgentResultResponse,
+  request: ResultRequest,
+  response: ResultResponse,
   auth: 'agent',
   scopes: [],
   consequential: false,

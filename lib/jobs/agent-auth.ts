@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
 import { BrokerError } from '../errors.ts';
 import { type AgentRecord, getAgent } from './agents.ts';
 import { requestAgentId, verifyRequest } from './signing.ts';
@@ -28,7 +29,7 @@ export async function authenticateAgent(
   const verification = verifyRequest(
     { method: event.requestContext.http.method, path: event.rawPath, body: rawBody, headers: event.headers },
     agent.public_key,
-    { now },
+    { now, maxSkewMs: REQUEST_SKEW_MS },
   );
   if (!verification.ok)
     throw new BrokerError('invalid_token', REASONS[verification.reason], { details: { reason: verification.reason } });

@@ -213,8 +213,8 @@ export interface ReceivedRequest {
 
 export interface VerifyRequestOptions {
   now: number;
-  /** Largest accepted difference between the request timestamp and `now` (default 5 min). */
-  maxSkewMs?: number;
+  /** Largest accepted difference between the request timestamp and `now` (the protocol's `REQUEST_SKEW_MS`). */
+  maxSkewMs: number;
 }
 
 /**
@@ -253,7 +253,7 @@ export function verifyRequest(
     body: request.body,
   });
   if (!verify(null, signed, importPublicKey(agentPublicKey), signature)) return { ok: false, reason: 'bad_signature' };
-  if (Math.abs(options.now - timestamp) > (options.maxSkewMs ?? 5 * 60_000)) {
+  if (Math.abs(options.now - timestamp) > options.maxSkewMs) {
     return { ok: false, reason: 'stale_timestamp' };
   }
   return { ok: true, agentId, timestamp };

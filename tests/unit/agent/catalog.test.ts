@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import {
   buildCatalog,
   type Catalog,
@@ -10,7 +11,6 @@ import {
   parseCatalogConfig,
   planLaunch,
 } from '../../../agent/catalog.ts';
-import type { AgentPlatform } from '../../../agent/protocol.ts';
 
 const windowsEnv = {
   SystemRoot: 'D:\\Win',

@@ -1,8 +1,15 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AGENT_NAME_MAX } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { SpawnPort } from '../../../agent/launcher.ts';
-import { type AgentOptions, Backoff, BrokerKeyChangedError, runAgent } from '../../../agent/loop.ts';
+import {
+  type AgentOptions,
+  Backoff,
+  BrokerKeyChangedError,
+  RegistrationRefusedError,
+  runAgent,
+} from '../../../agent/loop.ts';
 import { FakeBroker } from './fake-broker.ts';
 import { Lines, PLATFORM, recordedLines, recorderCatalog, removeTempDirs, tempDir, watchedSpawn } from './support.ts';
 
@@ -138,6 +145,14 @@ describe('runAgent', () => {
     broker.forgetAgents();
     await expect(agent.run).rejects.toThrow(BrokerKeyChangedError);
     await expect(agent.run).rejects.toThrow(/run again with --reset/);
+  });
+
+  it('stops instead of retrying when the broker refuses the registration itself', async () => {
+    const agent = startAgent({ name: 'n'.repeat(AGENT_NAME_MAX + 1) });
+    await expect(agent.run).rejects.toThrow(RegistrationRefusedError);
+    await expect(agent.run).rejects.toThrow(`name: must be at most ${AGENT_NAME_MAX} characters`);
+    expect(agent.sleeps).toEqual([]);
+    expect(broker.registrations).toEqual([]);
   });
 
   it('gets a new code when the pairing code expires', async () => {

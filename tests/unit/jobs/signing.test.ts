@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REQUEST_SKEW_MS } from '#lib/agent-protocol';
 import {
   generateSigningKeyPair,
   importPublicKey,
@@ -177,7 +178,7 @@ describe('signRequest / verifyRequest', () => {
     expect(Object.keys(headers).sort()).toEqual(['x-agent-id', 'x-agent-signature', 'x-agent-timestamp']);
     expect(headers['x-agent-timestamp']).toBe(String(NOW));
     expect(requestAgentId(received.headers)).toBe('agent-1');
-    expect(verifyRequest(received, agent.publicKey, { now: NOW + 1_000 })).toEqual({
+    expect(verifyRequest(received, agent.publicKey, { now: NOW + 1_000, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
       ok: true,
       agentId: 'agent-1',
       timestamp: NOW,
@@ -190,7 +191,9 @@ describe('signRequest / verifyRequest', () => {
       'X-Agent-Timestamp': headers['x-agent-timestamp'],
       'X-Agent-Signature': headers['x-agent-signature'],
     };
-    expect(verifyRequest({ ...received, headers: upper }, agent.publicKey, { now: NOW }).ok).toBe(true);
+    expect(
+      verifyRequest({ ...received, headers: upper }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -198,7 +201,9 @@ describe('signRequest / verifyRequest', () => {
     ['path', { path: '/api/agent/result' }],
     ['method', { method: 'PUT' }],
   ])('refuses the request when its %s changes', (_name, change) => {
-    expect(verifyRequest({ ...received, ...change }, agent.publicKey, { now: NOW })).toEqual({
+    expect(
+      verifyRequest({ ...received, ...change }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'bad_signature',
     });
@@ -206,33 +211,54 @@ describe('signRequest / verifyRequest', () => {
 
   it('refuses a request claiming another agent id or timestamp than it signed', () => {
     const otherId = { ...received, headers: { ...headers, 'x-agent-id': 'agent-2' } };
-    expect(verifyRequest(otherId, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(otherId, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     const otherTime = { ...received, headers: { ...headers, 'x-agent-timestamp': String(NOW + 1) } };
-    expect(verifyRequest(otherTime, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(otherTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses a request signed by another key', () => {
-    expect(verifyRequest(received, broker.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(received, broker.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses a stale or future timestamp beyond the allowed skew', () => {
-    expect(verifyRequest(received, agent.publicKey, { now: NOW + 5 * 60_000 + 1 })).toEqual({
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW + REQUEST_SKEW_MS, maxSkewMs: REQUEST_SKEW_MS }).ok,
+    ).toBe(true);
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW + REQUEST_SKEW_MS + 1, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'stale_timestamp',
     });
-    expect(verifyRequest(received, agent.publicKey, { now: NOW - 61_000, maxSkewMs: 60_000 })).toEqual({
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW - REQUEST_SKEW_MS - 1, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'stale_timestamp',
     });
   });
 
   it('reports missing or unparseable headers', () => {
-    expect(verifyRequest({ ...received, headers: {} }, agent.publicKey, { now: NOW })).toEqual({
+    expect(
+      verifyRequest({ ...received, headers: {} }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'missing_headers',
     });
     const badTime = { ...received, headers: { ...headers, 'x-agent-timestamp': '1e12' } };
-    expect(verifyRequest(badTime, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(verifyRequest(badTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
   });
 });
 
@@ -251,7 +277,7 @@ describe('domain separation', () => {
           'x-agent-signature': job.signature,
         },
       };
-      expect(verifyRequest(forged, agent.publicKey, { now: job.issued_at })).toEqual({
+      expect(verifyRequest(forged, agent.publicKey, { now: job.issued_at, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
         ok: false,
         reason: 'bad_signature',
       });
