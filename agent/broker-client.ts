@@ -29,9 +29,11 @@ export interface BrokerClientOptions {
   now?: () => number;
   /** Timeout of register and result calls. */
   requestTimeoutMs?: number;
-  /** Timeout of a poll: a little above the broker's longest hold (20 s). */
+  /** Timeout of a poll (the broker answers polls at once). */
   pollTimeoutMs?: number;
   userAgent?: string;
+  /** Every answer's `Date` header, with the local time it arrived (to notice a skewed clock). */
+  onServerTime?: (serverTime: number, localTime: number) => void;
 }
 
 /** The broker answered with a non-2xx status. */
@@ -73,14 +75,16 @@ export class BrokerClient {
   readonly #requestTimeoutMs: number;
   readonly #pollTimeoutMs: number;
   readonly #userAgent: string;
+  readonly #onServerTime: ((serverTime: number, localTime: number) => void) | undefined;
 
   constructor(options: BrokerClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#now = options.now ?? Date.now;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-    this.#pollTimeoutMs = options.pollTimeoutMs ?? 25_000;
+    this.#pollTimeoutMs = options.pollTimeoutMs ?? 15_000;
     this.#userAgent = options.userAgent ?? 'chatgpt-broker-agent';
+    this.#onServerTime = options.onServerTime;
   }
 
   register(body: RegisterRequest, signal?: AbortSignal): Promise<RegisterResponse> {
@@ -132,9 +136,10 @@ export class BrokerClient {
       const response = await this.#fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       const text = await response.text();
       const json = parseJson(text);
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(date)) this.#onServerTime?.(date, this.#now());
       if (!response.ok) {
         const error = errorOf(json);
-        const date = Date.parse(response.headers.get('date') ?? '');
         throw new BrokerHttpError(
           response.status,
           error,

@@ -13,7 +13,7 @@ import {
   type Env,
   parseCatalogConfig,
 } from './catalog.ts';
-import { BrokerKeyChangedError, RegistrationRefusedError, runAgent } from './loop.ts';
+import { BrokerKeyChangedError, RegistrationRefusedError, runAgent, type Transport } from './loop.ts';
 import { StateError } from './state.ts';
 
 /** The agent's command line: flags, usage text, exit codes, signal handling. */
@@ -61,9 +61,9 @@ export function usage(platform: AgentPlatform, env: Env, home: string): string {
   return `Usage: chatgpt-broker-agent [options]
 
 Runs on your own computer and starts apps when you ask ChatGPT to, through the
-chatgpt-broker. It long-polls the broker for jobs the broker signed, checks each
-one (signature, addressee, expiry, never twice, catalog, arguments) and starts
-only apps from its own catalog below, without a shell.
+chatgpt-broker. It holds a WebSocket to the broker, which pushes jobs it signed;
+it checks each one (signature, addressee, expiry, never twice, catalog,
+arguments) and starts only apps from its own catalog below, without a shell.
 
 On first start it registers and prints one line "Pairing code: <CODE>". Say
 "pair my computer, code <CODE>" to ChatGPT (or POST /api/agent/pair {"code":
@@ -76,6 +76,9 @@ Options:
                      (default: ${defaultStateDir(platform, env, home)})
   --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
                      characters (default: the host name, cut to fit)
+  --transport MODE   auto (default): hold the broker's WebSocket, and poll over
+                     HTTP only while it cannot be held; socket: never poll once
+                     paired; poll: never open the WebSocket (proxies that block it)
   --once             Handle at most one job, then exit
   --reset            Forget the registration and pinned broker key, pair again
   --list-apps        Print the app catalog (with --config applied) and exit
@@ -132,6 +135,7 @@ export interface CliRun {
   configFile: string | undefined;
   stateDir: string;
   name: string;
+  transport: Transport;
   once: boolean;
   reset: boolean;
   listApps: boolean;
@@ -151,6 +155,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
         config: { type: 'string' },
         'state-dir': { type: 'string' },
         name: { type: 'string' },
+        transport: { type: 'string' },
         once: { type: 'boolean' },
         reset: { type: 'boolean' },
         'list-apps': { type: 'boolean' },
@@ -181,12 +186,17 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     throw new UsageError('--broker: give the base URL only (no query, fragment or credentials)');
   }
   const name = values.name === undefined ? nameFromHostname(hostname()) : checkedName(values.name);
+  const transport = values.transport ?? 'auto';
+  if (transport !== 'auto' && transport !== 'socket' && transport !== 'poll') {
+    throw new UsageError('--transport: must be auto, socket or poll');
+  }
   return {
     kind: 'run',
     brokerUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''),
     configFile: values.config,
     stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
     name,
+    transport,
     once: values.once === true,
     reset: values.reset === true,
     listApps: values['list-apps'] === true,
@@ -300,6 +310,7 @@ export async function main(io: CliProcess): Promise<number> {
         brokerUrl: command.brokerUrl,
         stateDir: command.stateDir,
         name: command.name,
+        transport: command.transport,
         platform,
         catalog,
         once: command.once,

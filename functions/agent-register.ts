@@ -20,6 +20,7 @@ export const run: Action<typeof operations.registerAgent> = async ({ body, confi
     expires_at: expiresAt,
     broker_public_key: (await brokerKeys(config)).publicKey,
     poll_interval_ms: UNPAIRED_POLL_INTERVAL_MS,
+    ...(config.AGENT_SOCKET_URL === undefined ? {} : { socket_url: config.AGENT_SOCKET_URL }),
   });
 };
 

@@ -6,8 +6,16 @@ import { isValidPublicKey } from './jobs/signing.ts';
  * operations and handlers and the agent (`agent/`) both import these paths, limits and
  * schemas, so a limit cannot differ between the two programs.
  *
- * Every agent request after registration carries the headers of `signRequest`
- * (`x-agent-id`, `x-agent-timestamp`, `x-agent-signature`) over the exact JSON body sent.
+ * Two transports carry jobs, sharing the broker's lease and ack code:
+ * - push (preferred): the agent holds a WebSocket to `socket_url`, opened with signed
+ *   headers over `SOCKET_CONNECT`; jobs arrive as `{type: 'job'}` messages, and the agent
+ *   sends `collect` (also its heartbeat), `ack` and `result` messages;
+ * - HTTP poll (fallback, for networks that block WebSockets): `POST /api/agent/poll`
+ *   answers at once, and the agent asks again every `FALLBACK_POLL_INTERVAL_MS`.
+ *
+ * Every agent request after registration, and the socket's connect, carries the headers
+ * of `signRequest` (`x-agent-id`, `x-agent-timestamp`, `x-agent-nonce`,
+ * `x-agent-signature`) over the exact body sent; the broker refuses a nonce twice.
  */
 
 export type { SignedJob } from './jobs/signing.ts';
@@ -25,10 +33,26 @@ export const AGENT_PATHS = {
 export const AGENT_NAME_MAX = 64;
 
 /**
- * Largest accepted difference between an agent request's timestamp and the broker's clock.
- * An agent whose clock is further off than this has every request refused as stale.
+ * Largest accepted difference between an agent request's timestamp and the broker's clock
+ * (and how long the broker remembers each nonce). An agent whose clock is further off
+ * than this has every request refused as stale.
  */
-export const REQUEST_SKEW_MS = 5 * 60_000;
+export const REQUEST_SKEW_MS = 60_000;
+
+/** What the socket's connect request signs in place of an HTTP method and path (no body). */
+export const SOCKET_CONNECT = { method: 'GET', path: '$connect' } as const;
+
+/**
+ * How often a connected agent sends `collect`: inside API Gateway's 10-minute idle
+ * timeout (pings do not count as use there), and it picks up anything a lost push left queued.
+ */
+export const SOCKET_HEARTBEAT_MS = 9 * 60_000;
+
+/** API Gateway closes a WebSocket after 2 hours; the agent opens a new one a little before. */
+export const SOCKET_RENEW_MS = 115 * 60_000;
+
+/** The HTTP fallback's cadence: slow on purpose, it is for networks that block WebSockets. */
+export const FALLBACK_POLL_INTERVAL_MS = 5_000;
 
 /** Job ids as the broker issues them (`job_` and 16 base64url characters), with room to grow. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -71,8 +95,10 @@ export const RegisterResponse = z.object({
   expires_at: z.number().int().nonnegative().describe('When the pairing code stops working (ms since the epoch).'),
   /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
   broker_public_key: z.string().min(1).max(1_000),
-  /** How long to wait between polls that come back at once (unpaired, idle without a hold). */
+  /** How long to wait between polls while the pairing code is unconfirmed. */
   poll_interval_ms: z.number().int().min(0).max(600_000),
+  /** The WebSocket to hold once paired (absent: the broker offers only the HTTP poll). */
+  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
@@ -85,11 +111,16 @@ export type PollRequest = z.infer<typeof PollRequest>;
  * code was just confirmed; `idle`: nothing to do; `job`: a signed job for this agent. The
  * job is left as `unknown` here: `verifyJob` is the agent's only judge of jobs.
  */
+const PollAnswer = {
+  success: z.literal(true),
+  /** The WebSocket the agent should hold instead of polling, when the broker offers one. */
+  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
+};
 export const PollResponse = z.discriminatedUnion('status', [
-  z.object({ success: z.literal(true), status: z.literal('unpaired') }),
-  z.object({ success: z.literal(true), status: z.literal('paired') }),
-  z.object({ success: z.literal(true), status: z.literal('idle') }),
-  z.object({ success: z.literal(true), status: z.literal('job'), job: z.unknown() }),
+  z.object({ ...PollAnswer, status: z.literal('unpaired') }),
+  z.object({ ...PollAnswer, status: z.literal('paired') }),
+  z.object({ ...PollAnswer, status: z.literal('idle') }),
+  z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
 ]);
 export type PollResponse = z.infer<typeof PollResponse>;
 
@@ -109,3 +140,28 @@ export type ResultRequest = z.infer<typeof ResultRequest>;
 /** 200 answer to result; `accepted: false` when the job was unknown or already reported. */
 export const ResultResponse = z.object({ success: z.literal(true), accepted: z.boolean() });
 export type ResultResponse = z.infer<typeof ResultResponse>;
+
+/**
+ * What the agent sends on its socket (route selection `$request.body.action`):
+ * `collect` asks for every queued job (sent after connecting, then as the heartbeat);
+ * `ack` says a job arrived (else it is delivered again when its lease ends); `result` is
+ * the same report as `POST /api/agent/result`.
+ */
+export const AgentSocketMessage = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('collect') }),
+  z.object({ action: z.literal('ack'), job_id: JobId }),
+  ResultRequest.extend({ action: z.literal('result') }),
+]);
+export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
+
+/**
+ * What the broker sends on the agent's socket: a signed `job` (left `unknown` for
+ * `verifyJob`), the answer to `collect` with the broker's clock (so the agent can tell
+ * its own clock is off), and whether a `result` was recorded.
+ */
+export const BrokerSocketMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: z.unknown() }),
+  z.object({ type: z.literal('collected'), server_time: z.number().int(), queued: z.number().int().min(0) }),
+  z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
+]);
+export type BrokerSocketMessage = z.infer<typeof BrokerSocketMessage>;

@@ -32,8 +32,10 @@ const ConfigSchema = z.object({
   JOB_SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
   /** Longest time `app-launch` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
-  /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
-  POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
+  /** The WebSocket URL agents hold for pushed jobs (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
+  AGENT_SOCKET_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  /** Where the broker posts to agents' connections: the WebSocket API's `@connections` root (https; http locally). */
+  WEBSOCKET_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -82,6 +82,7 @@ describe('flags', () => {
       configFile: undefined,
       stateDir: '/home/me/.local/state/chatgpt-broker-agent',
       name: nameFromHostname(hostname()),
+      transport: 'auto',
       once: false,
       reset: false,
       listApps: false,

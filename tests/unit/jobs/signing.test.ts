@@ -175,13 +175,20 @@ describe('signRequest / verifyRequest', () => {
   const received = { method: 'POST', path: '/api/agent/poll', body: '{}', headers: { ...headers } };
 
   it('produces the three agent headers and verifies with the agent key', () => {
-    expect(Object.keys(headers).sort()).toEqual(['x-agent-id', 'x-agent-signature', 'x-agent-timestamp']);
+    expect(Object.keys(headers).sort()).toEqual([
+      'x-agent-id',
+      'x-agent-nonce',
+      'x-agent-signature',
+      'x-agent-timestamp',
+    ]);
+    expect(headers['x-agent-nonce']).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(headers['x-agent-timestamp']).toBe(String(NOW));
     expect(requestAgentId(received.headers)).toBe('agent-1');
     expect(verifyRequest(received, agent.publicKey, { now: NOW + 1_000, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
       ok: true,
       agentId: 'agent-1',
       timestamp: NOW,
+      nonce: headers['x-agent-nonce'],
     });
   });
 
@@ -189,6 +196,7 @@ describe('signRequest / verifyRequest', () => {
     const upper = {
       'X-Agent-Id': headers['x-agent-id'],
       'X-Agent-Timestamp': headers['x-agent-timestamp'],
+      'X-Agent-Nonce': headers['x-agent-nonce'],
       'X-Agent-Signature': headers['x-agent-signature'],
     };
     expect(
@@ -216,6 +224,11 @@ describe('signRequest / verifyRequest', () => {
       reason: 'bad_signature',
     });
     const otherTime = { ...received, headers: { ...headers, 'x-agent-timestamp': String(NOW + 1) } };
+    const otherNonce = { ...received, headers: { ...headers, 'x-agent-nonce': 'AAAAAAAAAAAAAAAAAAAAAA' } };
+    expect(verifyRequest(otherNonce, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(verifyRequest(otherTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
       ok: false,
       reason: 'bad_signature',
@@ -254,6 +267,13 @@ describe('signRequest / verifyRequest', () => {
       ok: false,
       reason: 'missing_headers',
     });
+    const { 'x-agent-nonce': _nonce, ...noNonce } = headers;
+    expect(
+      verifyRequest({ ...received, headers: noNonce }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
     const badTime = { ...received, headers: { ...headers, 'x-agent-timestamp': '1e12' } };
     expect(verifyRequest(badTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
       ok: false,
@@ -274,6 +294,7 @@ describe('domain separation', () => {
         headers: {
           'x-agent-id': job.agent_id,
           'x-agent-timestamp': String(job.issued_at),
+          'x-agent-nonce': 'job-nonce-0000000000',
           'x-agent-signature': job.signature,
         },
       };

@@ -1,0 +1,62 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from './store.ts';
+import { keys, ttlSeconds } from './table.ts';
+
+/**
+ * Agents' open WebSocket connections. Each is stored twice: under the agent (to push its
+ * jobs to every live connection) and by connection id (to know which agent a message on
+ * it comes from). Records die with API Gateway's 2-hour connection limit at the latest;
+ * a push to a connection that is gone removes it sooner.
+ */
+
+/** API Gateway's longest connection, plus a margin for clocks. */
+const CONNECTION_TTL_MS = 2 * 3_600_000 + 10 * 60_000;
+
+export async function addConnection(store: Store, agentId: string, connectionId: string, now: number): Promise<void> {
+  const ttl = ttlSeconds(now + CONNECTION_TTL_MS);
+  await store.db.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { ...keys.connection(connectionId), agent_id: agentId, connected_at: now, ttl },
+    }),
+  );
+  await store.db.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { ...keys.agentConnection(agentId, connectionId), connection_id: connectionId, connected_at: now, ttl },
+    }),
+  );
+}
+
+/** The agent that opened this connection, if the connection is still known. */
+export async function agentOfConnection(store: Store, connectionId: string): Promise<string | undefined> {
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.connection(connectionId), ConsistentRead: true }),
+  );
+  return typeof Item?.agent_id === 'string' ? Item.agent_id : undefined;
+}
+
+/** The agent's open connections, newest first. */
+export async function listConnections(store: Store, agentId: string, now: number): Promise<string[]> {
+  const prefix = keys.agentConnectionsPrefix(agentId);
+  const { Items = [] } = await store.db.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.filter((item) => Number(item.ttl) * 1000 > now)
+    .sort((a, b) => Number(b.connected_at) - Number(a.connected_at))
+    .map((item) => String(item.connection_id));
+}
+
+/** Forgets a connection (closed, or found gone by a push). */
+export async function removeConnection(store: Store, connectionId: string, agentId?: string): Promise<void> {
+  const owner = agentId ?? (await agentOfConnection(store, connectionId));
+  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.connection(connectionId) }));
+  if (owner !== undefined) {
+    await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.agentConnection(owner, connectionId) }));
+  }
+}
