@@ -253,7 +253,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
             now,
             onJob,
             onServerTime: (serverTime, localTime) => clock.observe(serverTime, localTime),
-            onOpen: () => {
+            onReady: () => {
               socketFailures = 0;
               log(connectedBefore ? 'Reconnected.' : `Connected to ${socketUrl}; jobs arrive as they are made.`);
               connectedBefore = true;

@@ -40,8 +40,8 @@ export interface SocketOptions {
   now: () => number;
   /** A job message arrived (raw, for `verifyJob`). */
   onJob: (raw: unknown, connection: JobConnection) => void;
-  /** The connection is open (the broker accepted the signed connect). */
-  onOpen?: () => void;
+  /** The connection works: the broker accepted the signed connect and answered the first `collect`. */
+  onReady?: () => void;
   /** The broker's clock as of `localTime`, from each `collected` answer. */
   onServerTime: (serverTime: number, localTime: number) => void;
   heartbeatMs?: number;
@@ -75,6 +75,7 @@ export function holdSocket(options: SocketOptions, signal: AbortSignal): Promise
 
   return new Promise<SocketEnd>((resolve, reject) => {
     let opened = false;
+    let ready = false;
     let ending: SocketEnd | undefined;
     let heartbeat: NodeJS.Timeout | undefined;
     let answerDeadline: NodeJS.Timeout | undefined;
@@ -130,7 +131,6 @@ export function holdSocket(options: SocketOptions, signal: AbortSignal): Promise
     });
     ws.on('open', () => {
       opened = true;
-      options.onOpen?.();
       collect();
       heartbeat = setInterval(collect, heartbeatMs);
       renew = setTimeout(() => end('renew'), renewMs);
@@ -141,6 +141,8 @@ export function holdSocket(options: SocketOptions, signal: AbortSignal): Promise
       const message = parsed.data;
       if (message.type === 'job') options.onJob(message.job, connection);
       else if (message.type === 'collected') {
+        if (!ready) options.onReady?.();
+        ready = true;
         clearTimeout(answerDeadline);
         answerDeadline = undefined;
         options.onServerTime(message.server_time, options.now());

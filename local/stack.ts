@@ -9,6 +9,8 @@ export const LOCAL_TABLE_NAME = 'chatgpt-broker-dev';
 export interface LocalStackOptions {
   httpPort: number;
   lambdaPort: number;
+  /** serverless-offline's WebSocket API for agents, and its `@connections` management API. */
+  websocketPort: number;
   /** A real (or already running) Gmail API root; when set, no emulator is started. */
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
@@ -27,6 +29,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   lambdaUrl: string;
+  /** The agents' WebSocket (`ws://127.0.0.1:<websocketPort>`). */
+  socketUrl: string;
   /** The embedded Google emulator's URL, when one was started. */
   emulatorUrl: string | undefined;
   dynamo: LocalDynamo;
@@ -57,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const offline = await startOffline({
       httpPort: options.httpPort,
       lambdaPort: options.lambdaPort,
+      websocketPort: options.websocketPort,
       ...(options.logFile ? { logFile: options.logFile } : {}),
       env: {
         GMAIL_API_URL: gmailApiUrl,
@@ -64,12 +69,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         JOB_SIGNING_KEY: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        // serverless-offline serves the WebSocket API and `@connections` on one port; the
+        // management client must be pointed there (its default endpoint is AWS's).
+        AGENT_SOCKET_URL: `ws://127.0.0.1:${options.websocketPort}`,
+        WEBSOCKET_MANAGEMENT_URL: `http://127.0.0.1:${options.websocketPort}`,
         ...options.env,
       },
     });
     return {
       apiUrl: offline.apiUrl,
       lambdaUrl: offline.lambdaUrl,
+      socketUrl: offline.socketUrl,
       emulatorUrl: emulator?.url,
       dynamo,
       offline,

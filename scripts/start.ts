@@ -27,11 +27,13 @@ async function localSigningKey(): Promise<string> {
 await mkdir(stateDir, { recursive: true, mode: 0o700 });
 const httpPort = Number(env.PORT ?? 3000);
 const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
+const websocketPort = Number(env.WEBSOCKET_PORT ?? 3001);
 const started = Date.now();
 await buildAll();
 const stack = await startLocalStack({
   httpPort,
   lambdaPort,
+  websocketPort,
   gmailApiUrl: env.GMAIL_API_URL,
   googleOAuthUrl: env.GOOGLE_OAUTH_URL,
   emulatorPort: Number(env.EMULATOR_PORT ?? 3010),
@@ -46,6 +48,7 @@ console.log(`
 ChatGPT broker running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   API                 ${api}            (reference: ${api}/docs, OpenAPI: ${api}/openapi.json)
+  Agent WebSocket     ws://localhost:${websocketPort}   (desktop agents hold it; jobs are pushed)
   Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- email-unread --data '{"limit":3}' --token ${token})
   Google              ${stack.emulatorUrl ? `embedded emulator at ${stack.emulatorUrl}, demo user ${DEMO_USER.email}` : env.GMAIL_API_URL}
   DynamoDB            embedded (dynalite) at ${stack.dynamo.endpoint}, data in .local/dynamodb

@@ -21,7 +21,12 @@ export function socketsFor(config: Config): SocketPort {
   const endpoint = config.WEBSOCKET_MANAGEMENT_URL;
   if (endpoint === undefined) return NO_SOCKETS;
   if (cached?.endpoint !== endpoint) {
-    const client = new ApiGatewayManagementApiClient({ region: config.AWS_REGION, endpoint });
+    const client = new ApiGatewayManagementApiClient({
+      region: config.AWS_REGION,
+      endpoint,
+      // A local stand-in (serverless-offline, plain http) accepts any credentials; AWS uses the role's.
+      ...(endpoint.startsWith('http:') ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    });
     cached = {
       endpoint,
       port: {

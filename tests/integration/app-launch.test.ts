@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { parseConfig } from '#lib/config';
+import { pushJob } from '#lib/jobs/delivery';
 import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing';
+import { socketsFor } from '#lib/jobs/sockets';
+import { storeFor } from '#lib/jobs/store';
+import { keys } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
@@ -25,6 +30,14 @@ const db = DynamoDBDocumentClient.from(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   }),
 );
+
+const config = parseConfig({
+  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+  TABLE_NAME: inject('tableName'),
+  WEBSOCKET_MANAGEMENT_URL: inject('managementUrl'),
+});
+const store = storeFor(config);
+const sockets = socketsFor(config);
 
 describe('launching an app through a paired agent', () => {
   let user: CreatedUser;
@@ -47,6 +60,7 @@ describe('launching an app through a paired agent', () => {
     expect(paired.json.data).toMatchObject({ name: 'work-laptop', platform: expect.any(String) });
     agentId = paired.json.data.agent_id;
     await agent.waitFor(/Paired\. Waiting for jobs\./);
+    await agent.waitFor(/Connected to ws:/);
   });
   afterAll(() => agent?.stop());
 
@@ -97,8 +111,7 @@ describe('launching an app through a paired agent', () => {
       new PutCommand({
         TableName: table,
         Item: {
-          pk: `JOB#${jobId}`,
-          sk: 'JOB',
+          ...keys.job(jobId),
           job_id: jobId,
           user_id: 'x',
           agent_id: agentId,
@@ -114,14 +127,14 @@ describe('launching an app through a paired agent', () => {
     await db.send(
       new PutCommand({
         TableName: table,
-        Item: {
-          pk: `QUEUE#${agentId}`,
-          sk: `${String(now).padStart(15, '0')}#${jobId}`,
-          job: forged,
-          expires_at: now + 60_000,
-        },
+        Item: { ...keys.queuedJob(agentId, jobId), job: forged, issued_at: now, expires_at: now + 60_000 },
       }),
     );
+    // Delivered the way launch_app delivers: pushed to the agent's open connection.
+    await vi.waitFor(async () => expect(await pushJob(store, sockets, agentId, jobId, Date.now())).toBe('pushed'), {
+      timeout: 15_000,
+      interval: 100,
+    });
     await agent.waitFor(new RegExp(`${jobId}[^\\n]*(refused|signature)|(refused|signature)[^\\n]*${jobId}`), 15_000);
     expect((await recorded(recordFile)).length).toBe(before);
   });
@@ -217,7 +230,7 @@ describe('the agent endpoints', () => {
     await db.send(
       new PutCommand({
         TableName: inject('tableName'),
-        Item: { pk: `CODE#${code}`, sk: 'CODE', agent_id: registered.json.agent_id, expires_at: Date.now() - 1 },
+        Item: { ...keys.pairingCode(code), agent_id: registered.json.agent_id, expires_at: Date.now() - 1 },
       }),
     );
     const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
@@ -10,6 +11,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     lambdaUrl: string;
+    /** The agents' WebSocket, and the `@connections` root behind it. */
+    socketUrl: string;
+    managementUrl: string;
+    /** The broker's job-signing key (PKCS#8 PEM), to make jobs the way launch_app does. */
+    jobSigningKey: string;
     emulatorUrl: string;
     dynamoEndpoint: string;
     tableName: string;
@@ -33,21 +39,27 @@ export default async function setup(project: TestProject) {
   await buildAll();
   const logDir = await mkdtemp(join(tmpdir(), 'broker-test-'));
   const functionLogFile = join(logDir, 'functions.log');
+  const jobSigningKey = generateSigningKeyPair().privateKey;
+  const websocketPort = await freePort();
   const stack = await startLocalStack({
     httpPort: await freePort(),
     lambdaPort: await freePort(),
+    websocketPort,
+    jobSigningKey,
     logFile: functionLogFile,
     env: {
       GOOGLE_CLIENT_ID,
       GOOGLE_CLIENT_SECRET,
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
-      POLL_WAIT_MS: '3000',
     },
   });
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
   project.provide('apiUrl', stack.apiUrl);
   project.provide('lambdaUrl', stack.lambdaUrl);
+  project.provide('socketUrl', stack.socketUrl);
+  project.provide('managementUrl', `http://127.0.0.1:${websocketPort}`);
+  project.provide('jobSigningKey', jobSigningKey);
   project.provide('emulatorUrl', stack.emulatorUrl);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);
   project.provide('tableName', LOCAL_TABLE_NAME);
