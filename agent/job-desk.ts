@@ -69,8 +69,9 @@ export class JobDesk {
       const { line, result } = await runJob(raw, { ...this.#context, ...addressee });
       out(line);
       if (result === undefined) return;
-      await state.recordResult(result);
-      await delivery.report(result);
+      // The report does not wait for the disk: the job id is already there, so the worst a
+      // crash in between can do is have a second delivery report "interrupted".
+      await Promise.all([state.recordResult(result), delivery.report(result)]);
     })();
     if (jobId !== undefined) this.#inHand.set(jobId, run);
     try {

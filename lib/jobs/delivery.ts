@@ -24,8 +24,10 @@ export async function pushJob(
   agentId: string,
   jobId: string,
   now: number,
+  /** The agent's connections, when the caller already read them. */
+  known?: string[],
 ): Promise<PushOutcome> {
-  const connections = await listConnections(store, agentId, now);
+  const connections = known ?? (await listConnections(store, agentId, now));
   if (connections.length === 0) return 'no_connection';
   const lease = await leaseJob(store, agentId, jobId, now);
   if (lease === undefined) return 'not_deliverable';

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listConnections } from './connections.ts';
 import { pushJob } from './delivery.ts';
 import { createJob, DELIVERY_LEASE_MS, getJob, isFinished, type JobRecord } from './queue.ts';
 import type { SocketPort } from './sockets.ts';
@@ -35,9 +36,13 @@ export async function launchOnAgent(
   waitMs: number,
 ): Promise<JobRecord> {
   const started = Date.now();
-  const { record } = await createJob(store, signingKey, input, started);
+  // Where to push is read while the job is written: a launch waits on both.
+  const [{ record }, connections] = await Promise.all([
+    createJob(store, signingKey, input, started),
+    listConnections(store, input.agentId, started),
+  ]);
   let pushedAt = Date.now();
-  await pushJob(store, sockets, input.agentId, record.job_id, pushedAt);
+  await pushJob(store, sockets, input.agentId, record.job_id, pushedAt, connections);
   const deadline = started + waitMs;
   let latest = record;
   for (let delay = FIRST_CHECK_MS; !isFinished(latest.status); ) {

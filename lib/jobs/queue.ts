@@ -70,24 +70,27 @@ export async function createJob(
     },
     signingKey,
   );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
-    }),
-  );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: {
-        ...keys.queuedJob(record.agent_id, record.job_id),
-        job,
-        issued_at: record.issued_at,
-        expires_at: record.expires_at,
-        ttl: ttlSeconds(record.expires_at),
-      },
-    }),
-  );
+  // Independent writes, made together: a launch waits on them.
+  await Promise.all([
+    store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
+      }),
+    ),
+    store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...keys.queuedJob(record.agent_id, record.job_id),
+          job,
+          issued_at: record.issued_at,
+          expires_at: record.expires_at,
+          ttl: ttlSeconds(record.expires_at),
+        },
+      }),
+    ),
+  ]);
   return { record, job };
 }
 
@@ -169,7 +172,7 @@ export async function releaseLease(store: Store, agentId: string, lease: Lease):
  * until its result. Only the job's own agent can acknowledge it (the queue is per agent).
  */
 export async function acknowledgeJob(store: Store, agentId: string, jobId: string, now: number): Promise<boolean> {
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
+  const dequeued = store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
   try {
     await store.db.send(
       new UpdateCommand({
@@ -186,6 +189,8 @@ export async function acknowledgeJob(store: Store, agentId: string, jobId: strin
     // Already reported (the result overtook the ack), or not this agent's job.
     if (isConditionFailure(error)) return false;
     throw error;
+  } finally {
+    await dequeued;
   }
 }
 
@@ -205,7 +210,9 @@ export async function recordResult(
   },
   now: number,
 ): Promise<boolean> {
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, result.job_id) }));
+  const dequeued = store.db.send(
+    new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, result.job_id) }),
+  );
   try {
     await store.db.send(
       new UpdateCommand({
@@ -230,6 +237,8 @@ export async function recordResult(
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
+  } finally {
+    await dequeued;
   }
 }
 
