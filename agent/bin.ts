@@ -1,8 +1,29 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { main } from './cli.ts';
+import type { AgentProgram } from './service/plan.ts';
 
 /** Entry point: hands the real process to `main` and exits with its code. */
-const code = await main({
+
+/** What runs this agent, for `install`: a single executable, node + the bundle, or (from source) nothing installable. */
+function agentProgram(): AgentProgram | undefined {
+  // node:sea exists from Node 20.12; getBuiltinModule from 20.16 (older Nodes are no SEA).
+  const sea = process.getBuiltinModule?.('node:sea') as { isSea(): boolean } | undefined;
+  if (sea?.isSea() === true) return { kind: 'executable', path: process.execPath };
+  const script = process.argv[1];
+  if (script === undefined || !/\.(mjs|cjs|js)$/.test(script)) return undefined;
+  return { kind: 'script', node: process.execPath, script: realpathSync(script) };
+}
+
+function currentUser(): string | undefined {
+  const domain = process.env.USERDOMAIN;
+  const name = userInfo().username;
+  return process.platform === 'win32' && domain !== undefined ? `${domain}\\${name}` : name;
+}
+
+// No top-level await: the single-executable build is CommonJS.
+void main({
   argv: process.argv.slice(2),
   env: process.env,
   platform: process.platform,
@@ -17,5 +38,9 @@ const code = await main({
     };
   },
   exit: (exitCode) => process.exit(exitCode),
+  program: agentProgram(),
+  uid: process.getuid?.(),
+  user: currentUser(),
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

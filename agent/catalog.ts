@@ -1,6 +1,8 @@
 import path from 'node:path';
 import * as z from 'zod';
 import type { AgentPlatform } from '#lib/agent-protocol';
+import { argumentRunner, hasShortName, isUncPath, programName } from './argument-runners.ts';
+import { type Inspection, type InspectPort, inspectExecutable, NATIVE_FORMAT } from './executable.ts';
 
 /**
  * The agent's own list of what it may launch: friendly names mapped to an absolute
@@ -53,10 +55,13 @@ export function normalizeName(name: string): string {
 
 export class Catalog {
   readonly entries: readonly CatalogEntry[];
+  /** Whose executables these are: decides which file format is a native program. */
+  readonly platform: AgentPlatform;
   readonly #byName = new Map<string, CatalogEntry>();
 
-  constructor(entries: readonly CatalogEntry[]) {
+  constructor(entries: readonly CatalogEntry[], platform: AgentPlatform) {
     this.entries = entries;
+    this.platform = platform;
     for (const entry of entries) {
       for (const name of [entry.name, ...entry.aliases]) {
         const key = normalizeName(name);
@@ -253,45 +258,6 @@ const SCRIPT_EXTENSIONS = new Set([
   '.command',
 ]);
 
-/** Shells and programs that run their argument as a command: they may not take caller arguments. */
-const COMMAND_RUNNERS = new Set([
-  'sh',
-  'bash',
-  'zsh',
-  'dash',
-  'ksh',
-  'mksh',
-  'fish',
-  'csh',
-  'tcsh',
-  'ash',
-  'busybox',
-  'cmd',
-  'powershell',
-  'pwsh',
-  'wscript',
-  'cscript',
-  'mshta',
-  'rundll32',
-  'regsvr32',
-  'runas',
-  'env',
-  'sudo',
-  'doas',
-  'su',
-  'nohup',
-  'xargs',
-  'setsid',
-  'timeout',
-  'nice',
-  'stdbuf',
-  'open',
-  'xdg-open',
-  'gtk-launch',
-  'osascript',
-  'explorer',
-]);
-
 const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const Name = z.string().trim().min(1).max(100);
 
@@ -319,6 +285,17 @@ function entrySchema(platform: AgentPlatform) {
       if (entry.bundle_id !== undefined && platform !== 'macos') {
         ctx.addIssue({ code: 'custom', path: ['bundle_id'], message: 'bundle_id entries work only on macOS' });
       }
+      // No file to read behind a bundle id: its last part is the app's name (com.apple.Terminal).
+      const app = entry.bundle_id?.split('.').pop();
+      const allowArgs = entry.allow_args ?? false;
+      const runner = app === undefined || allowArgs === false ? undefined : argumentRunner(app, allowArgs);
+      if (runner !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allow_args'],
+          message: `${entry.bundle_id} may not take caller arguments: ${runner.why}`,
+        });
+      }
       if (entry.desktop_id !== undefined) {
         if (platform !== 'linux') {
           ctx.addIssue({ code: 'custom', path: ['desktop_id'], message: 'desktop_id entries work only on Linux' });
@@ -339,8 +316,12 @@ function entrySchema(platform: AgentPlatform) {
 function commandProblems(command: string, platform: AgentPlatform, allowArgs: AllowArgs): string[] {
   const problems: string[] = [];
   const p = platform === 'windows' ? path.win32 : path.posix;
-  if (!p.isAbsolute(command) || (platform === 'windows' && !/^([A-Za-z]:\\|\\\\)/.test(command))) {
-    problems.push(`must be an absolute path (got "${command}")`);
+  if (!p.isAbsolute(command) || (platform === 'windows' && !/^[A-Za-z]:\\/.test(command))) {
+    problems.push(
+      platform === 'windows' && isUncPath(command)
+        ? 'must be on a local drive, not a network or device path (\\\\server\\share, \\\\?\\)'
+        : `must be an absolute path (got "${command}")`,
+    );
   }
   if (command.includes('\0')) problems.push('contains a NUL');
   // Windows ignores trailing dots and spaces ("x.bat. " runs x.bat); a colon after the
@@ -356,9 +337,13 @@ function commandProblems(command: string, platform: AgentPlatform, allowArgs: Al
     if (command.slice(2).includes(':')) problems.push('must not name an alternate data stream');
     if (extension !== '.exe' && extension !== '.com') problems.push('must be an .exe on Windows');
   }
-  const program = extension === '.exe' || extension === '.com' ? base.slice(0, -4) : base;
-  if (allowArgs !== false && COMMAND_RUNNERS.has(program)) {
-    problems.push(`"${program}" runs its arguments as commands: it may not take caller arguments (allow_args)`);
+  if (allowArgs === false) return problems;
+  if (platform === 'windows' && hasShortName(command)) {
+    problems.push('must use long names, not 8.3 short names like PROGRA~1 (they hide which program it is)');
+  }
+  const runner = argumentRunner(command, allowArgs);
+  if (runner !== undefined) {
+    problems.push(`"${programName(command)}" may not take caller arguments (allow_args): ${runner.why}`);
   }
   return problems;
 }
@@ -425,8 +410,8 @@ export function buildCatalog(platform: AgentPlatform, env: Env, config: CatalogC
       source: 'config',
     });
   }
-  if (config.only === undefined) return new Catalog(entries);
-  const full = new Catalog(entries);
+  if (config.only === undefined) return new Catalog(entries, platform);
+  const full = new Catalog(entries, platform);
   const kept = new Set<CatalogEntry>();
   const problems: string[] = [];
   for (const name of config.only) {
@@ -435,46 +420,128 @@ export function buildCatalog(platform: AgentPlatform, env: Env, config: CatalogC
     else kept.add(entry);
   }
   if (problems.length > 0) throw new CatalogConfigError(problems);
-  return new Catalog(entries.filter((entry) => kept.has(entry)));
+  return new Catalog(
+    entries.filter((entry) => kept.has(entry)),
+    platform,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
 // Arguments and command lines
 
-export type ArgsCheck = { ok: true } | { ok: false; message: string };
+export type ArgsCheck = { ok: true; args: string[] } | { ok: false; message: string };
 
-/** Whether `entry` accepts these caller arguments. */
+/**
+ * Whether `entry` accepts these caller arguments, and the arguments to pass: URL
+ * arguments as the WHATWG URL parser serialises them (what the browser will load).
+ */
 export function checkArgs(entry: CatalogEntry, args: readonly string[]): ArgsCheck {
-  if (args.length === 0) return { ok: true };
+  if (args.length === 0) return { ok: true, args: [] };
   if (entry.allowArgs === false) return { ok: false, message: `${entry.name} takes no arguments` };
   if (args.length > MAX_ARGS) return { ok: false, message: `at most ${MAX_ARGS} arguments` };
+  const passed: string[] = [];
   for (const arg of args) {
     if (arg.length > MAX_ARG_LENGTH) return { ok: false, message: `an argument is longer than ${MAX_ARG_LENGTH}` };
     if (arg.includes('\0')) return { ok: false, message: 'an argument contains a NUL character' };
-    if (entry.allowArgs === 'url' && !isWebUrl(arg)) {
-      return { ok: false, message: `${entry.name} takes only http(s) URLs as arguments` };
+    if (entry.allowArgs !== 'url') {
+      passed.push(arg);
+      continue;
+    }
+    const url = normalizeWebUrl(arg);
+    if (url === undefined) return { ok: false, message: `${entry.name} takes only http(s) URLs as arguments` };
+    if (url.length > MAX_ARG_LENGTH) return { ok: false, message: `an argument is longer than ${MAX_ARG_LENGTH}` };
+    passed.push(url);
+  }
+  return { ok: true, args: passed };
+}
+
+/**
+ * Characters that change what a reader sees without being seen: controls (C0, DEL, C1)
+ * and format characters, which include the bidirectional controls (U+061C, U+200E/F,
+ * U+202A-202E, U+2066-2069: they reorder the text around them), the zero-width ones
+ * (U+200B-200D, U+2060), the byte-order mark and the soft hyphen.
+ */
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * An http: or https: URL, serialised by the WHATWG URL parser; `undefined` for anything
+ * else, and for text holding a character of {@link HIDDEN_CHARACTERS} or whitespace,
+ * written or percent-encoded (a browser shows `%E2%80%AE` decoded).
+ */
+export function normalizeWebUrl(text: string): string | undefined {
+  if (!/^https?:\/\//i.test(text) || /\s/u.test(text) || HIDDEN_CHARACTERS.test(text)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const href = url.href;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(href);
+  } catch {
+    // Not UTF-8 once decoded: no hidden character can be spelt that way.
+    decoded = href;
+  }
+  if (HIDDEN_CHARACTERS.test(decoded) || /\s/u.test(decoded)) return undefined;
+  return href;
+}
+
+/** Whether `text` is an http(s) URL `normalizeWebUrl` accepts. */
+export function isWebUrl(text: string): boolean {
+  return normalizeWebUrl(text) !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// What an entry that takes any arguments runs, told by content
+
+/**
+ * Why an `allow_args: true` entry's program at `command` may not take caller arguments,
+ * or `undefined`: the file (links resolved) must be a native executable of the platform
+ * (not a `#!` script, not a format a helper runs) whose real name is not an
+ * {@link ARGUMENT_RUNNERS} name. A file that cannot be read is refused: unchecked is no.
+ */
+export async function argumentTargetProblem(
+  command: string,
+  platform: AgentPlatform,
+  inspect: InspectPort = inspectExecutable,
+): Promise<string | undefined> {
+  let inspection: Inspection;
+  try {
+    inspection = await inspect(command);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return `${command} cannot be inspected (${code}); allow_args: true needs a program the agent can read`;
+  }
+  const { realPath, format } = inspection;
+  const shown = realPath === command ? command : `${command} (which is ${realPath})`;
+  const runner = argumentRunner(realPath);
+  if (runner !== undefined) return `${shown} may not take caller arguments (allow_args): ${runner.why}`;
+  if (format === 'script') {
+    return `${shown} is a script for ${inspection.interpreter || 'an interpreter'}: an interpreter may not take caller arguments`;
+  }
+  if (format !== NATIVE_FORMAT[platform]) {
+    return `${shown} is not a native ${platform} program (a helper would run it): it may not take caller arguments`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks every `allow_args: true` program of `catalog` by content; throws
+ * `CatalogConfigError` listing each refused one.
+ */
+export async function checkArgumentTargets(catalog: Catalog, inspect: InspectPort = inspectExecutable): Promise<void> {
+  const problems: string[] = [];
+  for (const entry of catalog.entries) {
+    if (entry.allowArgs !== true || entry.target.kind !== 'exec') continue;
+    for (const command of entry.target.paths) {
+      const problem = await argumentTargetProblem(command, catalog.platform, inspect);
+      if (problem !== undefined) problems.push(`apps.${entry.name}.command: ${problem}`);
     }
   }
-  return { ok: true };
-}
-
-/** An http: or https: URL written plainly: no whitespace or control characters to be normalised away. */
-export function isWebUrl(text: string): boolean {
-  if (!/^https?:\/\//i.test(text) || /\s/.test(text) || hasControlCharacter(text)) return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
+  if (problems.length > 0) throw new CatalogConfigError(problems);
 }
 
 /**

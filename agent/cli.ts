@@ -9,12 +9,19 @@ import {
   builtInEntries,
   type Catalog,
   CatalogConfigError,
+  checkArgumentTargets,
   describeTarget,
   type Env,
   parseCatalogConfig,
 } from './catalog.ts';
+import { openLogFile } from './log-file.ts';
 import { BrokerKeyChangedError, RegistrationRefusedError, runAgent, type Transport } from './loop.ts';
+import { installCommand, statusCommand, uninstallCommand } from './service/commands.ts';
+import type { CommandRunner } from './service/install.ts';
+import type { AgentProgram } from './service/plan.ts';
 import { StateError } from './state.ts';
+import { processIsRunning } from './status.ts';
+import { StatusWriter } from './status-file.ts';
 
 /** The agent's command line: flags, usage text, exit codes, signal handling. */
 
@@ -26,8 +33,16 @@ export const EXIT = {
   usage: 2,
   config: 3,
   state: 4,
+  /** install: already installed; uninstall: nothing installed. */
+  service: 5,
+  /** status: not running, not connected or not paired. */
+  notRunning: 6,
   forced: 130,
 } as const;
+
+/** The subcommands besides running the agent. */
+export const COMMANDS = ['run', 'install', 'uninstall', 'status'] as const;
+export type CommandName = (typeof COMMANDS)[number];
 
 export const DEFAULT_BROKER = 'http://localhost:3000';
 const DIR_NAME = 'chatgpt-broker-agent';
@@ -58,7 +73,16 @@ export function usage(platform: AgentPlatform, env: Env, home: string): string {
   const builtIns = builtInEntries(platform, env)
     .map((entry) => entry.name)
     .join(', ');
-  return `Usage: chatgpt-broker-agent [options]
+  return `Usage: chatgpt-broker-agent [command] [options]
+
+Commands:
+  run (default)      Run the agent in this terminal
+  install            Install it as a per-user service that starts at login
+                     (systemd user unit / LaunchAgent / logon task; no admin),
+                     with the --broker, --config, --state-dir and --name given
+  uninstall          Stop and remove that service (keeps the state directory)
+  status             Show the broker, pairing, connection, catalog size, last
+                     job, and whether the service is installed
 
 Runs on your own computer and starts apps when you ask ChatGPT to, through the
 chatgpt-broker. It holds a WebSocket to the broker, which pushes jobs it signed;
@@ -103,8 +127,10 @@ Config file (JSON):
   desktop_id   Linux: run as /usr/bin/gtk-launch <desktop_id> [urls]
   args         fixed arguments, always passed first
   allow_args   false (default): no arguments from ChatGPT; true: appended
-               literally (shells and command runners may not have this);
+               literally, only for a native program (not a script) whose real
+               name is no shell, interpreter or launcher (links resolved);
                "url": each argument must be an http:// or https:// URL
+               without control, bidi or invisible characters
   aliases      other names ChatGPT may use (names ignore case, spaces, . - _)
   null         removes a built-in app; an entry with a built-in's name replaces it
   only         keep just these apps
@@ -113,11 +139,14 @@ Built-in apps (${platform}): ${builtIns}
 
 Exit codes:
   0    stopped by SIGINT/SIGTERM (after a running job finished), --once done,
-       --help, --version, --list-apps
-  1    unexpected error
+       --help, --version, --list-apps; install/uninstall done; status healthy
+  1    unexpected error, or a service command (systemctl, launchctl,
+       schtasks) failed
   2    bad command line, or a registration the broker refused (e.g. the name)
   3    bad config file
   4    state directory unusable, or the broker's signing key changed (--reset)
+  5    install: already installed; uninstall: not installed
+  6    status: the agent is not running, not connected or not paired
   130  forced exit by a second SIGINT/SIGTERM
 `;
 }
@@ -130,7 +159,7 @@ export class UsageError extends Error {
 }
 
 export interface CliRun {
-  kind: 'run';
+  kind: CommandName;
   brokerUrl: string;
   configFile: string | undefined;
   stateDir: string;
@@ -149,7 +178,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         broker: { type: 'string' },
         config: { type: 'string' },
@@ -162,12 +191,17 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
-    }).values;
-  let values: ReturnType<typeof parse>;
+    });
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
   try {
-    values = parse();
+    ({ values, positionals } = parse());
   } catch (error) {
     throw new UsageError((error as Error).message);
+  }
+  const [commandName = 'run', ...extra] = positionals;
+  if (!(COMMANDS as readonly string[]).includes(commandName) || extra.length > 0) {
+    throw new UsageError(`unknown command "${[commandName, ...extra].join(' ')}" (commands: ${COMMANDS.join(', ')})`);
   }
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
@@ -191,7 +225,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     throw new UsageError('--transport: must be auto, socket or poll');
   }
   return {
-    kind: 'run',
+    kind: commandName as CommandName,
     brokerUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''),
     configFile: values.config,
     stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
@@ -234,7 +268,9 @@ export async function loadCatalog(configFile: string | undefined, platform: Agen
     throw new CatalogConfigError([`cannot read: ${(error as Error).message}`], `config file ${configFile}`);
   }
   try {
-    return buildCatalog(platform, env, parseCatalogConfig(text, platform, `config file ${configFile}`));
+    const catalog = buildCatalog(platform, env, parseCatalogConfig(text, platform, `config file ${configFile}`));
+    await checkArgumentTargets(catalog);
+    return catalog;
   } catch (error) {
     if (error instanceof CatalogConfigError && !error.message.includes(configFile)) {
       throw new CatalogConfigError(error.problems, `config file ${configFile}`);
@@ -252,12 +288,22 @@ export interface CliProcess {
   stderr: (line: string) => void;
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
   exit: (code: number) => void;
+  /** The user's home (os.homedir() by default). */
+  home?: string | undefined;
+  /** How this agent is run, for `install`; absent when run from source. */
+  program?: AgentProgram | undefined;
+  /** macOS uid and Windows `DOMAIN\user`, for the service. */
+  uid?: number | undefined;
+  user?: string | undefined;
+  /** Runs systemctl, launchctl, schtasks (no shell) for install and uninstall. */
+  runCommand?: CommandRunner | undefined;
+  isRunning?: ((pid: number) => boolean) | undefined;
 }
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(io: CliProcess): Promise<number> {
   const platform = agentPlatform(io.platform);
-  const home = homedir();
+  const home = io.home ?? homedir();
   let command: CliCommand;
   try {
     command = parseCli(io.argv, platform, io.env, home);
@@ -273,6 +319,24 @@ export async function main(io: CliProcess): Promise<number> {
   if (command.kind === 'version') {
     io.stdout(VERSION);
     return EXIT.ok;
+  }
+
+  if (command.kind !== 'run') {
+    const serviceIo = {
+      platform,
+      home,
+      env: io.env,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      program: io.program,
+      uid: io.uid,
+      user: io.user,
+      run: io.runCommand,
+      isRunning: io.isRunning ?? processIsRunning,
+      version: VERSION,
+    };
+    const handler = { install: installCommand, uninstall: uninstallCommand, status: statusCommand }[command.kind];
+    return handler(command, serviceIo, EXIT);
   }
 
   let catalog: Catalog;
@@ -292,15 +356,30 @@ export async function main(io: CliProcess): Promise<number> {
     return EXIT.ok;
   }
 
+  // The terminal's lines also go to the log file (what a service leaves behind).
+  const logFile = openLogFile(command.stateDir);
+  const stderr = (line: string) => {
+    io.stderr(line);
+    logFile(line);
+  };
+  const stdout = (line: string) => {
+    io.stdout(line);
+    logFile(line);
+  };
+  const status = new StatusWriter(command.stateDir, {
+    broker_url: command.brokerUrl,
+    transport: 'http-poll',
+    catalog_size: catalog.entries.length,
+  });
   const controller = new AbortController();
   let stops = 0;
   const removeHandler = io.onSignal((signal) => {
     stops += 1;
     if (stops === 1) {
-      io.stderr(`${signal}: stopping after the current job (again to force).`);
+      stderr(`${signal}: stopping after the current job (again to force).`);
       controller.abort();
     } else {
-      io.stderr(`${signal}: forced exit.`);
+      stderr(`${signal}: forced exit.`);
       io.exit(EXIT.forced);
     }
   });
@@ -315,12 +394,13 @@ export async function main(io: CliProcess): Promise<number> {
         catalog,
         once: command.once,
         reset: command.reset,
-        log: io.stderr,
-        out: io.stdout,
+        log: stderr,
+        out: stdout,
+        status,
       },
       controller.signal,
     );
-    if (run.reason === 'stopped') io.stderr('Stopped.');
+    if (run.reason === 'stopped') stderr('Stopped.');
     return EXIT.ok;
   } catch (error) {
     if (error instanceof RegistrationRefusedError) {
@@ -328,12 +408,13 @@ export async function main(io: CliProcess): Promise<number> {
       return EXIT.usage;
     }
     if (error instanceof StateError || error instanceof BrokerKeyChangedError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      stderr(`chatgpt-broker-agent: ${error.message}`);
       return EXIT.state;
     }
-    io.stderr(`chatgpt-broker-agent: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    stderr(`chatgpt-broker-agent: unexpected error: ${(error as Error).stack ?? String(error)}`);
     return EXIT.error;
   } finally {
     removeHandler();
+    await status.connection('disconnected', 'stopped');
   }
 }

@@ -30,15 +30,15 @@ export interface JobDeskContext extends Omit<JobRunContext, keyof Addressee> {
  */
 export class JobDesk {
   readonly #context: JobDeskContext;
-  readonly #inHand = new Map<string, Promise<void>>();
-  readonly #running = new Set<Promise<void>>();
+  readonly #inHand = new Map<string, Promise<unknown>>();
+  readonly #running = new Set<Promise<unknown>>();
 
   constructor(context: JobDeskContext) {
     this.#context = context;
   }
 
-  /** Handles one delivered job; resolves once it is reported. */
-  take(raw: unknown, delivery: Delivery, addressee: Addressee): Promise<void> {
+  /** Handles one delivered job; resolves, once it is reported, with its result if it was run (or refused) now. */
+  take(raw: unknown, delivery: Delivery, addressee: Addressee): Promise<ResultRequest | undefined> {
     const task = this.#take(raw, delivery, addressee);
     this.#running.add(task);
     void task.finally(() => this.#running.delete(task));
@@ -50,7 +50,7 @@ export class JobDesk {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
-  async #take(raw: unknown, delivery: Delivery, addressee: Addressee): Promise<void> {
+  async #take(raw: unknown, delivery: Delivery, addressee: Addressee): Promise<ResultRequest | undefined> {
     const { state, log, out } = this.#context;
     const candidate = jobIdOf(raw);
     const jobId = JobId.safeParse(candidate).success ? candidate : undefined;
@@ -58,24 +58,25 @@ export class JobDesk {
     if (jobId !== undefined && this.#inHand.has(jobId)) {
       // The first delivery is still launching it, and will report.
       await this.#inHand.get(jobId);
-      return;
+      return undefined;
     }
     if (jobId !== undefined && state.hasSeen(jobId)) {
       log(`Job ${printable(jobId)} was delivered again; reporting its result again (a job never runs twice).`);
       await delivery.report(state.resultOf(jobId) ?? interrupted(jobId));
-      return;
+      return undefined;
     }
     const run = (async () => {
       const { line, result } = await runJob(raw, { ...this.#context, ...addressee });
       out(line);
-      if (result === undefined) return;
+      if (result === undefined) return undefined;
       // The report does not wait for the disk: the job id is already there, so the worst a
       // crash in between can do is have a second delivery report "interrupted".
       await Promise.all([state.recordResult(result), delivery.report(result)]);
+      return result;
     })();
     if (jobId !== undefined) this.#inHand.set(jobId, run);
     try {
-      await run;
+      return await run;
     } finally {
       if (jobId !== undefined) this.#inHand.delete(jobId);
     }

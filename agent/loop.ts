@@ -20,6 +20,7 @@ import { type Delivery, JobDesk } from './job-desk.ts';
 import type { SpawnPort } from './launcher.ts';
 import { holdSocket, type JobConnection, SocketRefusedError } from './socket.ts';
 import { AgentState, type Registration } from './state.ts';
+import type { StatusWriter } from './status-file.ts';
 import { printable } from './verify.ts';
 
 /**
@@ -66,6 +67,8 @@ export interface AgentOptions {
   pollTimeoutMs?: number;
   /** Default `auto`. */
   transport?: Transport;
+  /** Where `agent status` learns how this run is doing. */
+  status?: StatusWriter | undefined;
   /** The socket's heartbeat and renewal periods (tests shorten them). */
   socketTimings?: { heartbeatMs?: number; renewMs?: number };
 }
@@ -151,6 +154,10 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     else announcePairing(registration, brokerUrl, out, log);
   }
   if (registration?.paired === true) log(`Agent ${registration.agent_id} waiting for jobs from ${brokerUrl}.`);
+  const status = options.status;
+  if (registration !== undefined) {
+    await status?.update({ agent_id: registration.agent_id, paired: registration.paired });
+  }
 
   /** Stops the transport after one job with `once`, without stopping the job. */
   const session = new AbortController();
@@ -168,10 +175,22 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     log,
   });
   const take = async (current: Registration, raw: unknown, delivery: Delivery) => {
-    await desk.take(raw, delivery, {
+    const result = await desk.take(raw, delivery, {
       agentId: current.agent_id,
       brokerPublicKey: state.pinnedBrokerKey(brokerUrl) ?? current.broker_public_key,
     });
+    if (result !== undefined) {
+      const app = (raw as { app?: unknown } | null)?.app;
+      await status?.update({
+        last_job: {
+          job_id: printable(result.job_id, 200),
+          app: typeof app === 'string' ? printable(app, 100) : '',
+          outcome: result.status,
+          at: now(),
+          ...(result.message == null ? {} : { message: result.message }),
+        },
+      });
+    }
     handled += 1;
     if (options.once === true) session.abort();
   };
@@ -198,6 +217,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       poll_interval_ms: answer.poll_interval_ms,
     };
     await state.saveRegistration(fresh);
+    await status?.update({ agent_id: fresh.agent_id, paired: false });
     if (answer.socket_url !== undefined) socketUrl = answer.socket_url;
     announcePairing(fresh, brokerUrl, out, log);
     return fresh;
@@ -212,6 +232,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
   const markPaired = async (current: Registration): Promise<Registration> => {
     if (current.paired) return current;
     await state.markPaired();
+    await status?.update({ paired: true });
     log('Paired. Waiting for jobs.');
     return { ...current, paired: true };
   };
@@ -255,6 +276,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
             onServerTime: (serverTime, localTime) => clock.observe(serverTime, localTime),
             onReady: () => {
               socketFailures = 0;
+              void status?.connection('connected', undefined, 'websocket');
               log(connectedBefore ? 'Reconnected.' : `Connected to ${socketUrl}; jobs arrive as they are made.`);
               connectedBefore = true;
             },
@@ -263,6 +285,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
           session.signal,
         );
         if (end === 'closed') {
+          await status?.connection('disconnected', 'the job connection dropped');
           if (now() - openedAt >= STABLE_CONNECTION_MS) backoff.reset();
           const delay = backoff.next();
           log(`The job connection dropped; reconnecting in ${seconds(delay)}.`);
@@ -275,6 +298,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       const answer = await client.poll(identity, session.signal);
       backoff.reset();
       askWhy = false;
+      await status?.connection('connected', undefined, 'http-poll');
       if (answer.socket_url !== undefined) socketUrl = answer.socket_url;
       switch (answer.status) {
         case 'unpaired':
@@ -305,6 +329,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
         throw new RegistrationRefusedError(error.message);
       }
       const delay = backoff.next();
+      await status?.connection('disconnected', describeError(error));
       if (error instanceof SocketRefusedError) {
         log(`${error.message}; asking over HTTP why, in ${seconds(delay)}.`);
         askWhy = true;

@@ -1,5 +1,13 @@
 import { jobIdOf, type PublicKeyInput, type SignedJob, verifyJob } from '#lib/jobs/signing';
-import { type Catalog, type CatalogEntry, checkArgs, type LaunchPlan, planLaunch } from './catalog.ts';
+import {
+  argumentTargetProblem,
+  type Catalog,
+  type CatalogEntry,
+  checkArgs,
+  type LaunchPlan,
+  planLaunch,
+} from './catalog.ts';
+import type { InspectPort } from './executable.ts';
 import type { AgentState } from './state.ts';
 
 /**
@@ -31,6 +39,8 @@ export interface AdmissionContext {
   state: Pick<AgentState, 'hasSeen' | 'recordSeen'>;
   now: () => number;
   fileExists: (file: string) => boolean;
+  /** Reads what a program file is; `inspectExecutable` by default. */
+  inspect?: InspectPort | undefined;
 }
 
 const SIGNATURE_MESSAGES = {
@@ -57,9 +67,16 @@ export async function admitJob(raw: unknown, context: AdmissionContext): Promise
 
   const args = checkArgs(entry, job.args);
   if (!args.ok) return refuse('args_refused', args.message);
+  const plan = planLaunch(entry, args.args, context.fileExists);
+  // Checked at startup too; checked again because the file may have changed since (an
+  // update that turned a program into a wrapper script, a link pointed elsewhere).
+  if (entry.allowArgs === true && args.args.length > 0 && entry.target.kind === 'exec') {
+    const problem = await argumentTargetProblem(plan.command, context.catalog.platform, context.inspect);
+    if (problem !== undefined) return refuse('args_refused', problem);
+  }
 
   await context.state.recordSeen(job.job_id, job.expires_at, context.now());
-  return { ok: true, job, entry, plan: planLaunch(entry, job.args, context.fileExists) };
+  return { ok: true, job, entry, plan };
 }
 
 /** Text from the network made safe for one log line: control characters escaped, length capped. */

@@ -4,7 +4,7 @@ import { socketHandler } from '#lib/http/socket-handler';
 import { authenticateAgent } from '#lib/jobs/agent-auth';
 import { touchAgent } from '#lib/jobs/agents';
 import { addConnection } from '#lib/jobs/connections';
-import { storeFor } from '#lib/jobs/store';
+import { storeFor } from '#lib/jobs/table';
 
 /**
  * WebSocket `$connect`: a paired agent opens its push connection with signed headers

@@ -5,7 +5,7 @@ import { agentOfConnection } from '#lib/jobs/connections';
 import { collectJobs } from '#lib/jobs/delivery';
 import { acknowledgeJob, recordResult } from '#lib/jobs/queue';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/store';
+import { storeFor } from '#lib/jobs/table';
 
 /**
  * WebSocket `$default`: what an agent sends on its authenticated connection. `collect`

@@ -16,7 +16,8 @@ const ConfigSchema = z.object({
   GMAIL_API_URL: url.default('https://gmail.googleapis.com/'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com/'),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The SSM parameter holding the Google client secret; only functions that refresh tokens get it. */
+  GOOGLE_CLIENT_SECRET_PARAMETER: z.string().min(1).optional(),
   /** Origins allowed by CORS. ChatGPT calls server to server, but its UI may preflight. */
   CORS_ORIGINS: csv.default(['https://chatgpt.com', 'https://chat.openai.com']),
   /** Public base URL of this API, used in the OpenAPI document's `servers`. */
@@ -25,12 +26,17 @@ const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1).default('chatgpt-broker-dev'),
   /** Set for local DynamoDB (dynalite); unset on AWS. */
   DYNAMODB_ENDPOINT: url.optional(),
+  /** Set for the local SSM stand-in (local/ssm.ts); unset on AWS. */
+  SSM_ENDPOINT: url.optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-  /** Broker's Ed25519 private key (PKCS#8 PEM) used to sign agent jobs (local runs). */
-  JOB_SIGNING_KEY: z.string().min(1).optional(),
-  /** Name of the SSM SecureString parameter holding that key (AWS). */
+  /** Set by Lambda (and serverless-offline): this function's full name. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
+  /**
+   * The SSM SecureString parameter holding the broker's Ed25519 job-signing key (PKCS#8
+   * PEM). Only the functions that sign jobs have it; locally the SSM stand-in serves it.
+   */
   JOB_SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
-  /** Longest time `app-launch` waits for an agent's answer before replying "pending". */
+  /** Longest time `launch_app` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   /** The WebSocket URL agents hold for pushed jobs (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
   AGENT_SOCKET_URL: z.url({ protocol: /^wss?$/ }).optional(),
@@ -38,7 +44,11 @@ const ConfigSchema = z.object({
   WEBSOCKET_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/**
+ * The configuration a request runs with. `GOOGLE_CLIENT_SECRET` is never read from the
+ * environment: lib/http fills it from SSM for the functions whose registry entry names it.
+ */
+export type Config = z.infer<typeof ConfigSchema> & { GOOGLE_CLIENT_SECRET?: string };
 
 let cached: Config | undefined;
 

@@ -20,6 +20,8 @@ export type ErrorKind =
   | 'conflict'
   /** The request is too large (413). */
   | 'payload_too_large'
+  /** The broker lacks configuration this operation needs; the operator can fix it (503). */
+  | 'not_configured'
   /** Google asked us to slow down and retries ran out (429 is not ours: 503). */
   | 'rate_limited'
   /** Google failed or could not be reached (502). */

@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 
 /**
  * The broker's structured logger. Log lines carry ids, routes, statuses and error codes,
- * never request bodies, mail content or tokens. As a second line of defence every
- * string a request registers as secret (its tokens) is replaced before a line is written.
+ * never request bodies, mail content or tokens. Error text is the one place a secret could
+ * slip in (an upstream message quoting a request), so `describeError` replaces every
+ * string the request registered as secret (its tokens) before the line is written.
  */
 export const logger = new Logger({ serviceName: 'chatgpt-broker' });
 

@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { type AwsCall, callerOf } from './aws-calls.ts';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -18,11 +19,15 @@ export async function startLocalDynamo(options: {
   port?: number;
   tableName: string;
   path?: string;
+  /** Told of every request, with its action and the function that sent it. */
+  onCall?: (call: AwsCall) => void;
 }): Promise<LocalDynamo> {
   const server: Server = dynalite({ createTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   let requests = 0;
-  server.on('request', () => {
+  server.on('request', (request: IncomingMessage) => {
     requests += 1;
+    const action = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
+    options.onCall?.({ service: 'dynamodb', action, function: callerOf(request.headers['user-agent']) });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

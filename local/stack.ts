@@ -1,10 +1,18 @@
+import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { SERVICE, secretParameter } from '../scripts/deployment.ts';
+import type { AwsCall } from './aws-calls.ts';
+import { type LocalConnectionsApi, startLocalConnectionsApi } from './connections.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
+import { type LocalSsm, startLocalSsm } from './ssm.ts';
 
-/** The table name serverless.yml gives the `dev` stage. */
-export const LOCAL_TABLE_NAME = 'chatgpt-broker-dev';
+/** serverless-offline serves the `dev` stage. */
+const LOCAL_STAGE = 'dev';
+
+/** The table name serverless.yml gives the local stage. */
+export const LOCAL_TABLE_NAME = `${SERVICE}-${LOCAL_STAGE}`;
 
 export interface LocalStackOptions {
   httpPort: number;
@@ -14,6 +22,10 @@ export interface LocalStackOptions {
   /** A real (or already running) Gmail API root; when set, no emulator is started. */
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
+  /** The broker's Google OAuth client id; with the emulator, the emulator's own when absent. */
+  googleClientId?: string | undefined;
+  /** Its secret, served to the functions through the SSM stand-in (refresh is off without it). */
+  googleClientSecret?: string | undefined;
   emulatorPort?: number;
   dynamoPort?: number;
   /** Keep DynamoDB's data in this folder (in memory when absent). */
@@ -24,6 +36,8 @@ export interface LocalStackOptions {
   logFile?: string;
   /** Extra environment for the functions. */
   env?: Record<string, string>;
+  /** Told of every DynamoDB, SSM and `@connections` call a function makes. */
+  onAwsCall?: (call: AwsCall) => void;
 }
 
 export interface LocalStack {
@@ -35,6 +49,8 @@ export interface LocalStack {
   emulatorUrl: string | undefined;
   dynamo: LocalDynamo;
   offline: RunningOffline;
+  /** The `@connections` root the functions post to (recorded, passed on to serverless-offline). */
+  managementUrl: string;
   stop(): Promise<void>;
 }
 
@@ -51,12 +67,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
+  const googleClientId = options.googleClientId ?? (emulator ? DEFAULT_CLIENT_ID : undefined);
   let dynamo: LocalDynamo | undefined;
+  let ssm: LocalSsm | undefined;
+  let connectionsApi: LocalConnectionsApi | undefined;
   try {
     dynamo = await startLocalDynamo({
       port: options.dynamoPort ?? 0,
       tableName: LOCAL_TABLE_NAME,
       ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
+    });
+    // Secrets reach the functions as on AWS: through SSM, never in their environment.
+    ssm = await startLocalSsm({
+      parameters: {
+        [secretParameter('job_signing_key', LOCAL_STAGE)]: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+      },
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
+    });
+    connectionsApi = await startLocalConnectionsApi({
+      websocketPort: options.websocketPort,
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
     const offline = await startOffline({
       httpPort: options.httpPort,
@@ -68,11 +99,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         GOOGLE_OAUTH_URL: googleOAuthUrl,
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
-        JOB_SIGNING_KEY: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        SSM_ENDPOINT: ssm.endpoint,
+        // Launching fails closed without a client id; the emulator's demo token is issued to its own.
+        ...(googleClientId ? { GOOGLE_CLIENT_ID: googleClientId } : {}),
         // serverless-offline serves the WebSocket API and `@connections` on one port; the
-        // management client must be pointed there (its default endpoint is AWS's).
+        // management client must be pointed there (its default endpoint is AWS's), here
+        // through a recording pass-through.
         AGENT_SOCKET_URL: `ws://127.0.0.1:${options.websocketPort}`,
-        WEBSOCKET_MANAGEMENT_URL: `http://127.0.0.1:${options.websocketPort}`,
+        WEBSOCKET_MANAGEMENT_URL: connectionsApi.endpoint,
         ...options.env,
       },
     });
@@ -83,13 +117,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulatorUrl: emulator?.url,
       dynamo,
       offline,
+      managementUrl: connectionsApi.endpoint,
       async stop() {
         await offline.stop();
+        await connectionsApi?.close();
+        await ssm?.close();
         await dynamo?.close();
         await emulator?.close();
       },
     };
   } catch (error) {
+    await connectionsApi?.close();
+    await ssm?.close();
     await dynamo?.close();
     await emulator?.close();
     throw error;

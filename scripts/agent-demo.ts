@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEMO_USER } from '../emulator/demo.ts';
+import { operations } from '../lib/operations.ts';
 
 const broker = process.env.BROKER_URL ?? 'http://localhost:3000';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +32,7 @@ agent.stdout.on('data', async (chunk: Buffer) => {
   process.stdout.write(chunk);
   const code = /Pairing code: (\S+)/.exec(chunk.toString())?.[1];
   if (!code) return;
-  const response = await fetch(`${broker}/api/agent/pair`, {
+  const response = await fetch(`${broker}${operations.pair_computer.path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${DEMO_USER.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ code }),
@@ -40,7 +41,7 @@ agent.stdout.on('data', async (chunk: Buffer) => {
   console.log(response.ok ? `[demo] ${answer.message}` : `[demo] pairing failed: ${answer.error?.message}`);
   if (response.ok) {
     console.log(
-      `[demo] Try: curl -s ${broker}/api/app/launch -H 'Authorization: Bearer ${DEMO_USER.token}' -H 'Content-Type: application/json' -d '{"app_name":"calculator"}'`,
+      `[demo] Try: curl -s ${broker}${operations.launch_app.path} -H 'Authorization: Bearer ${DEMO_USER.token}' -H 'Content-Type: application/json' -d '{"app_name":"calculator"}'`,
     );
   }
 });

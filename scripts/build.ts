@@ -1,12 +1,14 @@
 /**
- * Bundles each function in functions/ on its own (dist/<name>/index.mjs) and the desktop
- * agent (dist/agent/agent.mjs). One bundle per Lambda keeps each cold start small;
- * serverless.yml packages each folder as that function's whole artifact.
+ * Bundles each function of the registry on its own (dist/<name>/index.mjs from
+ * functions/<name>.ts), the desktop agent (dist/agent/agent.mjs), and writes
+ * dist/deployment.json, the functions and roles serverless.yml includes. One bundle per
+ * Lambda keeps each cold start small; each folder is that function's whole artifact.
  */
-import { readdir, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { deployedFunctions, deployment } from './deployment.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,19 +31,13 @@ const common: BuildOptions = {
   logLevel: 'warning',
 };
 
-export async function functionNames(): Promise<string[]> {
-  const files = await readdir(join(root, 'functions'));
-  return files
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => basename(file, '.ts'))
-    .sort();
-}
-
-/** Builds every function bundle and the agent; returns the function names. */
+/** Builds every function bundle, the agent and dist/deployment.json; returns the function names. */
 export async function buildAll(): Promise<string[]> {
   await rm(join(root, 'dist'), { recursive: true, force: true });
-  const names = await functionNames();
+  await mkdir(join(root, 'dist'), { recursive: true });
+  const names = deployedFunctions.map((spec) => spec.name);
   await Promise.all([
+    writeFile(join(root, 'dist', 'deployment.json'), `${JSON.stringify(deployment(), null, 2)}\n`),
     ...names.map((name) =>
       build({
         ...common,

@@ -3,30 +3,24 @@
  * the Lambda Invoke API (serverless-offline's port by default, or a deployed stage) with
  * the HTTP API event its route would receive, and prints what it answered.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildHttpEvent, FUNCTION_OPERATIONS } from './invoke/event.ts';
+import { readFile } from 'node:fs/promises';
+import { allOperations } from '#lib/operations';
+import { deployedName } from './deployment.ts';
+import { buildHttpEvent } from './invoke/event.ts';
 import { failed, invokeFunction } from './invoke/lambda.ts';
-import { functionName, helpText, parseData, parseInvokeArgs, UsageError } from './invoke/options.ts';
+import { helpText, parseData, parseInvokeArgs, UsageError } from './invoke/options.ts';
 
-async function functionFiles(): Promise<string[]> {
-  const files = await readdir(fileURLToPath(new URL('../functions/', import.meta.url)));
-  return files
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => basename(file, '.ts'))
-    .sort();
-}
+const names = allOperations.map((operation) => operation.name);
 
 async function main(): Promise<number> {
   const command = parseInvokeArgs(process.argv.slice(2), process.env);
   if (command.help) {
-    process.stdout.write(helpText(await functionFiles()));
+    process.stdout.write(helpText(names));
     return 0;
   }
-  const operation = FUNCTION_OPERATIONS[command.function];
+  const operation = allOperations.find((candidate) => candidate.name === command.function);
   if (!operation) {
-    throw new UsageError(`unknown function "${command.function}"; one of: ${(await functionFiles()).join(', ')}`);
+    throw new UsageError(`unknown function "${command.function}"; one of: ${names.join(', ')}`);
   }
   const data =
     command.file !== undefined
@@ -34,7 +28,7 @@ async function main(): Promise<number> {
       : parseData(command.data, '--data');
   const event = buildHttpEvent({ operation, data, token: command.token });
   const target = {
-    functionName: functionName(command.stage, command.function),
+    functionName: deployedName(command.stage, command.function),
     region: command.region,
     endpoint: command.endpoint,
   };

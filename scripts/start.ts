@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DEMO_USER } from '../emulator/demo.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { operations } from '../lib/operations.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { buildAll } from './build.ts';
 
@@ -36,6 +37,8 @@ const stack = await startLocalStack({
   websocketPort,
   gmailApiUrl: env.GMAIL_API_URL,
   googleOAuthUrl: env.GOOGLE_OAUTH_URL,
+  googleClientId: env.GOOGLE_CLIENT_ID,
+  googleClientSecret: env.GOOGLE_CLIENT_SECRET,
   emulatorPort: Number(env.EMULATOR_PORT ?? 3010),
   dynamoPort: Number(env.DYNAMODB_PORT ?? 3011),
   dynamoPath: `${stateDir}dynamodb`,
@@ -47,19 +50,19 @@ const token = stack.emulatorUrl ? DEMO_USER.token : '<your Google access token>'
 console.log(`
 ChatGPT broker running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
-  API                 ${api}            (reference: ${api}/docs, OpenAPI: ${api}/openapi.json)
-  Agent WebSocket     ws://localhost:${websocketPort}   (desktop agents hold it; jobs are pushed)
-  Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- email-unread --data '{"limit":3}' --token ${token})
+  API                 ${api}            (reference: ${api}${operations.get_docs_page.path}, OpenAPI: ${api}${operations.get_openapi_document.path})
+  Agent WebSocket     ${stack.socketUrl}   (desktop agents hold it; jobs are pushed to them)
+  Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- get_unread_emails --data '{"limit":3}' --token ${token})
   Google              ${stack.emulatorUrl ? `embedded emulator at ${stack.emulatorUrl}, demo user ${DEMO_USER.email}` : env.GMAIL_API_URL}
   DynamoDB            embedded (dynalite) at ${stack.dynamo.endpoint}, data in .local/dynamodb
   Demo token          ${token}
 
 Send a mail from the demo mailbox:
-  curl -s ${api}/api/email/send -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\
+  curl -s ${api}${operations.send_email.path} -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\
     -d '{"to":"${DEMO_USER.email}","subject":"Hello from the broker","body":"It works."}'
 
 Read the unread inbox:
-  curl -s ${api}/api/email/unread -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '{"limit":5}'
+  curl -s ${api}${operations.get_unread_emails.path} -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '{"limit":5}'
 
 Launch apps on this computer: in another terminal run  npm run agent:demo
 Stop with Ctrl+C.

@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { BrokerError } from '../errors.ts';
 import type { ApiRequest } from '../http/api-handler.ts';
-import type { Reply } from '../http/reply.ts';
+import type { HttpResponse } from '../http/response.ts';
 import type { Operation } from '../operations.ts';
 import type { ToolCallRequest } from '../schemas/chatgpt.ts';
 
 /** One tool's operation and its implementation, taking unvalidated arguments. */
 export interface ToolRunner {
   readonly operation: Operation;
-  run(request: ApiRequest<unknown>): Promise<object | Reply>;
+  run(request: ApiRequest<unknown>): Promise<object | HttpResponse>;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface ToolRunner {
  */
 export function toolRunner<S extends z.ZodType>(
   operation: Operation<S>,
-  run: (request: ApiRequest<z.output<S>>) => Promise<object | Reply>,
+  run: (request: ApiRequest<z.output<S>>) => Promise<object | HttpResponse>,
 ): ToolRunner {
   const schema = operation.request;
   if (!schema) throw new Error(`tool ${operation.name} has no request schema`);
@@ -72,7 +72,7 @@ export async function dispatchToolCall(
   call: ToolCallRequest,
   runners: ReadonlyMap<string, ToolRunner>,
   request: ApiRequest<unknown>,
-): Promise<object | Reply> {
+): Promise<object | HttpResponse> {
   const runner = runners.get(call.name);
   if (!runner) {
     const known = [...runners.keys()];

@@ -1,3 +1,4 @@
+import { operations } from '../operations.ts';
 import type { JsonSchema } from './json-schema.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';
 
@@ -197,7 +198,7 @@ export function renderDocsPage(document: OpenApiDocument): string {
 <header>
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(document.info.description)}</p>
-<p>Base URL: <code>${escapeHtml(server)}</code> · Machine-readable: <a href="${escapeHtml(`${server}/openapi.json`)}">OpenAPI ${escapeHtml(document.openapi)} document</a> (import it into a custom GPT's Actions)</p>
+<p>Base URL: <code>${escapeHtml(server)}</code> · Machine-readable: <a href="${escapeHtml(`${server}${operations.get_openapi_document.path}`)}">OpenAPI ${escapeHtml(document.openapi)} document</a> (import it into a custom GPT's Actions)</p>
 <p>Errors answer <code>{"success": false, "error": {"code", "message", "details"}}</code> with a 4xx status for anything the caller can fix.</p>
 </header>
 <nav><ul>

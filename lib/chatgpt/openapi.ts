@@ -1,4 +1,4 @@
-import { type Operation, operations, SCOPES } from '../operations.ts';
+import { allOperations, type Operation, SCOPES } from '../operations.ts';
 import { ErrorEnvelope } from '../schemas/common.ts';
 import { inputJsonSchema, type JsonSchema, outputJsonSchema } from './json-schema.ts';
 import { clip } from './tools.ts';
@@ -55,13 +55,13 @@ export interface OpenApiDocument {
  * auth and is listed so the document stays the full public API.
  */
 export function documentedOperations(): Operation[] {
-  return operations.filter((operation) => operation.auth !== 'agent');
+  return allOperations.filter((operation) => operation.auth !== 'agent');
 }
 
 /** Every Google scope any operation needs, plus sign-in, with the consent-screen wording. */
 export function oauthScopes(): Record<string, string> {
   const scopes: Record<string, string> = { ...OPENID_SCOPES };
-  for (const operation of operations) {
+  for (const operation of allOperations) {
     for (const scope of operation.scopes) scopes[scope] = SCOPE_DESCRIPTIONS[scope] ?? scope;
   }
   return scopes;
@@ -102,7 +102,7 @@ function openObjects(schema: unknown): unknown {
 }
 
 function successResponse(operation: Operation): unknown {
-  if (operation.path === '/docs') {
+  if (operation.name === 'get_docs_page') {
     return { description: 'The HTML reference page.', content: { 'text/html': { schema: { type: 'string' } } } };
   }
   const schema = operation.response ? openObjects(outputJsonSchema(operation.response)) : { type: 'object' };

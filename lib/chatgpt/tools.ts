@@ -1,4 +1,4 @@
-import { type Operation, operations } from '../operations.ts';
+import { allOperations, type Operation } from '../operations.ts';
 import { inputJsonSchema, type JsonSchema, toStrictSchema } from './json-schema.ts';
 
 /** An OpenAI tool in the Responses API form, strict mode on. */
@@ -10,7 +10,7 @@ export interface StrictTool {
   strict: true;
 }
 
-/** A function in the original API's list form (`GET /api/chatgpt/functions` of the FastAPI service). */
+/** A function in the original API's list form (the FastAPI service's function list). */
 export interface PlainFunction {
   name: string;
   description: string;
@@ -30,7 +30,7 @@ export function clip(text: string, max: number): string {
 
 /** The operations offered to ChatGPT as tools, in registry order. */
 export function toolOperations(): Operation[] {
-  return operations.filter((operation) => operation.tool);
+  return allOperations.filter((operation) => operation.tool);
 }
 
 function requestSchemaOf(operation: Operation): JsonSchema {

@@ -1,13 +1,8 @@
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { type Config, canRefreshTokens } from '#lib/config';
+import { type Config, canRefreshTokens } from '../config.ts';
+import type { GoogleCredentials } from '../google/credentials.ts';
 import { gmailRetryConfig, RETRY_POLICY, stampFirstAttempt } from './retry.ts';
-
-/** The user's Google credentials for one request; never stored, never logged. */
-export interface GmailCredentials {
-  accessToken: string;
-  refreshToken?: string | undefined;
-}
 
 /**
  * A Gmail API client acting as the signed-in user, pointed at `config.GMAIL_API_URL`
@@ -20,7 +15,7 @@ export interface GmailCredentials {
  *
  * Reads follow the retry policy of `retry.ts`; POSTs are never retried.
  */
-export function createGmailClient(credentials: GmailCredentials, config: Config): gmail_v1.Gmail {
+export function createGmailClient(credentials: GoogleCredentials, config: Config): gmail_v1.Gmail {
   const refreshToken = canRefreshTokens(config) ? credentials.refreshToken : undefined;
   const refreshable = refreshToken !== undefined;
   const auth = new OAuth2Client({

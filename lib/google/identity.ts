@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
-import type { GoogleCredentials } from '../http/auth.ts';
+import type { GoogleCredentials } from './credentials.ts';
+import { SCOPES } from './scopes.ts';
 
 /** Who a Google token belongs to: Google's stable subject id, and the address when shared. */
 export interface GoogleUser {
@@ -11,6 +12,7 @@ export interface GoogleUser {
 
 interface TokenInfo {
   sub?: string;
+  scope?: string;
   email?: string;
   aud?: string;
   azp?: string;
@@ -18,6 +20,15 @@ interface TokenInfo {
 }
 
 const MAX_CACHED = 1_000;
+
+/**
+ * How long a token's identity is trusted without asking Google again. Short, so a revoked
+ * token loses launch and pairing rights within minutes, not at the end of its hour.
+ */
+export const IDENTITY_CACHE_MS = 5 * 60_000;
+
+/** Scopes that let Google say who the user is; a token with none of them is not an identity. */
+export const IDENTITY_SCOPES: readonly string[] = [SCOPES.email, SCOPES.openid, SCOPES.profile];
 // Keyed by a hash of the token: the cache never holds a usable token.
 const cache = new Map<string, { user: GoogleUser; until: number }>();
 
@@ -27,14 +38,22 @@ function cacheKey(token: string): string {
 
 /**
  * The user a Google access token belongs to, from Google's `tokeninfo` endpoint, cached
- * for the token's remaining life. When a client id is configured the token must have
- * been issued to it, so a token some other app holds cannot act on the user's computer.
+ * for IDENTITY_CACHE_MS at most. Fails closed: the broker must know its own Google client
+ * (GOOGLE_CLIENT_ID), the token must have been issued to that client (a token some other
+ * app holds cannot act on the user's computer) and must carry an identity scope.
  */
 export async function identifyUser(
   credentials: GoogleCredentials,
   config: Config,
   now = Date.now(),
 ): Promise<GoogleUser> {
+  const clientId = config.GOOGLE_CLIENT_ID;
+  if (!clientId) {
+    throw new BrokerError(
+      'not_configured',
+      "This broker has no Google client id configured (GOOGLE_CLIENT_ID), so it cannot tell its users' tokens from any other app's: computers cannot be paired or used.",
+    );
+  }
   const key = cacheKey(credentials.accessToken);
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.user;
@@ -58,16 +77,23 @@ export async function identifyUser(
     throw new BrokerError('upstream_error', `Google answered ${response.status} when checking the sign-in.`);
   const info = (await response.json()) as TokenInfo;
   if (!info.sub) throw new BrokerError('invalid_token', 'Google did not say whose token this is.');
-  const clientId = config.GOOGLE_CLIENT_ID;
-  if (clientId && info.aud !== clientId && info.azp !== clientId) {
+  if (info.aud !== clientId && info.azp !== clientId) {
     throw new BrokerError(
       'invalid_token',
       "The access token was issued to another application, not this broker's Google client.",
     );
   }
+  const granted = (info.scope ?? '').split(' ');
+  if (!IDENTITY_SCOPES.some((scope) => granted.includes(scope))) {
+    throw new BrokerError(
+      'insufficient_scope',
+      `The sign-in does not say who you are: it needs the ${SCOPES.email} (or openid) scope.`,
+      { details: { scope: SCOPES.email } },
+    );
+  }
   const user: GoogleUser = { id: info.sub, email: info.email };
   const lifetimeMs = Math.max(0, Number(info.expires_in ?? 0) * 1000);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-  cache.set(key, { user, until: now + Math.min(lifetimeMs, 3_600_000) });
+  cache.set(key, { user, until: now + Math.min(lifetimeMs, IDENTITY_CACHE_MS) });
   return user;
 }

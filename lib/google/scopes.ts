@@ -3,4 +3,6 @@ export const SCOPES = {
   send: 'https://www.googleapis.com/auth/gmail.send',
   read: 'https://www.googleapis.com/auth/gmail.readonly',
   email: 'https://www.googleapis.com/auth/userinfo.email',
+  profile: 'https://www.googleapis.com/auth/userinfo.profile',
+  openid: 'openid',
 } as const;

@@ -5,11 +5,13 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
+import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
 import type { Operation } from '../operations.ts';
-import { type GoogleCredentials, googleCredentials } from './auth.ts';
+import { readSecret } from '../secrets.ts';
+import { googleCredentials, idempotencyKey } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
-import { Reply } from './reply.ts';
+import { HttpResponse } from './response.ts';
 
 /** What a handler's `run` receives: the validated body and, for Google operations, the caller's token. */
 export interface ApiRequest<TBody> {
@@ -19,12 +21,24 @@ export interface ApiRequest<TBody> {
   event: APIGatewayProxyEventV2;
   config: Config;
   credentials: GoogleCredentials;
+  /** The invocation (its request id and remaining time). */
+  context: Context;
+  /** The client's `Idempotency-Key` header, when it sent one. */
+  idempotencyKey: string | undefined;
 }
 
-type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | Reply>;
+type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
 /** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
+
+/** The configuration, with the Google client secret from SSM for the functions that refresh tokens. */
+async function configFor(operation: Operation): Promise<Config> {
+  const config = getConfig();
+  if (!operation.secrets.includes('google_client_secret')) return config;
+  const secret = await readSecret(config, 'google_client_secret');
+  return secret ? { ...config, GOOGLE_CLIENT_SECRET: secret } : config;
+}
 
 /** GET operations take their input from the path and the query string; the rest from the JSON body. */
 function inputOf(operation: Operation, event: Event): unknown {
@@ -58,8 +72,8 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 }
 
 /** Turns a handler's answer into the HTTP response, wrapping plain objects in the success envelope. */
-function toResponse(result: object | Reply): APIGatewayProxyStructuredResultV2 {
-  if (result instanceof Reply) {
+function toResponse(result: object | HttpResponse): APIGatewayProxyStructuredResultV2 {
+  if (result instanceof HttpResponse) {
     if (typeof result.body === 'string') {
       return { statusCode: result.status, headers: result.headers, body: result.body };
     }
@@ -77,7 +91,7 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
   const core = async (event: Event, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     try {
-      const config = getConfig();
+      const config = await configFor(operation);
       const credentials =
         operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
       registerSecrets(credentials.accessToken, credentials.refreshToken);
@@ -89,6 +103,8 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
         event: event as APIGatewayProxyEventV2,
         config,
         credentials,
+        context,
+        idempotencyKey: idempotencyKey(event as APIGatewayProxyEventV2),
       });
       const response = toResponse(result);
       logger.info('request', { operation: operation.name, status: response.statusCode, ms: Date.now() - started });

@@ -1,15 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BrokerError } from '../errors.ts';
+import type { GoogleCredentials } from '../google/credentials.ts';
 import { UserCredentials } from '../schemas/common.ts';
-
-/** The signed-in user's Google credentials for one request. Never stored, never logged. */
-export interface GoogleCredentials {
-  accessToken: string;
-  /** Only from the original API's body credentials; ChatGPT refreshes tokens itself. */
-  refreshToken?: string;
-  /** The user's address if the caller said it (a hint, not proof of identity). */
-  emailHint?: string;
-}
 
 // A token goes into an outgoing Authorization header: printable ASCII only.
 const TOKEN_SHAPE = /^[\x21-\x7e]{1,4096}$/;
@@ -47,10 +39,23 @@ export function googleCredentials(event: APIGatewayProxyEventV2, body: unknown):
   }
   if (!TOKEN_SHAPE.test(accessToken)) throw new BrokerError('invalid_token', 'The access token is malformed.');
   const refreshToken = fromBody?.refresh_token ?? undefined;
-  const emailHint = fromBody?.email ?? undefined;
   return {
     accessToken,
     ...(refreshToken && TOKEN_SHAPE.test(refreshToken) ? { refreshToken } : {}),
-    ...(emailHint ? { emailHint } : {}),
   };
+}
+
+// Stripe's and the IETF draft's keys are opaque strings; ours are stored hashed, so only the shape is checked.
+const IDEMPOTENCY_KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+
+/** The client's `Idempotency-Key` header (IETF draft-ietf-httpapi-idempotency-key-header), if any. */
+export function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
+  const value = event.headers?.['idempotency-key'] ?? event.headers?.['Idempotency-Key'];
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY_SHAPE.test(value)) {
+    throw new BrokerError('invalid_request', 'The Idempotency-Key header must be 1-255 printable ASCII characters.', {
+      details: [{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }],
+    });
+  }
+  return value;
 }

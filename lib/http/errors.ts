@@ -21,6 +21,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  not_configured: 503,
   rate_limited: 503,
   upstream_error: 502,
   internal: 500,

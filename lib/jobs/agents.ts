@@ -2,8 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
-import { isConditionFailure, type Store } from './store.ts';
-import { keys, ttlSeconds } from './table.ts';
+import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 
 /** How long a pairing code works (RFC 8628 suggests minutes). */
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Store } from './store.ts';
+import type { Store } from './table.ts';
 import { keys, ttlSeconds } from './table.ts';
 
 /**

@@ -2,7 +2,7 @@ import { listConnections, removeConnection } from './connections.ts';
 import { type Lease, leaseJob, leaseJobs, releaseLease } from './queue.ts';
 import type { SignedJob } from './signing.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './store.ts';
+import type { Store } from './table.ts';
 
 /**
  * Delivery of queued jobs to agents' WebSockets. Both transports (this push and the HTTP

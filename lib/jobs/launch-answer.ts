@@ -1,4 +1,3 @@
-import { Reply } from '../http/reply.ts';
 import type { LaunchResult } from '../schemas/apps.ts';
 import { isFinished, type JobRecord } from './queue.ts';
 
@@ -25,11 +24,15 @@ function describe(record: JobRecord): { success: boolean; message: string } {
   }
 }
 
-/**
- * The original API's `{success, message, data}` answer for a launch job: 200 once it is
- * settled (success false when the computer refused or failed), 202 while still pending.
- */
-export function launchAnswer(record: JobRecord): Reply {
+/** A launch job as the original API's `{success, message, data}` answer tells it. */
+export interface LaunchAnswer {
+  /** False while the agent has not answered: the handlers answer 202 then. */
+  settled: boolean;
+  body: { success: boolean; message: string; data: LaunchResult };
+}
+
+/** Where a launch job stands, for launch_app and get_launch_status to answer alike. */
+export function launchAnswer(record: JobRecord): LaunchAnswer {
   const data: LaunchResult = {
     job_id: record.job_id,
     status: record.status,
@@ -41,5 +44,5 @@ export function launchAnswer(record: JobRecord): Reply {
     pid: record.pid ?? null,
     expires_at: new Date(record.expires_at).toISOString(),
   };
-  return new Reply(isFinished(record.status) ? 200 : 202, { ...describe(record), data });
+  return { settled: isFinished(record.status), body: { ...describe(record), data } };
 }

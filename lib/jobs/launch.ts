@@ -4,7 +4,7 @@ import { listConnections } from './connections.ts';
 import { pushJob } from './delivery.ts';
 import { createJob, DELIVERY_LEASE_MS, getJob, isFinished, type JobRecord } from './queue.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './store.ts';
+import type { Store } from './table.ts';
 
 /**
  * Re-reads of a job whose launch is under way: every 15 ms at first (a pushed launch

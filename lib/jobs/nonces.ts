@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
-import { isConditionFailure, type Store } from './store.ts';
+import { isConditionFailure, type Store } from './table.ts';
 import { keys, ttlSeconds } from './table.ts';
 
 /**

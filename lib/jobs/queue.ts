@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobStatus } from '../schemas/apps.ts';
 import { type SignedJob, signJob } from './signing.ts';
-import { isConditionFailure, type Store } from './store.ts';
-import { keys, ttlSeconds } from './table.ts';
+import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 
 /** A launch is wrong if it happens much later than asked: jobs are valid for a minute. */
 export const JOB_TTL_MS = 60_000;
@@ -15,7 +14,7 @@ export const RESULT_GRACE_MS = 2 * 60_000;
  * a connection or a poll), until it expires. Agents acknowledge on receipt, in milliseconds.
  */
 export const DELIVERY_LEASE_MS = 3_000;
-/** How long finished job records stay readable through GET /api/app/jobs/{id}. */
+/** How long finished job records stay readable through get_launch_status. */
 const RECORD_TTL_MS = 7 * 86_400_000;
 
 /** The broker's record of one launch request. */

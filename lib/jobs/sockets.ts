@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { BrokerSocketMessage } from '../agent-protocol.ts';
+import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -21,12 +22,9 @@ export function socketsFor(config: Config): SocketPort {
   const endpoint = config.WEBSOCKET_MANAGEMENT_URL;
   if (endpoint === undefined) return NO_SOCKETS;
   if (cached?.endpoint !== endpoint) {
-    const client = new ApiGatewayManagementApiClient({
-      region: config.AWS_REGION,
-      endpoint,
-      // A local stand-in (serverless-offline, plain http) accepts any credentials; AWS uses the role's.
-      ...(endpoint.startsWith('http:') ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    });
+    // Plain http is only ever the local stand-in (serverless-offline), which takes any credentials.
+    const local = endpoint.startsWith('http:') ? endpoint : undefined;
+    const client = new ApiGatewayManagementApiClient({ ...awsClientOptions(config, local), endpoint });
     cached = {
       endpoint,
       port: {

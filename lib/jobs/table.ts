@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -7,8 +8,6 @@ import type { Config } from '../config.ts';
  * by local/dynamo.ts). Items are addressed by `pk`/`sk`; `ttl` (seconds) lets DynamoDB
  * delete expired items, though it may lag for days, so every read checks expiry itself.
  */
-export const TABLE_KEYS = { partition: 'pk', sort: 'sk', ttl: 'ttl' } as const;
-
 /** Key builders: one place that knows how items are laid out. */
 export const keys = {
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
@@ -33,23 +32,35 @@ export function ttlSeconds(ms: number): number {
   return Math.ceil(ms / 1000);
 }
 
-let cached: { client: DynamoDBDocumentClient; key: string } | undefined;
+/** Where agents and jobs live: a document client and the table name. */
+export interface Store {
+  db: DynamoDBDocumentClient;
+  table: string;
+}
 
-/** The document client for the configured table, made once per cold start. */
-export function documentClient(config: Config): DynamoDBDocumentClient {
+let cached: { client: DynamoDBClient; document: DynamoDBDocumentClient; key: string } | undefined;
+
+function clients(config: Config) {
   const key = `${config.AWS_REGION}|${config.DYNAMODB_ENDPOINT ?? ''}`;
   if (cached?.key !== key) {
-    const client = new DynamoDBClient({
-      region: config.AWS_REGION,
-      ...(config.DYNAMODB_ENDPOINT
-        ? {
-            endpoint: config.DYNAMODB_ENDPOINT,
-            // The local emulator accepts any credentials; a real endpoint uses the role's.
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {}),
-    });
-    cached = { client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), key };
+    const client = new DynamoDBClient(awsClientOptions(config, config.DYNAMODB_ENDPOINT));
+    const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    cached = { client, document, key };
   }
-  return cached.client;
+  return cached;
+}
+
+/** The configured table and its document client, made once per cold start. */
+export function storeFor(config: Config): Store {
+  return { db: clients(config).document, table: config.TABLE_NAME };
+}
+
+/** The plain DynamoDB client of the same table, for libraries that bring their own marshalling. */
+export function tableClient(config: Config): DynamoDBClient {
+  return clients(config).client;
+}
+
+/** True for DynamoDB's answer to a failed condition: the basis of claim-once and use-once. */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -68,7 +68,7 @@ export const PairAgentRequest = z.object({
     .trim()
     .min(4)
     .max(16)
-    .describe('The pairing code the desktop agent printed ("Pairing code: ABCD-2345").'),
+    .describe('The pairing code the desktop agent printed ("Pairing code: BCDF-GHJK").'),
 });
 
 export const PairAgentResponse = successEnvelope(

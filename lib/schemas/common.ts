@@ -57,7 +57,7 @@ export function recipientList(value: string | string[] | null | undefined): stri
   return Array.isArray(value) ? value : [value];
 }
 
-/** Gmail message and thread ids are short hex strings; anything else is refused early. */
+/** Gmail message and thread ids are short base64url-like strings; anything else is refused early. */
 export const GmailId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a Gmail id as returned by get_unread_emails');

@@ -64,6 +64,11 @@ export type SendEmailRequest = z.infer<typeof SendEmailRequest>;
 export const SentMessage = z.object({
   message_id: z.string().describe('Gmail id of the sent message.'),
   thread_id: z.string().describe('Gmail id of its thread.'),
+  repeat: z
+    .boolean()
+    .describe(
+      'True when this request repeated one answered moments ago: nothing was sent again, this is the first answer.',
+    ),
 });
 
 export const SendEmailResponse = successEnvelope(SentMessage);

@@ -1,28 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Operation } from '#lib/operations';
-import * as operations from '#lib/operations';
-
-/**
- * Which operation each function in functions/ serves (its route in serverless.yml).
- * A unit test holds this table, the functions folder and serverless.yml together.
- */
-export const FUNCTION_OPERATIONS: Readonly<Record<string, Operation>> = {
-  'email-send': operations.sendEmail,
-  'email-unread': operations.unreadEmails,
-  'email-reply': operations.replyEmail,
-  'app-launch': operations.launchApp,
-  'app-job': operations.launchStatus,
-  'agent-register': operations.registerAgent,
-  'agent-pair': operations.pairAgent,
-  'agent-poll': operations.pollAgent,
-  'agent-result': operations.agentResult,
-  'chatgpt-functions': operations.toolDefinitions,
-  'chatgpt-call': operations.callTool,
-  openapi: operations.openApiDocument,
-  docs: operations.docsPage,
-  root: operations.root,
-};
 
 export interface EventInput {
   operation: Operation;

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 
-/** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
-export const SERVICE = 'chatgpt-broker';
 /** serverless-offline's Lambda port (serverless.yml `custom.serverless-offline.lambdaPort`). */
 export const LOCAL_ENDPOINT = 'http://localhost:3002';
 
@@ -38,7 +36,7 @@ export function parseInvokeArgs(argv: string[], env: Record<string, string | und
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   const [fn, ...extra] = positionals;
-  if (!fn) throw new UsageError('name the function to invoke, e.g. email-unread');
+  if (!fn) throw new UsageError('name the function to invoke, e.g. get_unread_emails');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (values.data !== undefined && values.file !== undefined) throw new UsageError('give --data or --file, not both');
   const endpoint = values.endpoint ?? (values.local || values.stage === undefined ? LOCAL_ENDPOINT : undefined);
@@ -88,11 +86,6 @@ export function parseData(text: string | undefined, source: string): Record<stri
   return value as Record<string, unknown>;
 }
 
-/** The Lambda's full name as serverless names it. */
-export function functionName(stage: string, fn: string): string {
-  return `${SERVICE}-${stage}-${fn}`;
-}
-
 export function helpText(functions: string[]): string {
   return `Invoke one broker function directly through the Lambda Invoke API, with the API Gateway
 HTTP API event its route would receive.
@@ -117,11 +110,11 @@ function fails or answers a status of 400 or more.
 Functions: ${functions.join(', ')}
 
 Examples (with npm start running; demo token: demo-token):
-  npm run invoke -- email-unread --token demo-token --data '{"limit": 2}'
-  npm run invoke -- email-send --token demo-token \\
+  npm run invoke -- get_unread_emails --token demo-token --data '{"limit": 2}'
+  npm run invoke -- send_email --token demo-token \\
     --data '{"to": "ana@example.com", "subject": "Hi", "body": "Hello"}'
-  npm run invoke -- app-job --token demo-token --data '{"job_id": "<job id>"}'
-  npm run invoke -- chatgpt-functions
-  BROKER_TOKEN=ya29... npm run invoke -- email-unread --stage prod --region eu-west-1
+  npm run invoke -- get_launch_status --token demo-token --data '{"job_id": "<job id>"}'
+  npm run invoke -- get_tool_definitions
+  BROKER_TOKEN=ya29... npm run invoke -- get_unread_emails --stage prod --region eu-west-1
 `;
 }

@@ -6,40 +6,22 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { allOperations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
+import { deployedName, secretParameter } from '../../scripts/deployment.ts';
+import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
+
+const CLIENT_SECRET = 'GOCSPX-package-test-client-secret';
+const SIGNING_KEY = generateSigningKeyPair().privateKey;
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let template: { Resources: Record<string, Resource> };
 let packageDir: string;
 let functionNames: string[];
-
-/** Table actions each function's code performs, and nothing more. */
-const TABLE_ACTIONS: Record<string, string[]> = {
-  'email-send': [],
-  'email-unread': [],
-  'email-reply': [],
-  'app-launch': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-  'app-job': ['dynamodb:GetItem'],
-  'agent-register': ['dynamodb:PutItem'],
-  'agent-pair': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  'agent-poll': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-  'agent-result': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  'chatgpt-functions': [],
-  'chatgpt-call': [
-    'dynamodb:DeleteItem',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-  ],
-  openapi: [],
-  docs: [],
-  root: [],
-};
-const SIGNS_JOBS = new Set(['app-launch', 'agent-register', 'chatgpt-call']);
 
 function lambdaOf(name: string): Resource {
   const entry = Object.values(template.Resources).find(
@@ -71,7 +53,9 @@ beforeAll(async () => {
         SLS_TELEMETRY_DISABLED: '1',
         AWS_ACCESS_KEY_ID: 'packaging',
         AWS_SECRET_ACCESS_KEY: 'packaging',
-        JOB_SIGNING_KEY: '',
+        // A deployer's shell may hold these; none of them may reach anything packaged.
+        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+        JOB_SIGNING_KEY: SIGNING_KEY,
       },
     },
   );
@@ -79,47 +63,100 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('serverless package', () => {
-  it('declares every function, on arm64 and nodejs22.x, behind its HTTP API route', () => {
-    expect(Object.keys(TABLE_ACTIONS).sort()).toEqual([...functionNames].sort());
+  it('declares every registry function, on arm64 and nodejs22.x, behind its own route', () => {
+    expect([...functionNames].sort()).toEqual(allOperations.map((operation) => operation.name).sort());
+    const routes = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((route) => route.Properties.RouteKey);
+    expect(routes.sort()).toEqual(allOperations.map((operation) => `${operation.method} ${operation.path}`).sort());
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
+      expect(lambda.Properties.FunctionName, name).toBe(deployedName('ci', name));
       expect(lambda.Properties.Runtime, name).toBe('nodejs22.x');
       expect(lambda.Properties.Architectures, name).toEqual(['arm64']);
       expect(lambda.Properties.Handler, name).toBe(`dist/${name}/index.handler`);
     }
-    const routes = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(functionNames.length);
   });
 
-  it('gives each function its own role, allowed only the table actions its code performs', () => {
+  it('gives each function a role of its own, with no wildcard, writing only its own log group', () => {
     const roles = new Set<string>();
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
       roles.add(lambda.Properties.Role['Fn::GetAtt'][0]);
-      const statements = statementsOf(lambda);
-      const tableActions = statements
-        .flatMap((statement) => statement.Action)
-        .filter((action) => action.startsWith('dynamodb:'));
-      expect(tableActions.sort(), name).toEqual(TABLE_ACTIONS[name]);
-      for (const statement of statements) {
+      for (const statement of statementsOf(lambda)) {
         expect(
           statement.Action.some((action) => action.endsWith('*')),
           `${name} has a wildcard action`,
         ).toBe(false);
-        expect(statement.Resource, `${name} has a wildcard resource`).not.toBe('*');
+        expect(JSON.stringify(statement.Resource), `${name} has a wildcard resource`).not.toMatch(/"\*"|:\*:/);
+        if (statement.Action.some((action) => action.startsWith('logs:'))) {
+          expect(JSON.stringify(statement.Resource), name).toContain(`/aws/lambda/${deployedName('ci', name)}:*`);
+        }
       }
-      const readsKey = statements.some((statement) => statement.Action.includes('ssm:GetParameter'));
-      expect(readsKey, `${name} reads the signing key`).toBe(SIGNS_JOBS.has(name));
     }
-    expect(roles.size).toBeGreaterThan(1);
+    expect(roles.size).toBe(functionNames.length);
   });
 
-  it('keeps the signing key out of the template: functions get the parameter name only', () => {
-    const text = JSON.stringify(template);
-    expect(text).not.toMatch(/PRIVATE KEY/);
-    const environment = lambdaOf('app-launch').Properties.Environment.Variables;
-    expect(environment.JOB_SIGNING_KEY_PARAMETER).toBe('/chatgpt-broker/ci/job-signing-key');
-    expect(environment.JOB_SIGNING_KEY).toBe('');
+  // IAM from use: the integration run (before this project in `npm test`) records every
+  // DynamoDB and SSM call each function makes; a role that grants more or less fails here.
+  it('grants each function exactly the table and SSM actions it was seen to use', () => {
+    // Calls without a function name are the test harness's own (creating the table, checks).
+    const calls = readAwsCalls().filter((call) => call.function !== undefined);
+    expect(calls.length, `no calls recorded in ${AWS_CALLS_FILE}: run the integration tests first`).toBeGreaterThan(0);
+    const stranger = calls.find((call) => !functionNames.some((name) => call.function === deployedName('dev', name)));
+    expect(stranger, 'a call from no known function').toBeUndefined();
+    for (const name of functionNames) {
+      const used = new Set(
+        calls
+          .filter((call) => call.function === deployedName('dev', name))
+          .map((call) => `${call.service}:${call.action}`),
+      );
+      const granted = statementsOf(lambdaOf(name))
+        .flatMap((statement) => statement.Action)
+        .filter((action) => !action.startsWith('logs:'));
+      expect(granted.sort(), name).toEqual([...used].sort());
+    }
+  });
+
+  it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
+    expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(variables.JOB_SIGNING_KEY, name).toBeUndefined();
+      const signs = allOperations.find((operation) => operation.name === name)?.secrets.includes('job_signing_key');
+      expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
+        signs ? secretParameter('job_signing_key', 'ci') : undefined,
+      );
+    }
+  });
+
+  it('writes neither the Google client secret nor a signing key from the environment into any packaged file', async () => {
+    const texts: Array<[string, string]> = [];
+    for (const file of await readdir(packageDir)) {
+      const path = join(packageDir, file);
+      if (file.endsWith('.zip')) {
+        for (const entry of new AdmZip(path).getEntries())
+          texts.push([`${file}:${entry.entryName}`, entry.getData().toString('utf8')]);
+      } else texts.push([file, await readFile(path, 'utf8')]);
+    }
+    expect(texts.length).toBeGreaterThan(functionNames.length);
+    const keyBody = SIGNING_KEY.split('\n')[1] ?? SIGNING_KEY;
+    for (const [file, text] of texts) {
+      expect(text.includes(CLIENT_SECRET), `${file} holds the client secret`).toBe(false);
+      expect(text.includes(keyBody), `${file} holds the signing key`).toBe(false);
+      expect(text, file).not.toMatch(/PRIVATE KEY-----/);
+    }
+    // Functions get the parameter names of the secrets their registry entry names, nothing more.
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(variables.GOOGLE_CLIENT_SECRET, name).toBeUndefined();
+      const refreshes = allOperations
+        .find((operation) => operation.name === name)
+        ?.secrets.includes('google_client_secret');
+      expect(variables.GOOGLE_CLIENT_SECRET_PARAMETER, name).toBe(
+        refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
+      );
+    }
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {

@@ -9,7 +9,7 @@ import { parseConfig } from '#lib/config';
 import { listConnections } from '#lib/jobs/connections';
 import { createJob, getJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
-import { storeFor } from '#lib/jobs/store';
+import { storeFor } from '#lib/jobs/table';
 import { keys } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';

@@ -2,18 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '#lib/config';
+import { SCOPES } from '#lib/google/scopes';
+import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
 import { pushJob } from '#lib/jobs/delivery';
-import { generateSigningKeyPair, signJob, signRequest } from '#lib/jobs/signing';
+import { createJob } from '#lib/jobs/queue';
+import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/store';
-import { keys } from '#lib/jobs/table';
+import { storeFor } from '#lib/jobs/table';
+import { builtInEntries } from '../../agent/catalog.ts';
+import { agentPlatform } from '../../agent/cli.ts';
 import type { CreatedUser } from '../../emulator/control-client.ts';
-import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
-import { get, newUser, post } from '../support/api.ts';
+import { type AgentProcess, recordArgsProgram, runStandaloneAgent, startAgent } from '../support/agent-process.ts';
+import { emulator, get, newUser, post } from '../support/api.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
 
 async function recorded(file: string): Promise<string[][]> {
   const text = await readFile(file, 'utf8').catch(() => '');
@@ -23,14 +26,7 @@ async function recorded(file: string): Promise<string[][]> {
     .map((line) => JSON.parse(line) as string[]);
 }
 
-const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint: inject('dynamoEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-);
-
+/** The broker's table and agents' sockets, reached through lib's own code so items keep the layout it reads. */
 const config = parseConfig({
   DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
   TABLE_NAME: inject('tableName'),
@@ -50,7 +46,7 @@ describe('launching an app through a paired agent', () => {
     recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
     agent = await startAgent({
       catalog: {
-        apps: { recorder: { command: process.execPath, args: [recordArgsProgram, recordFile], allow_args: true } },
+        apps: { recorder: { command: recorderProgram(), args: [recordArgsProgram, recordFile], allow_args: true } },
       },
       name: 'work-laptop',
     });
@@ -72,9 +68,8 @@ describe('launching an app through a paired agent', () => {
       success: true,
       data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId },
     });
-    // The program records after it starts; give it a moment, then check it ran once.
-    for (let i = 0; i < 50 && (await recorded(recordFile)).length === 0; i += 1)
-      await new Promise((r) => setTimeout(r, 100));
+    // The program records after it starts: wait for its line, then check it ran once.
+    await vi.waitFor(async () => expect((await recorded(recordFile)).length).toBeGreaterThan(0), { timeout: 5_000 });
     expect(await recorded(recordFile)).toEqual([args]);
     const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
     expect(status.json.data.status).toBe('launched');
@@ -91,6 +86,29 @@ describe('launching an app through a paired agent', () => {
     expect((await recorded(recordFile)).length).toBe(before);
   });
 
+  // After the two tests above: the last job is the refused one.
+  it('answers "status" with the broker, the pairing, the connection, the catalog and the last job', async () => {
+    const { code, stdout } = await runStandaloneAgent(['status', '--state-dir', agent.stateDir]);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^chatgpt-broker-agent \d+\.\d+\.\d+/),
+      `Broker:      ${inject('apiUrl')}`,
+      `Computer:    ${agentId}, paired`,
+      'Account:     not known to the agent',
+      `Running:     yes, pid ${agent.child.pid}, since ${lines[4]?.split(', since ')[1]}`,
+      expect.stringMatching(/^Connection: {2}connected over long-poll since \d{4}-/),
+      // The built-ins of this platform and the recorder.
+      `Catalog:     ${builtInEntries(agentPlatform(process.platform), {}).length + 1} apps`,
+      expect.stringMatching(
+        /^Last job: {4}refused not-in-catalog \(job [\w-]+\) at \S+: unknown_app: "not-in-catalog" is not in this computer's app catalog$/,
+      ),
+      'Service:     not installed',
+      `State dir:   ${agent.stateDir}`,
+      expect.stringMatching(/^Log file: +.*agent\.log$/),
+    ]);
+    expect(code).toBe(0);
+  });
+
   it('keeps launch jobs private to the user who asked', async () => {
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'not-in-catalog' } });
     const stranger = await newUser();
@@ -100,36 +118,14 @@ describe('launching an app through a paired agent', () => {
 
   it("refuses a job whose signature is not the broker's, and runs nothing", async () => {
     const before = (await recorded(recordFile)).length;
-    const now = Date.now();
-    const jobId = `job_${randomBytes(12).toString('base64url')}`;
-    const forged = signJob(
-      { job_id: jobId, agent_id: agentId, app: 'recorder', args: ['forged'], issued_at: now, expires_at: now + 60_000 },
-      generateSigningKeyPair().privateKey,
+    // The broker's own queueing code, handed a key that is not the broker's.
+    const forged = await createJob(
+      store,
+      importPrivateKey(generateSigningKeyPair().privateKey),
+      { userId: 'x', agentId, agentName: 'work-laptop', app: 'recorder', args: ['forged'] },
+      Date.now(),
     );
-    const table = inject('tableName');
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          ...keys.job(jobId),
-          job_id: jobId,
-          user_id: 'x',
-          agent_id: agentId,
-          agent_name: 'work-laptop',
-          app: 'recorder',
-          args: ['forged'],
-          status: 'pending',
-          issued_at: now,
-          expires_at: now + 60_000,
-        },
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...keys.queuedJob(agentId, jobId), job: forged, issued_at: now, expires_at: now + 60_000 },
-      }),
-    );
+    const jobId = forged.record.job_id;
     // Delivered the way launch_app delivers: pushed to the agent's open connection.
     await vi.waitFor(async () => expect(await pushJob(store, sockets, agentId, jobId, Date.now())).toBe('pushed'), {
       timeout: 15_000,
@@ -222,23 +218,68 @@ describe('the agent endpoints', () => {
     expect(status.json.data.status).toBe('pending');
   });
 
-  it('refuse an expired pairing code', async () => {
+  it('pair, launch and report status through OpenAI tool calls as through their own routes', async () => {
+    const user = await newUser();
     const registered = await post('/api/agent/register', {
-      body: { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
+      body: { name: 'via-tools', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
     });
-    const code = String(registered.json.pairing_code).replace('-', '');
-    await db.send(
-      new PutCommand({
-        TableName: inject('tableName'),
-        Item: { ...keys.pairingCode(code), agent_id: registered.json.agent_id, expires_at: Date.now() - 1 },
-      }),
+    const tool = (name: string, args: object) =>
+      post('/api/chatgpt/call', { token: user.token, body: { name, arguments: JSON.stringify(args) } });
+    const paired = await tool('pair_computer', { code: registered.json.pairing_code });
+    expect(paired.status).toBe(200);
+    expect(paired.json.data).toMatchObject({ agent_id: registered.json.agent_id, name: 'via-tools' });
+    const launch = await tool('launch_app', { app_name: 'firefox', args: null, agent: null });
+    expect(launch.status).toBe(202);
+    expect(launch.json.data).toMatchObject({ status: 'pending', agent_id: registered.json.agent_id });
+    const status = await tool('get_launch_status', { job_id: launch.json.data.job_id });
+    expect(status.status).toBe(202);
+    expect(status.json.data).toMatchObject({ job_id: launch.json.data.job_id, status: 'pending' });
+  });
+
+  it('refuse an expired pairing code', async () => {
+    const issuedLongAgo = Date.now() - PAIRING_CODE_TTL_MS - 1;
+    const { pairingCode } = await registerAgent(
+      store,
+      { name: 'late', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
+      issuedLongAgo,
     );
-    const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });
+    const answer = await post('/api/agent/pair', { token: (await newUser()).token, body: { code: pairingCode } });
     expect(answer.status).toBe(404);
   });
 
   it('refuse registrations with a key that is not Ed25519', async () => {
     const answer = await post('/api/agent/register', { body: { name: 'bad', platform: 'linux', public_key: 'AAAA' } });
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('who may launch, pair and read jobs', () => {
+  it('refuses a token issued to another application, and one without an identity scope, for launch, pair and jobs', async () => {
+    const otherApp = await emulator.createUser({
+      email: `other-${randomBytes(4).toString('hex')}@example.com`,
+      clientId: 'some-other-app.apps.googleusercontent.com',
+      clientSecret: 'x',
+    });
+    const sendOnly = await newUser({ scopes: [SCOPES.send] });
+    const registered = await post('/api/agent/register', {
+      body: { name: 'guarded', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    for (const [token, status, code] of [
+      [otherApp.token, 401, 'invalid_token'],
+      [sendOnly.token, 403, 'insufficient_scope'],
+    ] as const) {
+      const pair = await post('/api/agent/pair', { token, body: { code: registered.json.pairing_code } });
+      const launch = await post('/api/app/launch', { token, body: { app_name: 'firefox' } });
+      const job = await get('/api/app/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaa', { token });
+      for (const answer of [pair, launch, job]) {
+        expect(answer.status).toBe(status);
+        expect(answer.json.error.code).toBe(code);
+      }
+    }
+    // The code was not spent by the refused attempts: its rightful user can still pair.
+    const owner = await newUser();
+    expect(
+      (await post('/api/agent/pair', { token: owner.token, body: { code: registered.json.pairing_code } })).status,
+    ).toBe(200);
   });
 });

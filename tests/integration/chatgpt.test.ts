@@ -1,19 +1,19 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, inject, it } from 'vitest';
-import * as operations from '#lib/operations';
+import { allOperations, type Operation, operations } from '#lib/operations';
+import { deployedName } from '../../scripts/deployment.ts';
 import { buildHttpEvent } from '../../scripts/invoke/event.ts';
 import { failed, invokeFunction } from '../../scripts/invoke/lambda.ts';
-import { functionName } from '../../scripts/invoke/options.ts';
 import { apiUrl, emulator, get, newUser, post } from '../support/api.ts';
 import { strictModeProblems } from '../unit/chatgpt/support.ts';
 
 const DEMO_TOKEN = 'demo-token';
-const toolNames = operations.operations.filter((operation) => operation.tool).map((operation) => operation.name);
+const toolNames = allOperations.filter((operation) => operation.tool).map((operation) => operation.name);
 
 /** Invokes one deployed-style function on serverless-offline's Lambda port, as `npm run invoke` does. */
-function invoke(fn: string, operation: operations.Operation, data: Record<string, unknown>, token?: string) {
+function invoke(operation: Operation, data: Record<string, unknown>, token?: string) {
   return invokeFunction(
-    { functionName: functionName('dev', fn), region: 'us-east-1', endpoint: inject('lambdaUrl') },
+    { functionName: deployedName('dev', operation.name), region: 'us-east-1', endpoint: inject('lambdaUrl') },
     buildHttpEvent({ operation, data, token }),
   );
 }
@@ -90,19 +90,18 @@ describe('POST /api/chatgpt/call', () => {
 });
 
 describe('npm run invoke (Lambda Invoke API on serverless-offline)', () => {
-  it('reads: email-unread answers the demo inbox', async () => {
-    const result = await invoke('email-unread', operations.unreadEmails, { limit: 1 }, DEMO_TOKEN);
+  it('reads: get_unread_emails answers the demo inbox', async () => {
+    const result = await invoke(operations.get_unread_emails, { limit: 1 }, DEMO_TOKEN);
     expect(result.functionError).toBeUndefined();
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ success: true, count: 1 });
     expect(failed(result)).toBe(false);
   });
 
-  it('writes: email-send sends from the caller’s mailbox', async () => {
+  it('writes: send_email sends from the caller’s mailbox', async () => {
     const user = await newUser();
     const result = await invoke(
-      'email-send',
-      operations.sendEmail,
+      operations.send_email,
       { to: 'ana@example.com', subject: 'Sent by invoke', body: 'Hello from the Lambda port.' },
       user.token,
     );
@@ -114,7 +113,7 @@ describe('npm run invoke (Lambda Invoke API on serverless-offline)', () => {
   });
 
   it('reports a refused call as a failure', async () => {
-    const result = await invoke('email-unread', operations.unreadEmails, { limit: 1 });
+    const result = await invoke(operations.get_unread_emails, { limit: 1 });
     expect(result.status).toBe(401);
     expect(failed(result)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCOPES } from '#lib/google/scopes';
 import { emulator, newUser, post, rfc822 } from '../support/api.ts';
 
 const MAIL = rfc822([
@@ -52,11 +53,11 @@ describe('Google failures, mapped once', () => {
   });
 
   it('names the missing scope in a 403', async () => {
-    const user = await newUser({ scopes: ['https://www.googleapis.com/auth/gmail.send'] });
+    const user = await newUser({ scopes: [SCOPES.send] });
     const answer = await post('/api/email/unread', { token: user.token, body: {} });
     expect(answer.status).toBe(403);
     expect(answer.json.error.code).toBe('insufficient_scope');
-    expect(JSON.stringify(answer.json.error)).toContain('https://www.googleapis.com/auth/gmail.readonly');
+    expect(JSON.stringify(answer.json.error)).toContain(SCOPES.read);
     expect(answer.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { type CreatedUser, EmulatorControl } from '../../emulator/control-client.ts';
+import { responseMismatch } from './response-check.ts';
 
 /** The running test stack's addresses (see global-setup.ts). */
 export const apiUrl = inject('apiUrl');
@@ -14,7 +15,10 @@ export interface ApiAnswer {
   text: string;
 }
 
-/** Calls the broker over HTTP exactly as a client would. */
+/**
+ * Calls the broker over HTTP exactly as a client would. Every 2xx JSON answer is checked
+ * against the response schema of the operation the registry routes it to.
+ */
 export async function call(
   method: string,
   path: string,
@@ -34,7 +38,10 @@ export async function call(
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json, text };
+  const answer = { status: response.status, headers: response.headers, json, text };
+  const mismatch = responseMismatch(method, path, answer, options.body);
+  if (mismatch) throw new Error(mismatch);
+  return answer;
 }
 
 export const post = (path: string, options: Parameters<typeof call>[2] = {}) => call('POST', path, options);

@@ -6,6 +6,7 @@ import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
+import { startRecordingAwsCalls } from './aws-calls-log.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,8 +33,8 @@ const GOOGLE_CLIENT_SECRET = 'test-client-secret';
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
- * emulator, dynalite and serverless-offline on free loopback ports, the functions' logs
- * captured to a file.
+ * emulator, dynalite, the SSM stand-in and serverless-offline on free loopback ports, the
+ * functions' logs captured to a file and their AWS calls recorded.
  */
 export default async function setup(project: TestProject) {
   await buildAll();
@@ -47,9 +48,10 @@ export default async function setup(project: TestProject) {
     websocketPort,
     jobSigningKey,
     logFile: functionLogFile,
+    onAwsCall: startRecordingAwsCalls(),
+    googleClientId: GOOGLE_CLIENT_ID,
+    googleClientSecret: GOOGLE_CLIENT_SECRET,
     env: {
-      GOOGLE_CLIENT_ID,
-      GOOGLE_CLIENT_SECRET,
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
     },
@@ -58,7 +60,7 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', stack.apiUrl);
   project.provide('lambdaUrl', stack.lambdaUrl);
   project.provide('socketUrl', stack.socketUrl);
-  project.provide('managementUrl', `http://127.0.0.1:${websocketPort}`);
+  project.provide('managementUrl', stack.managementUrl);
   project.provide('jobSigningKey', jobSigningKey);
   project.provide('emulatorUrl', stack.emulatorUrl);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);

@@ -1,16 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { chmod, copyFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentPlatform } from '#lib/agent-protocol';
+import { ARGUMENT_RUNNERS, argumentRunner, TERMINAL_MARK } from '../../../agent/argument-runners.ts';
 import {
   buildCatalog,
   type Catalog,
   CatalogConfigError,
   type CatalogEntry,
   checkArgs,
+  checkArgumentTargets,
   GTK_LAUNCH_COMMAND,
   OPEN_COMMAND,
   parseCatalogConfig,
   planLaunch,
 } from '../../../agent/catalog.ts';
+import { formatOf, NATIVE_FORMAT } from '../../../agent/executable.ts';
+import { PLATFORM, removeTempDirs, tempDir } from './support.ts';
 
 const windowsEnv = {
   SystemRoot: 'D:\\Win',
@@ -151,7 +157,7 @@ describe('the config file', () => {
     const config = { apps: { notes: { command: '/opt/notes' } } };
     const catalog = buildCatalog('linux', {}, parseCatalogConfig(JSON.stringify(config), 'linux'));
     expect(checkArgs(entry(catalog, 'notes'), ['x'])).toEqual({ ok: false, message: 'notes takes no arguments' });
-    expect(checkArgs(entry(catalog, 'notes'), [])).toEqual({ ok: true });
+    expect(checkArgs(entry(catalog, 'notes'), [])).toEqual({ ok: true, args: [] });
   });
 
   it.each([
@@ -168,9 +174,13 @@ describe('the config file', () => {
     [
       'a shell taking arguments',
       { apps: { x: { command: '/bin/bash', allow_args: true } } },
-      /"bash" runs its arguments/,
+      /"bash" may not take caller arguments \(allow_args\): a shell runs `-c <command>`/,
     ],
-    ['env taking URLs', { apps: { x: { command: '/usr/bin/env', allow_args: 'url' } } }, /"env" runs its arguments/],
+    [
+      'env taking URLs',
+      { apps: { x: { command: '/usr/bin/env', allow_args: 'url' } } },
+      /"env" may not take caller arguments/,
+    ],
     [
       'two targets',
       { apps: { x: { command: '/opt/a', desktop_id: 'a.b' } } },
@@ -224,7 +234,7 @@ describe('the config file', () => {
     );
     expect(
       configErrors({ apps: { x: { command: 'C:\\Windows\\System32\\cmd.exe', allow_args: true } } }, 'windows').join(),
-    ).toMatch(/"cmd" runs its arguments/);
+    ).toMatch(/"cmd" may not take caller arguments/);
   });
 
   it('reports invalid JSON as such', () => {
@@ -237,7 +247,8 @@ describe('caller arguments', () => {
   const firefox = entry(catalog, 'firefox');
 
   it('accepts plain http and https URLs for a URL entry', () => {
-    expect(checkArgs(firefox, ['https://example.com/a?q=1', 'http://localhost:8080/'])).toEqual({ ok: true });
+    const urls = ['https://example.com/a?q=1', 'http://localhost:8080/'];
+    expect(checkArgs(firefox, urls)).toEqual({ ok: true, args: urls });
   });
 
   it.each([
@@ -262,6 +273,255 @@ describe('caller arguments', () => {
     ).toBe(false);
     expect(checkArgs(any, ['x'.repeat(2_049)]).ok).toBe(false);
     expect(checkArgs(any, ['a\0b']).ok).toBe(false);
-    expect(checkArgs(any, ['$(whoami)', '; rm -rf ~'])).toEqual({ ok: true });
+    expect(checkArgs(any, ['$(whoami)', '; rm -rf ~'])).toEqual({ ok: true, args: ['$(whoami)', '; rm -rf ~'] });
+  });
+});
+
+describe('programs that may not take caller arguments, by name', () => {
+  const runnerNames = Object.keys(ARGUMENT_RUNNERS);
+
+  it.each(runnerNames)('refuses %s with allow_args: true', (name) => {
+    expect(configErrors({ apps: { x: { command: `/opt/tools/${name}`, allow_args: true } } }).join()).toMatch(
+      `"${name}" may not take caller arguments`,
+    );
+    expect(
+      configErrors({ apps: { x: { command: `C:\\Tools\\${name.toUpperCase()}.EXE`, allow_args: true } } }, 'windows'),
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ['python3.12', 'python'],
+    ['Python3.12.EXE', 'python'],
+    ['bash5.2', 'bash'],
+    ['node20', 'node'],
+    ['busybox.static', 'busybox'],
+    ['vim.basic', 'vim'],
+    ['php-cgi', 'php'],
+    ['ld-linux-x86-64.so.2', 'ld-linux'],
+    ['pwsh.exe. .', 'pwsh'],
+    ['gnome-terminal', TERMINAL_MARK],
+    ['x-terminal-emulator', TERMINAL_MARK],
+    ['xfce4-terminal', TERMINAL_MARK],
+    ['WezTerm-GUI', TERMINAL_MARK],
+  ])('knows %s as %s whatever its version, variant, case or extension', (file, runner) => {
+    expect(argumentRunner(`/usr/bin/${file}`)?.name).toBe(runner);
+  });
+
+  it.each(['gedit', 'notes', 'shotwell', 'envsubst', 'openscad', 'calculator', 'record-args'])(
+    'leaves %s alone',
+    (file) => {
+      expect(argumentRunner(`/usr/bin/${file}`)).toBeUndefined();
+    },
+  );
+
+  it('lets browsers take URLs, never anything', () => {
+    expect(configErrors({ apps: { web: { command: '/opt/chrome/chrome', allow_args: 'url' } } })).toEqual([]);
+    expect(configErrors({ apps: { web: { command: '/opt/chrome/chrome', allow_args: true } } }).join()).toMatch(
+      /renderer-cmd-prefix.*allow_args "url"/,
+    );
+  });
+
+  it('refuses macOS terminals and script runners by bundle id', () => {
+    const errors = (bundle_id: string, allow_args: boolean | 'url') =>
+      configErrors({ apps: { x: { bundle_id, allow_args } } }, 'macos');
+    expect(errors('com.apple.Terminal', true).join()).toMatch(/com\.apple\.Terminal may not take caller arguments/);
+    expect(errors('com.googlecode.iterm2', 'url')).toHaveLength(1);
+    expect(errors('com.apple.ScriptEditor2', true)).toHaveLength(1);
+    expect(errors('com.google.Chrome', true)).toHaveLength(1);
+    expect(errors('com.google.Chrome', 'url')).toEqual([]);
+    expect(errors('com.apple.Terminal', false)).toEqual([]);
+  });
+
+  it('refuses Windows 8.3 short names with arguments, and network or device paths always', () => {
+    const windows = (command: string, allow_args = true) =>
+      configErrors({ apps: { x: { command, allow_args } } }, 'windows').join();
+    expect(windows('C:\\PROGRA~1\\PYTHON~1\\PYTHON~1.EXE')).toMatch(/8\.3 short names/);
+    expect(windows('C:\\Tools\\NOTEPA~1.EXE')).toMatch(/8\.3 short names/);
+    expect(windows('C:\\Tools\\NOTEPA~1.EXE', false)).toBe('');
+    expect(windows('\\\\server\\share\\tool.exe', false)).toMatch(/local drive, not a network or device path/);
+    expect(windows('\\\\?\\C:\\Tools\\tool.exe', false)).toMatch(/local drive/);
+    expect(windows('\\\\.\\C:\\Tools\\tool.exe', false)).toMatch(/local drive/);
+  });
+});
+
+describe('programs that may not take caller arguments, by content', () => {
+  afterEach(removeTempDirs);
+
+  /** Parses, builds and inspects like the agent's startup; returns the problems. */
+  async function startupErrors(config: unknown, platform: AgentPlatform = PLATFORM): Promise<string[]> {
+    try {
+      await checkArgumentTargets(buildCatalog(platform, {}, parseCatalogConfig(JSON.stringify(config), platform)));
+    } catch (error) {
+      if (error instanceof CatalogConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  }
+
+  const anyArgs = (command: string) => ({ apps: { tool: { command, allow_args: true } } });
+
+  /** A real native program of this machine (a copy of /usr/bin/true) under `name`. */
+  async function nativeProgram(name: string, dir?: string): Promise<string> {
+    const file = path.join(dir ?? (await tempDir()), name);
+    await copyFile('/usr/bin/true', file);
+    return file;
+  }
+
+  async function script(name: string, text: string): Promise<string> {
+    const file = path.join(await tempDir(), name);
+    await writeFile(file, text);
+    await chmod(file, 0o755);
+    return file;
+  }
+
+  it.runIf(PLATFORM === 'linux')('reads the native format this machine runs', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect(formatOf(await readFile('/usr/bin/true'))).toBe(NATIVE_FORMAT.linux);
+  });
+
+  it.runIf(PLATFORM !== 'windows')('accepts a real native program under an innocent name', async () => {
+    const file = await nativeProgram('calendar');
+    expect(await startupErrors(anyArgs(file))).toEqual([]);
+  });
+
+  it.runIf(PLATFORM !== 'windows').each(Object.keys(ARGUMENT_RUNNERS))(
+    'refuses a real native program named %s',
+    async (name) => {
+      const file = await nativeProgram(name);
+      const errors = await startupErrors(anyArgs(file));
+      expect(errors.join()).toMatch(`"${name}" may not take caller arguments`);
+    },
+  );
+
+  it.runIf(PLATFORM !== 'windows').each([
+    ['#!/bin/sh\necho hi\n', '/bin/sh'],
+    ['#!/usr/bin/env python3\nprint(1)\n', '/usr/bin/env'],
+    ['#! /usr/bin/perl -w\nprint 1;\n', '/usr/bin/perl'],
+    ['#!/usr/bin/node\n', '/usr/bin/node'],
+  ])('refuses a script without an extension (%j)', async (text, interpreter) => {
+    const file = await script('notes', text);
+    const errors = await startupErrors(anyArgs(file));
+    expect(errors).toEqual([
+      `apps.tool.command: ${file} is a script for ${interpreter}: an interpreter may not take caller arguments`,
+    ]);
+  });
+
+  it.runIf(PLATFORM !== 'windows')('refuses a link with an innocent name to an interpreter', async () => {
+    const dir = await tempDir();
+    const python = await nativeProgram('python3.12', dir);
+    const link = path.join(dir, 'notes');
+    await symlink(python, link);
+    const chain = path.join(dir, 'calendar');
+    await symlink(link, chain);
+    for (const command of [link, chain]) {
+      expect((await startupErrors(anyArgs(command))).join()).toMatch(
+        `${command} (which is ${python}) may not take caller arguments (allow_args): an interpreter`,
+      );
+    }
+    // And this machine's own Node, linked under another name.
+    const node = path.join(dir, 'viewer');
+    await symlink(process.execPath, node);
+    expect((await startupErrors(anyArgs(node))).join()).toMatch(/may not take caller arguments/);
+  });
+
+  it.runIf(PLATFORM !== 'windows')('refuses a file of no native format, and one it cannot read', async () => {
+    const text = await script('notes', 'echo hi\n');
+    expect((await startupErrors(anyArgs(text))).join()).toMatch(`${text} is not a native ${PLATFORM} program`);
+    const missing = path.join(await tempDir(), 'missing');
+    expect((await startupErrors(anyArgs(missing))).join()).toMatch(
+      `${missing} cannot be inspected (ENOENT); allow_args: true needs a program the agent can read`,
+    );
+  });
+
+  it.runIf(PLATFORM !== 'windows')(
+    'refuses a Windows program on this platform, and accepts it on Windows',
+    async () => {
+      const file = path.join(await tempDir(), 'tool.exe');
+      await writeFile(file, portableExecutable());
+      expect((await startupErrors(anyArgs(file))).join()).toMatch(/is not a native .* program/);
+      const windowsCatalog = buildCatalog(
+        'windows',
+        {},
+        parseCatalogConfig(JSON.stringify(anyArgs('C:\\Tools\\tool.exe')), 'windows'),
+      );
+      // The same bytes, inspected as the Windows agent would see them.
+      const inspect = async () => ({ realPath: 'C:\\Tools\\tool.exe', format: formatOf(portableExecutable()) });
+      await expect(checkArgumentTargets(windowsCatalog, inspect)).resolves.toBeUndefined();
+    },
+  );
+
+  it('checks only entries that take any arguments', async () => {
+    const file = await script('backup', '#!/bin/sh\n');
+    expect(await startupErrors({ apps: { backup: { command: file } } })).toEqual([]);
+    expect(await startupErrors({ apps: { backup: { command: file, allow_args: 'url' } } })).toEqual([]);
+  });
+
+  it('tells executable formats apart by their first bytes', () => {
+    const bytes = (...values: number[]) => Uint8Array.from(values);
+    expect(formatOf(bytes(0x7f, 0x45, 0x4c, 0x46, 2, 1))).toBe('elf');
+    expect(formatOf(bytes(0xcf, 0xfa, 0xed, 0xfe, 7, 0))).toBe('mach-o');
+    expect(formatOf(bytes(0xfe, 0xed, 0xfa, 0xce))).toBe('mach-o');
+    // A universal binary with two architectures, and a Java class file (version 52).
+    expect(formatOf(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2))).toBe('mach-o');
+    expect(formatOf(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52))).toBe('other');
+    expect(formatOf(portableExecutable())).toBe('pe');
+    expect(formatOf(Buffer.from('#!/bin/sh\n'))).toBe('script');
+    expect(formatOf(Buffer.from('echo\n'))).toBe('other');
+    expect(formatOf(bytes())).toBe('other');
+  });
+});
+
+/** The smallest header Windows loads: "MZ", e_lfanew at 0x3C pointing at "PE\0\0". */
+function portableExecutable(): Buffer {
+  const file = Buffer.alloc(0x84);
+  file.write('MZ', 0, 'latin1');
+  file.writeUInt32LE(0x80, 0x3c);
+  file.write('PE\0\0', 0x80, 'latin1');
+  return file;
+}
+
+describe('URL arguments', () => {
+  const firefox = entry(buildCatalog('linux', {}), 'firefox');
+
+  it('passes each URL as the WHATWG URL parser writes it', () => {
+    expect(checkArgs(firefox, ['HTTPS://Example.COM/a/../b?q=1 ', 'http://bücher.example/ä'])).toEqual({
+      ok: false,
+      message: 'firefox takes only http(s) URLs as arguments',
+    });
+    expect(checkArgs(firefox, ['HTTPS://Example.COM/a/../b?q=1', 'http://bücher.example/ä'])).toEqual({
+      ok: true,
+      args: ['https://example.com/b?q=1', 'http://xn--bcher-kva.example/%C3%A4'],
+    });
+  });
+
+  it.each([
+    ['C1 control U+0085', '\u0085'],
+    ['C1 CSI U+009B', '\u009b'],
+    ['DEL', '\u007f'],
+    ['right-to-left override U+202E', '\u202e'],
+    ['left-to-right embedding U+202A', '\u202a'],
+    ['right-to-left isolate U+2067', '\u2067'],
+    ['pop directional isolate U+2069', '\u2069'],
+    ['right-to-left mark U+200F', '\u200f'],
+    ['left-to-right mark U+200E', '\u200e'],
+    ['Arabic letter mark U+061C', '\u061c'],
+    ['zero-width space U+200B', '\u200b'],
+    ['zero-width joiner U+200D', '\u200d'],
+    ['word joiner U+2060', '\u2060'],
+    ['byte-order mark U+FEFF', '\ufeff'],
+    ['soft hyphen U+00AD', '\u00ad'],
+  ])('refuses a URL holding a %s, written or percent-encoded', (_name, character) => {
+    const encoded = encodeURIComponent(character);
+    for (const url of [
+      `https://example.com/${character}gpj.exe`,
+      `https://exa${character}mple.com/`,
+      `https://example.com/?q=${encoded}`,
+      `https://example.com/${encoded}fdp.exe`,
+    ]) {
+      expect(checkArgs(firefox, [url]), JSON.stringify(url)).toEqual({
+        ok: false,
+        message: 'firefox takes only http(s) URLs as arguments',
+      });
+    }
   });
 });

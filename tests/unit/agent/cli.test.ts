@@ -17,6 +17,7 @@ import {
   parseCli,
 } from '../../../agent/cli.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
+import { recorderProgram } from '../../support/recorder-program.ts';
 import { FakeBroker } from './fake-broker.ts';
 import { Lines, RECORDER, ROOT, removeTempDirs, tempDir, waitForRecords } from './support.ts';
 
@@ -69,7 +70,7 @@ function startBin(args: string[]) {
 
 async function recorderConfig(recordFile: string): Promise<string> {
   const file = path.join(await tempDir(), 'agent.json');
-  const apps = { recorder: { command: process.execPath, args: [RECORDER, recordFile], allow_args: true } };
+  const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: true } };
   await writeFile(file, JSON.stringify({ apps, only: ['recorder'] }));
   return file;
 }
@@ -134,7 +135,7 @@ describe('flags', () => {
     [['--broker', 'ftp://x'], /--broker: must be an http/],
     [['--broker', 'not a url'], /--broker: not a URL/],
     [['--broker', 'https://user:pw@b.example'], /base URL only/],
-    [['stray'], /positional/],
+    [['stray'], /unknown command "stray" \(commands: run, install, uninstall, status\)/],
   ])('exits 2 for %j', async (argv, message) => {
     const result = await runMain(argv);
     expect(result.code).toBe(EXIT.usage);
@@ -163,7 +164,7 @@ describe('flags', () => {
   it('lists the catalog with the config applied', async () => {
     const config = await recorderConfig('/tmp/record');
     const result = await runMain(['--config', config, '--list-apps']);
-    expect(result).toEqual({ code: 0, stdout: `recorder: ${process.execPath}; any args`, stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: `recorder: ${recorderProgram()}; any args`, stderr: '' });
   });
 
   it('exits 4 when the state directory holds a corrupt state file', async () => {
@@ -185,7 +186,7 @@ describe('the agent binary', () => {
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[options\]/);
+    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[command\] \[options\]/);
     for (const flag of [
       '--broker URL',
       '--config FILE',

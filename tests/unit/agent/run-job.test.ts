@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair, type JobFields, signJob } from '#lib/jobs/signing';
-import { buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
+import { buildCatalog, checkArgumentTargets, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { type JobRunContext, runJob } from '../../../agent/run-job.ts';
 import { AgentState, SEEN_FILE } from '../../../agent/state.ts';
+import { recorderProgram } from '../../support/recorder-program.ts';
 import {
   PLATFORM,
   RECORDER,
@@ -74,7 +75,7 @@ describe('a valid job', () => {
     expect(outcome.result).toMatchObject({ status: 'launched', pid: expect.any(Number) });
     expect(outcome.line).toMatch(/^launched recorder \(job [0-9a-f-]+, pid \d+\)$/);
     expect(spawn.calls).toEqual([
-      { command: process.execPath, args: [RECORDER, recordFile, 'notes.txt', 'two words'] },
+      { command: recorderProgram(), args: [RECORDER, recordFile, 'notes.txt', 'two words'] },
     ]);
     expect(recordedLines(recordFile)).toEqual([['notes.txt', 'two words']]);
   });
@@ -146,6 +147,24 @@ describe('jobs that are refused without spawning anything', () => {
     await expectRefused(job({ app: '/bin/sh' }), 'unknown_app');
     await expectRefused(job({ app: process.execPath }), 'unknown_app');
   });
+
+  it.runIf(PLATFORM !== 'windows')(
+    'refuses arguments for a program that turned into a script after startup, and spawns nothing',
+    async () => {
+      const tool = path.join(await tempDir(), 'tool');
+      await copyFile('/usr/bin/true', tool);
+      const config = { apps: { tool: { command: tool, args: [RECORDER, recordFile], allow_args: true } } };
+      const catalog = buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));
+      await checkArgumentTargets(catalog);
+      await writeFile(tool, '#!/bin/sh\nexec "$@"\n');
+      const refused = await runJob(job({ app: 'tool', args: ['x'] }), await contextFor(stateDir, { catalog }));
+      expect(refused.result).toMatchObject({
+        status: 'refused',
+        message: `args_refused: ${tool} is a script for /bin/sh: an interpreter may not take caller arguments`,
+      });
+      expect(spawn.calls).toEqual([]);
+    },
+  );
 
   it('refuses any argument for an entry that allows none', async () => {
     const strict = await contextFor(stateDir, { catalog: recorderCatalog(recordFile, false) });

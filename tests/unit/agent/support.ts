@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type AllowArgs, buildCatalog, type Catalog, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { agentPlatform } from '../../../agent/cli.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';
+import { recorderProgram } from '../../support/recorder-program.ts';
 
 /** Shared helpers for the agent tests: temp dirs, the recorder program, a watched real spawn. */
 
@@ -27,12 +28,12 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-/** A catalog whose "recorder" app is node running record-args.mjs into `recordFile`. */
+/** A catalog whose "recorder" app is node (under another name: `recorderProgram`) running record-args.mjs into `recordFile`. */
 export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = true): Catalog {
   const config = {
     apps: {
-      recorder: { command: process.execPath, args: [RECORDER, recordFile], allow_args: allowArgs },
-      'url recorder': { command: process.execPath, args: [RECORDER, recordFile], allow_args: 'url' },
+      recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: allowArgs },
+      'url recorder': { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: 'url' },
     },
   };
   return buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));

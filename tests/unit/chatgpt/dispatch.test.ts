@@ -5,26 +5,34 @@ import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#
 import { getConfig } from '#lib/config';
 import { BrokerError } from '#lib/errors';
 import type { ApiRequest } from '#lib/http/api-handler';
-import * as operations from '#lib/operations';
-import { handler, runners } from '../../../functions/chatgpt-call.ts';
+import { allOperations, operations } from '#lib/operations';
+import { handler, runners } from '../../../functions/call_tool.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
-import { runHandler } from './support.ts';
+import { lambdaContext, runHandler } from './support.ts';
 
 const credentials = { accessToken: 'caller-token-123' };
 
 function request(): ApiRequest<unknown> {
-  return { body: {}, rawBody: '', event: {} as APIGatewayProxyEventV2, config: getConfig(), credentials };
+  return {
+    body: {},
+    rawBody: '',
+    event: {} as APIGatewayProxyEventV2,
+    config: getConfig(),
+    credentials,
+    context: lambdaContext(),
+    idempotencyKey: undefined,
+  };
 }
 
 /** Runners that record what they were given instead of calling Gmail. */
 function recordingRunners() {
   const seen: Array<{ name: string; body: unknown; credentials: unknown }> = [];
   const map = toolRunners([
-    toolRunner(operations.unreadEmails, async ({ body, credentials: given }) => {
+    toolRunner(operations.get_unread_emails, async ({ body, credentials: given }) => {
       seen.push({ name: 'unread', body, credentials: given });
       return { count: 0, emails: [], next_page_token: null };
     }),
-    toolRunner(operations.sendEmail, async ({ body }) => {
+    toolRunner(operations.send_email, async ({ body }) => {
       seen.push({ name: 'send', body, credentials });
       return { message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
     }),
@@ -112,15 +120,15 @@ describe('dispatchToolCall', () => {
 
   it('refuses two runners for one tool', () => {
     const run = async () => ({});
-    expect(() => toolRunners([toolRunner(operations.pairAgent, run), toolRunner(operations.pairAgent, run)])).toThrow(
-      /two runners/,
-    );
+    expect(() =>
+      toolRunners([toolRunner(operations.pair_computer, run), toolRunner(operations.pair_computer, run)]),
+    ).toThrow(/two runners/);
   });
 });
 
-describe('the chatgpt-call runners', () => {
+describe('the call_tool runners', () => {
   it('cover every tool in the registry, each with its own operation, and nothing else', () => {
-    const tools = operations.operations.filter((operation) => operation.tool);
+    const tools = allOperations.filter((operation) => operation.tool);
     expect([...runners.keys()].sort()).toEqual(tools.map((operation) => operation.name).sort());
     for (const operation of tools) expect(runners.get(operation.name)?.operation).toBe(operation);
   });
@@ -128,7 +136,7 @@ describe('the chatgpt-call runners', () => {
 
 describe('POST /api/chatgpt/call', () => {
   const call = (data: Record<string, unknown>, token: string | null = 'caller-token-123') =>
-    runHandler(handler, buildHttpEvent({ operation: operations.callTool, data, token: token ?? undefined }));
+    runHandler(handler, buildHttpEvent({ operation: operations.call_tool, data, token: token ?? undefined }));
 
   it('answers 400 invalid_request when the arguments are not JSON', async () => {
     const response = await call({ name: 'get_unread_emails', arguments: '{limit: 2}' });

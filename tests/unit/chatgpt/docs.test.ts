@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, fieldRows, renderDocsPage, typeLabel } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument, documentedOperations } from '#lib/chatgpt/openapi';
-import { operations } from '#lib/operations';
-import { handler } from '../../../functions/docs.ts';
+import { allOperations, SCOPES } from '#lib/operations';
+import { handler } from '../../../functions/get_docs_page.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { runHandler } from './support.ts';
 
@@ -22,7 +22,7 @@ describe('the docs page', () => {
     );
     expect(send).toContain('consequential: ChatGPT asks the user before every call');
     expect(send).toContain('<code>attachments[].filename</code>');
-    expect(send).toContain('https://www.googleapis.com/auth/gmail.send');
+    expect(send).toContain(SCOPES.send);
   });
 
   it('tables each request field with its type, whether it is required, and its description', () => {
@@ -87,7 +87,7 @@ describe('typeLabel and fieldRows', () => {
 
 describe('GET /docs', () => {
   it('answers the page as HTML that may run no scripts', async () => {
-    const operation = operations.find((candidate) => candidate.path === '/docs');
+    const operation = allOperations.find((candidate) => candidate.path === '/docs');
     if (!operation) throw new Error('no /docs operation');
     const response = await runHandler(handler, buildHttpEvent({ operation, data: {} }));
     expect(response.status).toBe(200);

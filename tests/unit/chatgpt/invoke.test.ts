@@ -1,52 +1,28 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as operations from '#lib/operations';
-import { buildHttpEvent, FUNCTION_OPERATIONS } from '../../../scripts/invoke/event.ts';
+import { allOperations, operations } from '#lib/operations';
+import { deployedName } from '../../../scripts/deployment.ts';
+import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { decodeInvokeResult, failed } from '../../../scripts/invoke/lambda.ts';
-import {
-  functionName,
-  LOCAL_ENDPOINT,
-  parseData,
-  parseInvokeArgs,
-  UsageError,
-} from '../../../scripts/invoke/options.ts';
+import { LOCAL_ENDPOINT, parseData, parseInvokeArgs, UsageError } from '../../../scripts/invoke/options.ts';
 
 const root = new URL('../../../', import.meta.url);
 const NOW = new Date('2026-11-02T09:15:00Z');
 
-/** `name -> "METHOD path"` for each function in serverless.yml. */
-async function serverlessRoutes(): Promise<Map<string, string>> {
-  const yml = await readFile(fileURLToPath(new URL('serverless.yml', root)), 'utf8');
-  const functions = yml.slice(yml.indexOf('\nfunctions:'), yml.indexOf('\nresources:'));
-  const routes = new Map<string, string>();
-  for (const match of functions.matchAll(
-    /^ {2}([\w-]+):\n(?:(?! {2}\w)[^\n]*\n)*?\s+- httpApi: \{ method: (\w+), path: '([^']+)' \}/gm,
-  )) {
-    routes.set(match[1] ?? '', `${match[2]} ${match[3]}`);
-  }
-  return routes;
-}
-
-describe('the function table', () => {
-  it('maps every function file and every serverless.yml function to the operation on its route', async () => {
+describe('the functions folder', () => {
+  it('holds one handler per registry operation, named as the operation', async () => {
     const files = (await readdir(fileURLToPath(new URL('functions/', root))))
       .filter((file) => file.endsWith('.ts'))
       .map((file) => file.slice(0, -3));
-    const routes = await serverlessRoutes();
-    expect(routes.size).toBeGreaterThan(10);
-    expect(Object.keys(FUNCTION_OPERATIONS).sort()).toEqual([...routes.keys()].sort());
-    for (const file of files) expect(Object.keys(FUNCTION_OPERATIONS), file).toContain(file);
-    for (const [name, operation] of Object.entries(FUNCTION_OPERATIONS)) {
-      expect(routes.get(name), name).toBe(`${operation.method} ${operation.path}`);
-    }
+    expect(files.sort()).toEqual(allOperations.map((operation) => operation.name).sort());
   });
 });
 
 describe('buildHttpEvent', () => {
   it('builds an HTTP API v2 event with a JSON body and the bearer token for POST routes', () => {
     const event = buildHttpEvent({
-      operation: operations.unreadEmails,
+      operation: operations.get_unread_emails,
       data: { limit: 2 },
       token: 'demo-token',
       now: NOW,
@@ -69,7 +45,7 @@ describe('buildHttpEvent', () => {
 
   it('fills GET path templates and puts the rest in the query string', () => {
     const event = buildHttpEvent({
-      operation: operations.launchStatus,
+      operation: operations.get_launch_status,
       data: { job_id: 'job_12345678', verbose: true },
     });
     expect(event.rawPath).toBe('/api/app/jobs/job_12345678');
@@ -82,15 +58,15 @@ describe('buildHttpEvent', () => {
   });
 
   it('says which path parameter is missing', () => {
-    expect(() => buildHttpEvent({ operation: operations.launchStatus, data: {} })).toThrow(/job_id/);
+    expect(() => buildHttpEvent({ operation: operations.get_launch_status, data: {} })).toThrow(/job_id/);
   });
 });
 
 describe('parseInvokeArgs', () => {
   it('targets serverless-offline’s dev stage by default, with the token from BROKER_TOKEN', () => {
-    expect(parseInvokeArgs(['email-unread', '--data', '{"limit":1}'], { BROKER_TOKEN: 'tok' })).toEqual({
+    expect(parseInvokeArgs(['get_unread_emails', '--data', '{"limit":1}'], { BROKER_TOKEN: 'tok' })).toEqual({
       help: false,
-      function: 'email-unread',
+      function: 'get_unread_emails',
       data: '{"limit":1}',
       stage: 'dev',
       region: 'us-east-1',
@@ -100,7 +76,7 @@ describe('parseInvokeArgs', () => {
   });
 
   it('targets the deployed stage on AWS when only --stage is given', () => {
-    const parsed = parseInvokeArgs(['email-send', '--stage', 'prod', '--region', 'eu-west-1', '--token', 'T']);
+    const parsed = parseInvokeArgs(['send_email', '--stage', 'prod', '--region', 'eu-west-1', '--token', 'T']);
     expect(parsed).toMatchObject({ stage: 'prod', region: 'eu-west-1', endpoint: undefined, token: 'T' });
   });
 
@@ -123,7 +99,7 @@ describe('parseInvokeArgs', () => {
   });
 });
 
-describe('parseData and functionName', () => {
+describe('parseData and deployedName', () => {
   it('reads a JSON object, and names what is wrong otherwise', () => {
     expect(parseData('{"a":1}', '--data')).toEqual({ a: 1 });
     expect(parseData(undefined, '--data')).toEqual({});
@@ -132,7 +108,7 @@ describe('parseData and functionName', () => {
   });
 
   it('names functions as serverless does', () => {
-    expect(functionName('dev', 'email-send')).toBe('chatgpt-broker-dev-email-send');
+    expect(deployedName('dev', 'send_email')).toBe('chatgpt-broker-dev-send_email');
   });
 });
 

@@ -9,8 +9,8 @@ import {
   publicBaseUrl,
 } from '#lib/chatgpt/openapi';
 import { getConfig } from '#lib/config';
-import { operations, SCOPES } from '#lib/operations';
-import { handler } from '../../../functions/openapi.ts';
+import { allOperations, operations, SCOPES } from '#lib/operations';
+import { handler } from '../../../functions/get_openapi_document.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { runHandler } from './support.ts';
 
@@ -47,7 +47,7 @@ describe('the OpenAPI document', () => {
     );
     expect(ids).not.toContain('poll_agent_jobs');
     expect(ids).not.toContain('report_agent_result');
-    for (const operation of operations.filter((candidate) => candidate.auth !== 'agent')) {
+    for (const operation of allOperations.filter((candidate) => candidate.auth !== 'agent')) {
       expect(document.paths[operation.path]?.[operation.method.toLowerCase()]?.operationId).toBe(operation.name);
     }
   });
@@ -96,7 +96,7 @@ describe('the OpenAPI document', () => {
   it('publishes the request schemas that validate calls, and GET input as path and query parameters', () => {
     const send = document.paths['/api/email/send']?.post;
     expect(send?.requestBody?.content['application/json'].schema).toEqual(
-      inputJsonSchema(operations[0]?.request as never),
+      inputJsonSchema(operations.send_email.request),
     );
     const status = document.paths['/api/app/jobs/{job_id}']?.get;
     expect(status?.requestBody).toBeUndefined();
@@ -140,7 +140,7 @@ describe('publicBaseUrl', () => {
 
 describe('GET /openapi.json', () => {
   it('answers the document itself (no success envelope) for this server', async () => {
-    const operation = operations.find((candidate) => candidate.path === '/openapi.json');
+    const operation = allOperations.find((candidate) => candidate.path === '/openapi.json');
     if (!operation) throw new Error('no /openapi.json operation');
     const event = buildHttpEvent({ operation, data: {} });
     event.headers = { ...event.headers, host: 'localhost:3999' };

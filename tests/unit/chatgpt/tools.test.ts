@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { inputJsonSchema } from '#lib/chatgpt/json-schema';
 import { clip, MAX_TOOL_DESCRIPTION, toolDefinitions } from '#lib/chatgpt/tools';
-import { operations } from '#lib/operations';
-import { handler } from '../../../functions/chatgpt-functions.ts';
-import { buildHttpEvent, FUNCTION_OPERATIONS } from '../../../scripts/invoke/event.ts';
+import { allOperations, operations } from '#lib/operations';
+import { handler } from '../../../functions/get_tool_definitions.ts';
+import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { admitsNull, propertyNames, runHandler, strictModeProblems, TOOL_NAME } from './support.ts';
 
-const toolOperations = operations.filter((operation) => operation.tool);
+const toolOperations = allOperations.filter((operation) => operation.tool);
 const { tools, functions } = toolDefinitions();
 
 describe('tool definitions', () => {
@@ -75,9 +75,10 @@ describe('clip', () => {
 
 describe('GET /api/chatgpt/functions', () => {
   it('answers both forms in the success envelope, without a token', async () => {
-    const operation = FUNCTION_OPERATIONS['chatgpt-functions'];
-    if (!operation) throw new Error('chatgpt-functions is not in the function table');
-    const response = await runHandler(handler, buildHttpEvent({ operation, data: {} }));
+    const response = await runHandler(
+      handler,
+      buildHttpEvent({ operation: operations.get_tool_definitions, data: {} }),
+    );
     expect(response.status).toBe(200);
     expect(response.json).toEqual(JSON.parse(JSON.stringify({ success: true, tools, functions })));
   });

@@ -93,7 +93,7 @@ describe('toBrokerError', () => {
     });
     const mapped = toBrokerError(error, { scope: SCOPES.send });
     expect(mapped.kind).toBe('insufficient_scope');
-    expect(mapped.details).toEqual({ scope: 'https://www.googleapis.com/auth/gmail.send' });
+    expect(mapped.details).toEqual({ scope: SCOPES.send });
     expect(mapped.message).toContain('gmail.send');
     expectNoSecrets(mapped);
   });
@@ -155,12 +155,10 @@ describe('Google errors through the real client', () => {
       request.path.endsWith('/send') && request.headers.authorization === `Bearer ${TOKEN}`
         ? googleError(401, 'Request had invalid authentication credentials.', 'authError')
         : undefined;
-    const config = parseConfig({
-      GMAIL_API_URL: fake.url,
-      GOOGLE_OAUTH_URL: fake.url,
-      GOOGLE_CLIENT_ID: 'cid',
+    const config = {
+      ...parseConfig({ GMAIL_API_URL: fake.url, GOOGLE_OAUTH_URL: fake.url, GOOGLE_CLIENT_ID: 'cid' }),
       GOOGLE_CLIENT_SECRET: 'csecret',
-    });
+    };
     const sent = await send(createGmailClient({ accessToken: TOKEN, refreshToken: REFRESH }, config));
     expect(sent.message_id).toMatch(/^sent-/);
     expect(fake.requests.map((request) => request.path)).toEqual([
@@ -179,12 +177,10 @@ describe('Google errors through the real client', () => {
       request.path === '/token'
         ? { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } }
         : googleError(401, 'Request had invalid authentication credentials.', 'authError');
-    const config = parseConfig({
-      GMAIL_API_URL: fake.url,
-      GOOGLE_OAUTH_URL: fake.url,
-      GOOGLE_CLIENT_ID: 'cid',
+    const config = {
+      ...parseConfig({ GMAIL_API_URL: fake.url, GOOGLE_OAUTH_URL: fake.url, GOOGLE_CLIENT_ID: 'cid' }),
       GOOGLE_CLIENT_SECRET: 'csecret',
-    });
+    };
     const error = await send(createGmailClient({ accessToken: TOKEN, refreshToken: REFRESH }, config)).catch(
       (caught: unknown) => caught,
     );

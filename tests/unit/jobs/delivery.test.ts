@@ -12,7 +12,7 @@ import { collectJobs, pushJob } from '#lib/jobs/delivery';
 import { acknowledgeJob, createJob, DELIVERY_LEASE_MS, JOB_TTL_MS, leaseJobs, recordResult } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey } from '#lib/jobs/signing';
 import type { SocketPort } from '#lib/jobs/sockets';
-import { type Store, storeFor } from '#lib/jobs/store';
+import { type Store, storeFor } from '#lib/jobs/table';
 import { buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { JobDesk } from '../../../agent/job-desk.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';

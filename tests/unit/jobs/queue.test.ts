@@ -16,7 +16,7 @@ import {
   releaseLease,
 } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
-import { type Store, storeFor } from '#lib/jobs/store';
+import { type Store, storeFor } from '#lib/jobs/table';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
 
 const TABLE = 'queue-test';

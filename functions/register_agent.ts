@@ -1,18 +1,18 @@
 import { type Action, apiHandler } from '#lib/http/api-handler';
-import { withStatus } from '#lib/http/reply';
+import { withStatus } from '#lib/http/response';
 import { registerAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
 /** How often an unpaired agent asks whether its code was confirmed (RFC 8628's 5 s is slow for a person waiting). */
 const UNPAIRED_POLL_INTERVAL_MS = 2_000;
 
 /**
- * POST /api/agent/register: a desktop agent introduces its public key and gets a one-time
+ * A desktop agent introduces its public key and gets a one-time
  * pairing code to show its user, plus the broker key it must pin to verify jobs.
  */
-export const run: Action<typeof operations.registerAgent> = async ({ body, config }) => {
+export const run: Action<typeof operations.register_agent> = async ({ body, config }) => {
   const { agent, pairingCode, expiresAt } = await registerAgent(storeFor(config), body, Date.now());
   return withStatus(201, {
     agent_id: agent.agent_id,
@@ -24,4 +24,4 @@ export const run: Action<typeof operations.registerAgent> = async ({ body, confi
   });
 };
 
-export const handler = apiHandler(operations.registerAgent, run);
+export const handler = apiHandler(operations.register_agent, run);

@@ -1,11 +1,11 @@
 import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { pairAgent } from '#lib/jobs/agents';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
-/** POST /api/agent/pair: the signed-in user confirms the code their desktop agent printed. */
-export const run: Action<typeof operations.pairAgent> = async ({ body, credentials, config }) => {
+/** The signed-in user confirms the code their desktop agent printed. */
+export const run: Action<typeof operations.pair_computer> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const agent = await pairAgent(storeFor(config), user, body.code, Date.now());
   return {
@@ -14,4 +14,4 @@ export const run: Action<typeof operations.pairAgent> = async ({ body, credentia
   };
 };
 
-export const handler = apiHandler(operations.pairAgent, run);
+export const handler = apiHandler(operations.pair_computer, run);

@@ -1,18 +1,19 @@
 import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
+import { withStatus } from '#lib/http/response';
 import { chooseAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
 import { launchOnAgent } from '#lib/jobs/launch';
 import { launchAnswer } from '#lib/jobs/launch-answer';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
 /**
- * POST /api/app/launch: pushes a signed job to the user's paired computer and waits a
- * few seconds for its agent to say whether the app opened. The cloud never runs anything.
+ * Pushes a signed job to the user's paired computer and waits a few seconds for its
+ * agent to say whether the app opened. The cloud never runs anything.
  */
-export const run: Action<typeof operations.launchApp> = async ({ body, credentials, config }) => {
+export const run: Action<typeof operations.launch_app> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const store = storeFor(config);
   const agent = await chooseAgent(store, user, body.agent);
@@ -23,7 +24,8 @@ export const run: Action<typeof operations.launchApp> = async ({ body, credentia
     { userId: user.id, agentId: agent.agent_id, agentName: agent.name, app: body.app_name, args: body.args ?? [] },
     config.LAUNCH_WAIT_MS,
   );
-  return launchAnswer(job);
+  const { settled, body: answer } = launchAnswer(job);
+  return withStatus(settled ? 200 : 202, answer);
 };
 
-export const handler = apiHandler(operations.launchApp, run);
+export const handler = apiHandler(operations.launch_app, run);

@@ -1,8 +1,8 @@
 import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument, publicBaseUrl } from '#lib/chatgpt/openapi';
 import { apiHandler } from '#lib/http/api-handler';
-import { Reply } from '#lib/http/reply';
-import * as operations from '#lib/operations';
+import { HttpResponse } from '#lib/http/response';
+import { operations } from '#lib/operations';
 
 // The page needs nothing from elsewhere: no scripts at all, only its own inline styles.
 const HEADERS = {
@@ -11,11 +11,11 @@ const HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** GET /docs: the API reference as one self-contained HTML page, rendered from the OpenAPI document. */
+/** The API reference as one self-contained HTML page, rendered from the OpenAPI document. */
 export const handler = apiHandler(
-  operations.docsPage,
+  operations.get_docs_page,
   async ({ event, config }) =>
-    new Reply(
+    new HttpResponse(
       200,
       renderDocsPage(buildOpenApiDocument(publicBaseUrl(config.PUBLIC_URL, event.headers ?? {}))),
       HEADERS,

@@ -1,11 +1,11 @@
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { authenticateAgent } from '#lib/jobs/agent-auth';
 import { recordResult } from '#lib/jobs/queue';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
-/** POST /api/agent/result (signed by the agent): what happened to a job; the first report wins. */
-export const run: Action<typeof operations.agentResult> = async ({ body, event, rawBody, config }) => {
+/** Signed by the agent: what happened to a job; the first report wins. */
+export const run: Action<typeof operations.report_agent_result> = async ({ body, event, rawBody, config }) => {
   const store = storeFor(config);
   const request = {
     method: event.requestContext.http.method,
@@ -18,4 +18,4 @@ export const run: Action<typeof operations.agentResult> = async ({ body, event, 
   return { accepted };
 };
 
-export const handler = apiHandler(operations.agentResult, run);
+export const handler = apiHandler(operations.report_agent_result, run);

@@ -2,16 +2,16 @@ import { type Action, apiHandler } from '#lib/http/api-handler';
 import { authenticateAgent } from '#lib/jobs/agent-auth';
 import { markPairedNotified, touchAgent } from '#lib/jobs/agents';
 import { leaseJobs } from '#lib/jobs/queue';
-import { storeFor } from '#lib/jobs/store';
-import * as operations from '#lib/operations';
+import { storeFor } from '#lib/jobs/table';
+import { operations } from '#lib/operations';
 
 /**
- * POST /api/agent/poll (signed by the agent): the HTTP fallback for agents that cannot
- * hold the WebSocket, and how an unpaired agent learns it was paired. Answers at once
- * (nothing is billed while an agent waits), with the next job under the same lease a
- * push uses, and the socket URL to prefer when the broker has one.
+ * Signed by the agent: the HTTP fallback for agents that cannot hold the WebSocket, and
+ * how an unpaired agent learns it was paired. Answers at once (nothing is billed while an
+ * agent waits), with the next job under the same lease a push uses, and the socket URL
+ * to prefer when the broker has one.
  */
-export const run: Action<typeof operations.pollAgent> = async ({ event, rawBody, config }) => {
+export const run: Action<typeof operations.poll_agent_jobs> = async ({ event, rawBody, config }) => {
   const store = storeFor(config);
   const request = {
     method: event.requestContext.http.method,
@@ -31,4 +31,4 @@ export const run: Action<typeof operations.pollAgent> = async ({ event, rawBody,
   return lease ? { status: 'job', job: lease.job, ...socket } : { status: 'idle', ...socket };
 };
 
-export const handler = apiHandler(operations.pollAgent, run);
+export const handler = apiHandler(operations.poll_agent_jobs, run);

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { linuxPlan } from './linux.ts';
+import { macosPlan } from './macos.ts';
+import { type Command, pathFor, type ServicePlan, type ServiceSettings, showCommand } from './plan.ts';
+import { windowsPlan } from './windows.ts';
+
+/** `agent install` / `agent uninstall`: carry out a service plan, saying what was done where. */
+
+export function servicePlan(settings: ServiceSettings): ServicePlan {
+  switch (settings.platform) {
+    case 'linux':
+      return linuxPlan(settings);
+    case 'macos':
+      return macosPlan(settings);
+    case 'windows':
+      return windowsPlan(settings);
+  }
+}
+
+export interface CommandResult {
+  code: number;
+  /** What the command printed on stderr (trimmed), for the user. */
+  stderr: string;
+}
+
+/** The process port for service commands: node:child_process `execFile` (no shell) by default. */
+export type CommandRunner = (command: Command) => Promise<CommandResult>;
+
+export const runCommand: CommandRunner = (command) =>
+  new Promise((resolve) => {
+    execFile(command.command, command.args, { windowsHide: true }, (error, _stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 127;
+      resolve({ code, stderr: (stderr || (error?.message ?? '')).trim() });
+    });
+  });
+
+/** `install` found the service already there; nothing was changed. */
+export class AlreadyInstalledError extends Error {
+  constructor(readonly marker: string) {
+    super(`already installed (${marker}); run "uninstall" first to change how it runs`);
+    this.name = 'AlreadyInstalledError';
+  }
+}
+
+/** A service command failed; what was written stays, and is named. */
+export class ServiceCommandError extends Error {
+  constructor(
+    readonly command: Command,
+    readonly result: CommandResult,
+  ) {
+    super(`"${showCommand(command)}" failed (exit ${result.code})${result.stderr ? `: ${result.stderr}` : ''}`);
+    this.name = 'ServiceCommandError';
+  }
+}
+
+/**
+ * Where a plan's path is on this computer's file system: itself, except in tests that
+ * render another platform's paths (`C:\\Users\\...`) into a temporary directory.
+ */
+export type FsPath = (file: string) => string;
+const samePath: FsPath = (file) => file;
+
+export async function isInstalled(plan: ServicePlan, fsPath: FsPath = samePath): Promise<boolean> {
+  return exists(fsPath(plan.marker));
+}
+
+/**
+ * Writes the plan's files and runs its start commands; `say` gets one line per step.
+ * Refuses (AlreadyInstalledError) if the service is already installed.
+ */
+export async function installService(
+  plan: ServicePlan,
+  say: (line: string) => void,
+  run: CommandRunner = runCommand,
+  fsPath: FsPath = samePath,
+): Promise<void> {
+  if (await isInstalled(plan, fsPath)) throw new AlreadyInstalledError(plan.marker);
+  const p = pathFor(plan.platform);
+  for (const file of plan.files) {
+    const target = fsPath(file.path);
+    await mkdir(fsPath(p.dirname(file.path)), { recursive: true });
+    if (file.copyFrom !== undefined) await copyFile(fsPath(file.copyFrom), target);
+    else await writeFile(target, file.content ?? '');
+    if (file.mode !== undefined && plan.platform !== 'windows') await chmod(target, file.mode);
+    say(`Wrote ${file.path}${file.copyFrom === undefined ? '' : ` (a copy of ${file.copyFrom})`}`);
+  }
+  for (const command of plan.start) await runChecked(command, run, say);
+  say(`It runs: ${plan.commandLine.map((arg) => (/[\s"]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
+  for (const note of plan.notes) say(note);
+}
+
+/**
+ * Stops and unregisters the service and removes the plan's files (never the state
+ * directory: keys and pairing stay). Returns false if it was not installed.
+ */
+export async function uninstallService(
+  plan: ServicePlan,
+  say: (line: string) => void,
+  run: CommandRunner = runCommand,
+  fsPath: FsPath = samePath,
+): Promise<boolean> {
+  if (!(await isInstalled(plan, fsPath))) return false;
+  for (const command of plan.stop) {
+    // Already stopped or never started is fine: removal goes on.
+    const result = await run(command);
+    say(`Ran ${showCommand(command)}${result.code === 0 ? '' : ` (exit ${result.code}, going on)`}`);
+  }
+  for (const file of [...plan.files].reverse()) {
+    if (!(await exists(fsPath(file.path)))) continue;
+    await rm(fsPath(file.path), { force: true });
+    say(`Removed ${file.path}`);
+  }
+  // The program's own directory, if now empty (rmdir refuses a directory that is not).
+  const program = plan.files.find((file) => file.copyFrom !== undefined);
+  if (program !== undefined) await rmdir(fsPath(pathFor(plan.platform).dirname(program.path))).catch(() => undefined);
+  for (const command of plan.afterRemove) {
+    // The files are gone; a manager that cannot be reached will not load them again.
+    const result = await run(command);
+    say(`Ran ${showCommand(command)}${result.code === 0 ? '' : ` (exit ${result.code})`}`);
+  }
+  return true;
+}
+
+async function runChecked(command: Command, run: CommandRunner, say: (line: string) => void): Promise<void> {
+  const result = await run(command);
+  if (result.code !== 0) throw new ServiceCommandError(command, result);
+  say(`Ran ${showCommand(command)}`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,0 @@
-import { toolDefinitions } from '#lib/chatgpt/tools';
-import { apiHandler } from '#lib/http/api-handler';
-import * as operations from '#lib/operations';
-
-/** GET /api/chatgpt/functions: the tools in OpenAI's strict form (`tools`) and the original's list form (`functions`). */
-export const handler = apiHandler(operations.toolDefinitions, async () => toolDefinitions());

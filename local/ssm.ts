@@ -1,0 +1,54 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AwsCall } from './aws-calls.ts';
+import { callerOf } from './aws-calls.ts';
+
+export interface LocalSsm {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A stand-in for the one SSM action the broker uses, `GetParameter` (AWS JSON 1.1 over
+ * HTTP, as the SDK speaks it), serving fixed parameters. Locally the functions then load
+ * their secrets through the same code as on AWS, and each call can be recorded.
+ */
+export async function startLocalSsm(options: {
+  parameters: Record<string, string>;
+  onCall?: (call: AwsCall) => void;
+}): Promise<LocalSsm> {
+  const server = createServer(async (request, response) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const action = target.replace(/^AmazonSSM\./, '');
+    options.onCall?.({ service: 'ssm', action, function: callerOf(request.headers['user-agent']) });
+    const answer = (status: number, body: object) => {
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(body));
+    };
+    let input: { Name?: string };
+    try {
+      input = JSON.parse(await readBody(request)) as { Name?: string };
+    } catch {
+      return answer(400, { __type: 'SerializationException', message: 'body is not JSON' });
+    }
+    if (action !== 'GetParameter') return answer(400, { __type: 'UnknownOperationException' });
+    const value = input.Name === undefined ? undefined : options.parameters[input.Name];
+    if (value === undefined) return answer(400, { __type: 'ParameterNotFound', message: `${input.Name} not found` });
+    return answer(200, { Parameter: { Name: input.Name, Type: 'SecureString', Value: value, Version: 1 } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,313 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliProcess, EXIT, main } from '../../../agent/cli.ts';
+import type { AgentPlatform } from '#lib/agent-protocol';
+import {
+  AlreadyInstalledError,
+  type CommandRunner,
+  installService,
+  servicePlan,
+  uninstallService,
+} from '../../../agent/service/install.ts';
+import { renderUnit } from '../../../agent/service/linux.ts';
+import type { Command, ServiceSettings } from '../../../agent/service/plan.ts';
+import { windowsArg } from '../../../agent/service/windows.ts';
+import { removeTempDirs, tempDir } from './support.ts';
+
+afterEach(removeTempDirs);
+
+/** Records every service command instead of running systemctl, launchctl or schtasks. */
+function recordingRunner(code = 0): CommandRunner & { calls: Command[] } {
+  const calls: Command[] = [];
+  return Object.assign(
+    async (command: Command) => {
+      calls.push(command);
+      return { code, stderr: code === 0 ? '' : 'Failed to connect to bus' };
+    },
+    { calls },
+  );
+}
+
+/** Every file under `dir`, relative, with forward slashes. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+interface Rendering {
+  settings: ServiceSettings;
+  /** Maps the platform's paths into the temporary directory. */
+  fsPath: (file: string) => string;
+  root: string;
+}
+
+/** Settings for `platform` with its home inside a temporary directory (Windows' C:\ mapped there too). */
+async function rendering(platform: AgentPlatform): Promise<Rendering> {
+  const root = await tempDir();
+  const source = path.join(await tempDir(), 'agent.mjs');
+  await writeFile(source, '// the agent bundle\n');
+  if (platform === 'windows') {
+    const fsPath = (file: string) =>
+      file === source ? file : path.join(root, file.replace(/^([A-Za-z]):\\/, '$1/').replace(/\\/g, '/'));
+    return {
+      root,
+      fsPath,
+      settings: {
+        platform,
+        home: 'C:\\Users\\me',
+        env: { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' },
+        program: { kind: 'script', node: 'C:\\Program Files\\nodejs\\node.exe', script: source },
+        brokerUrl: 'https://broker.example/prod',
+        stateDir: 'C:\\Users\\me\\AppData\\Roaming\\chatgpt-broker-agent',
+        configFile: 'C:\\Users\\me\\agent apps.json',
+        name: 'desk',
+        user: 'DESK\\me',
+      },
+    };
+  }
+  const home = path.join(root, 'home');
+  return {
+    root,
+    fsPath: (file) => file,
+    settings: {
+      platform,
+      home,
+      env: {},
+      program: { kind: 'script', node: process.execPath, script: source },
+      brokerUrl: 'https://broker.example/prod',
+      stateDir: path.join(home, 'state'),
+      configFile: path.join(home, 'agent apps.json'),
+      name: 'desk',
+      uid: 501,
+    },
+  };
+}
+
+const expected = {
+  linux: {
+    files: [
+      'home/.config/systemd/user/chatgpt-broker-agent.service',
+      'home/.local/share/chatgpt-broker-agent/agent.mjs',
+    ],
+    start: ['systemctl --user daemon-reload', 'systemctl --user enable --now chatgpt-broker-agent.service'],
+    stop: ['systemctl --user disable --now chatgpt-broker-agent.service', 'systemctl --user daemon-reload'],
+  },
+  macos: {
+    files: [
+      'home/Library/Application Support/chatgpt-broker-agent/bin/agent.mjs',
+      'home/Library/LaunchAgents/com.chatgpt-broker.agent.plist',
+    ],
+    start: ['launchctl bootstrap gui/501 HOME/Library/LaunchAgents/com.chatgpt-broker.agent.plist'],
+    stop: ['launchctl bootout gui/501/com.chatgpt-broker.agent'],
+  },
+  windows: {
+    files: [
+      'C/Users/me/AppData/Local/Programs/chatgpt-broker-agent/agent.mjs',
+      'C/Users/me/AppData/Local/Programs/chatgpt-broker-agent/task.xml',
+    ],
+    start: [
+      'schtasks.exe /Create /TN chatgpt-broker-agent /XML HOME\\AppData\\Local\\Programs\\chatgpt-broker-agent\\task.xml',
+      'schtasks.exe /Run /TN chatgpt-broker-agent',
+    ],
+    stop: ['schtasks.exe /End /TN chatgpt-broker-agent', 'schtasks.exe /Delete /TN chatgpt-broker-agent /F'],
+  },
+} as const;
+
+describe.each(['linux', 'macos', 'windows'] as const)('the %s service', (platform) => {
+  it('install writes exactly its files and registers it; uninstall removes exactly them', async () => {
+    const { settings, fsPath, root } = await rendering(platform);
+    const plan = servicePlan(settings);
+    const run = recordingRunner();
+    const said: string[] = [];
+    const shown = (command: Command) => [command.command, ...command.args].join(' ').replace(settings.home, 'HOME');
+
+    await installService(plan, (line) => said.push(line), run, fsPath);
+    expect(await filesUnder(root)).toEqual(expected[platform].files);
+    expect(run.calls.map(shown)).toEqual(expected[platform].start);
+    for (const file of plan.files)
+      expect(said).toContain(`Wrote ${file.path}${file.copyFrom ? ` (a copy of ${file.copyFrom})` : ''}`);
+    expect(await readFile(fsPath(plan.files[0]?.path ?? ''), 'utf8')).toBe('// the agent bundle\n');
+
+    await expect(installService(plan, () => undefined, run, fsPath)).rejects.toThrow(AlreadyInstalledError);
+    expect(run.calls).toHaveLength(expected[platform].start.length);
+
+    run.calls.length = 0;
+    expect(await uninstallService(plan, (line) => said.push(line), run, fsPath)).toBe(true);
+    expect(await filesUnder(root)).toEqual([]);
+    expect(run.calls.map(shown)).toEqual(expected[platform].stop);
+    expect(await uninstallService(plan, () => undefined, run, fsPath)).toBe(false);
+  });
+
+  it('runs the installed copy with the broker, state directory, config and name', async () => {
+    const { settings } = await rendering(platform);
+    const plan = servicePlan(settings);
+    const installed = plan.files.find((file) => file.copyFrom !== undefined)?.path;
+    expect(plan.commandLine).toEqual([
+      settings.program.kind === 'script' ? settings.program.node : '',
+      installed,
+      '--broker',
+      settings.brokerUrl,
+      '--state-dir',
+      settings.stateDir,
+      '--config',
+      settings.configFile,
+      '--name',
+      'desk',
+    ]);
+  });
+});
+
+describe('what each service file says', () => {
+  it('a systemd unit that restarts on failure, starts with the session and leaves launched apps alone', async () => {
+    const { settings } = await rendering('linux');
+    const unit = String(servicePlan(settings).files[1]?.content);
+    expect(unit).toContain(
+      `ExecStart="${process.execPath}" "${settings.home}/.local/share/chatgpt-broker-agent/agent.mjs"`,
+    );
+    expect(unit).toContain(`"--config" "${settings.home}/agent apps.json"`);
+    expect(unit).toMatch(/^Restart=on-failure$/m);
+    expect(unit).toMatch(/^RestartPreventExitStatus=2 3 4$/m);
+    expect(unit).toMatch(/^KillMode=process$/m);
+    expect(unit).toMatch(/^WantedBy=default.target$/m);
+  });
+
+  it('escapes what systemd would expand or split in ExecStart', () => {
+    expect(renderUnit(['/opt/a b/node', 'https://b.example/%41$HOME', 'say "hi"\\'])).toContain(
+      'ExecStart="/opt/a b/node" "https://b.example/%%41$$HOME" "say \\"hi\\"\\\\"',
+    );
+    expect(() => renderUnit(['/bin/x', 'a\nExecStartPre=/bin/evil'])).toThrow(/line break/);
+  });
+
+  it('a LaunchAgent that loads at login, comes back after a crash and leaves launched apps alone', async () => {
+    const { settings } = await rendering('macos');
+    const plist = String(servicePlan({ ...settings, name: 'R&D <desk>' }).files[1]?.content);
+    expect(plist).toContain('<key>Label</key>\n\t<string>com.chatgpt-broker.agent</string>');
+    expect(plist).toMatch(/<key>RunAtLoad<\/key>\s*<true\/>/);
+    expect(plist).toMatch(/<key>KeepAlive<\/key>\s*<dict>\s*<key>SuccessfulExit<\/key>\s*<false\/>/);
+    expect(plist).toMatch(/<key>AbandonProcessGroup<\/key>\s*<true\/>/);
+    expect(plist).toContain(`<string>${process.execPath}</string>`);
+    expect(plist).toContain('<string>R&amp;D &lt;desk&gt;</string>');
+  });
+
+  it('a logon task for this user only, in UTF-16 as schtasks reads it, with arguments quoted for Windows', async () => {
+    const { settings } = await rendering('windows');
+    const bytes = servicePlan(settings).files[1]?.content as Uint8Array;
+    expect([...bytes.slice(0, 2)]).toEqual([0xff, 0xfe]);
+    const xml = Buffer.from(bytes.slice(2)).toString('utf16le');
+    expect(xml).toMatch(/<LogonTrigger>\s*<Enabled>true<\/Enabled>\s*<UserId>DESK\\me<\/UserId>/);
+    expect(xml).toMatch(/<LogonType>InteractiveToken<\/LogonType>\s*<RunLevel>LeastPrivilege<\/RunLevel>/);
+    expect(xml).toContain('<Command>C:\\Program Files\\nodejs\\node.exe</Command>');
+    expect(xml).toContain(
+      '<Arguments>C:\\Users\\me\\AppData\\Local\\Programs\\chatgpt-broker-agent\\agent.mjs --broker https://broker.example/prod',
+    );
+    expect(xml).toContain('--config &quot;C:\\Users\\me\\agent apps.json&quot; --name desk</Arguments>');
+    expect(xml).toContain('<RestartOnFailure>');
+  });
+
+  it.each([
+    ['plain', 'plain'],
+    ['two words', '"two words"'],
+    ['C:\\Program Files\\x\\', '"C:\\Program Files\\x\\\\"'],
+    ['say "hi"', '"say \\"hi\\""'],
+    ['a\\"b c', '"a\\\\\\"b c"'],
+    ['', '""'],
+  ])('quotes %j for the Microsoft C runtime as %s', (arg, quoted) => {
+    expect(windowsArg(arg)).toBe(quoted);
+  });
+});
+
+const systemdAnalyze = await promisify(execFile)('systemd-analyze', ['--version']).then(
+  () => true,
+  () => false,
+);
+
+describe('the rendered unit, checked by systemd itself', () => {
+  it.runIf(systemdAnalyze)('passes systemd-analyze verify', async () => {
+    const { settings } = await rendering('linux');
+    const dir = await tempDir();
+    const unit = path.join(dir, 'chatgpt-broker-agent.service');
+    await writeFile(unit, String(servicePlan(settings).files[1]?.content));
+    const result = await promisify(execFile)('systemd-analyze', ['verify', unit]).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        output: error.stdout + error.stderr,
+      }),
+    );
+    // Lines about other units on this machine are not ours to judge.
+    const ours = result.output.split('\n').filter((line) => line.includes('chatgpt-broker-agent'));
+    expect({ code: result.code, ours }).toEqual({ code: 0, ours: [] });
+  });
+});
+
+describe('agent install, uninstall, status on the command line', () => {
+  async function runMain(argv: string[], extra: Partial<CliProcess>) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await main({
+      argv,
+      env: {},
+      platform: 'linux',
+      stdout: (line) => stdout.push(line),
+      stderr: (line) => stderr.push(line),
+      onSignal: () => () => undefined,
+      exit: () => {
+        throw new Error('unexpected exit');
+      },
+      ...extra,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('installs once, says where it wrote what, refuses a second time, and uninstalls', async () => {
+    const { settings } = await rendering('linux');
+    const run = recordingRunner();
+    const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: run };
+    const flags = ['--broker', settings.brokerUrl, '--state-dir', settings.stateDir];
+    const unit = path.join(settings.home, '.config/systemd/user/chatgpt-broker-agent.service');
+
+    const installed = await runMain(['install', ...flags], io);
+    expect(installed.code).toBe(EXIT.ok);
+    expect(installed.stdout).toContain(`Wrote ${unit}`);
+    expect(installed.stdout).toContain('Ran systemctl --user enable --now chatgpt-broker-agent.service');
+    expect(existsSync(unit)).toBe(true);
+
+    const again = await runMain(['install', ...flags], io);
+    expect(again).toMatchObject({ code: EXIT.service, stdout: [] });
+    expect(again.stderr.join()).toContain(`already installed (${unit})`);
+
+    const status = await runMain(['status', ...flags], io);
+    expect(status.code).toBe(EXIT.notRunning);
+    expect(status.stdout).toContain(`Service:     installed (${unit})`);
+
+    const removed = await runMain(['uninstall', ...flags], io);
+    expect(removed.code).toBe(EXIT.ok);
+    expect(removed.stdout).toContain(`Removed ${unit}`);
+    expect(existsSync(unit)).toBe(false);
+    expect((await runMain(['uninstall', ...flags], io)).code).toBe(EXIT.service);
+  });
+
+  it('reports a failed service command with its message and exit 1', async () => {
+    const { settings } = await rendering('linux');
+    const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: recordingRunner(1) };
+    const result = await runMain(['install', '--state-dir', settings.stateDir], io);
+    expect(result.code).toBe(EXIT.error);
+    expect(result.stderr.join()).toMatch(
+      /"systemctl --user daemon-reload" failed \(exit 1\): Failed to connect to bus/,
+    );
+  });
+
+  it('will not install the agent run from source', async () => {
+    const { settings } = await rendering('linux');
+    const result = await runMain(['install'], { home: settings.home, runCommand: recordingRunner() });
+    expect(result.code).toBe(EXIT.error);
+    expect(result.stderr.join()).toMatch(/install the built agent/);
+  });
+});
