@@ -84,12 +84,7 @@ export class AgentState {
     const seenFile = await readJson(path.join(dir, SEEN_FILE), SeenFile);
     const seen = new Map(Object.entries(seenFile?.jobs ?? {}));
     const results = new Map(Object.entries(seenFile?.results ?? {}));
-    const state = new AgentState(
-      dir,
-      stored ?? { version: 1, ...keyFields(), pinned_broker_keys: {} },
-      seen,
-      results,
-    );
+    const state = new AgentState(dir, stored ?? { version: 1, ...keyFields(), pinned_broker_keys: {} }, seen, results);
     if (stored === undefined) await state.#saveState();
     state.#prune(now);
     return state;

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { SCOPES } from './google/scopes.ts';
 import {
   AGENT_PATHS,
   PollRequest,
@@ -9,6 +8,7 @@ import {
   ResultRequest,
   ResultResponse,
 } from './agent-protocol.ts';
+import { SCOPES } from './google/scopes.ts';
 import {
   JobStatusRequest,
   LaunchAppRequest,

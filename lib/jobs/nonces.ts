@@ -1,7 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
-import { isConditionFailure, type Store } from './table.ts';
-import { keys, ttlSeconds } from './table.ts';
+import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 
 /**
  * Spends a request nonce: true the first time the agent uses it, false ever after. The

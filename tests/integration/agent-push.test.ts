@@ -6,14 +6,14 @@ import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PATHS, BrokerSocketMessage, SOCKET_CONNECT } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
-import { listConnections } from '#lib/jobs/connections';
+import { addConnection, listConnections } from '#lib/jobs/connections';
 import { createJob, getJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
-import { storeFor } from '#lib/jobs/table';
-import { keys } from '#lib/jobs/table';
+import { keys, storeFor } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
 
 /**
  * Launches through the real agent process, holding its WebSocket to serverless-offline:
@@ -39,7 +39,7 @@ async function run(options: { stateDir?: string; recordFile: string; args?: stri
   const agent = await startAgent({
     catalog: {
       apps: {
-        recorder: { command: process.execPath, args: [recordArgsProgram, options.recordFile], allow_args: true },
+        recorder: { command: recorderProgram(), args: [recordArgsProgram, options.recordFile], allow_args: true },
       },
     },
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
@@ -94,6 +94,16 @@ describe('launches pushed over the agent WebSocket', () => {
     expect(answer.status).toBe(200);
     expect(answer.json.data.status).toBe('launched');
     expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['push']]);
+    // The same push when ChatGPT's tool call goes through call_tool.
+    const viaTool = await post('/api/chatgpt/call', {
+      token: user.token,
+      body: { name: 'launch_app', arguments: JSON.stringify({ app_name: 'recorder', args: ['tool'], agent: null }) },
+    });
+    expect(viaTool.json.data.status).toBe('launched');
+    await vi.waitFor(async () => expect(await recorded(recordFile)).toEqual([['push'], ['tool']]), {
+      timeout: 10_000,
+      interval: 50,
+    });
   });
 
   it('run exactly once when the agent was killed while idle and restarted at once', async () => {
@@ -123,9 +133,14 @@ describe('launches pushed over the agent WebSocket', () => {
       interval: 50,
     });
 
+    // A connection the broker never heard close (on AWS, a network that vanished): the push
+    // to it finds it gone, drops it, and the job stays queued.
+    await addConnection(store, first.agentId, 'vanished-connection', Date.now());
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['late'] } });
     expect(answer.status).toBe(202);
     expect(answer.json.data.status).toBe('pending');
+    expect(await listConnections(store, first.agentId, Date.now())).toEqual([]);
+    expect(await queueIsEmpty(first.agentId)).toBe(false);
     expect(await recorded(first.recordFile)).toEqual([]);
 
     await run({ stateDir: first.agent.stateDir, recordFile: first.recordFile });

@@ -96,7 +96,7 @@ describe('launching an app through a paired agent', () => {
       `Computer:    ${agentId}, paired`,
       'Account:     not known to the agent',
       `Running:     yes, pid ${agent.child.pid}, since ${lines[4]?.split(', since ')[1]}`,
-      expect.stringMatching(/^Connection: {2}connected over long-poll since \d{4}-/),
+      expect.stringMatching(/^Connection: {2}connected over websocket since \d{4}-/),
       // The built-ins of this platform and the recorder.
       `Catalog:     ${builtInEntries(agentPlatform(process.platform), {}).length + 1} apps`,
       expect.stringMatching(

@@ -18,6 +18,7 @@ import { JobDesk } from '../../../agent/job-desk.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';
 import { AgentState } from '../../../agent/state.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
+import { recorderProgram } from '../../support/recorder-program.ts';
 import { PLATFORM } from '../agent/support.ts';
 
 /**
@@ -48,7 +49,11 @@ afterAll(async () => {
 const catalog = buildCatalog(
   PLATFORM,
   {},
-  parseCatalogConfig(JSON.stringify({ apps: { recorder: { command: process.execPath, allow_args: true } } }), PLATFORM),
+  // Never run (the spawn below only counts), but the catalog wants a program that may take arguments.
+  parseCatalogConfig(
+    JSON.stringify({ apps: { recorder: { command: recorderProgram(), allow_args: true } } }),
+    PLATFORM,
+  ),
 );
 
 /** API Gateway's side of each connection, as the broker's `@connections` port sees it. */
