@@ -1,11 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { AGENT_PATHS, FALLBACK_POLL_INTERVAL_MS, SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
+import WebSocket from 'ws';
+import {
+  AGENT_PATHS,
+  FALLBACK_POLL_INTERVAL_MS,
+  SOCKET_CONNECT,
+  SOCKET_HEARTBEAT_MS,
+  SOCKET_RENEW_MS,
+} from '#lib/agent-protocol';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
-import { holdSocket } from '../agent/socket.ts';
 import { EmulatorControl } from '../emulator/control-client.ts';
 import { freePort } from '../local/ports.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
@@ -31,8 +39,11 @@ const agentBundle = fileURLToPath(new URL('../dist/agent/agent.mjs', import.meta
 interface LaunchFigures {
   transport: string;
   runs: number;
+  /** From sending launch_app to the agent's process spawning the app (its "launched" line). */
   p50_ms: number;
   p95_ms: number;
+  /** From sending launch_app to its answer (launched, after the agent's report). */
+  answer_p50_ms: number;
 }
 
 interface IdleFigures {
@@ -108,21 +119,31 @@ async function measureLaunches(
     const code = (await agent.waitFor(/Pairing code: (\S+)/))[1];
     await call(stack, token, AGENT_PATHS.pair, { code });
     await agent.waitFor(transport === 'socket' ? /Connected to ws:/ : /Paired\. Waiting for jobs\./);
-    const times: number[] = [];
+    const toSpawn: number[] = [];
+    const toAnswer: number[] = [];
     for (let i = 0; i < runs + WARM_UP_LAUNCHES; i += 1) {
+      // Launches come when people ask, not in step with a poll: a random pause first.
+      if (i >= WARM_UP_LAUNCHES) await sleep(Math.random() * FALLBACK_POLL_INTERVAL_MS);
       const started = performance.now();
+      const spawned = agent.nextLine(/^launched bench \(job /).then(() => performance.now() - started);
       const answer = await call(stack, token, '/api/app/launch', { app_name: 'bench', agent: name });
-      const ms = performance.now() - started;
-      if ((answer as { data?: { status?: string } }).data?.status !== 'launched') {
+      const answered = performance.now() - started;
+      // A warm-up launch may outlast LAUNCH_WAIT_MS (cold functions); it still spawns.
+      if (i >= WARM_UP_LAUNCHES && (answer as { data?: { status?: string } }).data?.status !== 'launched') {
         throw new Error(`launch ${i} over ${transport} answered ${JSON.stringify(answer)}`);
       }
-      if (i >= WARM_UP_LAUNCHES) times.push(ms);
+      const spawnMs = await spawned;
+      if (i >= WARM_UP_LAUNCHES) {
+        toSpawn.push(spawnMs);
+        toAnswer.push(answered);
+      }
     }
     return {
       transport: transport === 'socket' ? 'websocket push' : `http poll every ${FALLBACK_POLL_INTERVAL_MS} ms`,
       runs,
-      p50_ms: Math.round(median(times)),
-      p95_ms: Math.round(percentile(times, 0.95)),
+      p50_ms: Math.round(median(toSpawn)),
+      p95_ms: Math.round(percentile(toSpawn, 0.95)),
+      answer_p50_ms: Math.round(median(toAnswer)),
     };
   } finally {
     agent.stop();
@@ -130,55 +151,53 @@ async function measureLaunches(
 }
 
 /**
- * An idle push connection, held with the agent's own socket code, its heartbeat sped up
- * to count what each one costs; the hour is then `SOCKET_HEARTBEAT_MS` heartbeats and
- * a renewed connection every `SOCKET_RENEW_MS`.
+ * An idle push connection, opened and signed as the agent opens it, sending `collect` (the
+ * heartbeat) `beats` times, each after the answer to the last, to count what one costs;
+ * the hour is then `SOCKET_HEARTBEAT_MS` heartbeats and a new connection every
+ * `SOCKET_RENEW_MS` (a `$connect`, a first collect, a `$disconnect`).
  */
 async function measureIdleSocket(stack: LocalStack, token: string, logFile: string, beats: number) {
   const identity = await pairedIdentity(stack, token, 'bench-idle');
-  const connectMark = await logLength(logFile);
-  const dynamoAtStart = stack.dynamo.requestCount();
-  let seen = 0;
-  let dynamoAfterConnect = 0;
-  const stop = new AbortController();
-  await holdSocket(
-    {
-      url: stack.socketUrl,
-      identity,
-      now: Date.now,
-      heartbeatMs: 150,
-      onJob: () => undefined,
-      onReady: () => {
-        dynamoAfterConnect = stack.dynamo.requestCount();
-      },
-      onServerTime: () => {
-        seen += 1;
-        if (seen > beats) stop.abort();
-      },
-    },
-    stop.signal,
+  const mark = await logLength(logFile);
+  const atStart = stack.dynamo.requestCount();
+  const headers = signRequest(
+    { ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId: identity.agentId },
+    identity.privateKey,
   );
-  const dynamoCalls = stack.dynamo.requestCount() - dynamoAtStart;
+  const socket = new WebSocket(stack.socketUrl, { headers: { ...headers } });
+  await once(socket, 'open');
+  const afterConnect = stack.dynamo.requestCount();
+  const collect = async () => {
+    const answer = once(socket, 'message');
+    socket.send(JSON.stringify({ action: 'collect' }));
+    await answer;
+  };
+  await collect();
+  const afterFirst = stack.dynamo.requestCount();
+  for (let beat = 0; beat < beats; beat += 1) await collect();
+  const afterBeats = stack.dynamo.requestCount();
+  socket.close(1000);
   // $disconnect runs after the socket closed; wait for its log line.
-  const events = await waitForEvents(logFile, connectMark, (list) =>
+  const events = await waitForEvents(logFile, mark, (list) =>
     list.some((event) => event.operation === 'agent_socket_disconnect'),
   );
   const of = (operation: string) => events.filter((event) => event.operation === operation).map((event) => event.ms);
   const collects = of('agent_socket_message');
   const connectMs = median(of('agent_socket_connect'));
   const disconnectMs = median(of('agent_socket_disconnect'));
-  // The first collect paid for the cold start; the heartbeats after it are what an hour repeats.
+  // The first collect of a connection reads its owner; the heartbeats after it are what an hour repeats.
   const beatMs = median(collects.slice(1));
-  const connectCalls = dynamoAfterConnect - dynamoAtStart;
-  const beatCalls = (dynamoCalls - connectCalls) / Math.max(1, collects.length);
+  const connectCalls = afterConnect - atStart;
+  const firstBeatCalls = afterFirst - afterConnect;
+  const beatCalls = (afterBeats - afterFirst) / beats;
+  const disconnectCalls = stack.dynamo.requestCount() - afterBeats;
 
   const beatsPerHour = 3_600_000 / SOCKET_HEARTBEAT_MS;
   const renewsPerHour = 3_600_000 / SOCKET_RENEW_MS;
-  // Each renewal: $connect, a first collect, $disconnect of the old connection.
   const invocationsPerHour = beatsPerHour + renewsPerHour * 3;
   const lambdaMsPerHour = beatsPerHour * beatMs + renewsPerHour * (connectMs + beatMs + disconnectMs);
   const messagesPerHour = (beatsPerHour + renewsPerHour) * 2; // collect in, collected out
-  const dynamoPerHour = beatsPerHour * beatCalls + renewsPerHour * (connectCalls + beatCalls);
+  const dynamoPerHour = beatsPerHour * beatCalls + renewsPerHour * (connectCalls + firstBeatCalls + disconnectCalls);
   const hourly =
     messagesPerHour * PRICES.websocketMessage +
     60 * PRICES.websocketConnectionMinute +
@@ -189,7 +208,7 @@ async function measureIdleSocket(stack: LocalStack, token: string, logFile: stri
     usd_per_month: round(hourly * HOURS_PER_MONTH, 4),
     lambda_invocations_per_hour: round(invocationsPerHour, 2),
     lambda_ms_per_hour: Math.round(lambdaMsPerHour),
-    longest_invocation_ms: Math.max(...collects.slice(1), connectMs, disconnectMs),
+    longest_invocation_ms: Math.max(...collects, connectMs, disconnectMs),
     messages_per_hour: round(messagesPerHour, 2),
     connection_minutes_per_hour: 60,
     dynamodb_calls_per_hour: round(dynamoPerHour, 1),
@@ -311,7 +330,28 @@ async function startAgentProcess(apiUrl: string, name: string, transport: string
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  /** Lines not yet consumed by `nextLine`, and who waits for the next. */
+  const lines: string[] = [];
+  let waiting: { pattern: RegExp; resolve: () => void } | undefined;
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (waiting?.pattern.test(line)) {
+        waiting.resolve();
+        waiting = undefined;
+      } else lines.push(line);
+    }
+  });
   return {
+    /** Resolves when the agent prints a matching line from now on (each line counts once). */
+    nextLine(pattern: RegExp): Promise<void> {
+      lines.length = 0;
+      return new Promise((resolve) => {
+        waiting = { pattern, resolve };
+      });
+    },
     waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`agent never printed ${pattern}:\n${output}`)), 60_000);

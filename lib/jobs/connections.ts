@@ -28,12 +28,24 @@ export async function addConnection(store: Store, agentId: string, connectionId:
   );
 }
 
+/**
+ * Connection ids this container has already resolved: an id never changes owner, so a warm
+ * function answers the agent's next messages (acks, results, heartbeats) without a read.
+ */
+const owners = new Map<string, string>();
+const OWNERS_KEPT = 10_000;
+
 /** The agent that opened this connection, if the connection is still known. */
 export async function agentOfConnection(store: Store, connectionId: string): Promise<string | undefined> {
+  const known = owners.get(connectionId);
+  if (known !== undefined) return known;
   const { Item } = await store.db.send(
     new GetCommand({ TableName: store.table, Key: keys.connection(connectionId), ConsistentRead: true }),
   );
-  return typeof Item?.agent_id === 'string' ? Item.agent_id : undefined;
+  if (typeof Item?.agent_id !== 'string') return undefined;
+  if (owners.size >= OWNERS_KEPT) owners.clear();
+  owners.set(connectionId, Item.agent_id);
+  return Item.agent_id;
 }
 
 /** The agent's open connections, newest first. */
@@ -55,6 +67,7 @@ export async function listConnections(store: Store, agentId: string, now: number
 /** Forgets a connection (closed, or found gone by a push). */
 export async function removeConnection(store: Store, connectionId: string, agentId?: string): Promise<void> {
   const owner = agentId ?? (await agentOfConnection(store, connectionId));
+  owners.delete(connectionId);
   await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.connection(connectionId) }));
   if (owner !== undefined) {
     await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.agentConnection(owner, connectionId) }));

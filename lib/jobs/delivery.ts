@@ -24,14 +24,26 @@ export async function pushJob(
   agentId: string,
   jobId: string,
   now: number,
-  /** The agent's connections, when the caller already read them. */
-  known?: string[],
 ): Promise<PushOutcome> {
-  const connections = known ?? (await listConnections(store, agentId, now));
+  const connections = await listConnections(store, agentId, now);
   if (connections.length === 0) return 'no_connection';
   const lease = await leaseJob(store, agentId, jobId, now);
   if (lease === undefined) return 'not_deliverable';
-  const sent = await sendToAll(store, sockets, agentId, connections, lease.job);
+  return offerLease(store, sockets, agentId, lease, connections);
+}
+
+/**
+ * Sends a job already leased for this delivery to the given connections; if none took it,
+ * gives the lease back, so a reconnecting agent or a poll gets the job at once.
+ */
+export async function offerLease(
+  store: Store,
+  sockets: SocketPort,
+  agentId: string,
+  lease: Lease,
+  connections: string[],
+): Promise<Exclude<PushOutcome, 'not_deliverable'>> {
+  const sent = connections.length > 0 && (await sendToAll(store, sockets, agentId, connections, lease.job));
   if (!sent) await releaseLease(store, agentId, lease);
   return sent ? 'pushed' : 'no_connection';
 }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listConnections } from './connections.ts';
-import { pushJob } from './delivery.ts';
+import { offerLease, pushJob } from './delivery.ts';
 import { createJob, DELIVERY_LEASE_MS, getJob, isFinished, type JobRecord } from './queue.ts';
 import type { SocketPort } from './sockets.ts';
 import type { Store } from './table.ts';
@@ -36,13 +36,15 @@ export async function launchOnAgent(
   waitMs: number,
 ): Promise<JobRecord> {
   const started = Date.now();
-  // Where to push is read while the job is written: a launch waits on both.
-  const [{ record }, connections] = await Promise.all([
-    createJob(store, signingKey, input, started),
+  // The job is queued already leased to this push, and where to push is read meanwhile:
+  // the agent is written to after one round of table writes.
+  const leasedUntil = started + DELIVERY_LEASE_MS;
+  const [{ record, job }, connections] = await Promise.all([
+    createJob(store, signingKey, input, started, leasedUntil),
     listConnections(store, input.agentId, started),
   ]);
-  let pushedAt = Date.now();
-  await pushJob(store, sockets, input.agentId, record.job_id, pushedAt, connections);
+  let pushedAt = started;
+  await offerLease(store, sockets, input.agentId, { job, leasedUntil }, connections);
   const deadline = started + waitMs;
   let latest = record;
   for (let delay = FIRST_CHECK_MS; !isFinished(latest.status); ) {

@@ -46,6 +46,8 @@ export async function createJob(
   signingKey: KeyObject,
   input: { userId: string; agentId: string; agentName: string; app: string; args: string[] },
   now: number,
+  /** Queue it already leased until then, for a push made at once (saves the lease's own write). */
+  leasedUntil?: number,
 ): Promise<QueuedJob> {
   const record: JobRecord = {
     job_id: `job_${randomBytes(12).toString('base64url')}`,
@@ -86,6 +88,7 @@ export async function createJob(
           issued_at: record.issued_at,
           expires_at: record.expires_at,
           ttl: ttlSeconds(record.expires_at),
+          ...(leasedUntil === undefined ? {} : { leased_until: leasedUntil, deliveries: 1 }),
         },
       }),
     ),
