@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { allOperations } from '#lib/operations';
+import { allFunctions, allOperations, socketFunctions } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
 import { deployedName, secretParameter } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
@@ -64,11 +64,16 @@ beforeAll(async () => {
 
 describe('serverless package', () => {
   it('declares every registry function, on arm64 and nodejs22.x, behind its own route', () => {
-    expect([...functionNames].sort()).toEqual(allOperations.map((operation) => operation.name).sort());
+    expect([...functionNames].sort()).toEqual(allFunctions.map((spec) => spec.name).sort());
     const routes = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(allOperations.map((operation) => `${operation.method} ${operation.path}`).sort());
+    expect(routes.sort()).toEqual(
+      [
+        ...allOperations.map((operation) => `${operation.method} ${operation.path}`),
+        ...Object.values(socketFunctions).map((spec) => spec.websocket),
+      ].sort(),
+    );
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
       expect(lambda.Properties.FunctionName, name).toBe(deployedName('ci', name));
@@ -115,6 +120,30 @@ describe('serverless package', () => {
         .flatMap((statement) => statement.Action)
         .filter((action) => !action.startsWith('logs:'));
       expect(granted.sort(), name).toEqual([...used].sort());
+    }
+  });
+
+  it("tells agents the stage's WebSocket API and lets only pushing functions post to its connections", () => {
+    const api = Object.entries(template.Resources).find(
+      ([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'WEBSOCKET',
+    );
+    expect(api?.[0]).toBe('WebsocketsApi');
+    expect(api?.[1].Properties.RouteSelectionExpression).toBe('$request.body.action');
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(JSON.stringify(variables.AGENT_SOCKET_URL), name).toMatch(/"wss:\/\/",\{"Ref":"WebsocketsApi"\}/);
+      expect(JSON.stringify(variables.WEBSOCKET_MANAGEMENT_URL), name).toMatch(
+        /"https:\/\/",\{"Ref":"WebsocketsApi"\}/,
+      );
+      const posts = statementsOf(lambdaOf(name)).filter((statement) =>
+        statement.Action.includes('execute-api:ManageConnections'),
+      );
+      const pushes = allFunctions.find((spec) => spec.name === name)?.pushes === true;
+      expect(posts.length, name).toBe(pushes ? 1 : 0);
+      for (const statement of posts) {
+        // The stage's own WebSocket API, only its @connections.
+        expect(JSON.stringify(statement.Resource), name).toMatch(/\$\{WebsocketsApi\}\/ci\/POST\/@connections\/\*/);
+      }
     }
   });
 
