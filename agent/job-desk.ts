@@ -41,7 +41,8 @@ export class JobDesk {
   take(raw: unknown, delivery: Delivery, addressee: Addressee): Promise<ResultRequest | undefined> {
     const task = this.#take(raw, delivery, addressee);
     this.#running.add(task);
-    void task.finally(() => this.#running.delete(task));
+    const done = () => this.#running.delete(task);
+    task.then(done, done);
     return task;
   }
 

@@ -260,12 +260,12 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
         onSocket = true;
         const openedAt = now();
         const onJob = (raw: unknown, connection: JobConnection) => {
-          void take(current, raw, {
+          take(current, raw, {
             ack: connection.ack,
             report: async (result) => {
               if (!(await connection.report(result))) await reportOverHttp(identity)(result);
             },
-          });
+          }).catch((error: unknown) => log(`A pushed job could not be handled: ${describeError(error)}`));
         };
         const end = await holdSocket(
           {
