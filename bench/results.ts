@@ -1,15 +1,21 @@
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-/** `bench/results.json`: one object; each benchmark owns its top-level keys. */
-export const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
+const RESULTS = fileURLToPath(new URL('results.json', import.meta.url));
 
 /**
- * Writes `figures` into bench/results.json, keeping every other top-level key (other
- * benchmarks write theirs): read, merge, write.
+ * Writes one benchmark's figures under `key` in bench/results.json, keeping every other
+ * top-level key as it was (each benchmark owns its own key).
  */
-export async function mergeResults(figures: Record<string, unknown>): Promise<void> {
-  const current = existsSync(RESULTS_FILE) ? (JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as object) : {};
-  await writeFile(RESULTS_FILE, `${JSON.stringify({ ...current, ...figures }, null, 2)}\n`);
+export async function recordResults(key: string, value: unknown): Promise<void> {
+  let results: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(await readFile(RESULTS, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      results = parsed as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  results[key] = value;
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }

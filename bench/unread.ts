@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { gmail_v1 } from '@googleapis/gmail';
 import { parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
@@ -5,6 +8,7 @@ import { listUnread } from '#lib/gmail/unread';
 import { EmulatorControl } from '../emulator/control-client.ts';
 import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
+import { htmlMail, mailWithAttachment, pathologicalHtml, plainMail } from '../tests/support/hostile-mail.ts';
 import { median, type Row } from './report.ts';
 
 /** The original service's way: list, then one `messages.get` after another. */
@@ -67,4 +71,128 @@ export async function benchUnread(latencyMs: number, limits: number[], repeats: 
     await emulator.close();
   }
   return rows;
+}
+
+/** One hostile-against-plain timing, for results.json. */
+export interface HostileFigure {
+  pattern: string;
+  bytes: number;
+  hostileMs: number;
+  plainMs: number;
+  ratio: number;
+}
+
+/**
+ * Unread for one 1 MB mail of pathological HTML against one 1 MB plain-text mail, same
+ * path, same run (no added latency: this measures our own work). Near 1 means a crafted
+ * mail costs no more than an honest one of its size.
+ */
+export async function benchHostileUnread(
+  bytes: number,
+  repeats: number,
+): Promise<{ rows: Row[]; figures: HostileFigure[] }> {
+  const emulator = await startGoogleEmulator();
+  const control = new EmulatorControl(emulator.url);
+  try {
+    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+    const inbox = async (name: string, raw: string) => {
+      const user = await control.createUser({ email: `${name}@example.com` });
+      await control.seedMessage({ email: user.email, raw });
+      return createGmailClient({ accessToken: user.token }, config);
+    };
+    const time = async (gmail: gmail_v1.Gmail) => {
+      const times: number[] = [];
+      for (let r = 0; r < repeats; r += 1) {
+        const started = performance.now();
+        const page = await listUnread(gmail, { limit: 1 });
+        times.push(performance.now() - started);
+        if (page.emails.length !== 1) throw new Error('the benchmark mail was not listed');
+      }
+      return median(times);
+    };
+    const plain = await inbox('plain', plainMail('Plain', bytes));
+    const figures: HostileFigure[] = [];
+    for (const [pattern, html] of Object.entries(pathologicalHtml(bytes))) {
+      const hostile = await inbox(`hostile-${pattern}`, htmlMail(`Hostile ${pattern}`, html));
+      // Interleaved so machine noise hits both sides alike.
+      const hostileMs = await time(hostile);
+      const plainMs = await time(plain);
+      figures.push({ pattern, bytes, hostileMs, plainMs, ratio: hostileMs / plainMs });
+    }
+    const rows = figures.map((figure) => ({
+      name: `unread, one ${(bytes / 1e6).toFixed(0)} MB HTML mail of '${figure.pattern}'`,
+      value: `${figure.hostileMs.toFixed(0)} ms`,
+      baseline: `one ${(bytes / 1e6).toFixed(0)} MB plain-text mail ${figure.plainMs.toFixed(0)} ms`,
+      ratio: figure.ratio,
+    }));
+    return { rows, figures };
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** Peak memory of one unread call, for results.json. */
+export interface MemoryFigure {
+  limit: number;
+  attachmentMb: number;
+  peakRssMb: number;
+  idleRssMb: number;
+  /** The former format=raw path, where measured (small limits only: it grows with every attachment). */
+  rawPeakRssMb: number | null;
+}
+
+const CHILD = fileURLToPath(new URL('unread-memory-child.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+/** Runs the child (asynchronously: the emulator answering it lives in this process). */
+async function childPeak(url: string, token: string, limit: number, mode: 'ours' | 'raw' | 'idle'): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [TSX, CHILD, url, token, String(limit), mode], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { peakRssMb: number }).peakRssMb;
+}
+
+/**
+ * Peak resident memory of a fresh process listing `limit` unread mails that each carry an
+ * attachment of `attachmentBytes`, against the same process loading the same code and
+ * listing nothing; the old whole-message (format=raw) path is measured beside it for the
+ * limits in `rawLimits`.
+ */
+export async function benchUnreadMemory(
+  limits: number[],
+  attachmentBytes: number,
+  rawLimits: number[],
+): Promise<{ rows: Row[]; figures: MemoryFigure[] }> {
+  const emulator = await startGoogleEmulator();
+  const control = new EmulatorControl(emulator.url);
+  try {
+    const figures: MemoryFigure[] = [];
+    const idleUser = await control.createUser({ email: 'memory-idle@example.com' });
+    const idleRssMb = await childPeak(emulator.url, idleUser.token, 1, 'idle');
+    for (const limit of limits) {
+      const user = await control.createUser({ email: `memory-${limit}@example.com` });
+      await control.seedMessage({
+        email: user.email,
+        raw: mailWithAttachment('Invoice', 'Your invoice is attached.', attachmentBytes),
+        copies: limit,
+      });
+      figures.push({
+        limit,
+        attachmentMb: attachmentBytes / 1024 / 1024,
+        peakRssMb: await childPeak(emulator.url, user.token, limit, 'ours'),
+        idleRssMb,
+        rawPeakRssMb: rawLimits.includes(limit) ? await childPeak(emulator.url, user.token, limit, 'raw') : null,
+      });
+    }
+    const rows = figures.map((figure) => ({
+      name: `unread peak RSS, limit ${figure.limit}, ${figure.attachmentMb} MiB attachment each`,
+      value: `${figure.peakRssMb.toFixed(0)} MB${figure.rawPeakRssMb === null ? '' : ` (format=raw way: ${figure.rawPeakRssMb.toFixed(0)} MB)`}`,
+      baseline: `same process listing nothing ${figure.idleRssMb.toFixed(0)} MB`,
+      ratio: figure.peakRssMb / figure.idleRssMb,
+    }));
+    return { rows, figures };
+  } finally {
+    await emulator.close();
+  }
 }

@@ -74,8 +74,22 @@ export type RefreshFailure = 'invalid_grant' | 'invalid_client';
 
 const randomToken = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
+/** A code the authorization endpoint handed out, waiting for the token endpoint. */
+interface PendingCode {
+  email: string;
+  scopes: readonly string[];
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string | undefined;
+  expiresAt: number;
+}
+
+/** Why a code exchange failed, in the token endpoint's own words. */
+export type CodeFailure = 'invalid_grant' | 'redirect_uri_mismatch';
+
 export class Accounts {
   private readonly users = new Map<string, User>();
+  private readonly codes = new Map<string, PendingCode>();
   private readonly accessTokens = new Map<string, AccessToken>();
   private readonly refreshTokens = new Map<string, Grant>();
 
@@ -142,6 +156,57 @@ export class Accounts {
     };
     this.accessTokens.set(token, access);
     return { token, access };
+  }
+
+  /** Issues a one-time authorization code (10 minutes, like Google's) for a user's consent. */
+  issueCode(input: Omit<PendingCode, 'expiresAt'>): string {
+    const code = randomToken('4/emu-');
+    this.codes.set(code, { ...input, scopes: input.scopes.map(normalizeScope), expiresAt: this.now() + 600_000 });
+    return code;
+  }
+
+  /**
+   * Redeems an authorization code once: the same client and redirect URI, and the PKCE
+   * verifier when a challenge was sent. The grant gets the client's credentials, so its
+   * refresh token works only for that client, as Google's does.
+   */
+  redeemCode(input: {
+    code: string;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+    codeVerifier: string | undefined;
+  }): { token: string; refreshToken: string; scopes: readonly string[] } | CodeFailure {
+    const pending = this.codes.get(input.code);
+    this.codes.delete(input.code);
+    if (pending === undefined || pending.expiresAt <= this.now() || pending.clientId !== input.clientId)
+      return 'invalid_grant';
+    if (pending.redirectUri !== input.redirectUri) return 'redirect_uri_mismatch';
+    if (pending.codeChallenge !== undefined) {
+      const computed = createHash('sha256')
+        .update(input.codeVerifier ?? '')
+        .digest('base64url');
+      if (computed !== pending.codeChallenge) return 'invalid_grant';
+    }
+    const created = this.createUser({
+      email: pending.email,
+      scopes: pending.scopes,
+      clientId: pending.clientId,
+      clientSecret: input.clientSecret,
+    });
+    return { token: created.token, refreshToken: created.refreshToken, scopes: pending.scopes };
+  }
+
+  /** Revokes every grant a user has (what "remove access" in the Google account does); their count. */
+  revokeAll(email: string): number {
+    let count = 0;
+    for (const grant of this.refreshTokens.values()) {
+      if (grant.email.toLowerCase() === email.toLowerCase() && !grant.revoked) {
+        grant.revoked = true;
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Revokes the whole grant behind an access or refresh token; false if unknown. */

@@ -88,6 +88,16 @@ export class EmulatorControl {
     await this.call('POST', 'tokens/revoke', { token });
   }
 
+  /** Revokes every grant a user gave (refresh tokens then answer `invalid_grant`); how many. */
+  async revokeGrants(email: string): Promise<number> {
+    return (await this.call<{ revoked: number }>('POST', 'users/revoke-grants', { email })).revoked;
+  }
+
+  /** Makes `email` the user who consents at the authorization endpoint (unless `login_hint` names another). */
+  async setConsentUser(email: string): Promise<void> {
+    await this.call('POST', 'consent-user', { email });
+  }
+
   /** Expires an access token now; its refresh token keeps working. */
   async expireToken(token: string): Promise<void> {
     await this.call('POST', 'tokens/expire', { token });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CreatedUser, SeededMessage } from './control-schemas.ts';
-import { CreateUserBody, FaultBody, LatencyBody, SeedMessageBody, TokenBody } from './control-schemas.ts';
+import { CreateUserBody, EmailBody, FaultBody, LatencyBody, SeedMessageBody, TokenBody } from './control-schemas.ts';
 import { seedMessage } from './delivery.ts';
 import { HttpError, parseJsonBody } from './http.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';
@@ -43,6 +43,16 @@ export function controlRoutes(state: EmulatorState, reseed: () => Promise<void>)
       if (!state.accounts.revoke(token)) throw controlError(404, 'Unknown token.');
       return { body: { revoked: true } };
     },
+    'POST users/revoke-grants': (context) => {
+      const { email } = parse(EmailBody, context);
+      return { body: { revoked: state.accounts.revokeAll(email) } };
+    },
+    'POST consent-user': (context) => {
+      const { email } = parse(EmailBody, context);
+      if (state.accounts.findUser(email) === undefined) throw controlError(404, `No emulator user ${email}.`);
+      state.consentUser = email;
+      return { body: { email } };
+    },
     'POST tokens/expire': (context) => {
       const { token } = parse(TokenBody, context);
       if (!state.accounts.expire(token)) throw controlError(404, 'Unknown access token.');
@@ -58,6 +68,7 @@ export function controlRoutes(state: EmulatorState, reseed: () => Promise<void>)
         labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
         threadId: body.threadId,
         internalDate: internalDateOf(body.internalDate),
+        copies: body.copies ?? 1,
       });
       const seeded: SeededMessage = { id: message.id, threadId: message.threadId };
       return { status: 201, body: seeded };

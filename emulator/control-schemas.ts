@@ -28,12 +28,18 @@ export const SeedMessageBody = z
     threadId: z.string().min(1).optional(),
     /** Milliseconds since the epoch (number or digit string) or an ISO date. */
     internalDate: z.union([z.number(), z.string()]).optional(),
+    /**
+     * Store this many messages with the same source (default 1), sharing one copy in
+     * memory: a hundred mails with 10 MB attachments without a gigabyte of emulator.
+     */
+    copies: z.number().int().min(1).max(500).optional(),
   })
   .refine((body) => (body.raw === undefined) !== (body.rawBase64 === undefined), {
     message: 'give exactly one of raw and rawBase64',
   });
 
 export const TokenBody = z.object({ token: z.string().min(1) });
+export const EmailBody = z.object({ email: z.string().min(1) });
 
 export const LatencyBody = z.object({ ms: z.number().min(0).max(120_000) });
 

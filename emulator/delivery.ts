@@ -14,20 +14,26 @@ export interface SeedInput {
   labelIds: readonly string[];
   threadId?: string | undefined;
   internalDate?: number | undefined;
+  /** How many messages to store with this source (sharing it); the first is returned. */
+  copies?: number | undefined;
 }
 
 /** Stores a message as received mail. Replies join their thread through References. */
 export async function seedMessage(mailbox: Mailbox, input: SeedInput): Promise<StoredMessage> {
   const parsed = await parseMail(input.raw);
-  return mailbox.add({
-    raw: input.raw,
-    parsed,
-    labelIds: input.labelIds,
-    threadId: input.threadId,
-    // Imported mail is dated by its Date header, so seeded fixtures keep their order.
-    internalDate: input.internalDate ?? parsed.date ?? Date.now(),
-    threadByReferences: true,
-  });
+  const add = () =>
+    mailbox.add({
+      raw: input.raw,
+      parsed,
+      labelIds: input.labelIds,
+      threadId: input.threadId,
+      // Imported mail is dated by its Date header, so seeded fixtures keep their order.
+      internalDate: input.internalDate ?? parsed.date ?? Date.now(),
+      threadByReferences: true,
+    });
+  const first = add();
+  for (let copy = 1; copy < (input.copies ?? 1); copy += 1) add();
+  return first;
 }
 
 /** Gmail-style generated Message-ID, for sources that arrive without one. */

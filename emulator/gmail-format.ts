@@ -1,11 +1,12 @@
 import type { StoredMessage } from './mailbox.ts';
-import type { MailAttachment, MailHeader, ParsedMail } from './message.ts';
+import type { MailHeader } from './message.ts';
 import { snippetOf } from './message.ts';
+import { type MimeNode, nodeAt } from './mime-tree.ts';
 
 /**
  * Renders stored messages as Gmail API resources in each `format`. The `full` part tree
- * is rebuilt from the parsed message (text, HTML, attachments) rather than mirroring
- * the source's exact MIME nesting; bodies are decoded and re-encoded as UTF-8.
+ * mirrors the source's MIME nesting; leaf bodies are transfer-decoded bytes in the part's
+ * own charset (named in its Content-Type), large ones served by attachment id.
  */
 
 export const MESSAGE_FORMATS = ['full', 'metadata', 'minimal', 'raw'] as const;
@@ -67,69 +68,54 @@ export function formatMessage(
   }
 }
 
-/** Id of an attachment as the attachments route resolves it: message id and index. */
-export function attachmentId(message: StoredMessage, index: number): string {
-  return `ANGjdJ${toBase64Url(Buffer.from(`${message.id}:${index}`)).replace(/=+$/, '')}`;
+/**
+ * Part bodies larger than this are not inlined in `format=full`: the part carries
+ * `body.attachmentId` and `body.size`, and its content comes from `messages.attachments.get`,
+ * as Gmail serves large parts. (Gmail does not document its cut-off; any part with a file
+ * name goes by id whatever its size.)
+ */
+export const INLINE_BODY_BYTES = 256 * 1024;
+
+/** Id of a part's body as the attachments route resolves it: message id and partId. */
+export function attachmentId(message: StoredMessage, partId: string): string {
+  return `ANGjdJ${toBase64Url(Buffer.from(`${message.id}:${partId}`)).replace(/=+$/, '')}`;
 }
 
-/** The attachment an id names, when it belongs to this message. */
-export function findAttachment(message: StoredMessage, id: string): MailAttachment | undefined {
+/** The body an attachment id names, when it belongs to this message. */
+export function findAttachment(message: StoredMessage, id: string): Buffer | undefined {
   const decoded = Buffer.from(id.replace(/^ANGjdJ/, ''), 'base64url').toString('utf8');
-  const [messageId, index] = decoded.split(':');
-  if (messageId !== message.id || index === undefined || !/^\d+$/.test(index)) return undefined;
-  return message.parsed.attachments[Number(index)];
-}
-
-/** A part before numbering. */
-type PartDraft = Omit<MessagePart, 'partId' | 'parts'> & { parts?: PartDraft[] };
-
-function leaf(mimeType: string, text: string): PartDraft {
-  const data = Buffer.from(text, 'utf8');
-  return {
-    mimeType,
-    filename: '',
-    headers: [{ name: 'Content-Type', value: `${mimeType}; charset="UTF-8"` }],
-    body: { size: data.length, data: toBase64Url(data) },
-  };
-}
-
-function multipart(mimeType: string, parts: PartDraft[]): PartDraft {
-  return { mimeType, filename: '', headers: [{ name: 'Content-Type', value: mimeType }], body: { size: 0 }, parts };
+  const separator = decoded.indexOf(':');
+  if (separator === -1 || decoded.slice(0, separator) !== message.id) return undefined;
+  const node = nodeAt(message.parsed.tree, decoded.slice(separator + 1));
+  return node === undefined || node.parts !== undefined ? undefined : node.body;
 }
 
 /** Gmail numbers parts '' for the root, then '0', '1', and '0.1' inside nested ones. */
-function numberParts(draft: PartDraft, partId: string): MessagePart {
-  const { parts, ...rest } = draft;
-  const numbered: MessagePart = { partId, ...rest };
-  if (parts !== undefined) {
-    numbered.parts = parts.map((child, index) =>
-      numberParts(child, partId === '' ? String(index) : `${partId}.${index}`),
-    );
+function toPart(message: StoredMessage, node: MimeNode, partId: string, headers: MailHeader[]): MessagePart {
+  const childId = (index: number) => (partId === '' ? String(index) : `${partId}.${index}`);
+  if (node.parts !== undefined) {
+    return {
+      partId,
+      mimeType: node.mimeType,
+      filename: node.filename,
+      headers,
+      body: { size: 0 },
+      parts: node.parts.map((child, index) => toPart(message, child, childId(index), child.headers)),
+    };
   }
-  return numbered;
+  const byId = node.filename !== '' || node.body.length > INLINE_BODY_BYTES;
+  return {
+    partId,
+    mimeType: node.mimeType,
+    filename: node.filename,
+    headers,
+    body: byId
+      ? { size: node.body.length, attachmentId: attachmentId(message, partId) }
+      : { size: node.body.length, ...(node.body.length > 0 ? { data: toBase64Url(node.body) } : {}) },
+  };
 }
 
 function buildPayload(message: StoredMessage): MessagePart {
-  const parsed: ParsedMail = message.parsed;
-  const text = parsed.textPlain === undefined ? undefined : leaf('text/plain', parsed.textPlain);
-  const html = parsed.html === undefined ? undefined : leaf('text/html', parsed.html);
-  const body =
-    text !== undefined && html !== undefined
-      ? multipart('multipart/alternative', [text, html])
-      : (text ?? html ?? leaf('text/plain', ''));
-  const attachments = parsed.attachments.map(
-    (attachment, index): PartDraft => ({
-      mimeType: attachment.mimeType,
-      filename: attachment.filename,
-      headers: [
-        { name: 'Content-Type', value: `${attachment.mimeType}; name="${attachment.filename}"` },
-        { name: 'Content-Disposition', value: `${attachment.disposition}; filename="${attachment.filename}"` },
-        ...(attachment.contentId === undefined ? [] : [{ name: 'Content-ID', value: attachment.contentId }]),
-      ],
-      body: { size: attachment.content.length, attachmentId: attachmentId(message, index) },
-    }),
-  );
-  const root = attachments.length === 0 ? body : multipart('multipart/mixed', [body, ...attachments]);
-  // The root carries the message's own headers, as Gmail's payload does.
-  return numberParts({ ...root, headers: parsed.headers }, '');
+  // The root carries the message's own headers (decoded by the mail parser), as Gmail's payload does.
+  return toPart(message, message.parsed.tree, '', message.parsed.headers);
 }

@@ -93,9 +93,9 @@ function getMessage(state: EmulatorState, context: RouteContext): RouteResult {
 function getAttachment(state: EmulatorState, context: RouteContext): RouteResult {
   const mailbox = authorize(state, context, READ, 'GetAttachment');
   const message = mailbox.get(context.params[1] ?? '');
-  const attachment = message === undefined ? undefined : findAttachment(message, context.params[2] ?? '');
-  if (message === undefined || attachment === undefined) throw notFound();
-  return { body: { size: attachment.content.length, data: toBase64Url(attachment.content) } };
+  const content = message === undefined ? undefined : findAttachment(message, context.params[2] ?? '');
+  if (content === undefined) throw notFound();
+  return { body: { size: content.length, data: toBase64Url(content) } };
 }
 
 function labelLists(body: Buffer): { add: string[]; remove: string[] } {

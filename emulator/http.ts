@@ -51,13 +51,16 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   const isText = typeof body === 'string';
   const payload = body === undefined ? '' : isText ? body : JSON.stringify(body);
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-  res.writeHead(status, {
+  const all: Record<string, string | number> = {
     ...(hasType || body === undefined
       ? {}
       : { 'Content-Type': isText ? 'text/plain; charset=UTF-8' : 'application/json; charset=UTF-8' }),
     'Content-Length': Buffer.byteLength(payload),
     ...headers,
-  });
+  };
+  // Set one by one (not through writeHead) so the traffic log can read Content-Length back.
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(all)) res.setHeader(name, value);
   res.end(payload);
 }
 

@@ -1,5 +1,7 @@
-import type { Address, Attachment } from 'postal-mime';
-import PostalMime, { decodeWords } from 'postal-mime';
+import type { Address, Attachment, Email } from 'postal-mime';
+import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import { htmlToText } from '#lib/gmail/html-to-text';
+import { type MimeNode, parseMimeTree } from './mime-tree.ts';
 import type { SearchableAddress } from './query.ts';
 
 /**
@@ -43,6 +45,8 @@ export interface ParsedMail {
   /** Text to search and to make the snippet from: the plain body, else the HTML's text. */
   searchText: string;
   attachments: MailAttachment[];
+  /** The MIME structure as it nests, for `format=full` and attachments. */
+  tree: MimeNode;
 }
 
 function flatten(addresses: readonly Address[] | undefined): SearchableAddress[] {
@@ -60,27 +64,37 @@ function toBuffer(content: Attachment['content']): Buffer {
   return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/** Rough text of an HTML body, only for search and snippets (never shown as the body). */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(style|script|head)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X'))
-        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-      return ENTITIES[name.toLowerCase()] ?? entity;
-    });
-}
-
 const MESSAGE_ID = /<[^<>\s]+>/g;
+
+/**
+ * What is left when postal-mime refuses a source (it stops at 256 nested multiparts and
+ * at megabytes of headers): the headers, from the MIME tree, and no bodies. Gmail stores
+ * such mail all the same.
+ */
+function headersOnly(tree: MimeNode): Email {
+  const find = (name: string) => tree.headers.find((header) => header.name.toLowerCase() === name)?.value;
+  const addresses = (name: string) => {
+    const value = find(name);
+    return value === undefined ? undefined : addressParser(value);
+  };
+  const from = addresses('from')?.[0];
+  return {
+    headers: tree.headers.map(({ name, value }) => ({ key: name.toLowerCase(), originalKey: name, value })),
+    headerLines: [],
+    ...(from === undefined ? {} : { from }),
+    ...(addresses('to') === undefined ? {} : { to: addresses('to') }),
+    ...(addresses('cc') === undefined ? {} : { cc: addresses('cc') }),
+    ...(find('subject') === undefined ? {} : { subject: find('subject') }),
+    ...(find('message-id') === undefined ? {} : { messageId: find('message-id') }),
+    ...(find('date') === undefined ? {} : { date: find('date') }),
+    attachments: [],
+  } as Email;
+}
 
 /** Parses an RFC 822 source. Never throws on odd input: a parser sees what it can. */
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
-  const email = await PostalMime.parse(raw);
+  const tree = parseMimeTree(raw);
+  const email = await PostalMime.parse(raw).catch(() => headersOnly(tree));
   const headers = email.headers.map((header) => ({ name: header.originalKey, value: decodeWords(header.value) }));
   const contentType = email.headers.find((header) => header.key === 'content-type')?.value ?? 'text/plain';
   const dateMs = email.date === undefined ? Number.NaN : Date.parse(email.date);
@@ -107,6 +121,7 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
       contentId: attachment.contentId,
       content: toBuffer(attachment.content),
     })),
+    tree,
   };
 }
 

@@ -1,4 +1,5 @@
 import { ACCESS_TOKEN_SECONDS, Accounts, SCOPES } from './accounts.ts';
+import { exchangeCode } from './authorize-routes.ts';
 import { oauthError } from './google-errors.ts';
 import { bearerToken, formBody, header } from './http.ts';
 import type { Route, RouteContext, RouteResult } from './router.ts';
@@ -32,6 +33,7 @@ function clientCredentials(context: RouteContext, form: URLSearchParams): { id?:
 function token(state: EmulatorState, context: RouteContext): RouteResult {
   const form = formBody(context.body);
   const grantType = form.get('grant_type');
+  if (grantType === 'authorization_code') return exchangeCode(state, context);
   if (grantType !== 'refresh_token') {
     throw oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { authorizeRoutes } from './authorize-routes.ts';
 import { controlRoutes } from './control-routes.ts';
 import { seedDemoMailbox } from './demo.ts';
 import { gmailRoutes } from './gmail-routes.ts';
@@ -60,7 +61,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     if (options.seedDemo === true) await seedDemoMailbox(state);
   };
   await reseed();
-  const googleRoutes: Route[] = [...gmailRoutes(state), ...oauthRoutes(state)];
+  const googleRoutes: Route[] = [...gmailRoutes(state), ...oauthRoutes(state), ...authorizeRoutes(state)];
   const control: Route[] = controlRoutes(state, reseed);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -78,6 +79,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
           startedAt,
           endedAt: highResNow(),
           status: res.statusCode,
+          responseBytes: Number(res.getHeader('content-length') ?? 0),
         });
       });
     }

@@ -11,6 +11,8 @@ export class EmulatorState {
   accounts = new Accounts();
   readonly traffic = new Traffic();
   private mailboxes = new Map<string, Mailbox>();
+  /** Who consents at the authorization endpoint when the request names nobody (`login_hint`). */
+  consentUser: string | undefined;
 
   /** Creates a user (and their empty mailbox) or adds a token to an existing one. */
   createUser(input: CreateUserInput): { email: string; token: string; refreshToken: string } {
@@ -31,6 +33,7 @@ export class EmulatorState {
   reset(): void {
     this.accounts = new Accounts();
     this.mailboxes = new Map();
+    this.consentUser = undefined;
     this.traffic.reset();
   }
 }

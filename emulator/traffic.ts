@@ -16,6 +16,8 @@ export interface RecordedRequest {
   startedAt: number;
   endedAt: number;
   status: number;
+  /** Bytes of the response body sent (what a client downloads). */
+  responseBytes: number;
 }
 
 export interface FaultRule {

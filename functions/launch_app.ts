@@ -1,10 +1,10 @@
 import { identifyUser } from '#lib/google/identity';
 import { type Action, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/response';
-import { chooseAgent } from '#lib/jobs/agents';
 import { brokerKeys } from '#lib/jobs/broker-key';
 import { launchOnAgent } from '#lib/jobs/launch';
 import { launchAnswer } from '#lib/jobs/launch-answer';
+import { chooseComputer } from '#lib/jobs/pairing';
 import { socketsFor } from '#lib/jobs/sockets';
 import { storeFor } from '#lib/jobs/table';
 import { operations } from '#lib/operations';
@@ -16,7 +16,7 @@ import { operations } from '#lib/operations';
 export const run: Action<typeof operations.launch_app> = async ({ body, credentials, config }) => {
   const user = await identifyUser(credentials, config);
   const store = storeFor(config);
-  const agent = await chooseAgent(store, user, body.agent);
+  const agent = await chooseComputer(store, user, body.agent);
   const job = await launchOnAgent(
     store,
     socketsFor(config),

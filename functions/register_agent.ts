@@ -12,8 +12,9 @@ const UNPAIRED_POLL_INTERVAL_MS = 2_000;
  * A desktop agent introduces its public key and gets a one-time
  * pairing code to show its user, plus the broker key it must pin to verify jobs.
  */
-export const run: Action<typeof operations.register_agent> = async ({ body, config }) => {
-  const { agent, pairingCode, expiresAt } = await registerAgent(storeFor(config), body, Date.now());
+export const run: Action<typeof operations.register_agent> = async ({ body, config, event }) => {
+  const source = event.requestContext?.http?.sourceIp ?? 'unknown';
+  const { agent, pairingCode, expiresAt } = await registerAgent(storeFor(config), body, Date.now(), source);
   return withStatus(201, {
     agent_id: agent.agent_id,
     pairing_code: pairingCode,

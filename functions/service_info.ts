@@ -1,7 +1,7 @@
 import { apiHandler } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';
 
-/** GET /: what this service is and where its operations live, as the original answered. */
+/** What this service is and where its operations live, as the original answered. */
 export const handler = apiHandler(operations.service_info, async () => ({
   message: 'ChatGPT Backend Broker',
   endpoints: Object.fromEntries(

@@ -15,6 +15,8 @@ const csv = z.string().transform((value) =>
 const ConfigSchema = z.object({
   GMAIL_API_URL: url.default('https://gmail.googleapis.com/'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com/'),
+  /** Google's authorization endpoint, where the MCP sign-in sends the user (the emulator's locally). */
+  GOOGLE_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   /** The SSM parameter holding the Google client secret; only functions that refresh tokens get it. */
   GOOGLE_CLIENT_SECRET_PARAMETER: z.string().min(1).optional(),
@@ -36,6 +38,19 @@ const ConfigSchema = z.object({
    * PEM). Only the functions that sign jobs have it; locally the SSM stand-in serves it.
    */
   JOB_SIGNING_KEY_PARAMETER: z.string().min(1).optional(),
+  /** KMS key (id, ARN or alias) that wraps the data keys sealing stored Google refresh tokens (AWS). */
+  TOKEN_KMS_KEY_ID: z.string().min(1).optional(),
+  /** A file holding a 32-byte base64 key used instead of KMS (local runs and tests). */
+  TOKEN_KEY_FILE: z.string().min(1).optional(),
+  /** Lets client ID metadata documents and redirect URIs use http://127.0.0.1 (tests only). */
+  OAUTH_ALLOW_LOOPBACK_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** How long a redeemed authorization code answers a second redemption with the same tokens. */
+  OAUTH_CODE_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+  /** Lifetime of the broker's own MCP access tokens. */
+  MCP_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
   /** Longest time `launch_app` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   /** The WebSocket URL agents hold for pushed jobs (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`). */

@@ -18,6 +18,8 @@ export type ErrorKind =
   | 'not_found'
   /** The request conflicts with current state, e.g. no paired agent (409). */
   | 'conflict'
+  /** Too many attempts in a short time; `details.retry_after_seconds` says when to try again (429). */
+  | 'too_many_requests'
   /** The request is too large (413). */
   | 'payload_too_large'
   /** The broker lacks configuration this operation needs; the operator can fix it (503). */

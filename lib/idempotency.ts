@@ -10,7 +10,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
-import { tableClient } from './jobs/table.ts';
+import { TABLE_ATTRIBUTES, tableClient } from './jobs/table.ts';
 
 /**
  * How long the same request counts as a repeat. ChatGPT gives an action 45 s and then may
@@ -42,10 +42,10 @@ function persistenceFor(config: Config, operation: string): DynamoDBPersistenceL
       tableName: config.TABLE_NAME,
       awsSdkV3Client: tableClient(config),
       // The broker's one table: records sit beside agents and jobs under their own partition.
-      keyAttr: 'pk',
-      sortKeyAttr: 'sk',
+      keyAttr: TABLE_ATTRIBUTES.partition,
+      sortKeyAttr: TABLE_ATTRIBUTES.sort,
       staticPkValue: `IDEMPOTENCY#${operation}`,
-      expiryAttr: 'ttl',
+      expiryAttr: TABLE_ATTRIBUTES.ttl,
     });
     layers.set(id, layer);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { TABLE_ATTRIBUTES } from '../lib/jobs/table.ts';
 import { type AwsCall, callerOf } from './aws-calls.ts';
 
 export interface LocalDynamo {
@@ -47,12 +48,12 @@ export async function startLocalDynamo(options: {
         TableName: options.tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: TABLE_ATTRIBUTES.partition, AttributeType: 'S' },
+          { AttributeName: TABLE_ATTRIBUTES.sort, AttributeType: 'S' },
         ],
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: TABLE_ATTRIBUTES.partition, KeyType: 'HASH' },
+          { AttributeName: TABLE_ATTRIBUTES.sort, KeyType: 'RANGE' },
         ],
       }),
     );

@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
+import { AUTHORIZE_PATH } from '../emulator/authorize-routes.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
 import { SERVICE, secretParameter } from '../scripts/deployment.ts';
@@ -7,6 +12,17 @@ import { type LocalConnectionsApi, startLocalConnectionsApi } from './connection
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
 import { type LocalSsm, startLocalSsm } from './ssm.ts';
+
+/** The Google OAuth client the broker uses against the emulator unless told otherwise. */
+// The emulator's default client id, so the demo token (issued to it) still passes the broker's audience check.
+export const LOCAL_GOOGLE_CLIENT = { id: DEFAULT_CLIENT_ID, secret: 'local-broker-secret' };
+
+/** Writes a fresh random token-sealing key to a private temporary file. */
+export async function temporaryTokenKeyFile(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'broker-key-')), 'token.key');
+  await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return file;
+}
 
 /** serverless-offline serves the `dev` stage. */
 const LOCAL_STAGE = 'dev';
@@ -32,6 +48,8 @@ export interface LocalStackOptions {
   dynamoPath?: string;
   /** The broker's job-signing key (PKCS#8 PEM); a fresh one when absent. */
   jobSigningKey?: string;
+  /** File with the 32-byte key sealing stored Google refresh tokens; a fresh temporary one when absent. */
+  tokenKeyFile?: string;
   /** Where the functions' logs go (echoed to stderr when absent). */
   logFile?: string;
   /** Extra environment for the functions. */
@@ -67,7 +85,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const gmailApiUrl = options.gmailApiUrl ?? `${emulator?.url}/`;
   const googleOAuthUrl = options.googleOAuthUrl ?? (emulator ? `${emulator.url}/` : '');
-  const googleClientId = options.googleClientId ?? (emulator ? DEFAULT_CLIENT_ID : undefined);
+  const googleClientId = options.googleClientId ?? (emulator ? LOCAL_GOOGLE_CLIENT.id : undefined);
+  // The emulator takes any secret; the MCP sign-in (a code exchange) needs one.
+  const googleClientSecret = options.googleClientSecret ?? (emulator ? LOCAL_GOOGLE_CLIENT.secret : undefined);
   let dynamo: LocalDynamo | undefined;
   let ssm: LocalSsm | undefined;
   let connectionsApi: LocalConnectionsApi | undefined;
@@ -82,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ssm = await startLocalSsm({
       parameters: {
         [secretParameter('job_signing_key', LOCAL_STAGE)]: options.jobSigningKey ?? generateSigningKeyPair().privateKey,
+        ...(googleClientSecret ? { [secretParameter('google_client_secret', LOCAL_STAGE)]: googleClientSecret } : {}),
       },
       ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
@@ -89,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       websocketPort: options.websocketPort,
       ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
+    const tokenKeyFile = options.tokenKeyFile ?? (await temporaryTokenKeyFile());
     const offline = await startOffline({
       httpPort: options.httpPort,
       lambdaPort: options.lambdaPort,
@@ -100,6 +122,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         PUBLIC_URL: `http://localhost:${options.httpPort}`,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         SSM_ENDPOINT: ssm.endpoint,
+        TOKEN_KEY_FILE: tokenKeyFile,
+        // The MCP sign-in goes to the emulator's authorization endpoint.
+        ...(emulator ? { GOOGLE_AUTHORIZE_URL: `${emulator.url}${AUTHORIZE_PATH}` } : {}),
         // Launching fails closed without a client id; the emulator's demo token is issued to its own.
         ...(googleClientId ? { GOOGLE_CLIENT_ID: googleClientId } : {}),
         // serverless-offline serves the WebSocket API and `@connections` on one port; the

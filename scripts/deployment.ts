@@ -5,7 +5,14 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
-import { allFunctions, type FunctionSpec, type Operation, type SocketFunction } from '../lib/operations.ts';
+import { parseConfig } from '../lib/config.ts';
+import {
+  allFunctions,
+  type Endpoint,
+  type FunctionSpec,
+  type Operation,
+  type SocketFunction,
+} from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
@@ -33,32 +40,43 @@ export function roleId(fn: string): string {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable, not a template.
 const STAGE = '${sls:stage}';
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
+/** The KMS key sealing stored Google refresh tokens (serverless.yml's `TokenKey`). */
+const TOKEN_KEY = 'TokenKey';
 
 function isOperation(spec: FunctionSpec): spec is Operation {
   return 'path' in spec;
+}
+
+function isEndpoint(spec: FunctionSpec): spec is Endpoint {
+  return 'routes' in spec;
 }
 
 function isSocketFunction(spec: FunctionSpec): spec is SocketFunction {
   return 'websocket' in spec;
 }
 
-function eventsOf(spec: FunctionSpec): object[] {
-  if (isOperation(spec)) return [{ httpApi: { method: spec.method, path: spec.path } }];
-  if (isSocketFunction(spec)) return [{ websocket: { route: spec.websocket } }];
+/** Every `METHOD /path` a function answers. */
+export function routesOf(spec: FunctionSpec): Array<{ method: string; path: string }> {
+  if (isOperation(spec)) return [{ method: spec.method, path: spec.path }];
+  if (isEndpoint(spec)) return spec.routes.map(({ method, path }) => ({ method, path }));
   return [];
 }
 
 function functionDefinition(spec: FunctionSpec) {
-  const environment = Object.fromEntries(
+  const environment: Record<string, unknown> = Object.fromEntries(
     spec.secrets.map((secret) => [SECRETS[secret].variable, secretParameter(secret, STAGE)]),
   );
+  if (spec.tokenKey?.length) environment.TOKEN_KMS_KEY_ID = { Ref: TOKEN_KEY };
   return {
     handler: `dist/${spec.name}/index.handler`,
     role: roleId(spec.name),
     package: { patterns: [`dist/${spec.name}/**`] },
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+    ...(spec.reservedConcurrency ? { reservedConcurrency: spec.reservedConcurrency } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
-    events: eventsOf(spec),
+    events: isSocketFunction(spec)
+      ? [{ websocket: { route: spec.websocket } }]
+      : routesOf(spec).map((route) => ({ httpApi: route })),
   };
 }
 
@@ -85,6 +103,13 @@ function roleDefinition(spec: FunctionSpec) {
       },
     });
   }
+  if (spec.tokenKey?.length) {
+    statements.push({
+      Effect: 'Allow',
+      Action: spec.tokenKey.map((action) => `kms:${action}`),
+      Resource: { 'Fn::GetAtt': [TOKEN_KEY, 'Arn'] },
+    });
+  }
   for (const secret of spec.secrets) {
     statements.push({
       Effect: 'Allow',
@@ -106,9 +131,54 @@ function roleDefinition(spec: FunctionSpec) {
   };
 }
 
-/** What dist/deployment.json holds: serverless.yml's `functions` and the roles for `resources`. */
+/**
+ * Requests per second (steady, burst) API Gateway lets through, for the whole API and for
+ * the routes anyone may call without signing in (each stays inside what its code expects).
+ */
+export const THROTTLING = {
+  default: { rate: 50, burst: 100 },
+  routes: {
+    register_agent: { rate: 2, burst: 10 },
+    // Anyone may register an OAuth client: a flood would only fill the table.
+    register_oauth_client: { rate: 2, burst: 10 },
+  } as Record<string, { rate: number; burst: number }>,
+};
+
+/** API Gateway's CORS answer (preflight included), from the same CORS_ORIGINS the functions read. */
+function cors() {
+  return {
+    allowedOrigins: parseConfig(process.env).CORS_ORIGINS,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    allowedMethods: ['GET', 'POST', 'OPTIONS'],
+    maxAge: 600,
+  };
+}
+
+function stageSettings() {
+  const settings = (limits: { rate: number; burst: number }) => ({
+    ThrottlingRateLimit: limits.rate,
+    ThrottlingBurstLimit: limits.burst,
+  });
+  return {
+    HttpApiStage: {
+      Properties: {
+        DefaultRouteSettings: settings(THROTTLING.default),
+        RouteSettings: Object.fromEntries(
+          deployedFunctions.flatMap((spec) => {
+            const limits = THROTTLING.routes[spec.name];
+            return limits ? routesOf(spec).map(({ method, path }) => [`${method} ${path}`, settings(limits)]) : [];
+          }),
+        ),
+      },
+    },
+  };
+}
+
+/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, CORS and throttling. */
 export function deployment() {
   return {
+    cors: cors(),
+    extensions: stageSettings(),
     functions: Object.fromEntries(deployedFunctions.map((spec) => [spec.name, functionDefinition(spec)])),
     resources: {
       Resources: Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),

@@ -3,6 +3,7 @@
  * functions, starts the embedded Google emulator (unless GMAIL_API_URL is set), embedded
  * DynamoDB and serverless-offline, then prints what a newcomer needs.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,13 @@ async function localSigningKey(): Promise<string> {
   return privateKey;
 }
 
+/** The key sealing stored Google refresh tokens: made once and kept beside the table that needs it. */
+async function localTokenKeyFile(): Promise<string> {
+  const file = `${stateDir}token.key`;
+  if (!existsSync(file)) await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return file;
+}
+
 await mkdir(stateDir, { recursive: true, mode: 0o700 });
 const httpPort = Number(env.PORT ?? 3000);
 const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
@@ -43,6 +51,7 @@ const stack = await startLocalStack({
   dynamoPort: Number(env.DYNAMODB_PORT ?? 3011),
   dynamoPath: `${stateDir}dynamodb`,
   jobSigningKey: await localSigningKey(),
+  tokenKeyFile: await localTokenKeyFile(),
 });
 
 const api = `http://localhost:${httpPort}`;
@@ -63,6 +72,9 @@ Send a mail from the demo mailbox:
 
 Read the unread inbox:
   curl -s ${api}${operations.get_unread_emails.path} -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '{"limit":5}'
+
+MCP (ChatGPT apps, Claude, the Responses API's mcp tool): ${api}/mcp
+  sign-in goes through the emulator's Google consent as ${DEMO_USER.email}, no browser needed
 
 Launch apps on this computer: in another terminal run  npm run agent:demo
 Stop with Ctrl+C.

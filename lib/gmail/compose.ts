@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { BrokerError } from '#lib/errors';
-import type { Attachment } from '#lib/schemas/email';
+import { BrokerError } from '../errors.ts';
+import { type Attachment, isLeafMediaType, LEAF_MEDIA_TYPE_MESSAGE } from '../schemas/email.ts';
 import { htmlToText } from './html-to-text.ts';
 import type { Mailbox } from './parse.ts';
 
@@ -72,6 +72,13 @@ export async function composeMessage(draft: MailDraft): Promise<Buffer> {
   for (const [index, file] of (draft.attachments ?? []).entries()) {
     assertHeaderSafe(`attachments[${index}].filename`, file.filename);
     assertHeaderSafe(`attachments[${index}].content_type`, file.content_type);
+    // The schema refuses these too; MailComposer would build them into the mail's structure.
+    if (!isLeafMediaType(file.content_type)) {
+      const field = `attachments[${index}].content_type`;
+      throw new BrokerError('invalid_request', `${field} ${LEAF_MEDIA_TYPE_MESSAGE}.`, {
+        details: [{ field, message: LEAF_MEDIA_TYPE_MESSAGE }],
+      });
+    }
   }
   const to = checkedRecipients('to', draft.to);
   const cc = checkedRecipients('cc', draft.cc);

@@ -1,4 +1,4 @@
-import { BrokerError } from '#lib/errors';
+import { BrokerError } from '../errors.ts';
 import { type GoogleErrorFacts, googleErrorFacts, isRateLimit } from './google-error.ts';
 
 /** What the failing call was for, so the error can say what is missing. */

@@ -8,8 +8,8 @@ export interface Mailbox {
   address: string;
 }
 
-/** What the broker reads from a mail: decoded headers and a readable body. */
-export interface ParsedMail {
+/** What the broker reads from a mail's headers, decoded. */
+export interface MailHeaders {
   from: Mailbox | null;
   to: Mailbox[];
   cc: Mailbox[];
@@ -24,8 +24,37 @@ export interface ParsedMail {
   references: string[];
   /** The In-Reply-To header's Message-ID, or null. */
   inReplyTo: string | null;
+}
+
+/** What the broker reads from a whole mail: decoded headers and a readable body. */
+export interface ParsedMail extends MailHeaders {
   /** Readable text: the text/plain body, else the HTML body converted to text. */
   text: string;
+}
+
+/** Longest header value read at all (3,000 addresses fit; a 2 MiB header is not parsed whole). */
+export const MAX_HEADER_CHARS = 256 * 1024;
+
+/**
+ * The headers a reply needs, from a header list as Gmail's `format=metadata` gives it
+ * (each value cut to {@link MAX_HEADER_CHARS} before parsing).
+ */
+export function readMailHeaders(headers: ReadonlyArray<{ name?: string | null; value?: string | null }>): MailHeaders {
+  const header = (name: string) => {
+    const value = headers.find((entry) => entry.name?.toLowerCase() === name)?.value?.trim();
+    return value ? value.slice(0, MAX_HEADER_CHARS) : null;
+  };
+  return {
+    from: parseAddressHeader(header('from'))[0] ?? null,
+    to: parseAddressHeader(header('to')),
+    cc: parseAddressHeader(header('cc')),
+    replyTo: parseAddressHeader(header('reply-to')),
+    subject: decodeHeaderText(header('subject')),
+    date: header('date'),
+    messageId: messageIds(header('message-id') ?? undefined)[0] ?? null,
+    references: messageIds(header('references') ?? undefined),
+    inReplyTo: messageIds(header('in-reply-to') ?? undefined)[0] ?? null,
+  };
 }
 
 function mailboxes(addresses: Address[] | Address | undefined): Mailbox[] {

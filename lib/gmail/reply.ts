@@ -1,11 +1,12 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { BrokerError } from '#lib/errors';
-import type { ReplyEmailRequest } from '#lib/schemas/email';
+import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { isMailAddress, MAX_RECIPIENTS } from '../schemas/common.ts';
+import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '../schemas/email.ts';
 import { composeMessage } from './compose.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
 import { gmailCall } from './errors.ts';
-import { formatMailbox, type Mailbox, type ParsedMail, parseMessage } from './parse.ts';
+import { formatMailbox, type Mailbox, type MailHeaders, readMailHeaders, truncateText } from './parse.ts';
 import { fromQuery } from './search.ts';
 import { type SentMessage, sendRaw } from './send.ts';
 
@@ -16,6 +17,8 @@ export interface ReplyResult extends SentMessage {
   subject: string;
   /** Gmail id of the message answered. */
   in_reply_to: string;
+  /** What was left out of the original and why (invalid or too many addresses). */
+  notes: string[];
 }
 
 /** The message being answered. */
@@ -24,33 +27,68 @@ export interface OriginalMessage {
   threadId: string;
   /** True when the user sent it (Gmail's SENT label). */
   sentByUser: boolean;
-  mail: ParsedMail;
+  mail: MailHeaders;
+}
+
+/** References kept in a reply: the thread's first message and the latest ones (RFC 5322 allows trimming). */
+export const MAX_REFERENCES = 50;
+
+// Control characters (CR, LF, NUL, …) never belong in a header taken from the original.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+
+/** Header text from the original, made safe for ours: controls become spaces. */
+export function cleanHeaderText(text: string): string {
+  return text.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /** `Re: <subject>`, adding "Re: " only when the subject does not already start with it (any case). */
 export function replySubject(subject: string): string {
-  return /^\s*re:/i.test(subject) ? subject : `Re: ${subject}`;
+  const clean = cleanHeaderText(subject);
+  const reply = /^\s*re:/i.test(clean) ? clean : `Re: ${clean}`;
+  return truncateText(reply, MAX_SUBJECT_CHARS).text;
 }
 
 /**
  * The reply's References: the original's whole chain plus its own Message-ID (RFC 5322
  * 3.6.4; an original without References contributes its In-Reply-To instead).
  */
-export function replyReferences(original: ParsedMail): string[] {
+export function replyReferences(original: MailHeaders): string[] {
   const chain = original.references.length > 0 ? original.references : original.inReplyTo ? [original.inReplyTo] : [];
-  const all = original.messageId ? [...chain, original.messageId] : chain;
-  return [...new Set(all)];
+  const all = [...new Set(original.messageId ? [...chain, original.messageId] : chain)].filter((id) =>
+    /^<[^<>\s]{1,994}>$/.test(id),
+  );
+  return all.length <= MAX_REFERENCES ? all : [all[0] as string, ...all.slice(-(MAX_REFERENCES - 1))];
 }
 
 const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function withoutDuplicates(list: Mailbox[], taken: Mailbox[] = []): Mailbox[] {
+  // A Set keeps this linear: an original may list thousands of addresses.
+  const seen = new Set(taken.map((mailbox) => mailbox.address.trim().toLowerCase()));
   const result: Mailbox[] = [];
   for (const mailbox of list) {
-    if ([...taken, ...result].some((seen) => sameAddress(seen.address, mailbox.address))) continue;
+    const key = mailbox.address.trim().toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
     result.push(mailbox);
   }
   return result;
+}
+
+/** Who a reply goes to, and what was left out of the original's lists. */
+export interface ReplyRecipients {
+  to: Mailbox[];
+  cc: Mailbox[];
+  notes: string[];
+}
+
+/** Mailboxes with valid addresses and clean names; how many were not. */
+function trusted(list: Mailbox[]): { kept: Mailbox[]; dropped: number } {
+  const kept = list
+    .filter((mailbox) => isMailAddress(mailbox.address))
+    .map((mailbox) => ({ name: cleanHeaderText(mailbox.name).slice(0, 200), address: mailbox.address }));
+  return { kept, dropped: list.length - kept.length };
 }
 
 /**
@@ -58,24 +96,71 @@ function withoutDuplicates(list: Mailbox[], taken: Mailbox[] = []): Mailbox[] {
  * user's own sent message: its To, as mail clients do). With `replyAll`, the original's
  * other To recipients join To and its Cc stays Cc, minus the user's own address and
  * duplicates (addresses compare case-insensitively).
+ *
+ * The original is a stranger's: addresses that are not valid are dropped, names are
+ * cleaned of line breaks, and the reply goes to at most {@link MAX_RECIPIENTS} like any
+ * send. Reply-all keeps the direct recipients and fills the rest in order; each cut is
+ * in `notes`.
+ *
+ * @throws BrokerError `invalid_request` naming the original (`originalId`) when it has no
+ *   valid address to answer, or more direct recipients than a mail may have.
  */
 export function replyRecipients(
-  original: Pick<OriginalMessage, 'mail' | 'sentByUser'>,
+  original: Pick<OriginalMessage, 'mail' | 'sentByUser'> & { id?: string },
   replyAll: boolean,
   userEmail?: string,
-): { to: Mailbox[]; cc: Mailbox[] } {
+): ReplyRecipients {
   const { mail } = original;
-  const direct = original.sentByUser ? mail.to : mail.replyTo.length > 0 ? mail.replyTo : mail.from ? [mail.from] : [];
-  const to = withoutDuplicates(direct);
-  if (!replyAll) return { to, cc: [] };
+  const named = `The email being answered (message_id ${original.id ?? 'unknown'})`;
+  const notes: string[] = [];
+  const directSource = original.sentByUser ? 'To' : mail.replyTo.length > 0 ? 'Reply-To' : 'From';
+  const direct = trusted(
+    original.sentByUser ? mail.to : mail.replyTo.length > 0 ? mail.replyTo : mail.from ? [mail.from] : [],
+  );
+  const to = withoutDuplicates(direct.kept);
+  if (to.length === 0) {
+    throw new BrokerError('invalid_request', `${named} has no valid address in its ${directSource} to reply to.`);
+  }
+  if (to.length > MAX_RECIPIENTS) {
+    throw new BrokerError(
+      'invalid_request',
+      `${named} lists ${to.length} addresses in its ${directSource}, more than the ${MAX_RECIPIENTS} a mail may go to; not replying. Use send_email to choose the recipients.`,
+    );
+  }
+  if (direct.dropped > 0) {
+    notes.push(
+      `Left out ${direct.dropped} address(es) in the original's ${directSource} that are not valid email addresses.`,
+    );
+  }
+  if (!replyAll) return { to, cc: [], notes };
+
   const notUser = (mailbox: Mailbox) => !userEmail || !sameAddress(mailbox.address, userEmail);
-  const moreTo = withoutDuplicates((original.sentByUser ? [] : mail.to).filter(notUser), to);
-  const allTo = [...to, ...moreTo];
-  return { to: allTo, cc: withoutDuplicates(mail.cc.filter(notUser), allTo) };
+  const others = trusted([...(original.sentByUser ? [] : mail.to), ...mail.cc]);
+  if (others.dropped > 0) {
+    notes.push(
+      `Left out ${others.dropped} address(es) in the original's To and Cc that are not valid email addresses.`,
+    );
+  }
+  const toSet = new Set((original.sentByUser ? [] : mail.to).map((mailbox) => mailbox.address));
+  const rest = withoutDuplicates(others.kept.filter(notUser), to);
+  const room = MAX_RECIPIENTS - to.length;
+  const kept = rest.slice(0, room);
+  if (rest.length > room) {
+    notes.push(
+      `Left out ${rest.length - room} of the original's other recipients: a mail may go to at most ${MAX_RECIPIENTS}.`,
+    );
+  }
+  return {
+    to: [...to, ...kept.filter((mailbox) => toSet.has(mailbox.address))],
+    cc: kept.filter((mailbox) => !toSet.has(mailbox.address)),
+    notes,
+  };
 }
 
 type Signal = { signal: AbortSignal };
 const read = (notFound?: string) => ({ scope: SCOPES.read, ...(notFound ? { notFound } : {}) });
+
+const REPLY_HEADERS = ['From', 'Reply-To', 'To', 'Cc', 'Subject', 'Message-ID', 'References', 'In-Reply-To'];
 
 async function fetchOriginal(
   gmail: gmail_v1.Gmail,
@@ -83,15 +168,24 @@ async function fetchOriginal(
   notFound: string,
   call: Signal,
 ): Promise<OriginalMessage> {
+  // Only the headers: a reply never reads the original's body or attachments.
   const { data } = await gmailCall(read(notFound), () =>
-    gmail.users.messages.get({ userId: 'me', id, format: 'raw', fields: 'id,threadId,labelIds,raw' }, call),
+    gmail.users.messages.get(
+      {
+        userId: 'me',
+        id,
+        format: 'metadata',
+        metadataHeaders: REPLY_HEADERS,
+        fields: 'id,threadId,labelIds,payload/headers',
+      },
+      call,
+    ),
   );
-  if (!data.raw) throw new BrokerError('upstream_error', 'Gmail returned the message without its content.');
   return {
     id: data.id ?? id,
     threadId: data.threadId ?? id,
     sentByUser: (data.labelIds ?? []).includes('SENT'),
-    mail: await parseMessage(data.raw),
+    mail: readMailHeaders(data.payload?.headers ?? []),
   };
 }
 
@@ -173,10 +267,7 @@ export async function replyToEmail(
   const original = await findOriginal(gmail, input, call);
   const replyAll = input.reply_all ?? false;
   const self = replyAll ? (userEmail ?? (await profileEmail(gmail, call))) : userEmail;
-  const { to, cc } = replyRecipients(original, replyAll, self);
-  if (to.length === 0) {
-    throw new BrokerError('invalid_request', 'The original email names no sender to reply to.');
-  }
+  const { to, cc, notes } = replyRecipients(original, replyAll, self);
 
   const subject = replySubject(original.mail.subject);
   const raw = await composeMessage({
@@ -189,5 +280,5 @@ export async function replyToEmail(
     references: replyReferences(original.mail),
   });
   const sent = await sendRaw(gmail, raw, original.threadId, call);
-  return { ...sent, to: [...to, ...cc].map(formatMailbox), subject, in_reply_to: original.id };
+  return { ...sent, to: [...to, ...cc].map(formatMailbox), subject, in_reply_to: original.id, notes };
 }

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { BrokerError } from '#lib/errors';
-import { recipientList } from '#lib/schemas/common';
-import type { SendEmailRequest } from '#lib/schemas/email';
+import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { recipientList } from '../schemas/common.ts';
+import type { SendEmailRequest } from '../schemas/email.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage } from './compose.ts';
 import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';

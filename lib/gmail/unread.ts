@@ -1,17 +1,18 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { isBrokerError } from '#lib/errors';
-import type { UnreadEmail, UnreadEmailsRequest } from '#lib/schemas/email';
+import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '../schemas/email.ts';
 import { mapWithConcurrency } from './concurrency.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { deadlineSignal, type GmailOperationOptions, OPERATION_DEADLINE_MS } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
+import { BodyUnreadable, readBody } from './message-body.ts';
 import {
   decodeHeaderText,
   formatMailbox,
+  MAX_HEADER_CHARS,
   type Mailbox,
   parseAddressHeader,
-  parseMessage,
   truncateText,
 } from './parse.ts';
 import { buildUnreadQuery } from './search.ts';
@@ -41,6 +42,8 @@ export function bodyCapFor(count: number): number {
 
 const METADATA_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate';
+/** Addresses listed per header in an answer; a mail to thousands says how many more. */
+export const MAX_LISTED_ADDRESSES = 50;
 
 /** The fields of one email that come from its headers and body. */
 interface MailFields {
@@ -51,39 +54,36 @@ interface MailFields {
   date: string | null;
   body: string;
   bodyTruncated: boolean;
+  bodyError: string | null;
 }
 
 function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
   const header = (name: string) =>
-    message.payload?.headers?.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())?.value ?? null;
+    message.payload?.headers
+      ?.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
+      ?.value?.slice(0, MAX_HEADER_CHARS) ?? null;
   return {
     from: parseAddressHeader(header('From'))[0] ?? null,
     to: parseAddressHeader(header('To')),
     cc: parseAddressHeader(header('Cc')),
-    subject: decodeHeaderText(header('Subject')),
+    subject: truncateText(decodeHeaderText(header('Subject')), MAX_SUBJECT_CHARS).text,
     date: header('Date')?.trim() || null,
     body: '',
     bodyTruncated: false,
-  };
-}
-
-async function fromRaw(raw: string, bodyCap: number): Promise<MailFields> {
-  const mail = await parseMessage(raw);
-  const body = truncateText(mail.text, bodyCap);
-  return {
-    from: mail.from,
-    to: mail.to,
-    cc: mail.cc,
-    subject: mail.subject,
-    date: mail.date,
-    body: body.text,
-    bodyTruncated: body.truncated,
+    bodyError: null,
   };
 }
 
 function receivedAt(message: gmail_v1.Schema$Message): string {
   const millis = Number(message.internalDate);
   return Number.isFinite(millis) && message.internalDate ? new Date(millis).toISOString() : '';
+}
+
+/** `Name <a@b>` strings for an answer, at most {@link MAX_LISTED_ADDRESSES} and a count of the rest. */
+function listed(mailboxes: Mailbox[]): string[] {
+  const shown = mailboxes.slice(0, MAX_LISTED_ADDRESSES).map(formatMailbox);
+  const more = mailboxes.length - shown.length;
+  return more > 0 ? [...shown, `(and ${more} more)`] : shown;
 }
 
 function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): UnreadEmail {
@@ -93,11 +93,12 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
     thread_id: message.threadId ?? '',
     from_email: fields.from?.address ?? '',
     from_name: fields.from?.name || fields.from?.address || '',
-    to: fields.to.map(formatMailbox),
-    cc: fields.cc.map(formatMailbox),
+    to: listed(fields.to),
+    cc: listed(fields.cc),
     subject: fields.subject,
     body: fields.body,
     body_truncated: fields.bodyTruncated,
+    body_error: fields.bodyError,
     // Gmail's snippet is HTML-escaped (`&#39;`): the reader wants the characters.
     snippet: decodeEntities(message.snippet ?? ''),
     date: fields.date ?? receivedAt(message),
@@ -106,12 +107,37 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
   };
 }
 
+/** Failures that are the caller's, not the message's: they fail the page (a 401 makes ChatGPT refresh). */
+const PAGE_FAILURES = new Set(['invalid_token', 'missing_token', 'insufficient_scope']);
+
+/** What a reader is told when a body could not be read. */
+function bodyErrorOf(error: unknown, timedOut: boolean): string {
+  if (error instanceof BodyUnreadable) return `The body was not read: ${error.message}.`;
+  if (timedOut) return 'The body was not read: Gmail did not deliver it within its share of the time.';
+  if (isBrokerError(error)) return `The body was not read: ${error.message}`;
+  return 'The body was not read: the message could not be parsed.';
+}
+
+/**
+ * Each message's share of the operation's time: the fetches run in waves of
+ * {@link FETCH_CONCURRENCY}, and every wave must fit in what the deadline leaves after the list.
+ */
+export function messageDeadlineMs(count: number): number {
+  const waves = Math.max(1, Math.ceil(count / FETCH_CONCURRENCY));
+  return Math.max(2_000, Math.floor((OPERATION_DEADLINE_MS - 5_000) / waves));
+}
+
 /**
  * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
  * quoted: never operators). One `list` call, then the messages fetched in parallel (at
- * most {@link FETCH_CONCURRENCY} at a time) in the list's order: `format=raw` parsed for a
- * readable body, or `format=metadata` when `include_body` is false. Bodies are capped so
- * the whole answer stays small; a message deleted between list and fetch is skipped.
+ * most {@link FETCH_CONCURRENCY} at a time) in the list's order: `format=full` for the
+ * structure and small text parts, then only the larger text parts by attachment id
+ * (attachments are never downloaded), or `format=metadata` when `include_body` is false.
+ *
+ * One message never costs the page: one that cannot be fetched, parsed or converted in its
+ * share of the time comes back with what is known (headers, snippet) and `body_error`
+ * saying why. Bodies are capped so the whole answer stays small; a message deleted between
+ * list and fetch is skipped; only the caller's own credential failures fail the page.
  */
 export async function listUnread(
   gmail: gmail_v1.Gmail,
@@ -130,19 +156,26 @@ export async function listUnread(
         q: buildUnreadQuery(input.query),
         maxResults: limit,
         ...(input.page_token ? { pageToken: input.page_token } : {}),
-        fields: 'messages(id),nextPageToken',
+        fields: 'messages(id,threadId),nextPageToken',
       },
       { signal },
     ),
   );
-  const ids = (listed.data.messages ?? []).flatMap((message) => (message.id ? [message.id] : []));
-  const bodyCap = bodyCapFor(ids.length);
+  const entries = (listed.data.messages ?? []).flatMap((message) =>
+    message.id ? [{ id: message.id, threadId: message.threadId ?? '' }] : [],
+  );
+  const bodyCap = bodyCapFor(entries.length);
+  const shareMs = messageDeadlineMs(entries.length);
 
-  const fetched = await mapWithConcurrency(ids, FETCH_CONCURRENCY, async (id) => {
+  const fetched = await mapWithConcurrency(entries, FETCH_CONCURRENCY, async ({ id, threadId }) => {
+    const own = deadlineSignal(shareMs);
+    const call = { signal: AbortSignal.any([signal, own]) };
+    let message: gmail_v1.Schema$Message = { id, threadId };
+    let fields: MailFields | undefined;
     try {
       const response = await gmailCall(read, () =>
         includeBody
-          ? gmail.users.messages.get({ userId: 'me', id, format: 'raw', fields: `${MESSAGE_FIELDS},raw` }, { signal })
+          ? gmail.users.messages.get({ userId: 'me', id, format: 'full', fields: `${MESSAGE_FIELDS},payload` }, call)
           : gmail.users.messages.get(
               {
                 userId: 'me',
@@ -151,16 +184,27 @@ export async function listUnread(
                 metadataHeaders: METADATA_HEADERS,
                 fields: `${MESSAGE_FIELDS},payload/headers`,
               },
-              { signal },
+              call,
             ),
       );
-      const message = response.data;
-      const fields = includeBody && message.raw ? await fromRaw(message.raw, bodyCap) : fromHeaders(message);
-      return toUnreadEmail({ ...message, id: message.id ?? id }, fields);
+      message = { ...response.data, id: response.data.id ?? id, threadId: response.data.threadId ?? threadId };
+      fields = fromHeaders(message);
+      if (includeBody) {
+        const body = await readBody({ gmail, messageId: id, signal: call.signal }, message.payload, bodyCap);
+        fields = { ...fields, body: body.text, bodyTruncated: body.truncated };
+      }
+      return toUnreadEmail(message, fields);
     } catch (error) {
       // Deleted (or moved out of reach) since the list: not the caller's problem.
-      if (isBrokerError(error) && error.kind === 'not_found') return null;
-      throw error;
+      if (isBrokerError(error) && error.kind === 'not_found' && fields === undefined) return null;
+      if (signal.aborted || (isBrokerError(error) && PAGE_FAILURES.has(error.kind))) throw error;
+      const known = fields ?? fromHeaders(message);
+      return toUnreadEmail(message, {
+        ...known,
+        body: '',
+        bodyTruncated: false,
+        bodyError: bodyErrorOf(error, own.aborted),
+      });
     }
   });
 

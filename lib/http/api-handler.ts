@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
-import type { Operation } from '../operations.ts';
+import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
@@ -32,10 +32,10 @@ type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>
 /** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
 
-/** The configuration, with the Google client secret from SSM for the functions that refresh tokens. */
-async function configFor(operation: Operation): Promise<Config> {
+/** The configuration, with the Google client secret from SSM for the functions whose registry entry names it. */
+export async function configFor(spec: Pick<FunctionSpec, 'secrets'>): Promise<Config> {
   const config = getConfig();
-  if (!operation.secrets.includes('google_client_secret')) return config;
+  if (!spec.secrets.includes('google_client_secret')) return config;
   const secret = await readSecret(config, 'google_client_secret');
   return secret ? { ...config, GOOGLE_CLIENT_SECRET: secret } : config;
 }

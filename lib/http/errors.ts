@@ -21,6 +21,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  too_many_requests: 429,
   not_configured: 503,
   rate_limited: 503,
   upstream_error: 502,
@@ -58,6 +59,11 @@ function wwwAuthenticate(kind: ErrorKind, details: unknown): Record<string, stri
   return {};
 }
 
+function retryAfter(details: unknown): Record<string, string> {
+  const seconds = (details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  return typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
+}
+
 /** Maps any thrown value to the one HTTP error model. The only place statuses are chosen. */
 export function toHttpFailure(error: unknown): HttpFailure {
   if (error instanceof ZodError) {
@@ -81,6 +87,7 @@ export function toHttpFailure(error: unknown): HttpFailure {
       headers: {
         ...wwwAuthenticate(error.kind, error.details),
         ...(error.kind === 'rate_limited' ? { 'Retry-After': '30' } : {}),
+        ...retryAfter(error.details),
       },
       expose,
     };

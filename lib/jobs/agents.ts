@@ -1,8 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BrokerError } from '../errors.ts';
-import type { GoogleUser } from '../google/identity.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { countAttempt } from './attempts.ts';
 import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
+
+/**
+ * New agents one network address may register per hour: each holds a live pairing code,
+ * and the fewer live codes there are, the less a guessed code is worth.
+ */
+export const REGISTRATIONS_PER_HOUR = 20;
 
 /** How long a pairing code works (RFC 8628 suggests minutes). */
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;
@@ -19,15 +24,6 @@ export interface AgentRecord {
   paired_at?: number;
   /** Set once the agent has been told it is paired. */
   paired_notified?: boolean;
-}
-
-/** A user's view of one of their agents. */
-export interface UserAgent {
-  agent_id: string;
-  name: string;
-  platform: string;
-  paired_at: number;
-  last_seen: number;
 }
 
 // Consonants only (as RFC 8628 advises): no vowels means no accidental words, and no
@@ -53,7 +49,17 @@ export async function registerAgent(
   store: Store,
   input: { name: string; platform: string; public_key: string },
   now: number,
+  /** Where the registration came from (its IP address): registrations are counted per source. */
+  source?: string,
 ): Promise<{ agent: AgentRecord; pairingCode: string; expiresAt: number }> {
+  if (source !== undefined) {
+    await countAttempt(
+      store,
+      { scope: `registrations#${source}`, limit: REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
+      now,
+      'Too many agent registrations from this network; wait before starting another agent.',
+    );
+  }
   const agent: AgentRecord = {
     agent_id: `agt_${randomBytes(12).toString('base64url')}`,
     name: input.name,
@@ -86,99 +92,6 @@ export async function getAgent(store: Store, agentId: string): Promise<AgentReco
     new GetCommand({ TableName: store.table, Key: keys.agent(agentId), ConsistentRead: true }),
   );
   return Item as AgentRecord | undefined;
-}
-
-/**
- * Binds the agent behind a pairing code to the user. The code is deleted in the same
- * conditional write that checks it is unexpired, so it works once, for one user.
- */
-export async function pairAgent(store: Store, user: GoogleUser, code: string, now: number): Promise<AgentRecord> {
-  const normalised = normalisePairingCode(code);
-  let agentId: string;
-  try {
-    const { Attributes } = await store.db.send(
-      new DeleteCommand({
-        TableName: store.table,
-        Key: keys.pairingCode(normalised),
-        ConditionExpression: 'attribute_exists(pk) AND expires_at > :now',
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    agentId = String(Attributes?.agent_id);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    throw new BrokerError(
-      'not_found',
-      'That pairing code is unknown, already used or expired. Restart the agent to get a new code.',
-    );
-  }
-  let agent: AgentRecord;
-  try {
-    const { Attributes } = await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.agent(agentId),
-        UpdateExpression: 'SET user_id = :user, user_email = :email, paired_at = :now REMOVE #ttl',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(user_id)',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':user': user.id, ':email': user.email ?? null, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    agent = Attributes as AgentRecord;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    throw new BrokerError('conflict', 'That agent is already paired.');
-  }
-  const userAgent: UserAgent = {
-    agent_id: agent.agent_id,
-    name: agent.name,
-    platform: agent.platform,
-    paired_at: now,
-    last_seen: now,
-  };
-  await store.db.send(
-    new PutCommand({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...userAgent } }),
-  );
-  return agent;
-}
-
-/** The user's paired agents, most recently seen first. */
-export async function listUserAgents(store: Store, userId: string): Promise<UserAgent[]> {
-  const prefix = keys.userAgentsPrefix(userId);
-  const { Items = [] } = await store.db.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-    }),
-  );
-  return (Items as UserAgent[]).sort((a, b) => b.last_seen - a.last_seen);
-}
-
-/** The agent a launch goes to: the one named (by name or id), else the one seen last. */
-export async function chooseAgent(
-  store: Store,
-  user: GoogleUser,
-  wanted: string | null | undefined,
-): Promise<UserAgent> {
-  const agents = await listUserAgents(store, user.id);
-  if (agents.length === 0) {
-    throw new BrokerError(
-      'conflict',
-      'No computer is paired yet. On the computer, start the agent (`npx chatgpt-broker-agent --broker <this API URL>`, or `npm run agent` in the project), then say "pair my computer, code XXXX-XXXX" with the code it prints.',
-      { details: { how_to_pair: 'Start the desktop agent, then call pair_computer with the code it prints.' } },
-    );
-  }
-  if (!wanted) return agents[0] as UserAgent;
-  const match = agents.find((agent) => agent.agent_id === wanted || agent.name.toLowerCase() === wanted.toLowerCase());
-  if (!match) {
-    throw new BrokerError('not_found', `No paired computer is called "${wanted}".`, {
-      details: { paired: agents.map((agent) => agent.name) },
-    });
-  }
-  return match;
 }
 
 /** Records that the agent polled, at most once a minute (each write costs). */

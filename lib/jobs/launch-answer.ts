@@ -1,21 +1,28 @@
 import type { LaunchResult } from '../schemas/apps.ts';
 import { isFinished, type JobRecord } from './queue.ts';
 
+// The computer's name is the agent's own words: it stays in `data.agent_name`, never in the sentence.
 function describe(record: JobRecord): { success: boolean; message: string } {
   const app = record.app;
-  const where = record.agent_name;
+  const where = 'the paired computer';
   switch (record.status) {
     case 'launched':
       return { success: true, message: `${app} opened on ${where}.` };
     case 'refused':
-      return { success: false, message: `${where} refused to open ${app}: ${record.reason ?? 'no reason given'}` };
+      return {
+        success: false,
+        message: `The paired computer refused to open ${app}: ${record.reason ?? 'no reason given'}`,
+      };
     case 'failed':
       return {
         success: false,
         message: `${app} could not be opened on ${where}: ${record.reason ?? 'no reason given'}`,
       };
     case 'expired':
-      return { success: false, message: `${where} did not pick up the request in time. Is the agent running there?` };
+      return {
+        success: false,
+        message: 'The paired computer did not pick up the request in time. Is its agent running?',
+      };
     default:
       return {
         success: true,

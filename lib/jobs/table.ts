@@ -8,6 +8,12 @@ import type { Config } from '../config.ts';
  * by local/dynamo.ts). Items are addressed by `pk`/`sk`; `ttl` (seconds) lets DynamoDB
  * delete expired items, though it may lag for days, so every read checks expiry itself.
  */
+/**
+ * The table's key and expiry attributes, for whatever creates the table: serverless.yml on
+ * AWS (the deploy test holds it to this), local/dynamo.ts locally.
+ */
+export const TABLE_ATTRIBUTES = { partition: 'pk', sort: 'sk', ttl: 'ttl' } as const;
+
 /** Key builders: one place that knows how items are laid out. */
 export const keys = {
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
@@ -25,6 +31,8 @@ export const keys = {
   connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
   /** A request nonce already used by an agent (kept for the skew window). */
   nonce: (agentId: string, nonce: string) => ({ pk: `NONCE#${agentId}#${nonce}`, sk: 'NONCE' }),
+  /** A counter of attempts at something (`scope`) in one fixed time window. */
+  attempts: (scope: string, windowStart: number) => ({ pk: `LIMIT#${scope}`, sk: String(windowStart) }),
 };
 
 /** Seconds since the epoch, for the `ttl` attribute. */

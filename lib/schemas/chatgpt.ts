@@ -9,3 +9,33 @@ export const ToolCallRequest = z.object({
     .describe('The tool arguments: an object, or the JSON string the OpenAI API returns.'),
 });
 export type ToolCallRequest = z.infer<typeof ToolCallRequest>;
+
+/** A JSON Schema, kept as it is (its keywords are JSON Schema's, not ours to list). */
+const JsonSchemaObject = z.looseObject({});
+
+export const ToolDefinitionsResponse = z.object({
+  success: z.literal(true),
+  tools: z.array(
+    z.object({
+      type: z.literal('function'),
+      name: z.string(),
+      description: z.string(),
+      parameters: JsonSchemaObject,
+      strict: z.literal(true),
+    }),
+  ),
+  functions: z.array(z.object({ name: z.string(), description: z.string(), parameters: JsonSchemaObject })),
+});
+
+/** The OpenAPI document: its own standard, checked as such by the unit tests; here only its frame. */
+export const OpenApiDocumentResponse = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+export const ServiceInfoResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  endpoints: z.record(z.string(), z.string()).describe('Each operation name with its "METHOD path".'),
+});

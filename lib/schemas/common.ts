@@ -19,6 +19,14 @@ export function headerText(maxLength: number) {
 
 const SIMPLE_ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Whether a bare address is one we send to (`a@b.c`, no spaces, brackets or controls). */
+export function isMailAddress(address: string): boolean {
+  return address.length <= 320 && SIMPLE_ADDRESS.test(address) && !CONTROL.test(address);
+}
+
 /** The bare addresses in one recipient string (which may itself hold a comma list). */
 export function addressesIn(value: string): string[] {
   const found: string[] = [];

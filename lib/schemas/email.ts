@@ -13,12 +13,28 @@ import {
  * a synchronous Lambda payload is capped at 6 MB. */
 export const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 
+/** Longest subject line (RFC 5322's line length), for sends and for replies built from an original. */
+export const MAX_SUBJECT_CHARS = 998;
+
+/**
+ * Whether a media type names a file (a leaf). `multipart/*` would become part of the mail's
+ * own structure (the data lost in a broken multipart) and `message/*` would put the
+ * caller's bytes inline as a forged inner message, so neither is an attachment type.
+ */
+export function isLeafMediaType(contentType: string): boolean {
+  return !/^\s*(multipart|message)\//i.test(contentType);
+}
+
+export const LEAF_MEDIA_TYPE_MESSAGE =
+  'must be a file type like "application/pdf": multipart/* and message/* are mail structure, not files (send an email file as application/octet-stream)';
+
 export const Attachment = z.object({
   filename: headerText(255).min(1).describe('File name shown to the recipient.'),
   content_type: z
     .string()
     .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type like "application/pdf"')
-    .describe('MIME type, e.g. "application/pdf".'),
+    .refine(isLeafMediaType, LEAF_MEDIA_TYPE_MESSAGE)
+    .describe('MIME type of the file, e.g. "application/pdf" (not multipart/* or message/*).'),
   data: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
@@ -31,7 +47,7 @@ export const SendEmailRequest = z
     to: Recipients,
     cc: Recipients.nullish(),
     bcc: Recipients.nullish(),
-    subject: headerText(998).describe('Subject line; any language.'),
+    subject: headerText(MAX_SUBJECT_CHARS).describe('Subject line; any language.'),
     body: z.string().max(200_000).describe('Plain-text body.'),
     html: z
       .union([z.string().max(500_000), z.boolean()])
@@ -97,6 +113,12 @@ export const UnreadEmail = z.object({
   subject: z.string(),
   body: z.string().describe('Readable text of the body (HTML converted to text), possibly truncated.'),
   body_truncated: z.boolean(),
+  body_error: z
+    .string()
+    .nullable()
+    .describe(
+      'Why the body could not be read (too large, malformed, or Gmail too slow), or null when it was. Headers and snippet are still given.',
+    ),
   snippet: z.string(),
   date: z.string().describe('Date header as sent, or the received time in ISO 8601.'),
   is_unread: z.boolean(),
@@ -138,5 +160,8 @@ export const ReplyEmailResponse = successEnvelope(
     to: z.array(z.string()).describe('Who the reply went to.'),
     subject: z.string(),
     in_reply_to: z.string().describe('Gmail id of the message answered.'),
+    notes: z
+      .array(z.string())
+      .describe("What was left out of the original's recipients and why (invalid addresses, over 100)."),
   }),
 );

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { allFunctions, allOperations, socketFunctions } from '#lib/operations';
+import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
+import { allSocketFunctions, endpoints, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
-import { deployedName, secretParameter } from '../../scripts/deployment.ts';
+import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,14 +66,14 @@ beforeAll(async () => {
 
 describe('serverless package', () => {
   it('declares every registry function, on arm64 and nodejs22.x, behind its own route', () => {
-    expect([...functionNames].sort()).toEqual(allFunctions.map((spec) => spec.name).sort());
+    expect([...functionNames].sort()).toEqual(deployedFunctions.map((spec) => spec.name).sort());
     const routes = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey);
     expect(routes.sort()).toEqual(
       [
-        ...allOperations.map((operation) => `${operation.method} ${operation.path}`),
-        ...Object.values(socketFunctions).map((spec) => spec.websocket),
+        ...deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)),
+        ...allSocketFunctions.map((spec) => spec.websocket),
       ].sort(),
     );
     for (const name of functionNames) {
@@ -116,11 +118,11 @@ describe('serverless package', () => {
           .filter((call) => call.function === deployedName('dev', name))
           .map((call) => `${call.service}:${call.action}`),
       );
-      // One ssm:GetParameter statement per secret: the action is granted once per parameter.
+      // KMS has no local stand-in (a key file seals offline): its grants are checked below.
       const granted = new Set(
         statementsOf(lambdaOf(name))
           .flatMap((statement) => statement.Action)
-          .filter((action) => !action.startsWith('logs:')),
+          .filter((action) => !action.startsWith('logs:') && !action.startsWith('kms:')),
       );
       expect([...granted].sort(), name).toEqual([...used].sort());
     }
@@ -141,7 +143,7 @@ describe('serverless package', () => {
       const posts = statementsOf(lambdaOf(name)).filter((statement) =>
         statement.Action.includes('execute-api:ManageConnections'),
       );
-      const pushes = allFunctions.find((spec) => spec.name === name)?.pushes === true;
+      const pushes = deployedFunctions.find((spec) => spec.name === name)?.pushes === true;
       expect(posts.length, name).toBe(pushes ? 1 : 0);
       for (const statement of posts) {
         // The stage's own WebSocket API, only its @connections.
@@ -150,12 +152,27 @@ describe('serverless package', () => {
     }
   });
 
+  it('lets only the functions that seal or open Google refresh tokens use the token key, for just that', () => {
+    for (const spec of deployedFunctions) {
+      const lambda = lambdaOf(spec.name);
+      const kms = statementsOf(lambda).filter((statement) =>
+        statement.Action.some((action) => action.startsWith('kms:')),
+      );
+      expect(kms.flatMap((statement) => statement.Action).sort(), spec.name).toEqual(
+        (spec.tokenKey ?? []).map((action) => `kms:${action}`).sort(),
+      );
+      for (const statement of kms) expect(statement.Resource, spec.name).toEqual({ 'Fn::GetAtt': ['TokenKey', 'Arn'] });
+      const variables = lambda.Properties.Environment?.Variables ?? {};
+      expect(variables.TOKEN_KMS_KEY_ID, spec.name).toEqual(spec.tokenKey?.length ? { Ref: 'TokenKey' } : undefined);
+    }
+  });
+
   it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
     expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
     for (const name of functionNames) {
       const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
       expect(variables.JOB_SIGNING_KEY, name).toBeUndefined();
-      const signs = allOperations.find((operation) => operation.name === name)?.secrets.includes('job_signing_key');
+      const signs = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('job_signing_key');
       expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
         signs ? secretParameter('job_signing_key', 'ci') : undefined,
       );
@@ -182,13 +199,38 @@ describe('serverless package', () => {
     for (const name of functionNames) {
       const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
       expect(variables.GOOGLE_CLIENT_SECRET, name).toBeUndefined();
-      const refreshes = allOperations
-        .find((operation) => operation.name === name)
-        ?.secrets.includes('google_client_secret');
+      const refreshes = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('google_client_secret');
       expect(variables.GOOGLE_CLIENT_SECRET_PARAMETER, name).toBe(
         refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
       );
     }
+  });
+
+  it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
+    const stage = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.default.rate,
+      ThrottlingBurstLimit: THROTTLING.default.burst,
+    });
+    const register = operations.register_agent;
+    expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
+    });
+    const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+    expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
+    expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
+    const [registration] = routesOf(endpoints.register_oauth_client);
+    expect(stage?.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toMatchObject({
+      ThrottlingRateLimit: THROTTLING.routes.register_oauth_client?.rate,
+    });
+    expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
+    const table = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::DynamoDB::Table',
+    ) as Resource & {
+      DeletionPolicy?: string;
+    };
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {
@@ -196,8 +238,11 @@ describe('serverless package', () => {
     expect(tables).toHaveLength(1);
     const table = tables[0] as Resource;
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-    expect(table.Properties.KeySchema.map((key: { AttributeName: string }) => key.AttributeName)).toEqual(['pk', 'sk']);
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_ATTRIBUTES.ttl, Enabled: true });
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: TABLE_ATTRIBUTES.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_ATTRIBUTES.sort, KeyType: 'RANGE' },
+    ]);
   });
 
   it('builds one artifact per function holding only its own bundle', async () => {

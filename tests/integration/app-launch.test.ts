@@ -184,17 +184,50 @@ describe('the agent endpoints', () => {
     expect(answer.json.status).toBe('unpaired');
   });
 
-  it('accept a pairing code once, and never an unknown one', async () => {
+  it('accept a pairing code once, never an unknown one, and unpair a computer another account then claims', async () => {
     const user = await newUser();
+    const keys = generateSigningKeyPair();
     const registered = await post('/api/agent/register', {
-      body: { name: 'once', platform: 'windows', public_key: generateSigningKeyPair().publicKey },
+      body: { name: 'once', platform: 'windows', public_key: keys.publicKey },
     });
     const code = registered.json.pairing_code;
+    const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
+    expect(paired.status).toBe(200);
+    expect(paired.json.data).toMatchObject({ name: 'once', is_default: true, account: user.email });
+    // The computer's self-chosen name is data, never part of the sentence ChatGPT reads.
+    expect(paired.json.message).not.toContain('once');
     expect((await post('/api/agent/pair', { token: user.token, body: { code } })).status).toBe(200);
     const again = await post('/api/agent/pair', { token: (await newUser()).token, body: { code } });
-    expect(again.status).toBe(404);
-    expect(again.json.error.message).toMatch(/expired|used|unknown/);
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/already used by another Google account/);
+    expect((await get('/api/agent/computers', { token: user.token })).json.data.computers).toEqual([]);
     expect((await post('/api/agent/pair', { token: user.token, body: { code: 'BCDF-GHJK' } })).status).toBe(404);
+  });
+
+  it('list and unpair computers; an unpaired agent is told so and gets no more launches', async () => {
+    const user = await newUser();
+    const keys = generateSigningKeyPair();
+    const registered = await post('/api/agent/register', {
+      body: { name: 'spare-room', platform: 'linux', public_key: keys.publicKey },
+    });
+    const agentId = registered.json.agent_id;
+    await post('/api/agent/pair', { token: user.token, body: { code: registered.json.pairing_code } });
+    const listed = await get('/api/agent/computers', { token: user.token });
+    expect(listed.json.data.computers).toEqual([
+      expect.objectContaining({ agent_id: agentId, name: 'spare-room', is_default: true }),
+    ]);
+    const unpaired = await post('/api/agent/unpair', { token: user.token, body: { computer: 'spare-room' } });
+    expect(unpaired.status).toBe(200);
+    expect((await get('/api/agent/computers', { token: user.token })).json.data.computers).toEqual([]);
+    const launch = await post('/api/app/launch', { token: user.token, body: { app_name: 'firefox' } });
+    expect(launch.status).toBe(409);
+    const body = '{}';
+    const headers = signRequest(
+      { method: 'POST', path: '/api/agent/poll', body, timestamp: Date.now(), agentId },
+      keys.privateKey,
+    );
+    const poll = await post('/api/agent/poll', { rawBody: body, headers: { ...headers } });
+    expect(poll.json.status).toBe('unpaired');
   });
 
   it('answer 202 pending with a job id while the paired computer has not answered', async () => {
@@ -234,6 +267,11 @@ describe('the agent endpoints', () => {
     const status = await tool('get_launch_status', { job_id: launch.json.data.job_id });
     expect(status.status).toBe(202);
     expect(status.json.data).toMatchObject({ job_id: launch.json.data.job_id, status: 'pending' });
+    const listed = await tool('list_computers', {});
+    expect(listed.json.data.computers).toEqual([expect.objectContaining({ name: 'via-tools', is_default: true })]);
+    const unpaired = await tool('unpair_computer', { computer: 'via-tools' });
+    expect(unpaired.status).toBe(200);
+    expect((await tool('list_computers', {})).json.data.computers).toEqual([]);
   });
 
   it('refuse an expired pairing code', async () => {

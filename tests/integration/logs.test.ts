@@ -1,9 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, inject, it, vi } from 'vitest';
-import { emulator, newUser, post } from '../support/api.ts';
+import { apiUrl, emulator, newUser, post } from '../support/api.ts';
+import { TestOAuthProvider } from '../support/mcp.ts';
 import { operationFor } from '../support/response-check.ts';
 
 const logFile = inject('functionLogFile');
+
+/** Shapes of every token the suite's flows produce: Google's (the emulator's) and the broker's own. */
+const TOKEN_SHAPES = [/ya29\.emu-[\w-]{8}/, /1\/\/emu-[\w-]{8}/, /4\/emu-[\w-]{8}/, /mcp-(at|rt|code|secret)-[\w-]{8}/];
 
 /** The structured lines the functions wrote after byte `from` of the log file. */
 async function entriesSince(from: number): Promise<Array<Record<string, unknown>>> {
@@ -67,5 +73,52 @@ describe("the functions' logs", () => {
     for (const secret of [user.token, expired.token, expired.refreshToken, revoked.token, marker]) {
       expect(text.includes(secret), `log contains ${secret.slice(0, 6)}...`).toBe(false);
     }
+  });
+
+  it('never contain a token of the MCP sign-in: codes, verifiers, broker tokens, Google tokens', async () => {
+    const user = await newUser();
+    await emulator.setConsentUser(user.email);
+    const start = (await stat(logFile)).size;
+    const metadata = (await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as {
+      resource: string;
+    };
+    const mcpUrl = new URL(metadata.resource);
+    const provider = new TestOAuthProvider();
+    const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+    await new Client({ name: 'logs', version: '1' }).connect(first).catch(() => undefined);
+    await first.finishAuth(provider.code ?? '');
+    const client = new Client({ name: 'logs', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+    await client.callTool({ name: 'get_unread_emails', arguments: { limit: 2 } });
+    await client.callTool({ name: 'send_email', arguments: { to: 'bad', subject: 'x', body: 'y' } });
+    // A replayed code and an upstream refusal take the error paths too.
+    const replay = await fetch(`${apiUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: provider.code ?? '', code_verifier: 'x' }),
+    });
+    expect(replay.status).toBe(401);
+    await emulator.revokeGrants(user.email);
+    await expect(client.callTool({ name: 'get_unread_emails', arguments: {} })).rejects.toThrow();
+    await client.close().catch(() => undefined);
+
+    // Wait for the last answers' lines (the replayed code's 401, the ended grant's 401).
+    await vi.waitFor(
+      async () => {
+        const lines = (await entriesSince(start))
+          .filter((entry) => entry.message === 'request')
+          .map((entry) => `${entry.operation} ${entry.status}`);
+        expect(lines).toContain('issue_token 401');
+        expect(lines).toContain('mcp 401');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const log = await readFile(logFile, 'utf8');
+    const secrets = [provider.code, provider.verifier, provider.saved?.access_token, provider.saved?.refresh_token];
+    for (const secret of secrets) {
+      expect(secret).toBeTruthy();
+      expect(log.includes(secret ?? ''), `log contains ${secret?.slice(0, 6)}...`).toBe(false);
+    }
+    for (const shape of TOKEN_SHAPES) expect(log, `log matches ${shape}`).not.toMatch(shape);
   });
 });

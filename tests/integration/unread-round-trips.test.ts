@@ -19,7 +19,10 @@ describe("the unread path's Gmail round trips", () => {
         raw: rfc822(['From: a@example.com', 'To: b@example.com', `Subject: Mail ${i}`, '', `Body ${i}`]),
       });
     }
-    await emulator.setLatency(150);
+    // Latency well above this machine's scheduling noise: under load (2 cores, load 10+) the
+    // second wave's requests reach the emulator up to ~230 ms apart, and with 150 ms that
+    // read as a third wave (measured with the format=raw code before this branch as well).
+    await emulator.setLatency(400);
     await emulator.clearRequests();
     const answer = await post('/api/email/unread', { token: user.token, body: { limit } });
     expect(answer.status).toBe(200);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { freePort } from '../../local/ports.ts';
-import { LOCAL_TABLE_NAME, startLocalStack } from '../../local/stack.ts';
+import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { startRecordingAwsCalls } from './aws-calls-log.ts';
 
@@ -24,12 +24,18 @@ declare module 'vitest' {
     functionLogFile: string;
     googleClientId: string;
     googleClientSecret: string;
+    /** The key file sealing stored Google refresh tokens (the tests open the table's raw items with it). */
+    tokenKeyFile: string;
+    /** How long a redeemed authorization code answers again with the same tokens. */
+    codeReuseGraceSeconds: number;
   }
 }
 
 /** The OAuth client the broker is configured with in tests (refresh needs one). */
 const GOOGLE_CLIENT_ID = 'test-client.apps.googleusercontent.com';
 const GOOGLE_CLIENT_SECRET = 'test-client-secret';
+/** Short, so the replay test does not wait long for the grace to pass. */
+const CODE_REUSE_GRACE_SECONDS = 2;
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
@@ -42,7 +48,9 @@ export default async function setup(project: TestProject) {
   const functionLogFile = join(logDir, 'functions.log');
   const jobSigningKey = generateSigningKeyPair().privateKey;
   const websocketPort = await freePort();
+  const tokenKeyFile = await temporaryTokenKeyFile();
   const stack = await startLocalStack({
+    tokenKeyFile,
     httpPort: await freePort(),
     lambdaPort: await freePort(),
     websocketPort,
@@ -54,6 +62,9 @@ export default async function setup(project: TestProject) {
     env: {
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
+      OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
+      // Client ID metadata documents served by the tests on 127.0.0.1.
+      OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
     },
   });
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
@@ -68,5 +79,7 @@ export default async function setup(project: TestProject) {
   project.provide('functionLogFile', functionLogFile);
   project.provide('googleClientId', GOOGLE_CLIENT_ID);
   project.provide('googleClientSecret', GOOGLE_CLIENT_SECRET);
+  project.provide('tokenKeyFile', tokenKeyFile);
+  project.provide('codeReuseGraceSeconds', CODE_REUSE_GRACE_SECONDS);
   return () => stack.stop();
 }

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allFunctions, operations } from '#lib/operations';
-import { deployedName } from '../../../scripts/deployment.ts';
+import { operations } from '#lib/operations';
+import { deployedFunctions, deployedName } from '../../../scripts/deployment.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { decodeInvokeResult, failed } from '../../../scripts/invoke/lambda.ts';
 import { LOCAL_ENDPOINT, parseData, parseInvokeArgs, UsageError } from '../../../scripts/invoke/options.ts';
@@ -11,11 +11,11 @@ const root = new URL('../../../', import.meta.url);
 const NOW = new Date('2026-11-02T09:15:00Z');
 
 describe('the functions folder', () => {
-  it('holds one handler per registry function (operations and WebSocket routes), named as it', async () => {
+  it('holds one handler per registry function (operations, endpoints, WebSocket routes), named as it', async () => {
     const files = (await readdir(fileURLToPath(new URL('functions/', root))))
       .filter((file) => file.endsWith('.ts'))
       .map((file) => file.slice(0, -3));
-    expect(files.sort()).toEqual(allFunctions.map((spec) => spec.name).sort());
+    expect(files.sort()).toEqual(deployedFunctions.map((spec) => spec.name).sort());
   });
 });
 

@@ -64,12 +64,19 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(document).length).toBeLessThan(60_000);
   });
 
-  it('marks send, reply, launch and pair consequential, and says false on everything else', () => {
+  it('marks send, reply, launch, pair and unpair consequential, and says false on everything else', () => {
     const consequential = entries
       .filter(({ operation }) => operation['x-openai-isConsequential'] === true)
       .map(({ operation }) => operation.operationId)
       .sort();
-    expect(consequential).toEqual(['call_tool', 'launch_app', 'pair_computer', 'reply_to_email', 'send_email']);
+    expect(consequential).toEqual([
+      'call_tool',
+      'launch_app',
+      'pair_computer',
+      'reply_to_email',
+      'send_email',
+      'unpair_computer',
+    ]);
     for (const { operation } of entries) expect(typeof operation['x-openai-isConsequential']).toBe('boolean');
     expect(document.paths['/api/email/unread']?.post?.['x-openai-isConsequential']).toBe(false);
   });

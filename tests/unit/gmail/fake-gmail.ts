@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { type Config, parseConfig } from '#lib/config';
+import { findAttachment, formatMessage } from '../../../emulator/gmail-format.ts';
+import { parseMail } from '../../../emulator/message.ts';
 
 /**
  * A tiny stand-in for the few Gmail REST routes the operations use, served by a real HTTP
@@ -67,6 +69,20 @@ function multipartParts(body: Buffer, contentType: string): Buffer[] {
     });
 }
 
+/** The message as the emulator renders it, for `format=full` and attachment bodies (its part tree is Gmail's). */
+async function rendered(stored: StoredMessage) {
+  return {
+    id: stored.id,
+    threadId: stored.threadId,
+    labelIds: stored.labelIds,
+    internalDate: Number(stored.internalDate),
+    historyId: 1,
+    sequence: 0,
+    raw: stored.raw,
+    parsed: await parseMail(stored.raw),
+  };
+}
+
 async function metadataHeaders(raw: Buffer, names: string[]) {
   const wanted = names.map((name) => name.toLowerCase());
   const parsed = await PostalMime.parse(raw);
@@ -116,6 +132,10 @@ export async function startFakeGmail(): Promise<FakeGmail> {
         if (!stored) return notFound();
         const { raw, ...rest } = stored;
         if (query.get('format') === 'raw') return json(200, { ...rest, raw: raw.toString('base64url') });
+        if (query.get('format') === 'full') {
+          const { payload } = formatMessage(await rendered(stored), 'full');
+          return json(200, { ...rest, payload });
+        }
         return json(200, {
           ...rest,
           payload: { headers: await metadataHeaders(raw, query.getAll('metadataHeaders')) },
@@ -123,6 +143,13 @@ export async function startFakeGmail(): Promise<FakeGmail> {
       } finally {
         inFlightGets -= 1;
       }
+    }
+    const part = /^\/gmail\/v1\/users\/me\/messages\/([\w-]+)\/attachments\/([\w-]+)$/.exec(path);
+    if (method === 'GET' && part?.[1] && part[2]) {
+      const stored = fake.messages.get(part[1]);
+      const content = stored ? findAttachment(await rendered(stored), part[2]) : undefined;
+      if (!content) return notFound();
+      return json(200, { size: content.length, data: content.toString('base64url') });
     }
     const thread = /^\/gmail\/v1\/users\/me\/threads\/([\w-]+)$/.exec(path);
     if (method === 'GET' && thread?.[1]) {

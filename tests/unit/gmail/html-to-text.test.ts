@@ -8,6 +8,12 @@ describe('htmlToText', () => {
     expect(htmlToText(html)).toBe('Visible');
   });
 
+  it('ends a <head> left open where the content starts, as browsers do', () => {
+    expect(htmlToText('<head><title>T</title><style>p{}</style>Hello')).toBe('Hello');
+    expect(htmlToText('<html><head><meta charset="utf-8"><p>Body</p>')).toBe('Body');
+    expect(htmlToText('<head><title>Only a title</title>')).toBe('');
+  });
+
   it('keeps paragraphs as blank lines and <br> as line breaks, ignoring source newlines', () => {
     expect(htmlToText('<p>One\n two</p><p>Three<br>Four</p>')).toBe('One two\n\nThree\nFour');
   });

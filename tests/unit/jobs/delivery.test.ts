@@ -6,9 +6,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerSocketMessage, ResultRequest } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
-import { pairAgent, registerAgent } from '#lib/jobs/agents';
+import { registerAgent } from '#lib/jobs/agents';
 import { addConnection, removeConnection } from '#lib/jobs/connections';
 import { collectJobs, pushJob } from '#lib/jobs/delivery';
+import { pairComputer } from '#lib/jobs/pairing';
 import { acknowledgeJob, createJob, DELIVERY_LEASE_MS, JOB_TTL_MS, leaseJobs, recordResult } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey } from '#lib/jobs/signing';
 import type { SocketPort } from '#lib/jobs/sockets';
@@ -98,7 +99,7 @@ describe('delivery at least once, execution exactly once', () => {
           { name: `pc-${runCount}`, platform: 'linux', public_key: generateSigningKeyPair().publicKey },
           t,
         );
-        const { agent_id: agentId } = await pairAgent(
+        const { agent_id: agentId } = await pairComputer(
           store,
           { id: `user-${runCount}`, email: undefined },
           pairingCode,
@@ -246,7 +247,7 @@ describe('delivery at least once, execution exactly once', () => {
       { name: 'late-pc', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
       t,
     );
-    const { agent_id: agentId } = await pairAgent(store, { id: 'late-user', email: undefined }, pairingCode, t);
+    const { agent_id: agentId } = await pairComputer(store, { id: 'late-user', email: undefined }, pairingCode, t);
     const { record } = await createJob(
       store,
       signingKey,

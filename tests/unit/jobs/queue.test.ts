@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { chooseAgent, getAgent, pairAgent, registerAgent } from '#lib/jobs/agents';
+import { registerAgent } from '#lib/jobs/agents';
+import { pairComputer } from '#lib/jobs/pairing';
 import {
   acknowledgeJob,
   createJob,
@@ -40,58 +41,13 @@ async function pairedAgent(now = Date.now()) {
     { name: `pc-${userCount}`, platform: 'linux', public_key: generateSigningKeyPair().publicKey },
     now,
   );
-  const agent = await pairAgent(store, user, pairingCode, now);
+  const agent = await pairComputer(store, user, pairingCode, now);
   return { user, agent };
 }
 
 function queueJob(agent: { agent_id: string; name: string }, userId: string, now: number, app = 'calculator') {
   return createJob(store, signingKey, { userId, agentId: agent.agent_id, agentName: agent.name, app, args: [] }, now);
 }
-
-describe('pairing', () => {
-  it('binds the agent to the user once; the code then stops working', async () => {
-    const now = Date.now();
-    const { pairingCode } = await registerAgent(
-      store,
-      { name: 'laptop', platform: 'macos', public_key: generateSigningKeyPair().publicKey },
-      now,
-    );
-    expect(pairingCode).toMatch(/^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$/);
-    const agent = await pairAgent(
-      store,
-      { id: 'owner', email: 'o@example.com' },
-      pairingCode.toLowerCase(),
-      now + 1000,
-    );
-    expect((await getAgent(store, agent.agent_id))?.user_id).toBe('owner');
-    await expect(pairAgent(store, { id: 'intruder', email: undefined }, pairingCode, now + 2000)).rejects.toMatchObject(
-      { kind: 'not_found' },
-    );
-    expect((await getAgent(store, agent.agent_id))?.user_id).toBe('owner');
-  });
-
-  it('refuses an expired code', async () => {
-    const now = Date.now();
-    const { pairingCode } = await registerAgent(
-      store,
-      { name: 'old', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
-      now,
-    );
-    await expect(
-      pairAgent(store, { id: 'late', email: undefined }, pairingCode, now + 11 * 60_000),
-    ).rejects.toMatchObject({ kind: 'not_found' });
-  });
-
-  it('sends launches to the named agent, else the one seen last, and says when none is paired', async () => {
-    await expect(chooseAgent(store, { id: 'nobody', email: undefined }, undefined)).rejects.toMatchObject({
-      kind: 'conflict',
-    });
-    const { user, agent } = await pairedAgent();
-    expect((await chooseAgent(store, user, undefined)).agent_id).toBe(agent.agent_id);
-    expect((await chooseAgent(store, user, agent.name.toUpperCase())).agent_id).toBe(agent.agent_id);
-    await expect(chooseAgent(store, user, 'other')).rejects.toMatchObject({ kind: 'not_found' });
-  });
-});
 
 describe('the job queue', () => {
   it('leases a broker-signed job the agent can verify, oldest first, each to one delivery at a time', async () => {

@@ -1,0 +1,52 @@
+import { HttpResponse } from '../http/response.ts';
+import { toolOperations } from '../mcp/catalog.ts';
+import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
+
+/** The consent cookie: HttpOnly, only over https (`__Host-`), sent back on our own form post and Google's redirect. */
+export const CONSENT_COOKIE = '__Host-broker-consent';
+
+/** `Set-Cookie` for the consent cookie, valid as long as the authorization request. */
+export function consentCookie(value: string, maxAgeSeconds: number): string {
+  return `${CONSENT_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+}
+
+/**
+ * The page that asks the user, per client, whether it may act for them: the client's
+ * name (as it named itself: escaped, and said to be unverified), where it will receive
+ * the answer, and each tool it asked for with what the tool does. Everything the client
+ * supplied is HTML-escaped.
+ */
+export function consentPage(options: {
+  requestId: string;
+  clientName: string;
+  redirectUri: string;
+  tools: readonly string[];
+  action: string;
+  cookie: string;
+}): HttpResponse {
+  const redirectHost = (() => {
+    try {
+      return new URL(options.redirectUri).host || options.redirectUri;
+    } catch {
+      return options.redirectUri;
+    }
+  })();
+  const items = toolOperations
+    .filter((operation) => options.tools.includes(operation.name))
+    .map((operation) => {
+      const acts = operation.annotations?.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
+      return `<li><strong>${escapeHtml(operation.name)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
+    })
+    .join('');
+  const body = `<h1>Allow access?</h1>
+<p><strong>${escapeHtml(options.clientName)}</strong> (a name the application gave itself) wants to use your
+Gmail and your paired computer through this broker. It will be sent back to <code>${escapeHtml(redirectHost)}</code>.</p>
+<p>It will be able to:</p><ul>${items}</ul>
+<p>You will sign in with Google next. You can revoke this access at any time.</p>
+<form method="post" action="${escapeHtml(options.action)}">
+<input type="hidden" name="request" value="${escapeHtml(options.requestId)}">
+<button type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`;
+  return new HttpResponse(200, page('Allow access?', body), { ...PAGE_HEADERS, 'Set-Cookie': options.cookie });
+}

@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { parseConfig } from '#lib/config';
+import { storeFor } from '#lib/jobs/table';
+import { hashSecret, randomSecret, tokens } from '#lib/oauth/records';
+import { apiUrl, emulator, newUser } from '../support/api.ts';
+import { Browser, pkce } from '../support/mcp.ts';
+
+const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+let resource: string;
+
+/** An MCP client that registered itself, with the pieces of one authorization. */
+interface SignedIn {
+  clientId: string;
+  code: string;
+  verifier: string;
+  email: string;
+}
+
+async function register(clientName = 'Refusal test client', redirectUris = [REDIRECT_URI]): Promise<string> {
+  const response = await fetch(`${apiUrl}/oauth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: clientName, redirect_uris: redirectUris, token_endpoint_auth_method: 'none' }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { client_id: string }).client_id;
+}
+
+function authorizationUrl(clientId: string, challenge: string, overrides: Record<string, string> = {}): string {
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'the-state',
+    resource,
+    ...overrides,
+  });
+  return `${apiUrl}/oauth/authorize?${params}`;
+}
+
+/** Registers a client and signs a fresh emulator user in through consent and Google; returns the code. */
+async function signIn(): Promise<SignedIn> {
+  const user = await newUser();
+  await emulator.setConsentUser(user.email);
+  const clientId = await register();
+  const { verifier, challenge } = pkce();
+  const back = await new Browser().signIn(authorizationUrl(clientId, challenge), REDIRECT_URI);
+  expect(back.searchParams.get('state')).toBe('the-state');
+  const code = back.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${back}`);
+  return { clientId, code, verifier, email: user.email };
+}
+
+async function tokenRequest(form: Record<string, string>) {
+  const response = await fetch(`${apiUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, string> };
+}
+
+const redeem = (signedIn: SignedIn, verifier = signedIn.verifier) =>
+  tokenRequest({
+    grant_type: 'authorization_code',
+    code: signedIn.code,
+    code_verifier: verifier,
+    client_id: signedIn.clientId,
+    redirect_uri: REDIRECT_URI,
+    resource,
+  });
+
+/** One JSON-RPC call to /mcp with a bearer token, as any MCP client sends it. */
+async function mcpCall(token: string, method = 'tools/list', params: unknown = {}) {
+  const response = await fetch(`${apiUrl}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const text = await response.text();
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), text };
+}
+
+beforeAll(async () => {
+  resource = ((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string })
+    .resource;
+});
+
+describe('the MCP endpoint', () => {
+  it('answers 401 pointing at its protected-resource metadata, which points at the authorization server', async () => {
+    const answer = await mcpCall('');
+    expect(answer.status).toBe(401);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(answer.challenge ?? '')?.[1] ?? '';
+    expect(metadataUrl).toBe(`${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`);
+    const metadata = (await (await fetch(`${apiUrl}${new URL(metadataUrl).pathname}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(metadata.resource).toBe(resource);
+    const server = (await (await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(metadata.authorization_servers).toEqual([server.issuer]);
+    expect(server.code_challenge_methods_supported).toEqual(['S256']);
+    expect(server.client_id_metadata_document_supported).toBe(true);
+  });
+
+  it('is stateless: GET (a standalone stream) and DELETE (a session) answer 405', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(`${apiUrl}/mcp`, { method, headers: { accept: 'text/event-stream' } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+    }
+  });
+
+  it('refuses a browser request from an unknown origin (DNS rebinding), before anything else', async () => {
+    const response = await fetch(`${apiUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://evil.example',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a Google access token (it accepts only tokens it issued)', async () => {
+    const user = await newUser();
+    const answer = await mcpCall(user.token);
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toContain('error="invalid_token"');
+  });
+
+  it('refuses a token minted for another resource, and will not mint one', async () => {
+    const signedIn = await signIn();
+    const issued = await redeem(signedIn);
+    const record = await tokens.getAccess(store, hashSecret(issued.json.access_token ?? ''));
+    if (!record) throw new Error('no token record');
+    const foreign = randomSecret('mcp-at-');
+    await tokens.putAccess(store, hashSecret(foreign), { ...record, resource: 'https://other.example/mcp' });
+
+    expect((await mcpCall(issued.json.access_token ?? '')).status).toBe(200);
+    const refused = await mcpCall(foreign);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain('error="invalid_token"');
+
+    const { challenge } = pkce();
+    const asked = await new Browser().request(
+      authorizationUrl(await register(), challenge, { resource: 'https://other.example/mcp' }),
+    );
+    expect(asked.status).toBe(302);
+    const location = new URL(asked.headers.get('location') ?? '');
+    expect(location.origin + location.pathname).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+  });
+
+  it('refuses a code with a PKCE verifier that does not match, without burning the code', async () => {
+    const signedIn = await signIn();
+    const wrong = await redeem(signedIn, pkce().verifier);
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error).toBe('invalid_grant');
+    expect(wrong.json.access_token).toBeUndefined();
+    expect((await redeem(signedIn)).status).toBe(200);
+  });
+
+  it('answers a code redeemed twice at once with the same tokens, and refuses it after the grace, ending the grant', async () => {
+    const signedIn = await signIn();
+    const [first, second] = await Promise.all([redeem(signedIn), redeem(signedIn)]);
+    expect(first.status).toBe(200);
+    expect(second).toEqual(first);
+    const accessToken = first.json.access_token ?? '';
+    expect((await mcpCall(accessToken)).status).toBe(200);
+
+    const graceMs = inject('codeReuseGraceSeconds') * 1000;
+    await vi.waitFor(
+      async () => {
+        const replay = await redeem(signedIn);
+        expect(replay.status).toBe(400);
+        expect(replay.json.error).toBe('invalid_grant');
+      },
+      { timeout: graceMs * 3, interval: 250 },
+    );
+    expect((await mcpCall(accessToken)).status).toBe(401);
+  });
+
+  it('refuses a redirect URI the client did not register, with a page and no redirect', async () => {
+    const clientId = await register();
+    const { challenge } = pkce();
+    for (const redirectUri of ['https://evil.example/callback', `${REDIRECT_URI}/extra`, `${REDIRECT_URI}?x=1`]) {
+      const response = await new Browser().request(
+        authorizationUrl(clientId, challenge, { redirect_uri: redirectUri }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).toContain('not one this application registered');
+    }
+    const unknown = await new Browser().request(authorizationUrl('mcp-client-unknown', challenge));
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('location')).toBeNull();
+  });
+
+  it('cannot be made to redirect elsewhere through the consent page, and escapes what the client says', async () => {
+    const user = await newUser();
+    await emulator.setConsentUser(user.email);
+    const clientId = await register('<script>alert("hi")</script> Evil & Co');
+    const { challenge } = pkce();
+    const browser = new Browser();
+    const consent = await browser.request(authorizationUrl(clientId, challenge));
+    const html = await consent.text();
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;alert(&#34;hi&#34;)&#60;/script&#62; Evil &#38; Co');
+    expect(consent.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+    // Extra fields naming another destination are ignored: the stored redirect URI wins.
+    const denied = await browser.answerConsent(html, 'deny', { redirect_uri: 'https://evil.example/steal' });
+    expect(denied.status).toBe(302);
+    const location = new URL(denied.headers.get('location') ?? '');
+    expect(location.origin + location.pathname).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+
+    // The same form posted from another browser (no consent cookie) is refused.
+    const other = await browser.request(authorizationUrl(clientId, challenge));
+    const stranger = new Browser();
+    const refused = await stranger.answerConsent(await other.text(), 'approve');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('location')).toBeNull();
+  });
+
+  it('ends a revoked grant: its access token answers 401 and its refresh token is refused', async () => {
+    const signedIn = await signIn();
+    const issued = (await redeem(signedIn)).json;
+    const revoked = await fetch(`${apiUrl}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: issued.refresh_token ?? '', client_id: signedIn.clientId }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+    const answer = await mcpCall(issued.access_token ?? '');
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toContain('resource_metadata=');
+    const refreshed = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: issued.refresh_token ?? '',
+      client_id: signedIn.clientId,
+    });
+    expect(refreshed.json.error).toBe('invalid_grant');
+  });
+
+  it('refuses an expired access token, and rotates refresh tokens (an old one is refused)', async () => {
+    const signedIn = await signIn();
+    const issued = (await redeem(signedIn)).json;
+    const record = await tokens.getAccess(store, hashSecret(issued.access_token ?? ''));
+    if (!record) throw new Error('no token record');
+    const expired = randomSecret('mcp-at-');
+    await tokens.putAccess(store, hashSecret(expired), { ...record, expiresAt: Date.now() - 1 });
+    expect((await mcpCall(expired)).status).toBe(401);
+
+    const form = {
+      grant_type: 'refresh_token',
+      refresh_token: issued.refresh_token ?? '',
+      client_id: signedIn.clientId,
+    };
+    const rotated = await tokenRequest(form);
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.refresh_token).not.toBe(issued.refresh_token);
+    expect((await mcpCall(rotated.json.access_token ?? '')).status).toBe(200);
+    expect((await tokenRequest(form)).json.error).toBe('invalid_grant');
+  });
+
+  it('ends the grant when Google rejects the stored refresh token: 401 to sign in again, then 401 again, no loop', async () => {
+    const signedIn = await signIn();
+    const issued = (await redeem(signedIn)).json;
+    const unread = { name: 'get_unread_emails', arguments: { limit: 1 } };
+    // A first call leaves a Google access token cached in the warm function; revoking the
+    // grant at Google kills that one too.
+    const before = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
+    expect(before.status).toBe(200);
+    expect(before.text).toContain('"success":true');
+    await emulator.revokeGrants(signedIn.email);
+    const call = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
+    expect(call.status).toBe(401);
+    expect(call.challenge).toContain('error="invalid_token"');
+    expect(call.challenge).toContain('resource_metadata=');
+    expect((await mcpCall(issued.access_token ?? '')).status).toBe(401);
+    const refreshed = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: issued.refresh_token ?? '',
+      client_id: signedIn.clientId,
+    });
+    expect(refreshed.json.error).toBe('invalid_grant');
+  });
+});
+
+describe('client ID metadata documents', () => {
+  let server: Server;
+  let documentUrl: string;
+  let document: unknown;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(document));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    documentUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/client.json`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('takes a client named by its metadata document URL, with the redirect URIs the document lists', async () => {
+    const user = await newUser();
+    await emulator.setConsentUser(user.email);
+    document = { client_id: documentUrl, client_name: 'Document client', redirect_uris: [REDIRECT_URI] };
+    const { verifier, challenge } = pkce();
+    const browser = new Browser();
+    const consent = await browser.request(authorizationUrl(documentUrl, challenge));
+    expect(await consent.clone().text()).toContain('Document client');
+    const back = await browser.signIn(authorizationUrl(documentUrl, challenge), REDIRECT_URI);
+    const issued = await redeem({
+      clientId: documentUrl,
+      code: back.searchParams.get('code') ?? '',
+      verifier,
+      email: user.email,
+    });
+    expect(issued.status).toBe(200);
+    expect((await mcpCall(issued.json.access_token ?? '')).status).toBe(200);
+  });
+
+  it('refuses a document that names another client_id, or is too large', async () => {
+    const { challenge } = pkce();
+    document = { client_id: 'https://elsewhere.example/client.json', redirect_uris: [REDIRECT_URI] };
+    expect((await new Browser().request(authorizationUrl(documentUrl, challenge))).status).toBe(400);
+    document = { client_id: documentUrl, redirect_uris: [REDIRECT_URI], padding: randomBytes(6_000).toString('hex') };
+    const tooLarge = await new Browser().request(authorizationUrl(documentUrl, challenge));
+    expect(tooLarge.status).toBe(400);
+    expect(await tooLarge.text()).toContain('too large');
+  });
+});

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '#lib/config';
+import type { GoogleUser } from '#lib/google/identity';
+import { getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
+import {
+  chooseComputer,
+  listComputers,
+  PAIRING_FAILURES_PER_HOUR,
+  pairComputer,
+  unpairComputer,
+} from '#lib/jobs/pairing';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { type Store, storeFor } from '#lib/jobs/table';
+import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
+
+const TABLE = 'pairing-test';
+let dynamo: LocalDynamo;
+let store: Store;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ tableName: TABLE });
+  store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_NAME: TABLE }));
+});
+afterAll(() => dynamo.close());
+
+let count = 0;
+const someone = (): GoogleUser => {
+  count += 1;
+  return { id: `user-${count}`, email: `u${count}@example.com` };
+};
+const register = (name: string, now = Date.now(), source?: string) =>
+  registerAgent(store, { name, platform: 'linux', public_key: generateSigningKeyPair().publicKey }, now, source);
+
+describe('pairing a computer', () => {
+  it('binds the agent to the user, and a repeated confirmation by the same user answers the same pairing', async () => {
+    const owner = someone();
+    const { agent, pairingCode } = await register('laptop');
+    const paired = await pairComputer(store, owner, pairingCode.toLowerCase(), Date.now());
+    expect(paired).toMatchObject({ agent_id: agent.agent_id, name: 'laptop', is_default: true });
+    expect((await getAgent(store, agent.agent_id))?.user_id).toBe(owner.id);
+    const again = await pairComputer(store, owner, pairingCode, Date.now());
+    expect(again.agent_id).toBe(agent.agent_id);
+  });
+
+  it('never leaves a computer silently paired to the wrong account: a second account using the code unpairs it and says why', async () => {
+    const [first, second] = [someone(), someone()];
+    const { agent, pairingCode } = await register('contested');
+    await pairComputer(store, first, pairingCode, Date.now());
+    await expect(pairComputer(store, second, pairingCode, Date.now())).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringMatching(/already used by another Google account.*unpaired.*--reset/s),
+    });
+    expect((await getAgent(store, agent.agent_id))?.user_id).toBeUndefined();
+    expect(await listComputers(store, first.id)).toEqual([]);
+    expect(await listComputers(store, second.id)).toEqual([]);
+  });
+
+  it('refuses an expired code', async () => {
+    const now = Date.now();
+    const { pairingCode } = await register('old', now);
+    await expect(pairComputer(store, someone(), pairingCode, now + 11 * 60_000)).rejects.toMatchObject({
+      kind: 'not_found',
+    });
+  });
+
+  it('throttles an account guessing codes, while the owner of a real code still pairs', async () => {
+    const guesser = someone();
+    const now = Date.now();
+    const { pairingCode } = await register('target', now);
+    for (let i = 0; i < PAIRING_FAILURES_PER_HOUR; i += 1) {
+      await expect(pairComputer(store, guesser, `BCDF-${'GHJKLMNPQR'[i]}XYZ`, now)).rejects.toMatchObject({
+        kind: 'not_found',
+      });
+    }
+    // Past the limit even a right guess is refused for the rest of the hour.
+    await expect(pairComputer(store, guesser, pairingCode, now)).rejects.toMatchObject({
+      kind: 'too_many_requests',
+      details: { retry_after_seconds: expect.any(Number) },
+    });
+    const owner = someone();
+    expect((await pairComputer(store, owner, pairingCode, now)).name).toBe('target');
+  });
+
+  it('throttles registrations from one source', async () => {
+    const now = Date.now();
+    for (let i = 0; i < REGISTRATIONS_PER_HOUR; i += 1) await register(`burst-${i}`, now, '203.0.113.7');
+    await expect(register('one-more', now, '203.0.113.7')).rejects.toMatchObject({ kind: 'too_many_requests' });
+    await expect(register('elsewhere', now, '198.51.100.2')).resolves.toBeDefined();
+  });
+});
+
+describe('choosing and unpairing computers', () => {
+  it('sends launches to the named computer, else the only one, else the default: never silently the newest', async () => {
+    const user = someone();
+    await expect(chooseComputer(store, user, undefined)).rejects.toMatchObject({ kind: 'conflict' });
+    const work = await register('work');
+    await pairComputer(store, user, work.pairingCode, Date.now());
+    const home = await register('home');
+    const second = await pairComputer(store, user, home.pairingCode, Date.now() + 1000);
+    expect(second.is_default).toBe(false);
+    expect((await chooseComputer(store, user, undefined)).name).toBe('work');
+    expect((await chooseComputer(store, user, 'HOME')).name).toBe('home');
+    expect((await chooseComputer(store, user, home.agent.agent_id)).name).toBe('home');
+    await expect(chooseComputer(store, user, 'other')).rejects.toMatchObject({ kind: 'not_found' });
+
+    // Without the default, two computers and no name is a question, not a guess.
+    await unpairComputer(store, user, 'work');
+    const spare = await register('spare');
+    await pairComputer(store, user, spare.pairingCode, Date.now() + 2000);
+    await expect(chooseComputer(store, user, undefined)).rejects.toMatchObject({
+      kind: 'conflict',
+      details: { paired: expect.arrayContaining([expect.objectContaining({ name: 'home' })]) },
+    });
+  });
+
+  it('unpairs a computer: it leaves the list and its agent record is no longer bound', async () => {
+    const user = someone();
+    const { agent, pairingCode } = await register('desk');
+    await pairComputer(store, user, pairingCode, Date.now());
+    const removed = await unpairComputer(store, user, agent.agent_id);
+    expect(removed.name).toBe('desk');
+    expect(await listComputers(store, user.id)).toEqual([]);
+    expect((await getAgent(store, agent.agent_id))?.user_id).toBeUndefined();
+    await expect(unpairComputer(store, user, 'desk')).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
+  it("cannot unpair another user's computer", async () => {
+    const [owner, stranger] = [someone(), someone()];
+    const { agent, pairingCode } = await register('mine');
+    await pairComputer(store, owner, pairingCode, Date.now());
+    await expect(unpairComputer(store, stranger, agent.agent_id)).rejects.toMatchObject({ kind: 'not_found' });
+    expect((await getAgent(store, agent.agent_id))?.user_id).toBe(owner.id);
+  });
+});

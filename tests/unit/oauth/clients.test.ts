@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#lib/config';
+import { acceptableRedirectUri, isMetadataDocumentUrl } from '#lib/oauth/clients';
+import { escapeHtml } from '#lib/oauth/pages';
+
+describe('redirect URIs a client may register', () => {
+  it.each([
+    ['https://chatgpt.com/connector/oauth/abc123', true],
+    ['https://claude.ai/api/mcp/auth_callback', true],
+    ['http://127.0.0.1:33418/callback', true],
+    ['http://localhost:6274/oauth/callback', true],
+    ['http://[::1]:8080/cb', true],
+    ['cursor://anysphere.cursor-retrieval/oauth/callback', true],
+    ['http://example.com/callback', false],
+    ['https://example.com/cb#fragment', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,hi', false],
+    ['not a url', false],
+  ])('%s: %s', (uri, accepted) => {
+    expect(acceptableRedirectUri(uri)).toBe(accepted);
+  });
+});
+
+describe('client ID metadata document URLs', () => {
+  it('are https URLs with a path; http://127.0.0.1 only where config allows it', () => {
+    const strict = parseConfig({});
+    const tests = parseConfig({ OAUTH_ALLOW_LOOPBACK_HTTP: 'true' });
+    expect(isMetadataDocumentUrl('https://chatgpt.com/oauth/abc/client.json', strict)).toBe(true);
+    expect(isMetadataDocumentUrl('https://chatgpt.com/', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('mcp-client-abc', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', tests)).toBe(true);
+    expect(isMetadataDocumentUrl('https://user:pw@example.com/client.json', strict)).toBe(false);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('leaves no character that opens a tag, an attribute or an entity', () => {
+    const escaped = escapeHtml(`<img src=x onerror="a('b')">&\``);
+    expect(escaped).not.toMatch(/[<>"'&`](?!#\d+;)/);
+    expect(escaped).toBe('&#60;img src=x onerror=&#34;a(&#39;b&#39;)&#34;&#62;&#38;&#96;');
+  });
+});
