@@ -207,7 +207,10 @@ describe('serverless package', () => {
   });
 
   it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
-    const stage = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+    // The HTTP API's stage (the agents' WebSocket API has its own).
+    const stage = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::ApiGatewayV2::Stage' && resource.Properties.ApiId?.Ref === 'HttpApi',
+    );
     expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
       ThrottlingRateLimit: THROTTLING.default.rate,
       ThrottlingBurstLimit: THROTTLING.default.burst,
@@ -216,7 +219,9 @@ describe('serverless package', () => {
     expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
       ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
     });
-    const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+    const api = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
+    );
     expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
     expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
     const [registration] = routesOf(endpoints.register_oauth_client);
