@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { signRequest } from '#lib/jobs/signing';
 import {
   AGENT_PATHS,
-  PollResponseWire,
+  PollResponse,
   type RegisterRequest,
   RegisterResponse,
   type ResultRequest,
   ResultResponse,
-} from './protocol.ts';
+} from '#lib/agent-protocol';
+import { signRequest } from '#lib/jobs/signing';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration
@@ -29,9 +29,11 @@ export interface BrokerClientOptions {
   now?: () => number;
   /** Timeout of register and result calls. */
   requestTimeoutMs?: number;
-  /** Timeout of a poll: a little above the broker's longest hold (20 s). */
+  /** Timeout of a poll (the broker answers polls at once). */
   pollTimeoutMs?: number;
   userAgent?: string;
+  /** Every answer's `Date` header, with the local time it arrived (to notice a skewed clock). */
+  onServerTime?: (serverTime: number, localTime: number) => void;
 }
 
 /** The broker answered with a non-2xx status. */
@@ -73,22 +75,24 @@ export class BrokerClient {
   readonly #requestTimeoutMs: number;
   readonly #pollTimeoutMs: number;
   readonly #userAgent: string;
+  readonly #onServerTime: ((serverTime: number, localTime: number) => void) | undefined;
 
   constructor(options: BrokerClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#now = options.now ?? Date.now;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-    this.#pollTimeoutMs = options.pollTimeoutMs ?? 25_000;
+    this.#pollTimeoutMs = options.pollTimeoutMs ?? 15_000;
     this.#userAgent = options.userAgent ?? 'chatgpt-broker-agent';
+    this.#onServerTime = options.onServerTime;
   }
 
   register(body: RegisterRequest, signal?: AbortSignal): Promise<RegisterResponse> {
     return this.#call(AGENT_PATHS.register, body, undefined, RegisterResponse, this.#requestTimeoutMs, signal);
   }
 
-  poll(identity: AgentIdentity, signal?: AbortSignal): Promise<PollResponseWire> {
-    return this.#call(AGENT_PATHS.poll, {}, identity, PollResponseWire, this.#pollTimeoutMs, signal);
+  poll(identity: AgentIdentity, signal?: AbortSignal): Promise<PollResponse> {
+    return this.#call(AGENT_PATHS.poll, {}, identity, PollResponse, this.#pollTimeoutMs, signal);
   }
 
   postResult(identity: AgentIdentity, body: ResultRequest, signal?: AbortSignal): Promise<ResultResponse> {
@@ -132,9 +136,10 @@ export class BrokerClient {
       const response = await this.#fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       const text = await response.text();
       const json = parseJson(text);
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(date)) this.#onServerTime?.(date, this.#now());
       if (!response.ok) {
         const error = errorOf(json);
-        const date = Date.parse(response.headers.get('date') ?? '');
         throw new BrokerHttpError(
           response.status,
           error,
@@ -168,15 +173,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The broker's error envelope `{success: false, error: {code, message, details?: {reason?}}}`, if present. */
+/**
+ * The broker's error envelope `{success: false, error: {code, message, details?}}`, if
+ * present. `details` is `{reason}` for refused agent requests and `[{field, message}]` for
+ * invalid fields; the first field problem is added to the message.
+ */
 function errorOf(json: unknown): { code?: string; message?: string; reason?: string } {
-  const error = (json as { error?: { code?: unknown; message?: unknown; details?: { reason?: unknown } } } | undefined)
-    ?.error;
+  const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (typeof error !== 'object' || error === null) return {};
-  const reason = typeof error.details === 'object' && error.details !== null ? error.details.reason : undefined;
+  const details = error.details as { reason?: unknown } | { field?: unknown; message?: unknown }[] | undefined;
+  const reason =
+    typeof details === 'object' && details !== null && !Array.isArray(details) ? details.reason : undefined;
+  const field = Array.isArray(details) ? details[0] : undefined;
+  const problem =
+    typeof field?.field === 'string' && typeof field.message === 'string' ? ` (${field.field}: ${field.message})` : '';
   return {
     ...(typeof error.code === 'string' ? { code: error.code } : {}),
-    ...(typeof error.message === 'string' ? { message: error.message.slice(0, 200) } : {}),
+    ...(typeof error.message === 'string' ? { message: `${error.message}${problem}`.slice(0, 300) } : {}),
     ...(typeof reason === 'string' ? { reason: reason.slice(0, 100) } : {}),
   };
 }

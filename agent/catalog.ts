@@ -1,8 +1,8 @@
 import path from 'node:path';
 import * as z from 'zod';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import { argumentRunner, hasShortName, isUncPath, programName } from './argument-runners.ts';
 import { type Inspection, type InspectPort, inspectExecutable, NATIVE_FORMAT } from './executable.ts';
-import type { AgentPlatform } from './protocol.ts';
 
 /**
  * The agent's own list of what it may launch: friendly names mapped to an absolute

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENT_NAME_MAX, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import packageJson from '../package.json' with { type: 'json' };
 import {
   buildCatalog,
@@ -14,8 +15,7 @@ import {
   parseCatalogConfig,
 } from './catalog.ts';
 import { openLogFile } from './log-file.ts';
-import { BrokerKeyChangedError, runAgent } from './loop.ts';
-import type { AgentPlatform } from './protocol.ts';
+import { BrokerKeyChangedError, RegistrationRefusedError, runAgent, type Transport } from './loop.ts';
 import { installCommand, statusCommand, uninstallCommand } from './service/commands.ts';
 import type { CommandRunner } from './service/install.ts';
 import type { AgentProgram } from './service/plan.ts';
@@ -85,9 +85,9 @@ Commands:
                      job, and whether the service is installed
 
 Runs on your own computer and starts apps when you ask ChatGPT to, through the
-chatgpt-broker. It long-polls the broker for jobs the broker signed, checks each
-one (signature, addressee, expiry, never twice, catalog, arguments) and starts
-only apps from its own catalog below, without a shell.
+chatgpt-broker. It holds a WebSocket to the broker, which pushes jobs it signed;
+it checks each one (signature, addressee, expiry, never twice, catalog,
+arguments) and starts only apps from its own catalog below, without a shell.
 
 On first start it registers and prints one line "Pairing code: <CODE>". Say
 "pair my computer, code <CODE>" to ChatGPT (or POST /api/agent/pair {"code":
@@ -98,7 +98,11 @@ Options:
   --config FILE      JSON file that extends or narrows the app catalog (below)
   --state-dir DIR    A directory of its own for keys, pairing and seen job ids
                      (default: ${defaultStateDir(platform, env, home)})
-  --name NAME        Name for this computer when pairing (default: hostname)
+  --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
+                     characters (default: the host name, cut to fit)
+  --transport MODE   auto (default): hold the broker's WebSocket, and poll over
+                     HTTP only while it cannot be held; socket: never poll once
+                     paired; poll: never open the WebSocket (proxies that block it)
   --once             Handle at most one job, then exit
   --reset            Forget the registration and pinned broker key, pair again
   --list-apps        Print the app catalog (with --config applied) and exit
@@ -138,7 +142,7 @@ Exit codes:
        --help, --version, --list-apps; install/uninstall done; status healthy
   1    unexpected error, or a service command (systemctl, launchctl,
        schtasks) failed
-  2    bad command line
+  2    bad command line, or a registration the broker refused (e.g. the name)
   3    bad config file
   4    state directory unusable, or the broker's signing key changed (--reset)
   5    install: already installed; uninstall: not installed
@@ -160,6 +164,7 @@ export interface CliRun {
   configFile: string | undefined;
   stateDir: string;
   name: string;
+  transport: Transport;
   once: boolean;
   reset: boolean;
   listApps: boolean;
@@ -179,6 +184,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
         config: { type: 'string' },
         'state-dir': { type: 'string' },
         name: { type: 'string' },
+        transport: { type: 'string' },
         once: { type: 'boolean' },
         reset: { type: 'boolean' },
         'list-apps': { type: 'boolean' },
@@ -213,18 +219,44 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
   if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
     throw new UsageError('--broker: give the base URL only (no query, fragment or credentials)');
   }
-  const name = (values.name ?? hostname()).trim().slice(0, 100);
-  if (name === '') throw new UsageError('--name: must not be empty');
+  const name = values.name === undefined ? nameFromHostname(hostname()) : checkedName(values.name);
+  const transport = values.transport ?? 'auto';
+  if (transport !== 'auto' && transport !== 'socket' && transport !== 'poll') {
+    throw new UsageError('--transport: must be auto, socket or poll');
+  }
   return {
     kind: commandName as CommandName,
     brokerUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''),
     configFile: values.config,
     stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
     name,
+    transport,
     once: values.once === true,
     reset: values.reset === true,
     listApps: values['list-apps'] === true,
   };
+}
+
+/** A `--name` the broker would accept, or a usage error naming the broker's rule. */
+function checkedName(name: string): string {
+  const parsed = AgentName.safeParse(name);
+  if (!parsed.success) throw new UsageError(`--name: ${parsed.error.issues[0]?.message ?? 'not a valid name'}`);
+  return parsed.data;
+}
+
+/**
+ * The host name made into a name the broker accepts: nobody chose it, so it is trimmed
+ * to fit rather than refused (controls dropped, cut at a character boundary).
+ */
+export function nameFromHostname(host: string): string {
+  const visible = host.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  let name = '';
+  for (const character of visible) {
+    if (name.length + character.length > AGENT_NAME_MAX) break;
+    name += character;
+  }
+  name = name.trim();
+  return AgentName.safeParse(name).success ? name : 'computer';
 }
 
 export async function loadCatalog(configFile: string | undefined, platform: AgentPlatform, env: Env): Promise<Catalog> {
@@ -336,7 +368,7 @@ export async function main(io: CliProcess): Promise<number> {
   };
   const status = new StatusWriter(command.stateDir, {
     broker_url: command.brokerUrl,
-    transport: 'long-poll',
+    transport: 'http-poll',
     catalog_size: catalog.entries.length,
   });
   const controller = new AbortController();
@@ -357,6 +389,7 @@ export async function main(io: CliProcess): Promise<number> {
         brokerUrl: command.brokerUrl,
         stateDir: command.stateDir,
         name: command.name,
+        transport: command.transport,
         platform,
         catalog,
         once: command.once,
@@ -370,6 +403,10 @@ export async function main(io: CliProcess): Promise<number> {
     if (run.reason === 'stopped') stderr('Stopped.');
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof RegistrationRefusedError) {
+      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      return EXIT.usage;
+    }
     if (error instanceof StateError || error instanceof BrokerKeyChangedError) {
       stderr(`chatgpt-broker-agent: ${error.message}`);
       return EXIT.state;

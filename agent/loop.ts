@@ -1,4 +1,11 @@
 import { existsSync } from 'node:fs';
+import {
+  AGENT_PATHS,
+  type AgentPlatform,
+  FALLBACK_POLL_INTERVAL_MS,
+  REQUEST_SKEW_MS,
+  type ResultRequest,
+} from '#lib/agent-protocol';
 import { importPrivateKey, isValidPublicKey } from '#lib/jobs/signing';
 import {
   type AgentIdentity,
@@ -8,19 +15,32 @@ import {
   type FetchPort,
 } from './broker-client.ts';
 import type { Catalog } from './catalog.ts';
+import { ClockWatch, describeSkew } from './clock.ts';
+import { type Delivery, JobDesk } from './job-desk.ts';
 import type { SpawnPort } from './launcher.ts';
-import { AGENT_PATHS, type AgentPlatform, type ResultRequest } from './protocol.ts';
-import { type JobRunContext, runJob } from './run-job.ts';
+import { holdSocket, type JobConnection, SocketRefusedError } from './socket.ts';
 import { AgentState, type Registration } from './state.ts';
 import type { StatusWriter } from './status-file.ts';
 import { printable } from './verify.ts';
 
 /**
- * The agent daemon: register and show the pairing code, then long-poll for jobs, admit
- * each through `admitJob`, launch it, report the outcome. The AbortSignal stops polling;
- * a job already received still finishes and is reported. Failures are logged and retried
- * with jittered backoff, never fatal, except a changed broker key (the user must decide).
+ * The agent daemon: register and show the pairing code (polling until it is confirmed),
+ * then hold the broker's WebSocket for pushed jobs, or poll over HTTP every few seconds
+ * where a WebSocket cannot be held. Each job is admitted through `admitJob`, launched at
+ * most once, and reported. The AbortSignal stops the transport; jobs already received
+ * still finish and are reported. Failures are logged and retried with jittered backoff,
+ * never fatal, except a changed broker key or a refused registration (the user must act).
  */
+
+/** `auto`: the WebSocket when the broker offers one, HTTP polls when it cannot be held. */
+export type Transport = 'auto' | 'socket' | 'poll';
+
+/** After this many connections in a row fail to open, `auto` polls for a while instead. */
+const SOCKET_FAILURES_BEFORE_FALLBACK = 3;
+/** How long `auto` polls before trying the WebSocket again. */
+const FALLBACK_PERIOD_MS = 10 * 60_000;
+/** A connection that stayed up this long resets the reconnect backoff. */
+const STABLE_CONNECTION_MS = 60_000;
 
 export interface AgentOptions {
   brokerUrl: string;
@@ -45,8 +65,12 @@ export interface AgentOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   fileExists?: (file: string) => boolean;
   pollTimeoutMs?: number;
+  /** Default `auto`. */
+  transport?: Transport;
   /** Where `agent status` learns how this run is doing. */
   status?: StatusWriter | undefined;
+  /** The socket's heartbeat and renewal periods (tests shorten them). */
+  socketTimings?: { heartbeatMs?: number; renewMs?: number };
 }
 
 export interface AgentRun {
@@ -62,6 +86,14 @@ export class BrokerKeyChangedError extends Error {
         'If the broker was redeployed with a new key on purpose, run again with --reset and pair again.',
     );
     this.name = 'BrokerKeyChangedError';
+  }
+}
+
+/** The broker refused the registration itself (e.g. the name): asking again would not help. */
+export class RegistrationRefusedError extends Error {
+  constructor(detail: string) {
+    super(`the broker refused to register this agent: ${detail}`);
+    this.name = 'RegistrationRefusedError';
   }
 }
 
@@ -90,16 +122,13 @@ export class Backoff {
   }
 }
 
-/** A clock this far from the broker's makes every signed request stale (the broker allows 5 min). */
-const CLOCK_SKEW_LIMIT_MS = 4 * 60_000;
-
 export async function runAgent(options: AgentOptions, signal: AbortSignal): Promise<AgentRun> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  const spawn = options.spawn;
   const fileExists = options.fileExists ?? existsSync;
+  const transport = options.transport ?? 'auto';
   const brokerUrl = options.brokerUrl.replace(/\/+$/, '');
 
   const state = await AgentState.open(options.stateDir, now());
@@ -107,9 +136,11 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     await state.reset();
     log('Forgot the registration and pinned broker keys.');
   }
+  const clock = new ClockWatch(log);
   const client = new BrokerClient({
     baseUrl: brokerUrl,
     now,
+    onServerTime: (serverTime, localTime) => clock.observe(serverTime, localTime),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
   });
@@ -122,11 +153,49 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     if (pairingExpired(registration, now())) registration = undefined;
     else announcePairing(registration, brokerUrl, out, log);
   }
-  if (registration?.paired === true) log(`Agent ${registration.agent_id} polling ${brokerUrl} for jobs.`);
+  if (registration?.paired === true) log(`Agent ${registration.agent_id} waiting for jobs from ${brokerUrl}.`);
   const status = options.status;
   if (registration !== undefined) {
     await status?.update({ agent_id: registration.agent_id, paired: registration.paired });
   }
+
+  /** Stops the transport after one job with `once`, without stopping the job. */
+  const session = new AbortController();
+  const stop = () => session.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  let handled = 0;
+
+  const desk = new JobDesk({
+    catalog: options.catalog,
+    state,
+    now,
+    fileExists,
+    spawn: options.spawn,
+    out,
+    log,
+  });
+  const take = async (current: Registration, raw: unknown, delivery: Delivery) => {
+    const result = await desk.take(raw, delivery, {
+      agentId: current.agent_id,
+      brokerPublicKey: state.pinnedBrokerKey(brokerUrl) ?? current.broker_public_key,
+    });
+    if (result !== undefined) {
+      const app = (raw as { app?: unknown } | null)?.app;
+      await status?.update({
+        last_job: {
+          job_id: printable(result.job_id, 200),
+          app: typeof app === 'string' ? printable(app, 100) : '',
+          outcome: result.status,
+          at: now(),
+          ...(result.message == null ? {} : { message: result.message }),
+        },
+      });
+    }
+    handled += 1;
+    if (options.once === true) session.abort();
+  };
+  const reportOverHttp = (identity: AgentIdentity) => (result: ResultRequest) =>
+    report(result, { client, identity, log, sleep });
 
   const register = async (): Promise<Registration> => {
     const answer = await client.register(
@@ -149,14 +218,15 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     };
     await state.saveRegistration(fresh);
     await status?.update({ agent_id: fresh.agent_id, paired: false });
+    if (answer.socket_url !== undefined) socketUrl = answer.socket_url;
     announcePairing(fresh, brokerUrl, out, log);
     return fresh;
   };
 
-  /** After a poll that came back at once, wait out the rest of the broker's interval. */
-  const pace = async (current: Registration, startedAt: number) => {
-    const wait = current.poll_interval_ms - (now() - startedAt);
-    if (wait > 0) await sleep(wait, signal);
+  /** After a poll (answered at once), wait out the rest of the interval. */
+  const pace = async (intervalMs: number, startedAt: number) => {
+    const wait = intervalMs - (now() - startedAt);
+    if (wait > 0) await sleep(wait, session.signal);
   };
 
   const markPaired = async (current: Registration): Promise<Registration> => {
@@ -167,67 +237,122 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     return { ...current, paired: true };
   };
 
-  while (!signal.aborted) {
+  // The socket URL comes with the broker's answers; polling until one is known.
+  let socketUrl: string | undefined;
+  let socketFailures = 0;
+  let pollUntil = 0;
+  /** Set when the socket was refused: one HTTP poll tells why (unknown agent, clock, unpaired). */
+  let askWhy = false;
+  let connectedBefore = false;
+  const useSocket = (current: Registration) =>
+    transport !== 'poll' && current.paired && socketUrl !== undefined && !askWhy && now() >= pollUntil;
+
+  while (!session.signal.aborted) {
+    let onSocket = false;
     try {
       if (registration === undefined) {
         registration = await register();
         continue;
       }
-      const identity: AgentIdentity = { agentId: registration.agent_id, privateKey };
+      const current = registration;
+      const identity: AgentIdentity = { agentId: current.agent_id, privateKey };
+      if (useSocket(current) && socketUrl !== undefined) {
+        onSocket = true;
+        const openedAt = now();
+        const onJob = (raw: unknown, connection: JobConnection) => {
+          take(current, raw, {
+            ack: connection.ack,
+            report: async (result) => {
+              if (!(await connection.report(result))) await reportOverHttp(identity)(result);
+            },
+          }).catch((error: unknown) => log(`A pushed job could not be handled: ${describeError(error)}`));
+        };
+        const end = await holdSocket(
+          {
+            url: socketUrl,
+            identity,
+            now,
+            onJob,
+            onServerTime: (serverTime, localTime) => clock.observe(serverTime, localTime),
+            onReady: () => {
+              socketFailures = 0;
+              void status?.connection('connected', undefined, 'websocket');
+              log(connectedBefore ? 'Reconnected.' : `Connected to ${socketUrl}; jobs arrive as they are made.`);
+              connectedBefore = true;
+            },
+            ...options.socketTimings,
+          },
+          session.signal,
+        );
+        if (end === 'closed') {
+          await status?.connection('disconnected', 'the job connection dropped');
+          if (now() - openedAt >= STABLE_CONNECTION_MS) backoff.reset();
+          const delay = backoff.next();
+          log(`The job connection dropped; reconnecting in ${seconds(delay)}.`);
+          await sleep(delay, session.signal);
+        }
+        continue;
+      }
+
       const startedAt = now();
-      const answer = await client.poll(identity, signal);
+      const answer = await client.poll(identity, session.signal);
       backoff.reset();
-      await status?.connection('connected');
+      askWhy = false;
+      await status?.connection('connected', undefined, 'http-poll');
+      if (answer.socket_url !== undefined) socketUrl = answer.socket_url;
       switch (answer.status) {
         case 'unpaired':
-          if (registration.paired) {
+          if (current.paired) {
             log('The broker says this agent is no longer paired; registering again.');
             registration = undefined;
-          } else if (pairingExpired(registration, now())) {
+          } else if (pairingExpired(current, now())) {
             log('The pairing code expired; getting a new one.');
             registration = undefined;
           } else {
-            await pace(registration, startedAt);
+            await pace(current.poll_interval_ms, startedAt);
           }
           break;
         case 'paired':
         case 'idle':
-          registration = await markPaired(registration);
-          await pace(registration, startedAt);
+          registration = await markPaired(current);
+          if (!useSocket(registration)) await pace(FALLBACK_POLL_INTERVAL_MS, startedAt);
           break;
         case 'job':
-          registration = await markPaired(registration);
-          await handleJob(answer.job, {
-            identity,
-            agentId: registration.agent_id,
-            brokerPublicKey: state.pinnedBrokerKey(brokerUrl) ?? registration.broker_public_key,
-            catalog: options.catalog,
-            state,
-            client,
-            now,
-            fileExists,
-            spawn,
-            out,
-            log,
-            sleep,
-            status,
-          });
-          if (options.once === true) return { reason: 'once' };
+          registration = await markPaired(current);
+          await take(registration, answer.job, { report: reportOverHttp(identity) });
           break;
       }
     } catch (error) {
-      if (signal.aborted) break;
+      if (session.signal.aborted) break;
       if (error instanceof BrokerKeyChangedError) throw error;
-      await status?.connection('disconnected', describeError(error));
+      if (registration === undefined && error instanceof BrokerHttpError && error.status === 400) {
+        throw new RegistrationRefusedError(error.message);
+      }
       const delay = backoff.next();
-      if (error instanceof BrokerHttpError && (error.status === 401 || error.status === 404) && registration) {
+      await status?.connection('disconnected', describeError(error));
+      if (error instanceof SocketRefusedError) {
+        log(`${error.message}; asking over HTTP why, in ${seconds(delay)}.`);
+        askWhy = true;
+      } else if (onSocket) {
+        socketFailures += 1;
+        if (transport === 'auto' && socketFailures >= SOCKET_FAILURES_BEFORE_FALLBACK) {
+          pollUntil = now() + FALLBACK_PERIOD_MS;
+          socketFailures = 0;
+          log(
+            `Cannot open the job connection (${describeError(error)}); polling every ` +
+              `${seconds(FALLBACK_POLL_INTERVAL_MS)} instead, and trying the connection again in ` +
+              `${Math.round(FALLBACK_PERIOD_MS / 60_000)} min.`,
+          );
+        } else {
+          log(`Cannot open the job connection: ${describeError(error)}; retrying in ${seconds(delay)}.`);
+        }
+      } else if (error instanceof BrokerHttpError && (error.status === 401 || error.status === 404) && registration) {
         // A skewed clock makes every signature stale: registering again would not help.
         const skew = error.serverDate === undefined ? 0 : now() - error.serverDate;
-        if (error.reason === 'stale_timestamp' || Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
-          log(
-            `The broker refused this agent's request as stale: this computer's clock is about ` +
-              `${Math.round(skew / 1000)} s off the broker's. Fix the system clock. Retrying in ${seconds(delay)}.`,
-          );
+        if (error.reason === 'stale_timestamp' || Math.abs(skew) > REQUEST_SKEW_MS) {
+          log(`The broker refused this agent's request as stale. ${describeSkew(skew)} Retrying in ${seconds(delay)}.`);
+        } else if (error.reason === 'replayed') {
+          log(`The broker saw this request's nonce before (${error.message}); retrying in ${seconds(delay)}.`);
         } else {
           log(`The broker does not know this agent (${error.message}); registering again in ${seconds(delay)}.`);
           registration = undefined;
@@ -237,42 +362,23 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
           `${registration === undefined ? 'Registration' : 'Poll'} failed: ${describeError(error)}; retrying in ${seconds(delay)}.`,
         );
       }
-      await sleep(delay, signal);
+      await sleep(delay, session.signal);
     }
   }
-  return { reason: 'stopped' };
+  signal.removeEventListener('abort', stop);
+  await desk.idle();
+  return { reason: options.once === true && handled > 0 && !signal.aborted ? 'once' : 'stopped' };
 }
 
-interface JobContext extends JobRunContext {
+interface ReportContext {
   identity: AgentIdentity;
   client: BrokerClient;
-  out: (line: string) => void;
   log: (line: string) => void;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  status: StatusWriter | undefined;
-}
-
-/** Run and report. Deliberately not abortable: a job already received finishes. */
-async function handleJob(raw: unknown, context: JobContext): Promise<void> {
-  const { line, result } = await runJob(raw, context);
-  context.out(line);
-  if (result !== undefined) {
-    const app = (raw as { app?: unknown } | null)?.app;
-    await context.status?.update({
-      last_job: {
-        job_id: printable(result.job_id, 200),
-        app: typeof app === 'string' ? printable(app, 100) : '',
-        outcome: result.status,
-        at: context.now(),
-        ...(result.message === undefined ? {} : { message: result.message }),
-      },
-    });
-  }
-  if (result !== undefined) await report(result, context);
 }
 
 /** Posts a result, retrying a couple of times: the broker keeps only the first result per job. */
-async function report(result: ResultRequest, context: JobContext): Promise<void> {
+async function report(result: ResultRequest, context: ReportContext): Promise<void> {
   const backoff = new Backoff();
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,5 +1,5 @@
+import { JobId, type ResultRequest } from '#lib/agent-protocol';
 import { launch, type SpawnPort } from './launcher.ts';
-import type { ResultRequest } from './protocol.ts';
 import { type AdmissionContext, admitJob, printable } from './verify.ts';
 
 /** One job from the wire to an outcome: admit (or refuse), launch, describe. */
@@ -23,10 +23,9 @@ export async function runJob(raw: unknown, context: JobRunContext): Promise<JobO
       const id = admission.jobId === undefined ? 'without an id' : printable(admission.jobId);
       return {
         line: `refused job ${id}: ${admission.message}`,
-        result:
-          admission.jobId === undefined
-            ? undefined
-            : { job_id: admission.jobId, status: 'refused', message: `${admission.reason}: ${admission.message}` },
+        result: reportable(admission.jobId)
+          ? { job_id: admission.jobId, status: 'refused', message: `${admission.reason}: ${admission.message}` }
+          : undefined,
       };
     }
     const { job, entry, plan } = admission;
@@ -46,10 +45,14 @@ export async function runJob(raw: unknown, context: JobRunContext): Promise<JobO
     // E.g. the job id could not be written to disk: then nothing was spawned.
     const message = `agent error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1_000);
     const jobId = (raw as { job_id?: unknown } | null)?.job_id;
-    const reportable = typeof jobId === 'string' && jobId.length > 0 && jobId.length <= 200;
     return {
-      line: `failed job ${reportable ? printable(jobId) : 'without an id'}: ${message}`,
-      result: reportable ? { job_id: jobId, status: 'failed', message } : undefined,
+      line: `failed job ${typeof jobId === 'string' ? printable(jobId) : 'without an id'}: ${message}`,
+      result: reportable(jobId) ? { job_id: jobId, status: 'failed', message } : undefined,
     };
   }
+}
+
+/** Only an id the broker could have issued is worth a report: it refuses any other. */
+function reportable(jobId: unknown): jobId is string {
+  return JobId.safeParse(jobId).success;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
+import { ResultRequest } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 
 /**
@@ -9,7 +10,8 @@ import { generateSigningKeyPair } from '#lib/jobs/signing';
  * write atomic: temp file, fsync, rename):
  * - `state.json`: its key pair, the broker public keys it pinned, its registration;
  * - `seen-jobs.json`: every job id it has accepted, kept until the job's expiry (plus a
- *   margin), so a job never runs twice, even across restarts or a kill mid-launch.
+ *   margin), so a job never runs twice, even across restarts or a kill mid-launch; and the
+ *   result it reported for each, so a job delivered again is answered again, not re-run.
  */
 
 export const STATE_FILE = 'state.json';
@@ -39,7 +41,11 @@ const StateFile = z.object({
 });
 type StateFile = z.infer<typeof StateFile>;
 
-const SeenFile = z.object({ version: z.literal(1), jobs: z.record(z.string(), z.number()) });
+const SeenFile = z.object({
+  version: z.literal(1),
+  jobs: z.record(z.string(), z.number()),
+  results: z.record(z.string(), ResultRequest).optional(),
+});
 
 /** The state directory cannot be read or holds something unexpected: the user must act. */
 export class StateError extends Error {
@@ -55,12 +61,14 @@ export class AgentState {
   readonly dir: string;
   #state: StateFile;
   readonly #seen: Map<string, number>;
+  readonly #results: Map<string, ResultRequest>;
   #writes: Promise<unknown> = Promise.resolve();
 
-  private constructor(dir: string, state: StateFile, seen: Map<string, number>) {
+  private constructor(dir: string, state: StateFile, seen: Map<string, number>, results: Map<string, ResultRequest>) {
     this.dir = dir;
     this.#state = state;
     this.#seen = seen;
+    this.#results = results;
   }
 
   /** Opens (creating if needed) the state in `dir`; a first open generates the key pair. */
@@ -75,7 +83,8 @@ export class AgentState {
     const stored = await readJson(path.join(dir, STATE_FILE), StateFile);
     const seenFile = await readJson(path.join(dir, SEEN_FILE), SeenFile);
     const seen = new Map(Object.entries(seenFile?.jobs ?? {}));
-    const state = new AgentState(dir, stored ?? { version: 1, ...keyFields(), pinned_broker_keys: {} }, seen);
+    const results = new Map(Object.entries(seenFile?.results ?? {}));
+    const state = new AgentState(dir, stored ?? { version: 1, ...keyFields(), pinned_broker_keys: {} }, seen, results);
     if (stored === undefined) await state.#saveState();
     state.#prune(now);
     return state;
@@ -134,13 +143,32 @@ export class AgentState {
   async recordSeen(jobId: string, expiresAt: number, now: number): Promise<void> {
     this.#seen.set(jobId, expiresAt);
     this.#prune(now);
-    const jobs = Object.fromEntries(this.#seen);
-    await this.#enqueue(() => writeAtomic(path.join(this.dir, SEEN_FILE), { version: 1, jobs }));
+    await this.#saveSeen();
+  }
+
+  /** The result reported for a seen job, if it got that far. */
+  resultOf(jobId: string): ResultRequest | undefined {
+    return this.#results.get(jobId);
+  }
+
+  /** Keeps the result of a seen job, to report it again if the job is delivered again. */
+  async recordResult(result: ResultRequest): Promise<void> {
+    if (!this.#seen.has(result.job_id)) return;
+    this.#results.set(result.job_id, result);
+    await this.#saveSeen();
+  }
+
+  #saveSeen(): Promise<void> {
+    const snapshot = { version: 1, jobs: Object.fromEntries(this.#seen), results: Object.fromEntries(this.#results) };
+    return this.#enqueue(() => writeAtomic(path.join(this.dir, SEEN_FILE), snapshot));
   }
 
   #prune(now: number): void {
     for (const [id, expiresAt] of this.#seen) {
-      if (expiresAt + SEEN_MARGIN_MS < now) this.#seen.delete(id);
+      if (expiresAt + SEEN_MARGIN_MS < now) {
+        this.#seen.delete(id);
+        this.#results.delete(id);
+      }
     }
   }
 

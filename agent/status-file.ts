@@ -12,7 +12,7 @@ import * as z from 'zod';
 
 export const STATUS_FILE = 'status.json';
 
-export const Transport = z.enum(['long-poll', 'websocket']);
+export const Transport = z.enum(['http-poll', 'websocket']);
 export type Transport = z.infer<typeof Transport>;
 
 export const JobOutcomeKind = z.enum(['launched', 'failed', 'refused']);
@@ -112,14 +112,15 @@ export class StatusWriter {
     return this.#writes;
   }
 
-  /** Records a connection state, keeping `since` when the state did not change. */
-  connection(state: AgentStatus['connection']['state'], error?: string): Promise<void> {
+  /** Records a connection state (and the transport, when it changed), keeping `since` when neither changed. */
+  connection(state: AgentStatus['connection']['state'], error?: string, transport?: Transport): Promise<void> {
     const previous = this.#status.connection;
-    if (previous.state === state && previous.error === error) return this.#writes;
+    const over = transport ?? previous.transport;
+    if (previous.state === state && previous.error === error && previous.transport === over) return this.#writes;
     return this.update({
       connection: {
         state,
-        transport: previous.transport,
+        transport: over,
         since: this.#now(),
         ...(error === undefined ? {} : { error: error.slice(0, 300) }),
       },

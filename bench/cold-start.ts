@@ -22,7 +22,10 @@ export async function benchColdStart(repeats: number): Promise<Row[]> {
   await writeFile(baselineFile, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
   const baselineMs = median(Array.from({ length: repeats }, () => importMs(baselineFile)));
   const rows: Row[] = [];
-  for (const name of (await readdir(dist)).filter((entry) => entry !== 'agent').sort()) {
+  // One folder per function; the agent's bundle and dist/deployment.json are not functions.
+  const entries = await readdir(dist, { withFileTypes: true });
+  const names = entries.filter((entry) => entry.isDirectory() && entry.name !== 'agent').map((entry) => entry.name);
+  for (const name of names.sort()) {
     const file = join(dist, name, 'index.mjs');
     const bytes = (await stat(file)).size;
     const ms = median(Array.from({ length: repeats }, () => importMs(file)));

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the figures the README quotes, each printed beside a baseline measured
- * in the same run (the machines are shared and noisy: compare ratios, not raw times).
- * Loopback only; every part is bounded and stops by itself.
+ * in the same run (the machines are shared and noisy: compare ratios, not raw times), and
+ * written to bench/results.json under each benchmark's own key. Loopback only; every part
+ * is bounded and stops by itself.
  */
 import { buildAll } from '../scripts/build.ts';
+import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
-import { benchIdlePoll } from './idle-poll.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
@@ -28,8 +29,12 @@ await recordResult('unread', {
   peak_memory: memory.figures,
 });
 printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
-const idle = await benchIdlePoll(quick ? 5_000 : 20_000);
-printRows('What an idle desktop agent costs', idle.rows);
+const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
+printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
+await recordResult('launch', push.results.launch);
+await recordResult('idle_agent', push.results.idle_agent);
+const perAgent = push.results.idle_agent.usd_per_month;
 console.log(
-  `\nAt a million idle agents the long poll costs about $${((idle.longPoll.monthlyUsd * 1e6) / 1e6).toFixed(1)} million a month (see README).`,
+  `\nAt a million idle agents push costs about $${Math.round(perAgent * 1e6).toLocaleString('en-US')} a month ` +
+    `(the HTTP fallback $${Math.round(push.results.idle_agent.baseline.usd_per_month * 1e6).toLocaleString('en-US')}).`,
 );

@@ -21,6 +21,7 @@ export const run: Action<typeof operations.register_agent> = async ({ body, conf
     expires_at: expiresAt,
     broker_public_key: (await brokerKeys(config)).publicKey,
     poll_interval_ms: UNPAIRED_POLL_INTERVAL_MS,
+    ...(config.AGENT_SOCKET_URL === undefined ? {} : { socket_url: config.AGENT_SOCKET_URL }),
   });
 };
 

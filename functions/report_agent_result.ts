@@ -7,7 +7,13 @@ import { operations } from '#lib/operations';
 /** Signed by the agent: what happened to a job; the first report wins. */
 export const run: Action<typeof operations.report_agent_result> = async ({ body, event, rawBody, config }) => {
   const store = storeFor(config);
-  const agent = await authenticateAgent(store, event, rawBody, Date.now());
+  const request = {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    body: rawBody,
+    headers: event.headers,
+  };
+  const agent = await authenticateAgent(store, request, Date.now());
   const accepted = await recordResult(store, agent.agent_id, body, Date.now());
   return { accepted };
 };

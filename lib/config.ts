@@ -53,8 +53,6 @@ const ConfigSchema = z.object({
   MCP_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
   /** Longest time `launch_app` waits for an agent's answer before replying "pending". */
   LAUNCH_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
-  /** Longest time an agent's poll is held open; must stay inside API Gateway's 30 s. */
-  POLL_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
   /**
    * Hosts a file link (`openaiFileIdRefs[].download_link`) may be fetched from, exactly
    * (case-insensitive). A host named here by name must resolve to public addresses only; a
@@ -63,6 +61,10 @@ const ConfigSchema = z.object({
   FILE_LINK_HOSTS: csv.default(['files.oaiusercontent.com']),
   /** Hosts of FILE_LINK_HOSTS that may be fetched over plain http (a local test server); none by default. */
   FILE_LINK_HTTP_HOSTS: csv.default([]),
+  /** The WebSocket URL agents hold for pushed jobs (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
+  AGENT_SOCKET_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  /** Where the broker posts to agents' connections: the WebSocket API's `@connections` root (https; http locally). */
+  WEBSOCKET_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /**

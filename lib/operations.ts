@@ -1,8 +1,15 @@
 import type { z } from 'zod';
+import {
+  AGENT_PATHS,
+  PollRequest,
+  PollResponse,
+  RegisterRequest,
+  RegisterResponse,
+  ResultRequest,
+  ResultResponse,
+} from './agent-protocol.ts';
 import { SCOPES } from './google/scopes.ts';
 import {
-  AgentResultRequest,
-  AgentResultResponse,
   JobStatusRequest,
   LaunchAppRequest,
   LaunchAppResponse,
@@ -10,9 +17,6 @@ import {
   ListComputersResponse,
   PairAgentRequest,
   PairAgentResponse,
-  PollResponse,
-  RegisterAgentRequest,
-  RegisterAgentResponse,
   UnpairComputerRequest,
   UnpairComputerResponse,
 } from './schemas/apps.ts';
@@ -69,6 +73,8 @@ export interface FunctionSpec {
   readonly tokenKey?: readonly TokenKeyAction[];
   /** MB; the provider's default when absent. */
   readonly memorySize?: number;
+  /** Writes to agents' WebSockets through the `@connections` API (`execute-api:ManageConnections`). */
+  readonly pushes?: true;
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
   readonly reservedConcurrency?: number;
 }
@@ -123,12 +129,15 @@ function union<T>(lists: ReadonlyArray<readonly T[]>): T[] {
  * What running any tool may need: the union of every tool's scopes, table actions and
  * secrets. An operation that runs tools for its caller (`runsTools`) gets it on top of its own.
  */
-export function toolNeeds(operations: readonly Operation[]): Pick<Operation, 'scopes' | 'table' | 'secrets'> {
+export function toolNeeds(
+  operations: readonly Operation[],
+): Pick<Operation, 'scopes' | 'table' | 'secrets' | 'pushes'> {
   const tools = operations.filter((operation) => operation.tool);
   return {
     scopes: union(tools.map((tool) => tool.scopes)),
     table: union(tools.map((tool) => tool.table)),
     secrets: union(tools.map((tool) => tool.secrets)),
+    ...(tools.some((tool) => tool.pushes) ? { pushes: true as const } : {}),
   };
 }
 
@@ -143,6 +152,7 @@ function defineOperations<const T extends Record<string, Omit<Operation, 'name'>
           scopes: union([operation.scopes, needs.scopes]),
           table: union([operation.table, needs.table]),
           secrets: union([operation.secrets, needs.secrets]),
+          ...(needs.pushes ? { pushes: needs.pushes } : {}),
         }
       : operation,
   );
@@ -359,8 +369,10 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.email],
     consequential: true,
-    table: ['Query', 'GetItem', 'PutItem'],
+    // Job and queue entry, the agent's connections, the lease, re-reads; a gone connection is dropped.
+    table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     secrets: ['job_signing_key'],
+    pushes: true,
     tool: true,
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true, idempotentHint: false },
   },
@@ -382,7 +394,7 @@ export const operations = defineOperations({
   },
   pair_computer: {
     method: 'POST',
-    path: '/api/agent/pair',
+    path: AGENT_PATHS.pair,
     summary: "Pair the user's computer with this service using the code its desktop agent printed.",
     description:
       'Confirms the one-time pairing code shown by the desktop agent ("Pairing code: BCDF-GHJK"), so that launch_app can open apps on that computer. Codes expire within minutes.',
@@ -431,12 +443,12 @@ export const operations = defineOperations({
   },
   register_agent: {
     method: 'POST',
-    path: '/api/agent/register',
+    path: AGENT_PATHS.register,
     summary: 'Desktop agent: register a new agent key and get a pairing code.',
     description:
       "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
-    request: RegisterAgentRequest,
-    response: RegisterAgentResponse,
+    request: RegisterRequest,
+    response: RegisterResponse,
     auth: 'none',
     scopes: [],
     consequential: false,
@@ -449,32 +461,33 @@ export const operations = defineOperations({
   },
   poll_agent_jobs: {
     method: 'POST',
-    path: '/api/agent/poll',
-    summary: 'Desktop agent: wait for the next launch job (long poll, signed request).',
+    path: AGENT_PATHS.poll,
+    summary: 'Desktop agent: the next launch job, for agents that cannot hold the WebSocket (signed request).',
     description:
-      'Held open up to about 20 seconds; answers as soon as a signed job for this agent arrives, each job to one poll only.',
+      'Answers at once: the next signed job for this agent under a short delivery lease, or idle, and the WebSocket URL to hold instead when there is one.',
+    request: PollRequest,
     response: PollResponse,
     auth: 'agent',
     scopes: [],
     consequential: false,
-    table: ['GetItem', 'Query', 'DeleteItem', 'UpdateItem'],
+    // The agent, its spent nonce, pairing notice and last-seen time, the lease.
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     secrets: [],
-    // Held open while it waits for a job: billed memory x wall time is the cost driver
-    // (README, "What an idle agent costs"); the wait needs no more than the minimum.
     memorySize: 128,
     tool: false,
   },
   report_agent_result: {
     method: 'POST',
-    path: '/api/agent/result',
+    path: AGENT_PATHS.result,
     summary: 'Desktop agent: report what happened to a job (signed request).',
     description: 'Records the outcome of a job: launched, failed or refused. The first result for a job wins.',
-    request: AgentResultRequest,
-    response: AgentResultResponse,
+    request: ResultRequest,
+    response: ResultResponse,
     auth: 'agent',
     scopes: [],
     consequential: false,
-    table: ['GetItem', 'UpdateItem'],
+    // The agent, its spent nonce, the first result, the job leaving the queue.
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     secrets: [],
     tool: false,
   },
@@ -588,6 +601,7 @@ export const endpoints = defineEndpoints({
     // Every tool's (launch signs jobs), and the broker's Google client to refresh the grant's token.
     secrets: union([TOOL_NEEDS.secrets, ['google_client_secret']]),
     tokenKey: ['Decrypt'],
+    ...(TOOL_NEEDS.pushes ? { pushes: TOOL_NEEDS.pushes } : {}),
   },
   get_protected_resource_metadata: {
     routes: [
@@ -648,3 +662,49 @@ export const endpoints = defineEndpoints({
 
 /** The endpoints as a list, in registry order. */
 export const allEndpoints: readonly Endpoint[] = Object.values(endpoints);
+
+/**
+ * A function behind the agents' WebSocket API instead of an HTTP route: the same base
+ * declaration (name = handler file, table actions, secrets, memory), with the route it
+ * serves (`$connect`, `$disconnect`, `$default`; messages are routed on their `action`).
+ */
+export interface SocketFunction extends FunctionSpec {
+  readonly websocket: '$connect' | '$disconnect' | '$default';
+}
+
+function defineSocketFunctions<const T extends Record<string, Omit<SocketFunction, 'name'>>>(
+  specs: T,
+): { readonly [K in keyof T & string]: T[K] & { name: K } } {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { ...spec, name }])) as never;
+}
+
+/** The agents' WebSocket API (lib/agent-protocol.ts): connect, disconnect, and their messages. */
+export const socketFunctions = defineSocketFunctions({
+  agent_socket_connect: {
+    websocket: '$connect',
+    // The agent, its spent nonce, the connection (twice), its last-seen time.
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    secrets: [],
+    memorySize: 128,
+  },
+  agent_socket_disconnect: {
+    websocket: '$disconnect',
+    table: ['GetItem', 'DeleteItem'],
+    secrets: [],
+    memorySize: 128,
+  },
+  agent_socket_message: {
+    websocket: '$default',
+    // collect: the connection, the queue, leases; ack and result: the job and its queue entry.
+    table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'],
+    secrets: [],
+    memorySize: 128,
+    pushes: true,
+  },
+});
+
+/** The WebSocket routes as a list. */
+export const allSocketFunctions: readonly SocketFunction[] = Object.values(socketFunctions);
+
+/** Every deployed function: the HTTP operations, the other HTTP endpoints, the WebSocket routes. */
+export const allFunctions: readonly FunctionSpec[] = [...allOperations, ...allEndpoints, ...allSocketFunctions];

@@ -1,6 +1,6 @@
-/** One AWS API call a function made against a local stand-in (dynalite, the SSM stand-in). */
+/** One AWS API call a function made against a local stand-in (dynalite, the SSM stand-in, `@connections`). */
 export interface AwsCall {
-  service: 'dynamodb' | 'ssm';
+  service: 'dynamodb' | 'ssm' | 'execute-api';
   /** The API action, e.g. `GetItem`. */
   action: string;
   /** The calling function's full name (`<service>-<stage>-<function>`); undefined for other callers. */

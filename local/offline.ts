@@ -8,6 +8,8 @@ const serverlessBin = fileURLToPath(new URL('../node_modules/serverless/bin/serv
 export interface OfflineOptions {
   httpPort: number;
   lambdaPort: number;
+  /** Where the WebSocket API (and its `@connections` management API) listens. */
+  websocketPort: number;
   /** Environment for the functions (serverless.yml reads these through ${env:...}). */
   env: Record<string, string>;
   /** Where offline's output (the functions' logs) goes; echoed to this process when absent. */
@@ -19,6 +21,8 @@ export interface OfflineOptions {
 export interface RunningOffline {
   apiUrl: string;
   lambdaUrl: string;
+  /** `ws://...`: what agents connect to. */
+  socketUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -38,6 +42,8 @@ export function startOffline(options: OfflineOptions): Promise<RunningOffline> {
       String(options.httpPort),
       '--lambdaPort',
       String(options.lambdaPort),
+      '--websocketPort',
+      String(options.websocketPort),
       '--host',
       '127.0.0.1',
     ],
@@ -94,6 +100,7 @@ export function startOffline(options: OfflineOptions): Promise<RunningOffline> {
         resolve({
           apiUrl: `http://127.0.0.1:${options.httpPort}`,
           lambdaUrl: `http://127.0.0.1:${options.lambdaPort}`,
+          socketUrl: `ws://127.0.0.1:${options.websocketPort}`,
           process: child,
           stop,
         });

@@ -8,6 +8,7 @@ import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts'
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
 import { SERVICE, secretParameter } from '../scripts/deployment.ts';
 import type { AwsCall } from './aws-calls.ts';
+import { type LocalConnectionsApi, startLocalConnectionsApi } from './connections.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { type RunningOffline, startOffline } from './offline.ts';
 import { type LocalSsm, startLocalSsm } from './ssm.ts';
@@ -32,6 +33,8 @@ export const LOCAL_TABLE_NAME = `${SERVICE}-${LOCAL_STAGE}`;
 export interface LocalStackOptions {
   httpPort: number;
   lambdaPort: number;
+  /** serverless-offline's WebSocket API for agents, and its `@connections` management API. */
+  websocketPort: number;
   /** A real (or already running) Gmail API root; when set, no emulator is started. */
   gmailApiUrl?: string | undefined;
   googleOAuthUrl?: string | undefined;
@@ -51,17 +54,21 @@ export interface LocalStackOptions {
   logFile?: string;
   /** Extra environment for the functions. */
   env?: Record<string, string>;
-  /** Told of every DynamoDB and SSM call a function makes. */
+  /** Told of every DynamoDB, SSM and `@connections` call a function makes. */
   onAwsCall?: (call: AwsCall) => void;
 }
 
 export interface LocalStack {
   apiUrl: string;
   lambdaUrl: string;
+  /** The agents' WebSocket (`ws://127.0.0.1:<websocketPort>`). */
+  socketUrl: string;
   /** The embedded Google emulator's URL, when one was started. */
   emulatorUrl: string | undefined;
   dynamo: LocalDynamo;
   offline: RunningOffline;
+  /** The `@connections` root the functions post to (recorded, passed on to serverless-offline). */
+  managementUrl: string;
   stop(): Promise<void>;
 }
 
@@ -83,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const googleClientSecret = options.googleClientSecret ?? (emulator ? LOCAL_GOOGLE_CLIENT.secret : undefined);
   let dynamo: LocalDynamo | undefined;
   let ssm: LocalSsm | undefined;
+  let connectionsApi: LocalConnectionsApi | undefined;
   try {
     dynamo = await startLocalDynamo({
       port: options.dynamoPort ?? 0,
@@ -98,10 +106,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
     });
+    connectionsApi = await startLocalConnectionsApi({
+      websocketPort: options.websocketPort,
+      ...(options.onAwsCall ? { onCall: options.onAwsCall } : {}),
+    });
     const tokenKeyFile = options.tokenKeyFile ?? (await temporaryTokenKeyFile());
     const offline = await startOffline({
       httpPort: options.httpPort,
       lambdaPort: options.lambdaPort,
+      websocketPort: options.websocketPort,
       ...(options.logFile ? { logFile: options.logFile } : {}),
       env: {
         GMAIL_API_URL: gmailApiUrl,
@@ -114,23 +127,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...(emulator ? { GOOGLE_AUTHORIZE_URL: `${emulator.url}${AUTHORIZE_PATH}` } : {}),
         // Launching fails closed without a client id; the emulator's demo token is issued to its own.
         ...(googleClientId ? { GOOGLE_CLIENT_ID: googleClientId } : {}),
+        // serverless-offline serves the WebSocket API and `@connections` on one port; the
+        // management client must be pointed there (its default endpoint is AWS's), here
+        // through a recording pass-through.
+        AGENT_SOCKET_URL: `ws://127.0.0.1:${options.websocketPort}`,
+        WEBSOCKET_MANAGEMENT_URL: connectionsApi.endpoint,
         ...options.env,
       },
     });
     return {
       apiUrl: offline.apiUrl,
       lambdaUrl: offline.lambdaUrl,
+      socketUrl: offline.socketUrl,
       emulatorUrl: emulator?.url,
       dynamo,
       offline,
+      managementUrl: connectionsApi.endpoint,
       async stop() {
         await offline.stop();
+        await connectionsApi?.close();
         await ssm?.close();
         await dynamo?.close();
         await emulator?.close();
       },
     };
   } catch (error) {
+    await connectionsApi?.close();
     await ssm?.close();
     await dynamo?.close();
     await emulator?.close();

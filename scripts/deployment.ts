@@ -6,14 +6,20 @@
  * its registry entry declares and writing only its own log group.
  */
 import { parseConfig } from '../lib/config.ts';
-import { allEndpoints, allOperations, type Endpoint, type FunctionSpec, type Operation } from '../lib/operations.ts';
+import {
+  allFunctions,
+  type Endpoint,
+  type FunctionSpec,
+  type Operation,
+  type SocketFunction,
+} from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';
 
 /** Every deployed function, in registry order. */
-export const deployedFunctions: readonly FunctionSpec[] = [...allOperations, ...allEndpoints];
+export const deployedFunctions: readonly FunctionSpec[] = allFunctions;
 
 /** The SSM parameter holding `secret` for a stage. */
 export function secretParameter(secret: Secret, stage: string): string {
@@ -45,6 +51,10 @@ function isEndpoint(spec: FunctionSpec): spec is Endpoint {
   return 'routes' in spec;
 }
 
+function isSocketFunction(spec: FunctionSpec): spec is SocketFunction {
+  return 'websocket' in spec;
+}
+
 /** Every `METHOD /path` a function answers. */
 export function routesOf(spec: FunctionSpec): Array<{ method: string; path: string }> {
   if (isOperation(spec)) return [{ method: spec.method, path: spec.path }];
@@ -64,7 +74,9 @@ function functionDefinition(spec: FunctionSpec) {
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
     ...(spec.reservedConcurrency ? { reservedConcurrency: spec.reservedConcurrency } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
-    events: routesOf(spec).map((route) => ({ httpApi: route })),
+    events: isSocketFunction(spec)
+      ? [{ websocket: { route: spec.websocket } }]
+      : routesOf(spec).map((route) => ({ httpApi: route })),
   };
 }
 
@@ -80,6 +92,16 @@ function roleDefinition(spec: FunctionSpec) {
   ];
   if (spec.table.length) {
     statements.push({ Effect: 'Allow', Action: spec.table.map((action) => `dynamodb:${action}`), Resource: TABLE_ARN });
+  }
+  if (spec.pushes) {
+    // Only the agents' WebSocket API of this stage, only its @connections.
+    statements.push({
+      Effect: 'Allow',
+      Action: ['execute-api:ManageConnections'],
+      Resource: {
+        'Fn::Sub': `arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/${STAGE}/POST/@connections/*`,
+      },
+    });
   }
   if (spec.tokenKey?.length) {
     statements.push({

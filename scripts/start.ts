@@ -36,11 +36,13 @@ async function localTokenKeyFile(): Promise<string> {
 await mkdir(stateDir, { recursive: true, mode: 0o700 });
 const httpPort = Number(env.PORT ?? 3000);
 const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
+const websocketPort = Number(env.WEBSOCKET_PORT ?? 3001);
 const started = Date.now();
 await buildAll();
 const stack = await startLocalStack({
   httpPort,
   lambdaPort,
+  websocketPort,
   gmailApiUrl: env.GMAIL_API_URL,
   googleOAuthUrl: env.GOOGLE_OAUTH_URL,
   googleClientId: env.GOOGLE_CLIENT_ID,
@@ -58,6 +60,7 @@ console.log(`
 ChatGPT broker running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   API                 ${api}            (reference: ${api}${operations.get_docs_page.path}, OpenAPI: ${api}${operations.get_openapi_document.path})
+  Agent WebSocket     ${stack.socketUrl}   (desktop agents hold it; jobs are pushed to them)
   Lambda invoke API   http://localhost:${lambdaPort}  (npm run invoke -- get_unread_emails --data '{"limit":3}' --token ${token})
   Google              ${stack.emulatorUrl ? `embedded emulator at ${stack.emulatorUrl}, demo user ${DEMO_USER.email}` : env.GMAIL_API_URL}
   DynamoDB            embedded (dynalite) at ${stack.dynamo.endpoint}, data in .local/dynamodb

@@ -1,7 +1,7 @@
 import path from 'node:path';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import type { Env } from '../catalog.ts';
 import type { CliRun } from '../cli.ts';
-import type { AgentPlatform } from '../protocol.ts';
 import { agentStatus } from '../status.ts';
 import {
   AlreadyInstalledError,

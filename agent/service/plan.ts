@@ -1,6 +1,6 @@
 import path from 'node:path';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import type { Env } from '../catalog.ts';
-import type { AgentPlatform } from '../protocol.ts';
 
 /**
  * What `agent install` puts on a computer, as data: the files to write and the commands

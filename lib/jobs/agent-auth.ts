@@ -1,36 +1,35 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
 import { BrokerError } from '../errors.ts';
 import { type AgentRecord, getAgent } from './agents.ts';
-import { requestAgentId, verifyRequest } from './signing.ts';
+import { spendNonce } from './nonces.ts';
+import { type ReceivedRequest, requestAgentId, verifyRequest } from './signing.ts';
 import type { Store } from './table.ts';
 
 const REASONS = {
-  missing_headers: 'Agent requests must carry x-agent-id, x-agent-timestamp and x-agent-signature.',
+  missing_headers: 'Agent requests must carry x-agent-id, x-agent-timestamp, x-agent-nonce and x-agent-signature.',
   bad_signature: "The request signature does not match the agent's registered key.",
-  stale_timestamp: "The request timestamp is too far from the broker's clock (check the computer's time).",
+  stale_timestamp: `The request timestamp is more than ${REQUEST_SKEW_MS / 1000} s from the broker's clock (check the computer's time).`,
+  replayed: 'This request was already received once (its nonce is spent).',
 } as const;
 
+function refuse(reason: keyof typeof REASONS): BrokerError {
+  return new BrokerError('invalid_token', REASONS[reason], { details: { reason } });
+}
+
 /**
- * The agent that signed this request, after checking its Ed25519 signature over method,
- * path, timestamp and body hash against the key it registered.
+ * The agent that signed this request (an HTTP request, or the WebSocket's connect), after
+ * checking its Ed25519 signature over method, path, timestamp, nonce and body hash against
+ * the key it registered, the timestamp against the skew window, and that the nonce was
+ * never used before: a captured request cannot be sent again.
  */
-export async function authenticateAgent(
-  store: Store,
-  event: APIGatewayProxyEventV2,
-  rawBody: string,
-  now: number,
-): Promise<AgentRecord> {
-  const agentId = requestAgentId(event.headers);
-  if (!agentId) throw new BrokerError('invalid_token', REASONS.missing_headers);
+export async function authenticateAgent(store: Store, request: ReceivedRequest, now: number): Promise<AgentRecord> {
+  const agentId = requestAgentId(request.headers);
+  if (!agentId) throw refuse('missing_headers');
   const agent = await getAgent(store, agentId);
   if (!agent)
     throw new BrokerError('invalid_token', 'Unknown agent: register again.', { details: { reason: 'unknown_agent' } });
-  const verification = verifyRequest(
-    { method: event.requestContext.http.method, path: event.rawPath, body: rawBody, headers: event.headers },
-    agent.public_key,
-    { now },
-  );
-  if (!verification.ok)
-    throw new BrokerError('invalid_token', REASONS[verification.reason], { details: { reason: verification.reason } });
+  const verification = verifyRequest(request, agent.public_key, { now, maxSkewMs: REQUEST_SKEW_MS });
+  if (!verification.ok) throw refuse(verification.reason);
+  if (!(await spendNonce(store, agent.agent_id, verification.nonce, verification.timestamp))) throw refuse('replayed');
   return agent;
 }

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 /** Domain tag of a broker-signed job. Bump the version if the field list ever changes. */
 export const JOB_TAG = 'chatgpt-broker-job-v1';
 
-/** Domain tag of an agent-signed HTTP request. */
-export const REQUEST_TAG = 'chatgpt-broker-agent-request-v1';
+/** Domain tag of an agent-signed request (v2 added the nonce). */
+export const REQUEST_TAG = 'chatgpt-broker-agent-request-v2';
 
 /** The signed fields of a job, in the order they are encoded. */
 export interface JobFields {
@@ -47,6 +47,8 @@ export interface RequestFields {
   method: string;
   path: string;
   timestamp: number;
+  /** Random, used once: the broker refuses a nonce it has seen within the skew window. */
+  nonce: string;
   body: string;
 }
 
@@ -58,6 +60,7 @@ export function canonicalRequest(fields: RequestFields): Buffer {
       fields.method.toUpperCase(),
       fields.path,
       fields.timestamp,
+      fields.nonce,
       sha256Hex(fields.body),
     ]),
     'utf8',

@@ -9,6 +9,11 @@ import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
 export const JOB_TTL_MS = 60_000;
 /** How long after expiry a claimed job may still report its result. */
 export const RESULT_GRACE_MS = 2 * 60_000;
+/**
+ * A delivered job the agent has not acknowledged within this long is delivered again (to
+ * a connection or a poll), until it expires. Agents acknowledge on receipt, in milliseconds.
+ */
+export const DELIVERY_LEASE_MS = 3_000;
 /** How long finished job records stay readable through get_launch_status. */
 const RECORD_TTL_MS = 7 * 86_400_000;
 
@@ -29,13 +34,21 @@ export interface JobRecord {
   pid?: number;
 }
 
-/** Signs a job for the agent and queues it: a record for status checks, a queue entry for polls. */
+/** A signed job and the broker's record of it. */
+export interface QueuedJob {
+  record: JobRecord;
+  job: SignedJob;
+}
+
+/** Signs a job for the agent and queues it: a record for status checks, a queue entry to deliver. */
 export async function createJob(
   store: Store,
   signingKey: KeyObject,
   input: { userId: string; agentId: string; agentName: string; app: string; args: string[] },
   now: number,
-): Promise<JobRecord> {
+  /** Queue it already leased until then, for a push made at once (saves the lease's own write). */
+  leasedUntil?: number,
+): Promise<QueuedJob> {
   const record: JobRecord = {
     job_id: `job_${randomBytes(12).toString('base64url')}`,
     user_id: input.userId,
@@ -58,83 +71,135 @@ export async function createJob(
     },
     signingKey,
   );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
-    }),
-  );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: {
-        ...keys.queuedJob(record.agent_id, record.issued_at, record.job_id),
-        job,
-        expires_at: record.expires_at,
-        ttl: ttlSeconds(record.expires_at),
-      },
-    }),
-  );
-  return record;
+  // Independent writes, made together: a launch waits on them.
+  await Promise.all([
+    store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
+      }),
+    ),
+    store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...keys.queuedJob(record.agent_id, record.job_id),
+          job,
+          issued_at: record.issued_at,
+          expires_at: record.expires_at,
+          ttl: ttlSeconds(record.expires_at),
+          ...(leasedUntil === undefined ? {} : { leased_until: leasedUntil, deliveries: 1 }),
+        },
+      }),
+    ),
+  ]);
+  return { record, job };
+}
+
+/** A job handed out under a lease that ends at `leasedUntil` unless the agent acknowledges it. */
+export interface Lease {
+  job: SignedJob;
+  leasedUntil: number;
 }
 
 /**
- * Hands the agent its oldest unexpired queued job, or nothing. The queue entry is taken
- * by a conditional delete, so of any number of concurrent polls exactly one gets it; a
- * job taken this way is never queued again, whatever happens to the agent afterwards.
+ * Leases one queued job: a conditional update that succeeds only while the job is
+ * unexpired, still queued (not acknowledged or reported) and not under another live
+ * lease, so concurrent deliveries never hand out the same job at once.
  */
-export async function claimNextJob(store: Store, agentId: string, now: number): Promise<SignedJob | undefined> {
+export async function leaseJob(store: Store, agentId: string, jobId: string, now: number): Promise<Lease | undefined> {
+  const leasedUntil = now + DELIVERY_LEASE_MS;
+  try {
+    const { Attributes } = await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.queuedJob(agentId, jobId),
+        UpdateExpression: 'SET leased_until = :until ADD deliveries :one',
+        ConditionExpression:
+          'attribute_exists(pk) AND expires_at > :now AND (attribute_not_exists(leased_until) OR leased_until <= :now)',
+        ExpressionAttributeValues: { ':until': leasedUntil, ':now': now, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { job: Attributes?.job as SignedJob, leasedUntil };
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Leases every deliverable job of the agent (up to `limit`), oldest first. */
+export async function leaseJobs(store: Store, agentId: string, now: number, limit = 10): Promise<Lease[]> {
   const { Items = [] } = await store.db.send(
     new QueryCommand({
       TableName: store.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.queue(agentId).pk },
       ConsistentRead: true,
-      Limit: 10,
+      Limit: 25,
     }),
   );
-  for (const item of Items) {
-    const expired = Number(item.expires_at) <= now;
-    let taken: SignedJob;
-    try {
-      const { Attributes } = await store.db.send(
-        new DeleteCommand({
-          TableName: store.table,
-          Key: { pk: item.pk, sk: item.sk },
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      taken = Attributes?.job as SignedJob;
-    } catch (error) {
-      if (isConditionFailure(error)) continue; // another poll took it first
-      throw error;
-    }
-    // An expired entry is cleared away; its record reads as expired.
-    if (expired || !taken) continue;
-    await store.db
-      .send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: keys.job(taken.job_id),
-          UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now },
-        }),
-      )
-      .catch((error: unknown) => {
-        // The agent reported faster than we marked the claim: its result stands.
-        if (!isConditionFailure(error)) throw error;
-      });
-    return taken;
+  const waiting = Items.filter((item) => Number(item.expires_at) > now && !(Number(item.leased_until) > now)).sort(
+    (a, b) => Number(a.issued_at) - Number(b.issued_at),
+  );
+  const leases: Lease[] = [];
+  for (const item of waiting) {
+    if (leases.length >= limit) break;
+    const lease = await leaseJob(store, agentId, (item.job as SignedJob).job_id, now);
+    if (lease) leases.push(lease);
   }
-  return undefined;
+  return leases;
+}
+
+/** Ends a lease early (the push reached no connection), so a reconnecting agent gets the job at once. */
+export async function releaseLease(store: Store, agentId: string, lease: Lease): Promise<void> {
+  await store.db
+    .send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.queuedJob(agentId, lease.job.job_id),
+        UpdateExpression: 'REMOVE leased_until',
+        ConditionExpression: 'leased_until = :mine',
+        ExpressionAttributeValues: { ':mine': lease.leasedUntil },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Acknowledged, reported, or leased again meanwhile: nothing to give back.
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/**
+ * The agent has the job: it leaves the queue (never delivered again) and reads as claimed
+ * until its result. Only the job's own agent can acknowledge it (the queue is per agent).
+ */
+export async function acknowledgeJob(store: Store, agentId: string, jobId: string, now: number): Promise<boolean> {
+  const dequeued = store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.job(jobId),
+        UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
+        ConditionExpression: 'agent_id = :agent AND #status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now, ':agent': agentId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    // Already reported (the result overtook the ack), or not this agent's job.
+    if (isConditionFailure(error)) return false;
+    throw error;
+  } finally {
+    await dequeued;
+  }
 }
 
 /**
  * Records the agent's report on its job. Only the job's own agent may report, only while
- * the job is pending or claimed and not long past expiry, and the first report wins.
+ * the job is pending or claimed and not long past expiry, and the first report wins. A
+ * report also takes the job out of the queue (it stands for the acknowledgement).
  */
 export async function recordResult(
   store: Store,
@@ -147,6 +212,9 @@ export async function recordResult(
   },
   now: number,
 ): Promise<boolean> {
+  const dequeued = store.db.send(
+    new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, result.job_id) }),
+  );
   try {
     await store.db.send(
       new UpdateCommand({
@@ -171,6 +239,8 @@ export async function recordResult(
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
+  } finally {
+    await dequeued;
   }
 }
 

@@ -1,4 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import { canonicalJob, canonicalRequest, type JobFields } from './canonical.ts';
 
 /**
@@ -169,12 +177,22 @@ function isTime(value: unknown): value is number {
 
 export const AGENT_ID_HEADER = 'x-agent-id';
 export const AGENT_TIMESTAMP_HEADER = 'x-agent-timestamp';
+export const AGENT_NONCE_HEADER = 'x-agent-nonce';
 export const AGENT_SIGNATURE_HEADER = 'x-agent-signature';
 
 export interface AgentRequestHeaders {
   'x-agent-id': string;
   'x-agent-timestamp': string;
+  'x-agent-nonce': string;
   'x-agent-signature': string;
+}
+
+/** 16 to 64 base64url characters: `newNonce` makes 22 (128 random bits). */
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A fresh request nonce: 128 random bits, base64url. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 export interface RequestToSign {
@@ -186,21 +204,25 @@ export interface RequestToSign {
   /** Milliseconds since the epoch. */
   timestamp: number;
   agentId: string;
+  /** A fresh one (`newNonce`) when absent. */
+  nonce?: string;
 }
 
-/** Signs an agent request; returns the three headers to send with it. */
+/** Signs an agent request; returns the four headers to send with it. */
 export function signRequest(request: RequestToSign, agentPrivateKey: PrivateKeyInput): AgentRequestHeaders {
-  const signature = sign(null, canonicalRequest(request), importPrivateKey(agentPrivateKey));
+  const nonce = request.nonce ?? newNonce();
+  const signature = sign(null, canonicalRequest({ ...request, nonce }), importPrivateKey(agentPrivateKey));
   return {
     'x-agent-id': request.agentId,
     'x-agent-timestamp': String(request.timestamp),
+    'x-agent-nonce': nonce,
     'x-agent-signature': signature.toString('base64'),
   };
 }
 
 export type RequestRejection = 'missing_headers' | 'bad_signature' | 'stale_timestamp';
 export type RequestVerification =
-  | { ok: true; agentId: string; timestamp: number }
+  | { ok: true; agentId: string; timestamp: number; nonce: string }
   | { ok: false; reason: RequestRejection };
 
 export interface ReceivedRequest {
@@ -213,8 +235,8 @@ export interface ReceivedRequest {
 
 export interface VerifyRequestOptions {
   now: number;
-  /** Largest accepted difference between the request timestamp and `now` (default 5 min). */
-  maxSkewMs?: number;
+  /** Largest accepted difference between the request timestamp and `now` (the protocol's `REQUEST_SKEW_MS`). */
+  maxSkewMs: number;
 }
 
 /**
@@ -228,7 +250,8 @@ export function requestAgentId(headers: Readonly<Record<string, string | undefin
 
 /**
  * Verifies an agent request against the public key registered for the agent named in
- * its `x-agent-id` header. Missing or unparseable headers are `missing_headers`.
+ * its `x-agent-id` header. Missing or unparseable headers are `missing_headers`. The
+ * caller must still refuse a nonce it has seen before (`lib/jobs/nonces.ts`).
  */
 export function verifyRequest(
   request: ReceivedRequest,
@@ -237,11 +260,12 @@ export function verifyRequest(
 ): RequestVerification {
   const agentId = requestAgentId(request.headers);
   const timestampText = header(request.headers, AGENT_TIMESTAMP_HEADER);
+  const nonce = header(request.headers, AGENT_NONCE_HEADER);
   const signatureText = header(request.headers, AGENT_SIGNATURE_HEADER);
-  if (agentId === undefined || timestampText === undefined || signatureText === undefined) {
+  if (agentId === undefined || timestampText === undefined || nonce === undefined || signatureText === undefined) {
     return { ok: false, reason: 'missing_headers' };
   }
-  if (!/^\d{1,15}$/.test(timestampText)) return { ok: false, reason: 'missing_headers' };
+  if (!/^\d{1,15}$/.test(timestampText) || !NONCE_PATTERN.test(nonce)) return { ok: false, reason: 'missing_headers' };
   const timestamp = Number(timestampText);
   const signature = decodeSignature(signatureText);
   if (signature === undefined) return { ok: false, reason: 'bad_signature' };
@@ -250,13 +274,14 @@ export function verifyRequest(
     method: request.method,
     path: request.path,
     timestamp,
+    nonce,
     body: request.body,
   });
   if (!verify(null, signed, importPublicKey(agentPublicKey), signature)) return { ok: false, reason: 'bad_signature' };
-  if (Math.abs(options.now - timestamp) > (options.maxSkewMs ?? 5 * 60_000)) {
+  if (Math.abs(options.now - timestamp) > options.maxSkewMs) {
     return { ok: false, reason: 'stale_timestamp' };
   }
-  return { ok: true, agentId, timestamp };
+  return { ok: true, agentId, timestamp, nonce };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -21,12 +21,16 @@ export const keys = {
   userAgent: (userId: string, agentId: string) => ({ pk: `USER#${userId}`, sk: `AGENT#${agentId}` }),
   userAgentsPrefix: (userId: string) => ({ pk: `USER#${userId}`, skPrefix: 'AGENT#' }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' }),
-  /** Sorted by issue time, so a poll hands out the oldest waiting job first. */
-  queuedJob: (agentId: string, issuedAt: number, jobId: string) => ({
-    pk: `QUEUE#${agentId}`,
-    sk: `${String(issuedAt).padStart(15, '0')}#${jobId}`,
-  }),
+  /** A job waiting for its agent's acknowledgement; under the agent, so only it can take it. */
+  queuedJob: (agentId: string, jobId: string) => ({ pk: `QUEUE#${agentId}`, sk: `JOB#${jobId}` }),
   queue: (agentId: string) => ({ pk: `QUEUE#${agentId}` }),
+  /** One open WebSocket of an agent, listed under the agent for pushes. */
+  agentConnection: (agentId: string, connectionId: string) => ({ pk: `AGENT#${agentId}`, sk: `CONN#${connectionId}` }),
+  agentConnectionsPrefix: (agentId: string) => ({ pk: `AGENT#${agentId}`, skPrefix: 'CONN#' }),
+  /** The same connection by its id, for the messages that arrive on it. */
+  connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
+  /** A request nonce already used by an agent (kept for the skew window). */
+  nonce: (agentId: string, nonce: string) => ({ pk: `NONCE#${agentId}#${nonce}`, sk: 'NONCE' }),
   /** A counter of attempts at something (`scope`) in one fixed time window. */
   attempts: (scope: string, windowStart: number) => ({ pk: `LIMIT#${scope}`, sk: String(windowStart) }),
 };

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isValidPublicKey } from '../jobs/signing.ts';
+import { AGENT_NAME_MAX, JOB_ID_PATTERN } from '../agent-protocol.ts';
 import { successEnvelope } from './common.ts';
 
 /** A catalog name as a person says it: "chrome", "VS Code", "Google Chrome". */
@@ -25,7 +25,7 @@ export const LaunchAppRequest = z.object({
     .describe("Optional arguments, e.g. a URL for a browser. The computer's agent decides which apps take arguments."),
   agent: z
     .string()
-    .max(64)
+    .max(AGENT_NAME_MAX)
     .nullish()
     .describe('Which paired computer (its name or agent_id); default: the only one, or the one marked default.'),
 });
@@ -58,7 +58,7 @@ export const LaunchAppResponse = z.object({
 export const JobStatusRequest = z.object({
   job_id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a job id as returned by launch_app')
+    .regex(JOB_ID_PATTERN, 'must be a job id as returned by launch_app')
     .describe('The job_id launch_app answered.'),
 });
 
@@ -97,44 +97,8 @@ export const UnpairComputerRequest = z.object({
     .string()
     .trim()
     .min(1)
-    .max(64)
+    .max(AGENT_NAME_MAX)
     .describe('The computer to unpair: its agent_id, or its name as list_computers shows it.'),
 });
 
 export const UnpairComputerResponse = successEnvelope(ComputerInfo);
-
-export const Platform = z.enum(['windows', 'macos', 'linux']);
-
-export const RegisterAgentRequest = z.object({
-  name: z.string().trim().min(1).max(64),
-  platform: Platform,
-  public_key: z
-    .string()
-    .max(200)
-    .refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
-});
-
-export const RegisterAgentResponse = z.object({
-  success: z.literal(true),
-  agent_id: z.string(),
-  pairing_code: z.string(),
-  expires_at: z.number().int().describe('When the pairing code stops working (ms since the epoch).'),
-  broker_public_key: z.string(),
-  poll_interval_ms: z.number().int(),
-});
-
-export const PollResponse = z.object({
-  success: z.literal(true),
-  status: z.enum(['unpaired', 'idle', 'paired', 'job']),
-  job: z.unknown().optional(),
-});
-
-export const AgentResultRequest = z.object({
-  job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  status: z.enum(['launched', 'failed', 'refused']),
-  message: z.string().max(1000).nullish(),
-  pid: z.number().int().nonnegative().nullish(),
-});
-export type AgentResultRequest = z.infer<typeof AgentResultRequest>;
-
-export const AgentResultResponse = z.object({ success: z.literal(true), accepted: z.boolean() });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
-import { endpoints, operations } from '#lib/operations';
+import { allSocketFunctions, endpoints, operations } from '#lib/operations';
 import { buildAll } from '../../scripts/build.ts';
 import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
@@ -71,7 +71,10 @@ describe('serverless package', () => {
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey);
     expect(routes.sort()).toEqual(
-      deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)).sort(),
+      [
+        ...deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)),
+        ...allSocketFunctions.map((spec) => spec.websocket),
+      ].sort(),
     );
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
@@ -122,6 +125,30 @@ describe('serverless package', () => {
           .filter((action) => !action.startsWith('logs:') && !action.startsWith('kms:')),
       );
       expect([...granted].sort(), name).toEqual([...used].sort());
+    }
+  });
+
+  it("tells agents the stage's WebSocket API and lets only pushing functions post to its connections", () => {
+    const api = Object.entries(template.Resources).find(
+      ([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'WEBSOCKET',
+    );
+    expect(api?.[0]).toBe('WebsocketsApi');
+    expect(api?.[1].Properties.RouteSelectionExpression).toBe('$request.body.action');
+    for (const name of functionNames) {
+      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+      expect(JSON.stringify(variables.AGENT_SOCKET_URL), name).toMatch(/"wss:\/\/",\{"Ref":"WebsocketsApi"\}/);
+      expect(JSON.stringify(variables.WEBSOCKET_MANAGEMENT_URL), name).toMatch(
+        /"https:\/\/",\{"Ref":"WebsocketsApi"\}/,
+      );
+      const posts = statementsOf(lambdaOf(name)).filter((statement) =>
+        statement.Action.includes('execute-api:ManageConnections'),
+      );
+      const pushes = deployedFunctions.find((spec) => spec.name === name)?.pushes === true;
+      expect(posts.length, name).toBe(pushes ? 1 : 0);
+      for (const statement of posts) {
+        // The stage's own WebSocket API, only its @connections.
+        expect(JSON.stringify(statement.Resource), name).toMatch(/\$\{WebsocketsApi\}\/ci\/POST\/@connections\/\*/);
+      }
     }
   });
 
@@ -180,7 +207,10 @@ describe('serverless package', () => {
   });
 
   it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
-    const stage = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+    // The HTTP API's stage (the agents' WebSocket API has its own).
+    const stage = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::ApiGatewayV2::Stage' && resource.Properties.ApiId?.Ref === 'HttpApi',
+    );
     expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
       ThrottlingRateLimit: THROTTLING.default.rate,
       ThrottlingBurstLimit: THROTTLING.default.burst,
@@ -189,7 +219,9 @@ describe('serverless package', () => {
     expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
       ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
     });
-    const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+    const api = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
+    );
     expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
     expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
     const [registration] = routesOf(endpoints.register_oauth_client);

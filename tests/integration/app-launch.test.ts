@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { SCOPES } from '#lib/google/scopes';
 import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
+import { pushJob } from '#lib/jobs/delivery';
 import { createJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
+import { socketsFor } from '#lib/jobs/sockets';
 import { storeFor } from '#lib/jobs/table';
 import { builtInEntries } from '../../agent/catalog.ts';
 import { agentPlatform } from '../../agent/cli.ts';
@@ -24,8 +26,14 @@ async function recorded(file: string): Promise<string[][]> {
     .map((line) => JSON.parse(line) as string[]);
 }
 
-/** The broker's table, reached through lib's own store so items keep the layout the code reads. */
-const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
+/** The broker's table and agents' sockets, reached through lib's own code so items keep the layout it reads. */
+const config = parseConfig({
+  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+  TABLE_NAME: inject('tableName'),
+  WEBSOCKET_MANAGEMENT_URL: inject('managementUrl'),
+});
+const store = storeFor(config);
+const sockets = socketsFor(config);
 
 describe('launching an app through a paired agent', () => {
   let user: CreatedUser;
@@ -48,6 +56,7 @@ describe('launching an app through a paired agent', () => {
     expect(paired.json.data).toMatchObject({ name: 'work-laptop', platform: expect.any(String) });
     agentId = paired.json.data.agent_id;
     await agent.waitFor(/Paired\. Waiting for jobs\./);
+    await agent.waitFor(/Connected to ws:/);
   });
   afterAll(() => agent?.stop());
 
@@ -87,7 +96,7 @@ describe('launching an app through a paired agent', () => {
       `Computer:    ${agentId}, paired`,
       'Account:     not known to the agent',
       `Running:     yes, pid ${agent.child.pid}, since ${lines[4]?.split(', since ')[1]}`,
-      expect.stringMatching(/^Connection: {2}connected over long-poll since \d{4}-/),
+      expect.stringMatching(/^Connection: {2}connected over websocket since \d{4}-/),
       // The built-ins of this platform and the recorder.
       `Catalog:     ${builtInEntries(agentPlatform(process.platform), {}).length + 1} apps`,
       expect.stringMatching(
@@ -116,7 +125,12 @@ describe('launching an app through a paired agent', () => {
       { userId: 'x', agentId, agentName: 'work-laptop', app: 'recorder', args: ['forged'] },
       Date.now(),
     );
-    const jobId = forged.job_id;
+    const jobId = forged.record.job_id;
+    // Delivered the way launch_app delivers: pushed to the agent's open connection.
+    await vi.waitFor(async () => expect(await pushJob(store, sockets, agentId, jobId, Date.now())).toBe('pushed'), {
+      timeout: 15_000,
+      interval: 100,
+    });
     await agent.waitFor(new RegExp(`${jobId}[^\\n]*(refused|signature)|(refused|signature)[^\\n]*${jobId}`), 15_000);
     expect((await recorded(recordFile)).length).toBe(before);
   });

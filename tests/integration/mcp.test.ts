@@ -1,11 +1,14 @@
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { SOCKET_CONNECT } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
 import { mcpTool, toolOperations } from '#lib/mcp/catalog';
 import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
@@ -109,8 +112,9 @@ describe('MCP with the official SDK client and its OAuth support', () => {
   it('pairs, launches and reports status through MCP as through their own routes', async () => {
     const user = await newUser();
     await emulator.setConsentUser(user.email);
+    const agentKeys = generateSigningKeyPair();
     const registered = await post('/api/agent/register', {
-      body: { name: 'via-mcp', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+      body: { name: 'via-mcp', platform: 'linux', public_key: agentKeys.publicKey },
     });
     const client = await connect(new TestOAuthProvider());
     const structured = async (name: string, args: Record<string, unknown>) => {
@@ -121,8 +125,20 @@ describe('MCP with the official SDK client and its OAuth support', () => {
 
     const paired = await structured('pair_computer', { code: registered.json.pairing_code });
     expect(paired.data).toMatchObject({ agent_id: registered.json.agent_id, name: 'via-mcp' });
+    // A stand-in for the computer's agent: its job connection, which never answers.
+    const headers = signRequest(
+      { ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId: registered.json.agent_id },
+      agentKeys.privateKey,
+    );
+    const socket = new WebSocket(inject('socketUrl'), { headers: { ...headers } });
+    await once(socket, 'open');
+    const pushed = once(socket, 'message');
     const launch = await structured('launch_app', { app_name: 'firefox' });
     expect(launch.data).toMatchObject({ status: 'pending', agent_id: registered.json.agent_id });
+    // MCP's launch was pushed to the computer like any other.
+    const [message] = await pushed;
+    expect(JSON.parse(String(message))).toMatchObject({ type: 'job', job: { job_id: launch.data.job_id } });
+    socket.close();
     const status = await structured('get_launch_status', { job_id: launch.data.job_id });
     expect(status.data).toMatchObject({ job_id: launch.data.job_id, status: 'pending' });
     // A repeated confirmation by the same account (a retry) answers the same pairing.

@@ -58,6 +58,8 @@ export async function startAgent(options: {
   catalog: object;
   stateDir?: string;
   name?: string;
+  /** More flags, e.g. `--transport poll`. */
+  args?: string[];
 }): Promise<AgentProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'agent-state-')));
   const configFile = join(await mkdtemp(join(tmpdir(), 'agent-config-')), 'catalog.json');
@@ -75,6 +77,7 @@ export async function startAgent(options: {
       configFile,
       '--name',
       options.name ?? 'test-computer',
+      ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dirname(bundle) },
   );

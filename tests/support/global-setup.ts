@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';
@@ -12,6 +13,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     lambdaUrl: string;
+    /** The agents' WebSocket, and the `@connections` root behind it. */
+    socketUrl: string;
+    managementUrl: string;
+    /** The broker's job-signing key (PKCS#8 PEM), to make jobs the way launch_app does. */
+    jobSigningKey: string;
     emulatorUrl: string;
     dynamoEndpoint: string;
     tableName: string;
@@ -41,11 +47,15 @@ export default async function setup(project: TestProject) {
   await buildAll();
   const logDir = await mkdtemp(join(tmpdir(), 'broker-test-'));
   const functionLogFile = join(logDir, 'functions.log');
+  const jobSigningKey = generateSigningKeyPair().privateKey;
+  const websocketPort = await freePort();
   const tokenKeyFile = await temporaryTokenKeyFile();
   const stack = await startLocalStack({
     tokenKeyFile,
     httpPort: await freePort(),
     lambdaPort: await freePort(),
+    websocketPort,
+    jobSigningKey,
     logFile: functionLogFile,
     onAwsCall: startRecordingAwsCalls(),
     googleClientId: GOOGLE_CLIENT_ID,
@@ -53,7 +63,6 @@ export default async function setup(project: TestProject) {
     env: {
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
-      POLL_WAIT_MS: '3000',
       OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
       // Client ID metadata documents served by the tests on 127.0.0.1.
       OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
@@ -66,6 +75,9 @@ export default async function setup(project: TestProject) {
   if (!stack.emulatorUrl) throw new Error('the test stack must run the Google emulator');
   project.provide('apiUrl', stack.apiUrl);
   project.provide('lambdaUrl', stack.lambdaUrl);
+  project.provide('socketUrl', stack.socketUrl);
+  project.provide('managementUrl', stack.managementUrl);
+  project.provide('jobSigningKey', jobSigningKey);
   project.provide('emulatorUrl', stack.emulatorUrl);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);
   project.provide('tableName', LOCAL_TABLE_NAME);

@@ -1,6 +1,7 @@
 import { chmod, copyFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import { ARGUMENT_RUNNERS, argumentRunner, TERMINAL_MARK } from '../../../agent/argument-runners.ts';
 import {
   buildCatalog,
@@ -15,7 +16,6 @@ import {
   planLaunch,
 } from '../../../agent/catalog.ts';
 import { formatOf, NATIVE_FORMAT } from '../../../agent/executable.ts';
-import type { AgentPlatform } from '../../../agent/protocol.ts';
 import { PLATFORM, removeTempDirs, tempDir } from './support.ts';
 
 const windowsEnv = {

@@ -5,7 +5,17 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, DEFAULT_BROKER, defaultStateDir, EXIT, main, parseCli } from '../../../agent/cli.ts';
+import { AGENT_NAME_MAX, RegisterRequest } from '#lib/agent-protocol';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
+import {
+  type CliProcess,
+  DEFAULT_BROKER,
+  defaultStateDir,
+  EXIT,
+  main,
+  nameFromHostname,
+  parseCli,
+} from '../../../agent/cli.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
 import { FakeBroker } from './fake-broker.ts';
@@ -72,7 +82,8 @@ describe('flags', () => {
       brokerUrl: DEFAULT_BROKER,
       configFile: undefined,
       stateDir: '/home/me/.local/state/chatgpt-broker-agent',
-      name: hostname(),
+      name: nameFromHostname(hostname()),
+      transport: 'auto',
       once: false,
       reset: false,
       listApps: false,
@@ -89,6 +100,20 @@ describe('flags', () => {
       once: true,
       reset: true,
     });
+  });
+
+  it("cuts a host name longer than the broker's limit to fit, at a character boundary, without controls", () => {
+    const accepted = (name: string) =>
+      RegisterRequest.safeParse({ name, platform: 'linux', public_key: generateSigningKeyPair().publicKey }).success;
+    const long = 'h'.repeat(100);
+    expect(accepted(long)).toBe(false);
+    expect(nameFromHostname(long)).toBe('h'.repeat(AGENT_NAME_MAX));
+    expect(accepted(nameFromHostname(long))).toBe(true);
+    // An emoji is two UTF-16 units: cutting through it would leave half a character.
+    const emoji = nameFromHostname(`${'e'.repeat(AGENT_NAME_MAX - 1)}😀tail`);
+    expect(emoji).toBe('e'.repeat(AGENT_NAME_MAX - 1));
+    expect(nameFromHostname('desk\u0000top\u202e')).toBe('desktop');
+    expect(nameFromHostname('\u0007')).toBe('computer');
   });
 
   it('puts state where each OS keeps per-user application state', () => {
@@ -175,6 +200,16 @@ describe('the agent binary', () => {
     }
     expect(stdout).toContain('"allow_args": "url"');
     expect(stdout).toMatch(/Exit codes:[\s\S]*130 +forced exit/);
+  });
+
+  it("exits 2 at once, naming the broker's limit, when --name is longer than the broker accepts", async () => {
+    broker = await new FakeBroker().start();
+    const name = 'n'.repeat(100);
+    const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--name', name]);
+    expect(await agent.exited).toEqual([EXIT.usage, null]);
+    expect(agent.stderr.all.join('\n')).toContain(`--name: must be at most ${AGENT_NAME_MAX} characters`);
+    // It never asked: no registration, so nothing to retry.
+    expect(broker.registrations).toEqual([]);
   });
 
   it('stops cleanly with exit code 0 on SIGINT while polling', async () => {

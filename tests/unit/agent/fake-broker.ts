@@ -2,13 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ZodError } from 'zod';
+import {
+  AGENT_PATHS,
+  PollRequest,
+  PollResponse,
+  REQUEST_SKEW_MS,
+  RegisterRequest,
+  RegisterResponse,
+  ResultRequest,
+  ResultResponse,
+} from '#lib/agent-protocol';
+import { toHttpFailure } from '#lib/http/errors';
 import { generateSigningKeyPair, type JobFields, type SignedJob, signJob, verifyRequest } from '#lib/jobs/signing';
-import { AGENT_PATHS, type PollResponse, RegisterRequest, ResultRequest } from '../../../agent/protocol.ts';
 
 /**
  * A small broker speaking the agent protocol over real HTTP on port 0: registration,
  * pairing, long-polls held until there is something to say, signed jobs, results. Every
- * agent request is checked with `verifyRequest`, like the real broker does.
+ * agent request is checked with `verifyRequest`, like the real broker does, and every
+ * request and answer goes through the protocol's own schemas (`#lib/agent-protocol`),
+ * so the agent is tested against the broker's rules, not a copy of them.
  */
 
 interface FakeAgent {
@@ -32,7 +45,7 @@ export class FakeBroker {
   url = '';
   keys = generateSigningKeyPair();
   readonly agents = new Map<string, FakeAgent>();
-  readonly registrations: RegisterRequest[] = [];
+  readonly registrations: { name: string; platform: string; public_key: string }[] = [];
   readonly results: (ResultRequest & { agentId: string })[] = [];
   /** Answers for the next polls instead of handling them: a status (e.g. 500) or a status with a reason. */
   readonly failNextPolls: (number | { status: number; reason: string })[] = [];
@@ -135,11 +148,16 @@ export class FakeBroker {
     };
     const fail = (status: number, code: string, message: string) =>
       send(status, { success: false, error: { code, message } });
+    // Invalid fields are answered as the real broker answers them (lib/http/errors.ts).
+    const invalid = (error: ZodError) => {
+      const { status, code, message, details } = toHttpFailure(error);
+      send(status, { success: false, error: { code, message, details } });
+    };
 
     if (request.method !== 'POST') return fail(405, 'method_not_allowed', 'POST only');
     if (request.url === AGENT_PATHS.register) {
       const parsed = RegisterRequest.safeParse(JSON.parse(body));
-      if (!parsed.success) return fail(400, 'invalid_request', parsed.error.message);
+      if (!parsed.success) return invalid(parsed.error);
       this.registrations.push(parsed.data);
       const agent: FakeAgent = {
         id: `agent-${this.registrations.length}`,
@@ -151,13 +169,17 @@ export class FakeBroker {
         jobs: [],
       };
       this.agents.set(agent.id, agent);
-      return send(201, {
-        agent_id: agent.id,
-        pairing_code: agent.code,
-        expires_at: agent.codeExpiresAt,
-        broker_public_key: this.keys.publicKey,
-        poll_interval_ms: this.#options.pollIntervalMs,
-      });
+      return send(
+        201,
+        RegisterResponse.parse({
+          success: true,
+          agent_id: agent.id,
+          pairing_code: agent.code,
+          expires_at: agent.codeExpiresAt,
+          broker_public_key: this.keys.publicKey,
+          poll_interval_ms: this.#options.pollIntervalMs,
+        }),
+      );
     }
 
     const agent = this.agents.get(String(request.headers['x-agent-id']));
@@ -165,11 +187,13 @@ export class FakeBroker {
     const verified = verifyRequest(
       { method: request.method, path: request.url ?? '', body, headers: request.headers as Record<string, string> },
       agent.publicKey,
-      { now: Date.now() },
+      { now: Date.now(), maxSkewMs: REQUEST_SKEW_MS },
     );
     if (!verified.ok) return fail(401, 'invalid_token', verified.reason);
 
     if (request.url === AGENT_PATHS.poll) {
+      const parsed = PollRequest.safeParse(JSON.parse(body));
+      if (!parsed.success) return invalid(parsed.error);
       const failure = this.failNextPolls.shift();
       if (typeof failure === 'number') return fail(failure, 'internal', 'injected failure');
       if (failure !== undefined) {
@@ -180,15 +204,15 @@ export class FakeBroker {
       }
       const answer = await this.#longPoll(agent, () => this.#pollAnswer(agent));
       if (!this.agents.has(agent.id)) return fail(404, 'not_found', 'unknown agent');
-      return send(200, answer);
+      return send(200, PollResponse.parse(answer));
     }
     if (request.url === AGENT_PATHS.result) {
       const parsed = ResultRequest.safeParse(JSON.parse(body));
-      if (!parsed.success) return fail(400, 'invalid_request', parsed.error.message);
+      if (!parsed.success) return invalid(parsed.error);
       this.results.push({ ...parsed.data, agentId: agent.id });
       for (const wake of this.#resultWaiters.splice(0)) wake();
       if (this.holdResults) await new Promise<void>((resolve) => this.#heldResults.push(resolve));
-      return send(200, { accepted: true });
+      return send(200, ResultResponse.parse({ success: true, accepted: true }));
     }
     return fail(404, 'not_found', `no route ${request.url}`);
   }
@@ -197,10 +221,10 @@ export class FakeBroker {
     if (!agent.paired) return undefined;
     if (!agent.announced) {
       agent.announced = true;
-      return { status: 'paired' };
+      return { success: true, status: 'paired' };
     }
     const job = agent.jobs.shift();
-    return job === undefined ? undefined : { status: 'job', job };
+    return job === undefined ? undefined : { success: true, status: 'job', job };
   }
 
   /** Holds the poll until there is an answer, the agent is forgotten, or the hold ends. */
@@ -210,7 +234,7 @@ export class FakeBroker {
       const ready = answer();
       if (ready !== undefined) return ready;
       const left = deadline - Date.now();
-      if (left <= 0 || !this.agents.has(agent.id)) return { status: agent.paired ? 'idle' : 'unpaired' };
+      if (left <= 0 || !this.agents.has(agent.id)) return { success: true, status: agent.paired ? 'idle' : 'unpaired' };
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);

@@ -1,8 +1,15 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AGENT_NAME_MAX, REQUEST_SKEW_MS } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { SpawnPort } from '../../../agent/launcher.ts';
-import { type AgentOptions, Backoff, BrokerKeyChangedError, runAgent } from '../../../agent/loop.ts';
+import {
+  type AgentOptions,
+  Backoff,
+  BrokerKeyChangedError,
+  RegistrationRefusedError,
+  runAgent,
+} from '../../../agent/loop.ts';
 import { FakeBroker } from './fake-broker.ts';
 import { Lines, PLATFORM, recordedLines, recorderCatalog, removeTempDirs, tempDir, watchedSpawn } from './support.ts';
 
@@ -123,10 +130,27 @@ describe('runAgent', () => {
   it('does not re-register when the broker calls its requests stale: it asks for the clock to be fixed', async () => {
     broker.failNextPolls.push({ status: 401, reason: 'stale_timestamp' });
     const agent = startAgent();
-    await agent.log.waitFor(/Fix the system clock/);
+    await agent.log.waitFor(/refused this agent's request as stale\. .*Set the system clock/);
     broker.pair('CODE-1');
     await agent.log.waitFor(/^Paired\./);
     expect(broker.registrations).toHaveLength(1);
+    agent.controller.abort();
+    await agent.run;
+  });
+
+  it("notices from the broker's answers that this computer's clock is off, and says so once, plainly", async () => {
+    // Inside the broker's window (its requests still pass), yet far enough to refuse fresh jobs as not yet valid.
+    const agent = startAgent({ now: () => Date.now() - 30_000 });
+    await agent.out.waitFor(/^Pairing code: /);
+    const notice = await agent.log.waitFor(/clock is about/);
+    expect(notice).toMatch(
+      new RegExp(
+        `^This computer's clock is about (29|30|31) s behind the broker's\\. The broker refuses agent requests more than ${REQUEST_SKEW_MS / 1000} s off`,
+      ),
+    );
+    broker.pair('CODE-1');
+    await agent.log.waitFor(/^Paired\./);
+    expect(agent.log.all.filter((line) => line.includes('clock is about'))).toHaveLength(1);
     agent.controller.abort();
     await agent.run;
   });
@@ -138,6 +162,14 @@ describe('runAgent', () => {
     broker.forgetAgents();
     await expect(agent.run).rejects.toThrow(BrokerKeyChangedError);
     await expect(agent.run).rejects.toThrow(/run again with --reset/);
+  });
+
+  it('stops instead of retrying when the broker refuses the registration itself', async () => {
+    const agent = startAgent({ name: 'n'.repeat(AGENT_NAME_MAX + 1) });
+    await expect(agent.run).rejects.toThrow(RegistrationRefusedError);
+    await expect(agent.run).rejects.toThrow(`name: must be at most ${AGENT_NAME_MAX} characters`);
+    expect(agent.sleeps).toEqual([]);
+    expect(broker.registrations).toEqual([]);
   });
 
   it('gets a new code when the pairing code expires', async () => {

@@ -4,8 +4,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import { type CliProcess, EXIT, main } from '../../../agent/cli.ts';
-import type { AgentPlatform } from '../../../agent/protocol.ts';
 import {
   AlreadyInstalledError,
   type CommandRunner,

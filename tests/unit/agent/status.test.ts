@@ -99,7 +99,7 @@ describe('agent status', () => {
     expect(line('Computer')).toBe('Computer:    agent-1, paired');
     expect(line('Account')).toBe('Account:     not known to the agent');
     expect(line('Running')).toMatch(new RegExp(`^Running: +yes, pid ${child.pid}, since `));
-    expect(line('Connection')).toMatch(/^Connection: +connected over long-poll since /);
+    expect(line('Connection')).toMatch(/^Connection: +connected over http-poll since /);
     expect(line('Catalog')).toBe('Catalog:     1 app');
     expect(line('Last job')).toMatch(new RegExp(`^Last job: +launched recorder \\(job ${job.job_id}\\) at `));
     expect(line('Service')).toBe('Service:     not installed');
@@ -169,7 +169,7 @@ describe('the status file the loop keeps', () => {
         sleep: async () => {
           if (log.all.some((line) => line.startsWith('Poll failed'))) await held;
         },
-        status: new StatusWriter(stateDir, { broker_url: broker.url, transport: 'long-poll', catalog_size: 3 }),
+        status: new StatusWriter(stateDir, { broker_url: broker.url, transport: 'http-poll', catalog_size: 3 }),
       },
       controller.signal,
     );
@@ -180,7 +180,7 @@ describe('the status file the loop keeps', () => {
       agent_id: 'agent-1',
       paired: true,
       catalog_size: 3,
-      connection: { state: 'connected', transport: 'long-poll' },
+      connection: { state: 'connected', transport: 'http-poll' },
     });
 
     broker.failNextPolls.push(500);

@@ -11,7 +11,7 @@ const root = new URL('../../../', import.meta.url);
 const NOW = new Date('2026-11-02T09:15:00Z');
 
 describe('the functions folder', () => {
-  it('holds one handler per registry function (operations and endpoints), named as it', async () => {
+  it('holds one handler per registry function (operations, endpoints, WebSocket routes), named as it', async () => {
     const files = (await readdir(fileURLToPath(new URL('functions/', root))))
       .filter((file) => file.endsWith('.ts'))
       .map((file) => file.slice(0, -3));

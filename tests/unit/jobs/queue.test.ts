@@ -3,7 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { registerAgent } from '#lib/jobs/agents';
 import { pairComputer } from '#lib/jobs/pairing';
-import { claimNextJob, createJob, getJob, JOB_TTL_MS, RESULT_GRACE_MS, recordResult } from '#lib/jobs/queue';
+import {
+  acknowledgeJob,
+  createJob,
+  DELIVERY_LEASE_MS,
+  getJob,
+  JOB_TTL_MS,
+  type Lease,
+  leaseJob,
+  leaseJobs,
+  RESULT_GRACE_MS,
+  recordResult,
+  releaseLease,
+} from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
 import { type Store, storeFor } from '#lib/jobs/table';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
@@ -38,58 +50,79 @@ function queueJob(agent: { agent_id: string; name: string }, userId: string, now
 }
 
 describe('the job queue', () => {
-  it('hands out a broker-signed job the agent can verify, oldest first', async () => {
+  it('leases a broker-signed job the agent can verify, oldest first, each to one delivery at a time', async () => {
     const now = Date.now();
     const { user, agent } = await pairedAgent(now);
     const first = await queueJob(agent, user.id, now, 'first');
     await queueJob(agent, user.id, now + 1, 'second');
-    const job = await claimNextJob(store, agent.agent_id, now + 2);
-    expect(job?.job_id).toBe(first.job_id);
+    const [lease] = await leaseJobs(store, agent.agent_id, now + 2, 1);
+    expect(lease?.job.job_id).toBe(first.record.job_id);
     expect(
-      verifyJob(job, importPublicKey(brokerKey.publicKey), { agentId: agent.agent_id, now: now + 2 }),
+      verifyJob(lease?.job, importPublicKey(brokerKey.publicKey), { agentId: agent.agent_id, now: now + 2 }),
     ).toMatchObject({ ok: true });
-    expect((await getJob(store, first.job_id, now + 2))?.status).toBe('claimed');
-    expect((await claimNextJob(store, agent.agent_id, now + 3))?.app).toBe('second');
-    expect(await claimNextJob(store, agent.agent_id, now + 4)).toBeUndefined();
+    expect((await getJob(store, first.record.job_id, now + 2))?.status).toBe('pending');
+    expect((await leaseJobs(store, agent.agent_id, now + 3)).map((next) => next.job.app)).toEqual(['second']);
+    expect(await leaseJobs(store, agent.agent_id, now + 4)).toEqual([]);
+  });
+
+  it('delivers a job again once its lease ends unacknowledged, and never after the acknowledgement', async () => {
+    const now = Date.now();
+    const { user, agent } = await pairedAgent(now);
+    const { record } = await queueJob(agent, user.id, now);
+    expect(await leaseJobs(store, agent.agent_id, now)).toHaveLength(1);
+    expect(await leaseJobs(store, agent.agent_id, now + DELIVERY_LEASE_MS - 1)).toEqual([]);
+    const [again] = await leaseJobs(store, agent.agent_id, now + DELIVERY_LEASE_MS);
+    expect(again?.job.job_id).toBe(record.job_id);
+    expect(await acknowledgeJob(store, agent.agent_id, record.job_id, now + DELIVERY_LEASE_MS + 1)).toBe(true);
+    expect((await getJob(store, record.job_id, now + DELIVERY_LEASE_MS + 1))?.status).toBe('claimed');
+    expect(await leaseJobs(store, agent.agent_id, now + 3 * DELIVERY_LEASE_MS)).toEqual([]);
+  });
+
+  it('gives a lease back at once when the push reached nobody', async () => {
+    const now = Date.now();
+    const { user, agent } = await pairedAgent(now);
+    const { record } = await queueJob(agent, user.id, now);
+    const lease = await leaseJob(store, agent.agent_id, record.job_id, now);
+    expect(lease).toBeDefined();
+    await releaseLease(store, agent.agent_id, lease as Lease);
+    expect((await leaseJobs(store, agent.agent_id, now + 1)).map((next) => next.job.job_id)).toEqual([record.job_id]);
   });
 
   it('never hands out an expired job, and reports it expired', async () => {
     const now = Date.now();
     const { user, agent } = await pairedAgent(now);
-    const job = await queueJob(agent, user.id, now);
-    expect(await claimNextJob(store, agent.agent_id, now + JOB_TTL_MS)).toBeUndefined();
-    expect((await getJob(store, job.job_id, now + JOB_TTL_MS))?.status).toBe('expired');
+    const { record } = await queueJob(agent, user.id, now);
+    expect(await leaseJobs(store, agent.agent_id, now + JOB_TTL_MS)).toEqual([]);
+    expect((await getJob(store, record.job_id, now + JOB_TTL_MS))?.status).toBe('expired');
   });
 
-  it('marks a claimed job whose agent never reports as failed, and never hands it out again', async () => {
+  it('marks an acknowledged job whose agent never reports as failed', async () => {
     const now = Date.now();
     const { user, agent } = await pairedAgent(now);
-    const job = await queueJob(agent, user.id, now);
-    expect((await claimNextJob(store, agent.agent_id, now + 10))?.job_id).toBe(job.job_id);
-    expect(await claimNextJob(store, agent.agent_id, now + 20)).toBeUndefined();
-    const later = await getJob(store, job.job_id, now + JOB_TTL_MS + RESULT_GRACE_MS);
+    const { record } = await queueJob(agent, user.id, now);
+    await acknowledgeJob(store, agent.agent_id, record.job_id, now + 10);
+    const later = await getJob(store, record.job_id, now + JOB_TTL_MS + RESULT_GRACE_MS);
     expect(later).toMatchObject({ status: 'failed', reason: expect.stringMatching(/never reported/) });
   });
 
-  it('keeps the first result and refuses results from other agents', async () => {
+  it('keeps the first result, refuses results and acks from other agents, and stops delivering', async () => {
     const now = Date.now();
     const { user, agent } = await pairedAgent(now);
     const other = await pairedAgent(now);
-    const job = await queueJob(agent, user.id, now);
-    await claimNextJob(store, agent.agent_id, now + 1);
-    expect(await recordResult(store, other.agent.agent_id, { job_id: job.job_id, status: 'failed' }, now + 2)).toBe(
+    const { record } = await queueJob(agent, user.id, now);
+    const job_id = record.job_id;
+    expect(await acknowledgeJob(store, other.agent.agent_id, job_id, now + 1)).toBe(false);
+    expect(await recordResult(store, other.agent.agent_id, { job_id, status: 'failed' }, now + 2)).toBe(false);
+    expect(await recordResult(store, agent.agent_id, { job_id, status: 'launched', pid: 42 }, now + 3)).toBe(true);
+    expect(await recordResult(store, agent.agent_id, { job_id, status: 'failed', message: 'late' }, now + 4)).toBe(
       false,
     );
-    expect(
-      await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'launched', pid: 42 }, now + 3),
-    ).toBe(true);
-    expect(
-      await recordResult(store, agent.agent_id, { job_id: job.job_id, status: 'failed', message: 'late' }, now + 4),
-    ).toBe(false);
-    expect(await getJob(store, job.job_id, now + 5)).toMatchObject({ status: 'launched', pid: 42 });
+    expect(await getJob(store, job_id, now + 5)).toMatchObject({ status: 'launched', pid: 42 });
+    // The result stands for the acknowledgement: nothing is delivered again.
+    expect(await leaseJobs(store, agent.agent_id, now + 2 * DELIVERY_LEASE_MS)).toEqual([]);
   });
 
-  it('gives each job to exactly one of several concurrent polls, whatever the interleaving', async () => {
+  it('leases each job to exactly one of several concurrent deliveries, whatever the interleaving', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 6 }),
@@ -99,7 +132,7 @@ describe('the job queue', () => {
           const now = Date.now();
           const { user, agent } = await pairedAgent(now);
           const queued = [];
-          for (let i = 0; i < jobCount; i += 1) queued.push((await queueJob(agent, user.id, now + i)).job_id);
+          for (let i = 0; i < jobCount; i += 1) queued.push((await queueJob(agent, user.id, now + i)).record.job_id);
           // Every DynamoDB call of every poller goes through the scheduler, which releases
           // them in an order fast-check chooses (and shrinks on failure).
           // (Outcomes travel as values: the scheduler would report a rejection as unhandled.)
@@ -115,17 +148,17 @@ describe('the job queue', () => {
             return outcome.value;
           };
           const scheduledStore: Store = { table: store.table, db: { send } as never };
-          const claimed: string[] = [];
+          const leased: string[] = [];
           const poll = async () => {
             for (;;) {
-              const job = await claimNextJob(scheduledStore, agent.agent_id, now + 100);
-              if (!job) return;
-              claimed.push(job.job_id);
+              const [lease] = await leaseJobs(scheduledStore, agent.agent_id, now + 100, 1);
+              if (!lease) return;
+              leased.push(lease.job.job_id);
             }
           };
           const all = Promise.all(Array.from({ length: pollers }, poll));
           await s.waitFor(all);
-          expect(claimed.sort()).toEqual([...queued].sort());
+          expect(leased.sort()).toEqual([...queued].sort());
         },
       ),
       { numRuns: 25 },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REQUEST_SKEW_MS } from '#lib/agent-protocol';
 import {
   generateSigningKeyPair,
   importPublicKey,
@@ -174,13 +175,20 @@ describe('signRequest / verifyRequest', () => {
   const received = { method: 'POST', path: '/api/agent/poll', body: '{}', headers: { ...headers } };
 
   it('produces the three agent headers and verifies with the agent key', () => {
-    expect(Object.keys(headers).sort()).toEqual(['x-agent-id', 'x-agent-signature', 'x-agent-timestamp']);
+    expect(Object.keys(headers).sort()).toEqual([
+      'x-agent-id',
+      'x-agent-nonce',
+      'x-agent-signature',
+      'x-agent-timestamp',
+    ]);
+    expect(headers['x-agent-nonce']).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(headers['x-agent-timestamp']).toBe(String(NOW));
     expect(requestAgentId(received.headers)).toBe('agent-1');
-    expect(verifyRequest(received, agent.publicKey, { now: NOW + 1_000 })).toEqual({
+    expect(verifyRequest(received, agent.publicKey, { now: NOW + 1_000, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
       ok: true,
       agentId: 'agent-1',
       timestamp: NOW,
+      nonce: headers['x-agent-nonce'],
     });
   });
 
@@ -188,9 +196,12 @@ describe('signRequest / verifyRequest', () => {
     const upper = {
       'X-Agent-Id': headers['x-agent-id'],
       'X-Agent-Timestamp': headers['x-agent-timestamp'],
+      'X-Agent-Nonce': headers['x-agent-nonce'],
       'X-Agent-Signature': headers['x-agent-signature'],
     };
-    expect(verifyRequest({ ...received, headers: upper }, agent.publicKey, { now: NOW }).ok).toBe(true);
+    expect(
+      verifyRequest({ ...received, headers: upper }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -198,7 +209,9 @@ describe('signRequest / verifyRequest', () => {
     ['path', { path: '/api/agent/result' }],
     ['method', { method: 'PUT' }],
   ])('refuses the request when its %s changes', (_name, change) => {
-    expect(verifyRequest({ ...received, ...change }, agent.publicKey, { now: NOW })).toEqual({
+    expect(
+      verifyRequest({ ...received, ...change }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'bad_signature',
     });
@@ -206,33 +219,66 @@ describe('signRequest / verifyRequest', () => {
 
   it('refuses a request claiming another agent id or timestamp than it signed', () => {
     const otherId = { ...received, headers: { ...headers, 'x-agent-id': 'agent-2' } };
-    expect(verifyRequest(otherId, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(otherId, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     const otherTime = { ...received, headers: { ...headers, 'x-agent-timestamp': String(NOW + 1) } };
-    expect(verifyRequest(otherTime, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    const otherNonce = { ...received, headers: { ...headers, 'x-agent-nonce': 'AAAAAAAAAAAAAAAAAAAAAA' } };
+    expect(verifyRequest(otherNonce, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyRequest(otherTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses a request signed by another key', () => {
-    expect(verifyRequest(received, broker.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(received, broker.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses a stale or future timestamp beyond the allowed skew', () => {
-    expect(verifyRequest(received, agent.publicKey, { now: NOW + 5 * 60_000 + 1 })).toEqual({
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW + REQUEST_SKEW_MS, maxSkewMs: REQUEST_SKEW_MS }).ok,
+    ).toBe(true);
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW + REQUEST_SKEW_MS + 1, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'stale_timestamp',
     });
-    expect(verifyRequest(received, agent.publicKey, { now: NOW - 61_000, maxSkewMs: 60_000 })).toEqual({
+    expect(
+      verifyRequest(received, agent.publicKey, { now: NOW - REQUEST_SKEW_MS - 1, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'stale_timestamp',
     });
   });
 
   it('reports missing or unparseable headers', () => {
-    expect(verifyRequest({ ...received, headers: {} }, agent.publicKey, { now: NOW })).toEqual({
+    expect(
+      verifyRequest({ ...received, headers: {} }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
+    const { 'x-agent-nonce': _nonce, ...noNonce } = headers;
+    expect(
+      verifyRequest({ ...received, headers: noNonce }, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS }),
+    ).toEqual({
       ok: false,
       reason: 'missing_headers',
     });
     const badTime = { ...received, headers: { ...headers, 'x-agent-timestamp': '1e12' } };
-    expect(verifyRequest(badTime, agent.publicKey, { now: NOW })).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(verifyRequest(badTime, agent.publicKey, { now: NOW, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
   });
 });
 
@@ -248,10 +294,11 @@ describe('domain separation', () => {
         headers: {
           'x-agent-id': job.agent_id,
           'x-agent-timestamp': String(job.issued_at),
+          'x-agent-nonce': 'job-nonce-0000000000',
           'x-agent-signature': job.signature,
         },
       };
-      expect(verifyRequest(forged, agent.publicKey, { now: job.issued_at })).toEqual({
+      expect(verifyRequest(forged, agent.publicKey, { now: job.issued_at, maxSkewMs: REQUEST_SKEW_MS })).toEqual({
         ok: false,
         reason: 'bad_signature',
       });

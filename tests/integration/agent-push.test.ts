@@ -1,0 +1,251 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { AGENT_PATHS, BrokerSocketMessage, SOCKET_CONNECT } from '#lib/agent-protocol';
+import { parseConfig } from '#lib/config';
+import { addConnection, listConnections } from '#lib/jobs/connections';
+import { createJob, getJob } from '#lib/jobs/queue';
+import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
+import { keys, storeFor } from '#lib/jobs/table';
+import type { CreatedUser } from '../../emulator/control-client.ts';
+import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
+import { get, newUser, post } from '../support/api.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
+
+/**
+ * Launches through the real agent process, holding its WebSocket to serverless-offline:
+ * jobs are delivered at least once and run exactly once, whatever happens to the agent
+ * between the launch and the run, and signed connects and requests cannot be replayed.
+ */
+
+const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
+const agents: AgentProcess[] = [];
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+});
+
+async function recorded(file: string): Promise<string[][]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as string[]);
+}
+
+async function run(options: { stateDir?: string; recordFile: string; args?: string[] }): Promise<AgentProcess> {
+  const agent = await startAgent({
+    catalog: {
+      apps: {
+        recorder: { command: recorderProgram(), args: [recordArgsProgram, options.recordFile], allow_args: true },
+      },
+    },
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    ...(options.args === undefined ? {} : { args: options.args }),
+  });
+  agents.push(agent);
+  return agent;
+}
+
+/** A paired agent process holding its socket, and where its recorder writes. */
+async function pairedAgent(user: CreatedUser, args?: string[]) {
+  const recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
+  const agent = await run({ recordFile, ...(args === undefined ? {} : { args }) });
+  const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
+  const paired = await post(AGENT_PATHS.pair, { token: user.token, body: { code } });
+  expect(paired.status).toBe(200);
+  return { agent, recordFile, agentId: String(paired.json.data.agent_id) };
+}
+
+/** Nothing is left to deliver: the agent acknowledged or reported every job. */
+async function queueIsEmpty(agentId: string): Promise<boolean> {
+  const { Items = [] } = await store.db.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.queue(agentId).pk },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.length === 0;
+}
+
+/** Waits until the job is settled and nothing is left to deliver, then returns what the recorder saw. */
+async function settledRuns(jobId: string, agentId: string, recordFile: string): Promise<string[][]> {
+  await vi.waitFor(
+    async () => {
+      expect((await getJob(store, jobId, Date.now()))?.status).toBe('launched');
+      expect(await queueIsEmpty(agentId)).toBe(true);
+      expect((await recorded(recordFile)).length).toBeGreaterThan(0);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return recorded(recordFile);
+}
+
+describe('launches pushed over the agent WebSocket', () => {
+  it('reach a connected agent at once and run once', async () => {
+    const user = await newUser();
+    const { agent, recordFile, agentId } = await pairedAgent(user);
+    await agent.waitFor(/Connected to ws:/);
+    const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['push'] } });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data.status).toBe('launched');
+    expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['push']]);
+    // The same push when ChatGPT's tool call goes through call_tool.
+    const viaTool = await post('/api/chatgpt/call', {
+      token: user.token,
+      body: { name: 'launch_app', arguments: JSON.stringify({ app_name: 'recorder', args: ['tool'], agent: null }) },
+    });
+    expect(viaTool.json.data.status).toBe('launched');
+    await vi.waitFor(async () => expect(await recorded(recordFile)).toEqual([['push'], ['tool']]), {
+      timeout: 10_000,
+      interval: 50,
+    });
+  });
+
+  it('run exactly once when the agent was killed while idle and restarted at once', async () => {
+    const user = await newUser();
+    const first = await pairedAgent(user);
+    await first.agent.waitFor(/Connected to ws:/);
+    await first.agent.stop(); // SIGKILL: no goodbye, the broker may still hold its connection
+    const again = await run({ stateDir: first.agent.stateDir, recordFile: first.recordFile });
+
+    const answer = await post('/api/app/launch', {
+      token: user.token,
+      body: { app_name: 'recorder', args: ['after kill'] },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data.status).toBe('launched');
+    expect(await settledRuns(answer.json.data.job_id, first.agentId, first.recordFile)).toEqual([['after kill']]);
+    expect(again.output()).not.toMatch(/Pairing code/);
+  });
+
+  it('run exactly once when the agent was offline at launch and is back within the job minute', async () => {
+    const user = await newUser();
+    const first = await pairedAgent(user);
+    await first.agent.waitFor(/Connected to ws:/);
+    await first.agent.stop();
+    await vi.waitFor(async () => expect(await listConnections(store, first.agentId, Date.now())).toEqual([]), {
+      timeout: 10_000,
+      interval: 50,
+    });
+
+    // A connection the broker never heard close (on AWS, a network that vanished): the push
+    // to it finds it gone, drops it, and the job stays queued.
+    await addConnection(store, first.agentId, 'vanished-connection', Date.now());
+    const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['late'] } });
+    expect(answer.status).toBe(202);
+    expect(answer.json.data.status).toBe('pending');
+    expect(await listConnections(store, first.agentId, Date.now())).toEqual([]);
+    expect(await queueIsEmpty(first.agentId)).toBe(false);
+    expect(await recorded(first.recordFile)).toEqual([]);
+
+    await run({ stateDir: first.agent.stateDir, recordFile: first.recordFile });
+    expect(await settledRuns(answer.json.data.job_id, first.agentId, first.recordFile)).toEqual([['late']]);
+    const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
+    expect(status.json.data.status).toBe('launched');
+  });
+
+  it('run once and report again when the same job is delivered a second time', async () => {
+    const user = await newUser();
+    const { agent, recordFile, agentId } = await pairedAgent(user);
+    await agent.waitFor(/Connected to ws:/);
+    const [connectionId] = await listConnections(store, agentId, Date.now());
+    expect(connectionId).toBeDefined();
+    // The job exactly as launch_app makes it, then delivered twice on the live connection,
+    // as happens when an ack is lost and the lease ends.
+    const { record, job } = await createJob(
+      store,
+      importPrivateKey(inject('jobSigningKey')),
+      { userId: 'u', agentId, agentName: 'test-computer', app: 'recorder', args: ['twice'] },
+      Date.now(),
+    );
+    const push = () =>
+      fetch(`${inject('managementUrl')}/@connections/${connectionId}`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'job', job }),
+      });
+    expect((await push()).ok).toBe(true);
+    await settledRuns(record.job_id, agentId, recordFile);
+    expect((await push()).ok).toBe(true);
+    await agent.waitFor(new RegExp(`Job ${record.job_id} was delivered again; reporting its result again`));
+    expect(await recorded(recordFile)).toEqual([['twice']]);
+    expect((await getJob(store, record.job_id, Date.now()))?.status).toBe('launched');
+  });
+
+  it('reach an agent that cannot hold a WebSocket through the HTTP poll, once', async () => {
+    const user = await newUser();
+    const { agent, recordFile, agentId } = await pairedAgent(user, ['--transport', 'poll']);
+    await agent.waitFor(/Paired\. Waiting for jobs\./);
+    const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['poll'] } });
+    expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['poll']]);
+    expect(agent.output()).not.toMatch(/Connected to ws:/);
+  });
+});
+
+describe('signed agent connects and requests', () => {
+  async function pairedKeys() {
+    const user = await newUser();
+    const keys = generateSigningKeyPair();
+    const registered = await post(AGENT_PATHS.register, {
+      body: { name: 'replay-probe', platform: 'linux', public_key: keys.publicKey },
+    });
+    await post(AGENT_PATHS.pair, { token: user.token, body: { code: registered.json.pairing_code } });
+    return { agentId: String(registered.json.agent_id), privateKey: keys.privateKey };
+  }
+
+  /** Opens a socket with the given headers: 'open', or the HTTP status it was refused with. */
+  function connect(headers: Record<string, string>): Promise<{ outcome: number | 'open'; socket: WebSocket }> {
+    const socket = new WebSocket(inject('socketUrl'), { headers });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve({ outcome: 'open', socket }));
+      socket.once('unexpected-response', (_request, response) =>
+        resolve({ outcome: response.statusCode ?? 0, socket }),
+      );
+      socket.once('error', reject);
+    });
+  }
+
+  it('refuse a replayed connect, and accept a fresh one', async () => {
+    const { agentId, privateKey } = await pairedKeys();
+    const headers = { ...signRequest({ ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId }, privateKey) };
+    const first = await connect(headers);
+    expect(first.outcome).toBe('open');
+    // The connection works: collect is answered with the broker's clock.
+    const answer = new Promise<unknown>((resolve) =>
+      first.socket.once('message', (data) => resolve(JSON.parse(String(data)))),
+    );
+    first.socket.send(JSON.stringify({ action: 'collect' }));
+    expect(BrokerSocketMessage.parse(await answer)).toMatchObject({ type: 'collected', queued: 0 });
+
+    const replayed = await connect(headers);
+    expect(replayed.outcome).toBe(401);
+    const fresh = await connect({
+      ...signRequest({ ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId }, privateKey),
+    });
+    expect(fresh.outcome).toBe('open');
+    first.socket.close();
+    fresh.socket.close();
+  });
+
+  it('refuse a replayed request with the reason, and accept a fresh one', async () => {
+    const { agentId, privateKey } = await pairedKeys();
+    const body = '{}';
+    const headers = signRequest(
+      { method: 'POST', path: AGENT_PATHS.poll, body, timestamp: Date.now(), agentId },
+      privateKey,
+    );
+    expect((await post(AGENT_PATHS.poll, { rawBody: body, headers: { ...headers } })).status).toBe(200);
+    const replayed = await post(AGENT_PATHS.poll, { rawBody: body, headers: { ...headers } });
+    expect(replayed.status).toBe(401);
+    expect(replayed.json.error.details.reason).toBe('replayed');
+    const fresh = signRequest(
+      { method: 'POST', path: AGENT_PATHS.poll, body, timestamp: Date.now(), agentId },
+      privateKey,
+    );
+    expect((await post(AGENT_PATHS.poll, { rawBody: body, headers: { ...fresh } })).status).toBe(200);
+  });
+});
