@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENT_NAME_MAX, AgentName, type AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import packageJson from '../package.json' with { type: 'json' };
 import {
   buildCatalog,
@@ -245,11 +245,15 @@ function checkedName(name: string): string {
 }
 
 /**
- * The host name made into a name the broker accepts: nobody chose it, so it is trimmed
- * to fit rather than refused (controls dropped, cut at a character boundary).
+ * The host name made into a name the broker accepts: nobody chose it, so it is made to fit
+ * rather than refused (controls dropped, other characters outside the name's plain set
+ * become '-', cut at a character boundary).
  */
 export function nameFromHostname(host: string): string {
-  const visible = host.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  const visible = host
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(new RegExp(`(?!${AGENT_NAME_CHARACTER.source}).`, 'gu'), '-')
+    .trim();
   let name = '';
   for (const character of visible) {
     if (name.length + character.length > AGENT_NAME_MAX) break;

@@ -229,11 +229,16 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     if (wait > 0) await sleep(wait, session.signal);
   };
 
-  const markPaired = async (current: Registration): Promise<Registration> => {
+  const markPaired = async (current: Registration, account?: string | null): Promise<Registration> => {
     if (current.paired) return current;
     await state.markPaired();
-    await status?.update({ paired: true });
-    log('Paired. Waiting for jobs.');
+    await status?.update({ paired: true, ...(account ? { account } : {}) });
+    // Said plainly, so a computer paired to the wrong account is noticed at once.
+    log(
+      account
+        ? `Paired to ${JSON.stringify(account)}. Waiting for jobs. If that is not your account, run with --reset and pair again.`
+        : 'Paired. Waiting for jobs.',
+    );
     return { ...current, paired: true };
   };
 
@@ -303,7 +308,9 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       switch (answer.status) {
         case 'unpaired':
           if (current.paired) {
-            log('The broker says this agent is no longer paired; registering again.');
+            log(
+              'This computer is no longer paired (unpaired from ChatGPT, or its pairing code was used by two accounts). Getting a new pairing code.',
+            );
             registration = undefined;
           } else if (pairingExpired(current, now())) {
             log('The pairing code expired; getting a new one.');
@@ -313,6 +320,9 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
           }
           break;
         case 'paired':
+          registration = await markPaired(current, answer.account);
+          if (!useSocket(registration)) await pace(FALLBACK_POLL_INTERVAL_MS, startedAt);
+          break;
         case 'idle':
           registration = await markPaired(current);
           if (!useSocket(registration)) await pace(FALLBACK_POLL_INTERVAL_MS, startedAt);

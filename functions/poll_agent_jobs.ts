@@ -24,7 +24,7 @@ export const run: Action<typeof operations.poll_agent_jobs> = async ({ event, ra
   if (!agent.user_id) return { status: 'unpaired', ...socket };
   if (!agent.paired_notified) {
     await markPairedNotified(store, agent.agent_id);
-    return { status: 'paired', ...socket };
+    return { status: 'paired', account: agent.user_email ?? null, ...socket };
   }
   await touchAgent(store, agent, Date.now());
   const [lease] = await leaseJobs(store, agent.agent_id, Date.now(), 1);

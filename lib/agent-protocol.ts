@@ -59,8 +59,14 @@ export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const JobId = z.string().regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker');
 
-/** Any character except controls and invisible formatting ones: names are shown to people. */
-const VISIBLE = /^[^\p{Cc}\p{Cf}]*$/u;
+/**
+ * The characters a computer's name may hold: letters, digits, spaces and `. _ - ' ( )`.
+ * Names reach ChatGPT (as data), so nothing that reads as markup, a command or an
+ * instruction header ("SYSTEM:") fits, and no control or invisible formatting character.
+ */
+export const AGENT_NAME_CHARACTER = /[\p{L}\p{N} ._'()-]/u;
+
+const PLAIN_NAME = new RegExp(`^${AGENT_NAME_CHARACTER.source}+$`, 'u');
 
 /** A computer's name as its user will say it to ChatGPT: "work-laptop", "Kitchen PC". */
 export const AgentName = z
@@ -68,7 +74,7 @@ export const AgentName = z
   .trim()
   .min(1, 'must not be empty')
   .max(AGENT_NAME_MAX, `must be at most ${AGENT_NAME_MAX} characters`)
-  .regex(VISIBLE, 'must not contain control characters');
+  .regex(PLAIN_NAME, "must hold only letters, digits, spaces and . _ - ' ( )");
 
 export const AgentPlatform = z.enum(['windows', 'macos', 'linux']);
 export type AgentPlatform = z.infer<typeof AgentPlatform>;
@@ -118,7 +124,12 @@ const PollAnswer = {
 };
 export const PollResponse = z.discriminatedUnion('status', [
   z.object({ ...PollAnswer, status: z.literal('unpaired') }),
-  z.object({ ...PollAnswer, status: z.literal('paired') }),
+  z.object({
+    ...PollAnswer,
+    status: z.literal('paired'),
+    /** The Google account the computer was just paired to, for the agent to show its user. */
+    account: z.string().nullish(),
+  }),
   z.object({ ...PollAnswer, status: z.literal('idle') }),
   z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
 ]);

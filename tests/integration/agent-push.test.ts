@@ -179,7 +179,7 @@ describe('launches pushed over the agent WebSocket', () => {
   it('reach an agent that cannot hold a WebSocket through the HTTP poll, once', async () => {
     const user = await newUser();
     const { agent, recordFile, agentId } = await pairedAgent(user, ['--transport', 'poll']);
-    await agent.waitFor(/Paired\. Waiting for jobs\./);
+    await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['poll'] } });
     expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['poll']]);
     expect(agent.output()).not.toMatch(/Connected to ws:/);

@@ -55,7 +55,9 @@ describe('launching an app through a paired agent', () => {
     expect(paired.status).toBe(200);
     expect(paired.json.data).toMatchObject({ name: 'work-laptop', platform: expect.any(String) });
     agentId = paired.json.data.agent_id;
-    await agent.waitFor(/Paired\. Waiting for jobs\./);
+    // The agent says which account it was paired to, so a wrong one is noticed at once.
+    const [, account] = await agent.waitFor(/Paired to "([^"]+)"\. Waiting for jobs\./);
+    expect(account).toBe(user.email);
     await agent.waitFor(/Connected to ws:/);
   });
   afterAll(() => agent?.stop());
