@@ -96,7 +96,7 @@ describe('launching an app through a paired agent', () => {
       expect.stringMatching(/^chatgpt-broker-agent \d+\.\d+\.\d+/),
       `Broker:      ${inject('apiUrl')}`,
       `Computer:    ${agentId}, paired`,
-      'Account:     not known to the agent',
+      `Account:     ${user.email}`,
       `Running:     yes, pid ${agent.child.pid}, since ${lines[4]?.split(', since ')[1]}`,
       expect.stringMatching(/^Connection: {2}connected over websocket since \d{4}-/),
       // The built-ins of this platform and the recorder.
