@@ -126,7 +126,7 @@ async function measureLaunches(
   try {
     const code = (await agent.waitFor(/Pairing code: (\S+)/))[1];
     await call(stack, token, AGENT_PATHS.pair, { code });
-    await agent.waitFor(transport === 'socket' ? /Connected to ws:/ : /Paired\. Waiting for jobs\./);
+    await agent.waitFor(transport === 'socket' ? /Connected to ws:/ : /Paired( to "[^"]+")?\. Waiting for jobs\./);
     const toSpawn: number[] = [];
     const toAnswer: number[] = [];
     for (let i = 0; i < runs + WARM_UP_LAUNCHES; i += 1) {
