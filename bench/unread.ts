@@ -6,9 +6,9 @@ import { parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { EmulatorControl } from '../emulator/control-client.ts';
-import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
 import { htmlMail, mailWithAttachment, pathologicalHtml, plainMail } from '../tests/support/hostile-mail.ts';
+import { measureAtLatency, seedPlainMailbox } from './gmail-latency.ts';
 import { median, type Row } from './report.ts';
 
 /** The original service's way: list, then one `messages.get` after another. */
@@ -34,32 +34,17 @@ export async function benchUnread(latencyMs: number, limits: number[], repeats: 
   try {
     const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
     for (const limit of limits) {
-      const user = await control.createUser({ email: `bench-${limit}@example.com` });
-      for (let i = 0; i < limit; i += 1) {
-        await control.seedMessage({
-          email: user.email,
-          raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Mail ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n`,
-        });
-      }
-      const gmail = createGmailClient({ accessToken: user.token }, config);
-      await control.setLatency(latencyMs);
-      const measure = async (run: () => Promise<unknown>) => {
-        const times: number[] = [];
-        let trips = 0;
-        for (let r = 0; r < repeats; r += 1) {
-          await control.clearRequests();
-          const started = performance.now();
-          await run();
-          times.push(performance.now() - started);
-          trips = sequentialRoundTrips(
-            (await control.requests()).filter((request) => request.path.startsWith('/gmail/')),
-          );
-        }
-        return { ms: median(times), trips };
-      };
-      const ours = await measure(() => listUnread(gmail, { limit }));
-      const original = await measure(() => originalUnread(gmail, limit));
-      await control.setLatency(0);
+      const gmail = await seedPlainMailbox(control, config, {
+        email: `bench-${limit}@example.com`,
+        subject: 'Mail',
+        count: limit,
+      });
+      const { ours, baseline: original } = await measureAtLatency(
+        control,
+        { latencyMs, repeats },
+        () => listUnread(gmail, { limit }),
+        () => originalUnread(gmail, limit),
+      );
       rows.push({
         name: `unread limit ${limit} (Gmail latency ${latencyMs} ms)`,
         value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
