@@ -1,45 +1,31 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, DEFAULT_BROKER, defaultStateDir, EXIT, main, parseCli } from '../../../agent/cli.ts';
+import { DEFAULT_BROKER, defaultStateDir, EXIT, parseCli } from '../../../agent/cli.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
-import { FakeBroker } from './fake-broker.ts';
-import { Lines, RECORDER, ROOT, removeTempDirs, tempDir, waitForRecords } from './support.ts';
+import {
+  cleanUpAgentTest,
+  killAfterTest,
+  Lines,
+  RECORDER,
+  ROOT,
+  runCli,
+  startFakeBroker,
+  tempDir,
+  waitForRecords,
+} from './support.ts';
 
 const BIN = path.join(ROOT, 'agent', 'bin.ts');
-const children: ChildProcess[] = [];
-let broker: FakeBroker | undefined;
+afterEach(cleanUpAgentTest);
 
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  await broker?.stop();
-  broker = undefined;
-  await removeTempDirs();
-});
-
-/** Runs `main` in-process with captured output. */
+/** Runs `main` in-process with captured output, each stream as one text. */
 async function runMain(argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliProcess = {
-    argv,
-    env: {},
-    platform: 'linux',
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-    onSignal: () => () => undefined,
-    exit: () => {
-      throw new Error('unexpected exit');
-    },
-  };
-  const code = await main(io);
+  const { code, stdout, stderr } = await runCli(argv);
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
@@ -49,7 +35,7 @@ function startBin(args: string[]) {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
+  killAfterTest(child);
   const stdout = new Lines();
   const stderr = new Lines();
   createInterface({ input: child.stdout }).on('line', stdout.push);
@@ -154,7 +140,7 @@ describe('flags', () => {
 describe('the agent binary', () => {
   it('prints a real usage text for --help (npx tsx agent/bin.ts --help)', async () => {
     const child = spawn('npx', ['tsx', BIN, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
+    killAfterTest(child);
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -178,7 +164,7 @@ describe('the agent binary', () => {
   });
 
   it('stops cleanly with exit code 0 on SIGINT while polling', async () => {
-    broker = await new FakeBroker({ holdMs: 15_000 }).start();
+    const broker = await startFakeBroker({ holdMs: 15_000 });
     const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--name', 'ci']);
     expect(await agent.stdout.waitFor(/^Pairing code: /)).toBe('Pairing code: CODE-1');
     await agent.stderr.waitFor(/pair my computer, code CODE-1/);
@@ -190,7 +176,7 @@ describe('the agent binary', () => {
   });
 
   it('lets the running job finish after the first signal, then exits 0', async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const agent = startBin([
       '--broker',
@@ -215,7 +201,7 @@ describe('the agent binary', () => {
   });
 
   it('forces exit 130 on a second signal', async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const agent = startBin([
       '--broker',
