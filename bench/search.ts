@@ -1,9 +1,6 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { parseConfig } from '#lib/config';
 import { searchEmails } from '#lib/gmail/search-emails';
-import { EmulatorControl } from '../emulator/control-client.ts';
-import { startGoogleEmulator } from '../emulator/server.ts';
-import { measureAtLatency, seedPlainMailbox } from './gmail-latency.ts';
+import { measureAtLatency, seedPlainMailbox, withEmulator } from './gmail-emulator.ts';
 import type { Row } from './report.ts';
 import { recordResult } from './results.ts';
 
@@ -23,11 +20,8 @@ async function oneByOne(gmail: gmail_v1.Gmail, limit: number): Promise<void> {
  * figures for the largest limit go to bench/results.json under `search`.
  */
 export async function benchSearch(latencyMs: number, limits: number[], repeats: number): Promise<Row[]> {
-  const emulator = await startGoogleEmulator();
-  const control = new EmulatorControl(emulator.url);
-  const rows: Row[] = [];
-  try {
-    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+  return withEmulator(async ({ control, config }) => {
+    const rows: Row[] = [];
     for (const limit of limits) {
       const gmail = await seedPlainMailbox(control, config, {
         email: `search-${limit}@example.com`,
@@ -58,8 +52,6 @@ export async function benchSearch(latencyMs: number, limits: number[], repeats: 
         });
       }
     }
-  } finally {
-    await emulator.close();
-  }
-  return rows;
+    return rows;
+  });
 }

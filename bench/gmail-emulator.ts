@@ -1,9 +1,31 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import type { Config } from '#lib/config';
+import { type Config, parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
-import type { EmulatorControl } from '../emulator/control-client.ts';
+import { EmulatorControl } from '../emulator/control-client.ts';
 import { sequentialRoundTrips } from '../emulator/round-trips.ts';
+import { startGoogleEmulator } from '../emulator/server.ts';
 import { median } from './report.ts';
+
+/** The running emulator of one benchmark, and a config pointing our Gmail client at it. */
+export interface BenchEmulator {
+  url: string;
+  control: EmulatorControl;
+  config: Config;
+}
+
+/** Starts the embedded Google emulator for `run` and closes it when `run` ends. */
+export async function withEmulator<T>(run: (emulator: BenchEmulator) => Promise<T>): Promise<T> {
+  const emulator = await startGoogleEmulator();
+  try {
+    return await run({
+      url: emulator.url,
+      control: new EmulatorControl(emulator.url),
+      config: parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` }),
+    });
+  } finally {
+    await emulator.close();
+  }
+}
 
 /** What one way of doing a Gmail read cost. */
 export interface Measured {
