@@ -1,11 +1,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { parseConfig } from '#lib/config';
-import { createGmailClient } from '#lib/gmail/client';
 import { searchEmails } from '#lib/gmail/search-emails';
-import { EmulatorControl } from '../emulator/control-client.ts';
-import { sequentialRoundTrips } from '../emulator/round-trips.ts';
-import { startGoogleEmulator } from '../emulator/server.ts';
-import { median, type Row } from './report.ts';
+import { measureAtLatency, seedPlainMailbox, withEmulator } from './gmail-emulator.ts';
+import type { Row } from './report.ts';
 import { recordResult } from './results.ts';
 
 const QUERY = 'from:a@example.com subject:report';
@@ -24,39 +20,20 @@ async function oneByOne(gmail: gmail_v1.Gmail, limit: number): Promise<void> {
  * figures for the largest limit go to bench/results.json under `search`.
  */
 export async function benchSearch(latencyMs: number, limits: number[], repeats: number): Promise<Row[]> {
-  const emulator = await startGoogleEmulator();
-  const control = new EmulatorControl(emulator.url);
-  const rows: Row[] = [];
-  try {
-    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+  return withEmulator(async ({ control, config }) => {
+    const rows: Row[] = [];
     for (const limit of limits) {
-      const user = await control.createUser({ email: `search-${limit}@example.com` });
-      for (let i = 0; i < limit; i += 1) {
-        await control.seedMessage({
-          email: user.email,
-          raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Report ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n`,
-        });
-      }
-      const gmail = createGmailClient({ accessToken: user.token }, config);
-      await control.setLatency(latencyMs);
-      const measure = async (run: () => Promise<unknown>) => {
-        const times: number[] = [];
-        let trips = 0;
-        let requests = 0;
-        for (let r = 0; r < repeats; r += 1) {
-          await control.clearRequests();
-          const started = performance.now();
-          await run();
-          times.push(performance.now() - started);
-          const gmailRequests = (await control.requests()).filter((request) => request.path.startsWith('/gmail/'));
-          trips = sequentialRoundTrips(gmailRequests);
-          requests = gmailRequests.length;
-        }
-        return { ms: median(times), trips, requests };
-      };
-      const ours = await measure(() => searchEmails(gmail, { query: QUERY, limit }));
-      const baseline = await measure(() => oneByOne(gmail, limit));
-      await control.setLatency(0);
+      const gmail = await seedPlainMailbox(control, config, {
+        email: `search-${limit}@example.com`,
+        subject: 'Report',
+        count: limit,
+      });
+      const { ours, baseline } = await measureAtLatency(
+        control,
+        { latencyMs, repeats },
+        () => searchEmails(gmail, { query: QUERY, limit }),
+        () => oneByOne(gmail, limit),
+      );
       rows.push({
         name: `search limit ${limit} (Gmail latency ${latencyMs} ms)`,
         value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
@@ -75,8 +52,6 @@ export async function benchSearch(latencyMs: number, limits: number[], repeats: 
         });
       }
     }
-  } finally {
-    await emulator.close();
-  }
-  return rows;
+    return rows;
+  });
 }

@@ -2,13 +2,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
-import { EmulatorControl } from '../emulator/control-client.ts';
-import { sequentialRoundTrips } from '../emulator/round-trips.ts';
-import { startGoogleEmulator } from '../emulator/server.ts';
 import { htmlMail, mailWithAttachment, pathologicalHtml, plainMail } from '../tests/support/hostile-mail.ts';
+import { measureAtLatency, seedPlainMailbox, withEmulator } from './gmail-emulator.ts';
 import { median, type Row } from './report.ts';
 
 /** The original service's way: list, then one `messages.get` after another. */
@@ -28,38 +25,20 @@ async function originalUnread(gmail: gmail_v1.Gmail, limit: number): Promise<num
  * both measured in this run.
  */
 export async function benchUnread(latencyMs: number, limits: number[], repeats: number): Promise<Row[]> {
-  const emulator = await startGoogleEmulator();
-  const control = new EmulatorControl(emulator.url);
-  const rows: Row[] = [];
-  try {
-    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+  return withEmulator(async ({ control, config }) => {
+    const rows: Row[] = [];
     for (const limit of limits) {
-      const user = await control.createUser({ email: `bench-${limit}@example.com` });
-      for (let i = 0; i < limit; i += 1) {
-        await control.seedMessage({
-          email: user.email,
-          raw: `From: a@example.com\r\nTo: ${user.email}\r\nSubject: Mail ${i}\r\nContent-Type: text/plain\r\n\r\nBody ${i}\r\n`,
-        });
-      }
-      const gmail = createGmailClient({ accessToken: user.token }, config);
-      await control.setLatency(latencyMs);
-      const measure = async (run: () => Promise<unknown>) => {
-        const times: number[] = [];
-        let trips = 0;
-        for (let r = 0; r < repeats; r += 1) {
-          await control.clearRequests();
-          const started = performance.now();
-          await run();
-          times.push(performance.now() - started);
-          trips = sequentialRoundTrips(
-            (await control.requests()).filter((request) => request.path.startsWith('/gmail/')),
-          );
-        }
-        return { ms: median(times), trips };
-      };
-      const ours = await measure(() => listUnread(gmail, { limit }));
-      const original = await measure(() => originalUnread(gmail, limit));
-      await control.setLatency(0);
+      const gmail = await seedPlainMailbox(control, config, {
+        email: `bench-${limit}@example.com`,
+        subject: 'Mail',
+        count: limit,
+      });
+      const { ours, baseline: original } = await measureAtLatency(
+        control,
+        { latencyMs, repeats },
+        () => listUnread(gmail, { limit }),
+        () => originalUnread(gmail, limit),
+      );
       rows.push({
         name: `unread limit ${limit} (Gmail latency ${latencyMs} ms)`,
         value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
@@ -67,10 +46,8 @@ export async function benchUnread(latencyMs: number, limits: number[], repeats: 
         ratio: ours.ms / original.ms,
       });
     }
-  } finally {
-    await emulator.close();
-  }
-  return rows;
+    return rows;
+  });
 }
 
 /** One hostile-against-plain timing, for results.json. */
@@ -91,10 +68,7 @@ export async function benchHostileUnread(
   bytes: number,
   repeats: number,
 ): Promise<{ rows: Row[]; figures: HostileFigure[] }> {
-  const emulator = await startGoogleEmulator();
-  const control = new EmulatorControl(emulator.url);
-  try {
-    const config = parseConfig({ GMAIL_API_URL: `${emulator.url}/`, GOOGLE_OAUTH_URL: `${emulator.url}/` });
+  return withEmulator(async ({ control, config }) => {
     const inbox = async (name: string, raw: string) => {
       const user = await control.createUser({ email: `${name}@example.com` });
       await control.seedMessage({ email: user.email, raw });
@@ -126,9 +100,7 @@ export async function benchHostileUnread(
       ratio: figure.ratio,
     }));
     return { rows, figures };
-  } finally {
-    await emulator.close();
-  }
+  });
 }
 
 /** Peak memory of one unread call, for results.json. */
@@ -164,12 +136,10 @@ export async function benchUnreadMemory(
   attachmentBytes: number,
   rawLimits: number[],
 ): Promise<{ rows: Row[]; figures: MemoryFigure[] }> {
-  const emulator = await startGoogleEmulator();
-  const control = new EmulatorControl(emulator.url);
-  try {
+  return withEmulator(async ({ url, control }) => {
     const figures: MemoryFigure[] = [];
     const idleUser = await control.createUser({ email: 'memory-idle@example.com' });
-    const idleRssMb = await childPeak(emulator.url, idleUser.token, 1, 'idle');
+    const idleRssMb = await childPeak(url, idleUser.token, 1, 'idle');
     for (const limit of limits) {
       const user = await control.createUser({ email: `memory-${limit}@example.com` });
       await control.seedMessage({
@@ -180,9 +150,9 @@ export async function benchUnreadMemory(
       figures.push({
         limit,
         attachmentMb: attachmentBytes / 1024 / 1024,
-        peakRssMb: await childPeak(emulator.url, user.token, limit, 'ours'),
+        peakRssMb: await childPeak(url, user.token, limit, 'ours'),
         idleRssMb,
-        rawPeakRssMb: rawLimits.includes(limit) ? await childPeak(emulator.url, user.token, limit, 'raw') : null,
+        rawPeakRssMb: rawLimits.includes(limit) ? await childPeak(url, user.token, limit, 'raw') : null,
       });
     }
     const rows = figures.map((figure) => ({
@@ -192,7 +162,5 @@ export async function benchUnreadMemory(
       ratio: figure.peakRssMb / figure.idleRssMb,
     }));
     return { rows, figures };
-  } finally {
-    await emulator.close();
-  }
+  });
 }

@@ -113,7 +113,11 @@ export const UnreadEmailsRequest = z.object({
 });
 export type UnreadEmailsRequest = z.infer<typeof UnreadEmailsRequest>;
 
-export const UnreadEmail = z.object({
+/**
+ * Which email, from whom, to whom and about what: the fields every answer that lists or
+ * reads mail starts with (get_unread_emails, search_emails, read_email).
+ */
+export const EmailHeaders = z.object({
   message_id: z.string(),
   thread_id: z.string(),
   from_email: z.string(),
@@ -121,6 +125,9 @@ export const UnreadEmail = z.object({
   to: z.array(z.string()),
   cc: z.array(z.string()),
   subject: z.string(),
+});
+
+export const UnreadEmail = EmailHeaders.extend({
   body: z.string().describe('Readable text of the body (HTML converted to text), possibly truncated.'),
   body_truncated: z.boolean(),
   body_error: z
@@ -136,12 +143,17 @@ export const UnreadEmail = z.object({
 });
 export type UnreadEmail = z.infer<typeof UnreadEmail>;
 
-export const UnreadEmailsResponse = z.object({
-  success: z.literal(true),
-  count: z.number().int(),
-  emails: z.array(UnreadEmail),
-  next_page_token: z.string().nullable(),
-});
+/** One page of emails, the answer of get_unread_emails and search_emails. */
+export function emailPage<Email extends z.ZodType>(email: Email) {
+  return z.object({
+    success: z.literal(true),
+    count: z.number().int(),
+    emails: z.array(email),
+    next_page_token: z.string().nullable(),
+  });
+}
+
+export const UnreadEmailsResponse = emailPage(UnreadEmail);
 
 export const ReplyEmailRequest = z
   .object({

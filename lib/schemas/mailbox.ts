@@ -1,6 +1,14 @@
 import * as z from 'zod';
 import { GmailId, headerText, Recipients, successEnvelope } from './common.ts';
-import { Attachment, checkAttachmentTotal, SentMessage, UnreadEmail } from './email.ts';
+import {
+  Attachment,
+  checkAttachmentTotal,
+  EmailHeaders,
+  emailPage,
+  SentMessage,
+  UnreadEmail,
+  UnreadEmailsRequest,
+} from './email.ts';
 import { OpenAiFileRefs } from './files.ts';
 
 /**
@@ -31,9 +39,7 @@ export const SearchEmailsRequest = z.object({
     .describe(
       'Gmail search as the user would type it in Gmail, operators included: from:, to:, subject:, has:attachment, is:unread, is:starred, in:inbox, label:, after:2026/01/31, before:, "exact phrase", OR, -word. Empty: all mail but spam and trash.',
     ),
-  limit: z.number().int().min(1).max(100).nullish().describe('How many emails to return, 1-100 (default 10).'),
-  page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer, for the next page.'),
-  include_body: z.boolean().nullish().describe('Include each email body as text (default true).'),
+  ...UnreadEmailsRequest.pick({ limit: true, page_token: true, include_body: true }).shape,
 });
 export type SearchEmailsRequest = z.infer<typeof SearchEmailsRequest>;
 
@@ -42,12 +48,7 @@ export const SearchEmail = UnreadEmail.extend({
 });
 export type SearchEmail = z.infer<typeof SearchEmail>;
 
-export const SearchEmailsResponse = z.object({
-  success: z.literal(true),
-  count: z.number().int(),
-  emails: z.array(SearchEmail),
-  next_page_token: z.string().nullable(),
-});
+export const SearchEmailsResponse = emailPage(SearchEmail);
 
 /** Opaque place to continue a cut read: `<gmail message id>.<character offset>`. */
 export const ReadCursor = z
@@ -80,17 +81,10 @@ export const AttachmentInfo = z.object({
 });
 export type AttachmentInfo = z.infer<typeof AttachmentInfo>;
 
-export const ReadMessage = z.object({
-  message_id: z.string(),
-  thread_id: z.string(),
-  from_email: z.string(),
-  from_name: z.string(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
-  subject: z.string(),
+export const ReadMessage = EmailHeaders.extend({
   date: z.string(),
-  labels: z.array(z.string()),
-  is_unread: z.boolean(),
+  labels: UnreadEmail.shape.labels,
+  is_unread: UnreadEmail.shape.is_unread,
   body: z.string().describe('Readable text (HTML converted), from body_offset on.'),
   body_offset: z.number().int().describe('Where `body` starts in the whole text (above 0 when continued).'),
   body_length: z.number().int().describe('Characters in the whole text.'),

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -7,49 +7,27 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_NAME_MAX, RegisterRequest } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import {
-  type CliProcess,
-  DEFAULT_BROKER,
-  defaultStateDir,
-  EXIT,
-  main,
-  nameFromHostname,
-  parseCli,
-} from '../../../agent/cli.ts';
+import { DEFAULT_BROKER, defaultStateDir, EXIT, nameFromHostname, parseCli } from '../../../agent/cli.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
-import { FakeBroker } from './fake-broker.ts';
-import { Lines, RECORDER, ROOT, removeTempDirs, tempDir, waitForRecords } from './support.ts';
+import {
+  cleanUpAgentTest,
+  killAfterTest,
+  Lines,
+  RECORDER,
+  ROOT,
+  runCli,
+  startFakeBroker,
+  tempDir,
+  waitForRecords,
+} from './support.ts';
 
 const BIN = path.join(ROOT, 'agent', 'bin.ts');
-const children: ChildProcess[] = [];
-let broker: FakeBroker | undefined;
+afterEach(cleanUpAgentTest);
 
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  await broker?.stop();
-  broker = undefined;
-  await removeTempDirs();
-});
-
-/** Runs `main` in-process with captured output. */
+/** Runs `main` in-process with captured output, each stream as one text. */
 async function runMain(argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliProcess = {
-    argv,
-    env: {},
-    platform: 'linux',
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-    onSignal: () => () => undefined,
-    exit: () => {
-      throw new Error('unexpected exit');
-    },
-  };
-  const code = await main(io);
+  const { code, stdout, stderr } = await runCli(argv);
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
@@ -59,7 +37,7 @@ function startBin(args: string[]) {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
+  killAfterTest(child);
   const stdout = new Lines();
   const stderr = new Lines();
   createInterface({ input: child.stdout }).on('line', stdout.push);
@@ -191,7 +169,7 @@ describe('flags', () => {
 describe('the agent binary', () => {
   it('prints a real usage text for --help (npx tsx agent/bin.ts --help)', async () => {
     const child = spawn('npx', ['tsx', BIN, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
+    killAfterTest(child);
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -215,7 +193,7 @@ describe('the agent binary', () => {
   });
 
   it("exits 2 at once, naming the broker's limit, when --name is longer than the broker accepts", async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const name = 'n'.repeat(100);
     const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--name', name]);
     expect(await agent.exited).toEqual([EXIT.usage, null]);
@@ -225,7 +203,7 @@ describe('the agent binary', () => {
   });
 
   it('stops cleanly with exit code 0 on SIGINT while polling', async () => {
-    broker = await new FakeBroker({ holdMs: 15_000 }).start();
+    const broker = await startFakeBroker({ holdMs: 15_000 });
     const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--name', 'ci']);
     expect(await agent.stdout.waitFor(/^Pairing code: /)).toBe('Pairing code: CODE-1');
     await agent.stderr.waitFor(/pair my computer, code CODE-1/);
@@ -237,7 +215,7 @@ describe('the agent binary', () => {
   });
 
   it('lets the running job finish after the first signal, then exits 0', async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const agent = startBin([
       '--broker',
@@ -262,7 +240,7 @@ describe('the agent binary', () => {
   });
 
   it('forces exit 130 on a second signal', async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const agent = startBin([
       '--broker',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentPlatform } from '#lib/agent-protocol';
-import { type CliProcess, EXIT, main } from '../../../agent/cli.ts';
+import { type CliProcess, EXIT } from '../../../agent/cli.ts';
 import {
   AlreadyInstalledError,
   type CommandRunner,
@@ -16,7 +16,7 @@ import {
 import { renderUnit } from '../../../agent/service/linux.ts';
 import type { Command, ServiceSettings } from '../../../agent/service/plan.ts';
 import { windowsArg } from '../../../agent/service/windows.ts';
-import { removeTempDirs, tempDir } from './support.ts';
+import { removeTempDirs, runCli, tempDir } from './support.ts';
 
 afterEach(removeTempDirs);
 
@@ -248,24 +248,6 @@ describe('the rendered unit, checked by systemd itself', () => {
 });
 
 describe('agent install, uninstall, status on the command line', () => {
-  async function runMain(argv: string[], extra: Partial<CliProcess>) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await main({
-      argv,
-      env: {},
-      platform: 'linux',
-      stdout: (line) => stdout.push(line),
-      stderr: (line) => stderr.push(line),
-      onSignal: () => () => undefined,
-      exit: () => {
-        throw new Error('unexpected exit');
-      },
-      ...extra,
-    });
-    return { code, stdout, stderr };
-  }
-
   it('installs once, says where it wrote what, refuses a second time, and uninstalls', async () => {
     const { settings } = await rendering('linux');
     const run = recordingRunner();
@@ -273,31 +255,31 @@ describe('agent install, uninstall, status on the command line', () => {
     const flags = ['--broker', settings.brokerUrl, '--state-dir', settings.stateDir];
     const unit = path.join(settings.home, '.config/systemd/user/chatgpt-broker-agent.service');
 
-    const installed = await runMain(['install', ...flags], io);
+    const installed = await runCli(['install', ...flags], io);
     expect(installed.code).toBe(EXIT.ok);
     expect(installed.stdout).toContain(`Wrote ${unit}`);
     expect(installed.stdout).toContain('Ran systemctl --user enable --now chatgpt-broker-agent.service');
     expect(existsSync(unit)).toBe(true);
 
-    const again = await runMain(['install', ...flags], io);
+    const again = await runCli(['install', ...flags], io);
     expect(again).toMatchObject({ code: EXIT.service, stdout: [] });
     expect(again.stderr.join()).toContain(`already installed (${unit})`);
 
-    const status = await runMain(['status', ...flags], io);
+    const status = await runCli(['status', ...flags], io);
     expect(status.code).toBe(EXIT.notRunning);
     expect(status.stdout).toContain(`Service:     installed (${unit})`);
 
-    const removed = await runMain(['uninstall', ...flags], io);
+    const removed = await runCli(['uninstall', ...flags], io);
     expect(removed.code).toBe(EXIT.ok);
     expect(removed.stdout).toContain(`Removed ${unit}`);
     expect(existsSync(unit)).toBe(false);
-    expect((await runMain(['uninstall', ...flags], io)).code).toBe(EXIT.service);
+    expect((await runCli(['uninstall', ...flags], io)).code).toBe(EXIT.service);
   });
 
   it('reports a failed service command with its message and exit 1', async () => {
     const { settings } = await rendering('linux');
     const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: recordingRunner(1) };
-    const result = await runMain(['install', '--state-dir', settings.stateDir], io);
+    const result = await runCli(['install', '--state-dir', settings.stateDir], io);
     expect(result.code).toBe(EXIT.error);
     expect(result.stderr.join()).toMatch(
       /"systemctl --user daemon-reload" failed \(exit 1\): Failed to connect to bus/,
@@ -306,7 +288,7 @@ describe('agent install, uninstall, status on the command line', () => {
 
   it('will not install the agent run from source', async () => {
     const { settings } = await rendering('linux');
-    const result = await runMain(['install'], { home: settings.home, runCommand: recordingRunner() });
+    const result = await runCli(['install'], { home: settings.home, runCommand: recordingRunner() });
     expect(result.code).toBe(EXIT.error);
     expect(result.stderr.join()).toMatch(/install the built agent/);
   });

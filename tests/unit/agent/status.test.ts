@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,29 +11,20 @@ import { runAgent } from '../../../agent/loop.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
 import { readStatus, StatusWriter } from '../../../agent/status-file.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
-import { FakeBroker } from './fake-broker.ts';
 import {
+  cleanUpAgentTest,
+  killAfterTest,
   Lines,
   PLATFORM,
   RECORDER,
   ROOT,
   recorderCatalog,
-  removeTempDirs,
+  startFakeBroker,
   tempDir,
   waitForRecords,
 } from './support.ts';
 
-const children: ChildProcess[] = [];
-let broker: FakeBroker | undefined;
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  await broker?.stop();
-  broker = undefined;
-  await removeTempDirs();
-});
+afterEach(cleanUpAgentTest);
 
 async function status(stateDir: string, brokerUrl: string) {
   const stdout: string[] = [];
@@ -52,7 +43,7 @@ async function status(stateDir: string, brokerUrl: string) {
 
 describe('agent status', () => {
   it('reports a paired, connected agent with its catalog and last job; the log holds no arguments or keys', async () => {
-    broker = await new FakeBroker({ holdMs: 15_000 }).start();
+    const broker = await startFakeBroker({ holdMs: 15_000 });
     const stateDir = await tempDir();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const config = path.join(await tempDir(), 'agent.json');
@@ -73,7 +64,7 @@ describe('agent status', () => {
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    children.push(child);
+    killAfterTest(child);
     const stdout = new Lines();
     createInterface({ input: child.stdout }).on('line', stdout.push);
     createInterface({ input: child.stderr }).on('line', stdout.push);
@@ -148,7 +139,7 @@ describe('agent status', () => {
 
 describe('the status file the loop keeps', () => {
   it('records a lost connection with its reason, then the connection back', async () => {
-    broker = await new FakeBroker().start();
+    const broker = await startFakeBroker();
     const stateDir = await tempDir();
     const log = new Lines();
     let release: () => void = () => undefined;

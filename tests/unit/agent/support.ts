@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AllowArgs, buildCatalog, type Catalog, parseCatalogConfig } from '../../../agent/catalog.ts';
-import { agentPlatform } from '../../../agent/cli.ts';
+import { agentPlatform, type CliProcess, main } from '../../../agent/cli.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
+import { FakeBroker, type FakeBrokerOptions } from './fake-broker.ts';
 
 /** Shared helpers for the agent tests: temp dirs, the recorder program, a watched real spawn. */
 
@@ -26,6 +27,61 @@ export async function tempDir(): Promise<string> {
 
 export async function removeTempDirs(): Promise<void> {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+const children: ChildProcess[] = [];
+const brokers: FakeBroker[] = [];
+
+/** `child`, killed at the end of the test if it is still running. */
+export function killAfterTest<Child extends ChildProcess>(child: Child): Child {
+  children.push(child);
+  return child;
+}
+
+/** A fake broker, started now and stopped at the end of the test. */
+export async function startFakeBroker(options?: FakeBrokerOptions): Promise<FakeBroker> {
+  const broker = await new FakeBroker(options).start();
+  brokers.push(broker);
+  return broker;
+}
+
+/** For afterEach: kills the test's children still running, stops its brokers, removes its temp dirs. */
+export async function cleanUpAgentTest(): Promise<void> {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await Promise.all(brokers.splice(0).map((broker) => broker.stop()));
+  await removeTempDirs();
+}
+
+/** What the agent CLI's `main` answered and wrote, one entry a line. */
+export interface CliRun {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+/**
+ * Runs the agent CLI's `main` in-process as on Linux with no environment, its output
+ * captured; `extra` replaces parts of the process (home, program, runCommand...). It
+ * answers with an exit code: a call to exit() fails the test.
+ */
+export async function runCli(argv: string[], extra: Partial<CliProcess> = {}): Promise<CliRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main({
+    argv,
+    env: {},
+    platform: 'linux',
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    onSignal: () => () => undefined,
+    exit: () => {
+      throw new Error('unexpected exit');
+    },
+    ...extra,
+  });
+  return { code, stdout, stderr };
 }
 
 /** A catalog whose "recorder" app is node (under another name: `recorderProgram`) running record-args.mjs into `recordFile`. */

@@ -1,29 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmulatorControl } from '../../../emulator/control-client.ts';
-import type { GoogleEmulator } from '../../../emulator/server.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
-import { failureOf, gmailFor, oauthClientFor, plainMail, toRaw } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { failureOf, gmailFor, oauthClientFor, plainMail, toRaw, useEmulator } from './support.ts';
 
 /** Tokens, scopes and isolation, through the official Gmail and OAuth clients. */
 
-let emulator: GoogleEmulator;
-let control: EmulatorControl;
-
-beforeEach(async () => {
-  emulator = await startGoogleEmulator();
-  control = new EmulatorControl(emulator.url);
-});
-
-afterEach(async () => {
-  await emulator.close();
-});
+const google = useEmulator();
 
 const CLIENT = { clientId: 'broker.apps.googleusercontent.com', clientSecret: 'broker-secret' };
 
 describe('Gmail authentication and scopes', () => {
   it('answers an unknown token with Google-shaped 401 and WWW-Authenticate', async () => {
     const failure = await failureOf(
-      gmailFor(emulator.url, { access_token: 'ya29.unknown' }).users.getProfile({ userId: 'me' }),
+      gmailFor(google.url, { access_token: 'ya29.unknown' }).users.getProfile({ userId: 'me' }),
     );
 
     expect(failure.status).toBe(401);
@@ -40,11 +27,11 @@ describe('Gmail authentication and scopes', () => {
   });
 
   it('answers 403 insufficientPermissions when the token lacks a read scope', async () => {
-    const { token } = await control.createUser({
+    const { token } = await google.control.createUser({
       email: 'sender@example.com',
       scopes: ['https://www.googleapis.com/auth/gmail.send'],
     });
-    const client = gmailFor(emulator.url, { access_token: token });
+    const client = gmailFor(google.url, { access_token: token });
 
     const failure = await failureOf(client.users.messages.list({ userId: 'me' }));
     const sent = await client.users.messages.send({
@@ -69,15 +56,13 @@ describe('Gmail authentication and scopes', () => {
   });
 
   it('rejects a revoked or expired access token', async () => {
-    const revoked = await control.createUser({ email: 'r@example.com' });
-    const expired = await control.createUser({ email: 'e@example.com' });
-    await control.revokeToken(revoked.token);
-    await control.expireToken(expired.token);
+    const revoked = await google.control.createUser({ email: 'r@example.com' });
+    const expired = await google.control.createUser({ email: 'e@example.com' });
+    await google.control.revokeToken(revoked.token);
+    await google.control.expireToken(expired.token);
 
     for (const token of [revoked.token, expired.token]) {
-      const failure = await failureOf(
-        gmailFor(emulator.url, { access_token: token }).users.getProfile({ userId: 'me' }),
-      );
+      const failure = await failureOf(gmailFor(google.url, { access_token: token }).users.getProfile({ userId: 'me' }));
       expect(failure.status).toBe(401);
     }
   });
@@ -85,18 +70,18 @@ describe('Gmail authentication and scopes', () => {
 
 describe('mailbox isolation', () => {
   it('never shows one user another user’s mail', async () => {
-    const alice = await control.createUser({ email: 'alice@example.com' });
-    const mallory = await control.createUser({ email: 'mallory@example.com' });
-    const secret = await control.seedMessage({
+    const alice = await google.control.createUser({ email: 'alice@example.com' });
+    const mallory = await google.control.createUser({ email: 'mallory@example.com' });
+    const secret = await google.control.seedMessage({
       email: 'alice@example.com',
       raw: plainMail({ from: 'bank@example.com', to: 'alice@example.com', subject: 'Your code' }),
     });
-    const asMallory = gmailFor(emulator.url, { access_token: mallory.token });
+    const asMallory = gmailFor(google.url, { access_token: mallory.token });
 
     const listed = await asMallory.users.messages.list({ userId: 'me' });
     const byId = await failureOf(asMallory.users.messages.get({ userId: 'me', id: secret.id }));
     const byEmail = await failureOf(asMallory.users.messages.list({ userId: 'alice@example.com' }));
-    const own = await gmailFor(emulator.url, { access_token: alice.token }).users.messages.list({
+    const own = await gmailFor(google.url, { access_token: alice.token }).users.messages.list({
       userId: 'alice@example.com',
     });
 
@@ -109,12 +94,12 @@ describe('mailbox isolation', () => {
 
 describe('OAuth endpoints through google-auth-library', () => {
   it('refreshes with the registered client and the new token reads the same mailbox', async () => {
-    const user = await control.createUser({ email: 'owner@example.com', ...CLIENT });
-    const oauth = oauthClientFor(emulator.url, CLIENT);
+    const user = await google.control.createUser({ email: 'owner@example.com', ...CLIENT });
+    const oauth = oauthClientFor(google.url, CLIENT);
     oauth.setCredentials({ refresh_token: user.refreshToken });
 
     const { token } = await oauth.getAccessToken();
-    const profile = await gmailFor(emulator.url, { access_token: token ?? '' }).users.getProfile({ userId: 'me' });
+    const profile = await gmailFor(google.url, { access_token: token ?? '' }).users.getProfile({ userId: 'me' });
 
     expect(token).toBeTruthy();
     expect(token).not.toBe(user.token);
@@ -123,8 +108,8 @@ describe('OAuth endpoints through google-auth-library', () => {
   });
 
   it('refuses a refresh from another client with invalid_client', async () => {
-    const user = await control.createUser({ email: 'owner@example.com', ...CLIENT });
-    const oauth = oauthClientFor(emulator.url, { clientId: CLIENT.clientId, clientSecret: 'wrong' });
+    const user = await google.control.createUser({ email: 'owner@example.com', ...CLIENT });
+    const oauth = oauthClientFor(google.url, { clientId: CLIENT.clientId, clientSecret: 'wrong' });
     oauth.setCredentials({ refresh_token: user.refreshToken });
 
     const failure = await failureOf(oauth.getAccessToken());
@@ -134,9 +119,9 @@ describe('OAuth endpoints through google-auth-library', () => {
   });
 
   it('answers invalid_grant once the grant is revoked', async () => {
-    const user = await control.createUser({ email: 'owner@example.com' });
-    await control.revokeToken(user.refreshToken);
-    const oauth = oauthClientFor(emulator.url, CLIENT);
+    const user = await google.control.createUser({ email: 'owner@example.com' });
+    await google.control.revokeToken(user.refreshToken);
+    const oauth = oauthClientFor(google.url, CLIENT);
     oauth.setCredentials({ refresh_token: user.refreshToken });
 
     const failure = await failureOf(oauth.getAccessToken());
@@ -146,17 +131,17 @@ describe('OAuth endpoints through google-auth-library', () => {
   });
 
   it('recovers from an expired access token by refreshing on the 401 when asked to', async () => {
-    const user = await control.createUser({ email: 'owner@example.com', ...CLIENT });
-    await control.expireToken(user.token);
+    const user = await google.control.createUser({ email: 'owner@example.com', ...CLIENT });
+    await google.control.expireToken(user.token);
     const client = gmailFor(
-      emulator.url,
+      google.url,
       { access_token: user.token, refresh_token: user.refreshToken },
       { ...CLIENT, forceRefreshOnFailure: true },
     );
-    await control.clearRequests();
+    await google.control.clearRequests();
 
     const profile = await client.users.getProfile({ userId: 'me' });
-    const requests = await control.requests();
+    const requests = await google.control.requests();
 
     expect(profile.data.emailAddress).toBe('owner@example.com');
     expect(requests.map((r) => `${r.path} ${r.status}`)).toEqual([
@@ -167,9 +152,9 @@ describe('OAuth endpoints through google-auth-library', () => {
   });
 
   it('reports token info, with the email only when an email scope was granted', async () => {
-    const withEmail = await control.createUser({ email: 'owner@example.com', ...CLIENT });
-    const withoutEmail = await control.createUser({ email: 'quiet@example.com', scopes: ['gmail.readonly'] });
-    const oauth = oauthClientFor(emulator.url, CLIENT);
+    const withEmail = await google.control.createUser({ email: 'owner@example.com', ...CLIENT });
+    const withoutEmail = await google.control.createUser({ email: 'quiet@example.com', scopes: ['gmail.readonly'] });
+    const oauth = oauthClientFor(google.url, CLIENT);
 
     const info = await oauth.getTokenInfo(withEmail.token);
     const quiet = await oauth.getTokenInfo(withoutEmail.token);
@@ -188,8 +173,8 @@ describe('OAuth endpoints through google-auth-library', () => {
   });
 
   it('answers tokeninfo for a bad token with invalid_token, by query or form', async () => {
-    const byQuery = await fetch(`${emulator.url}/tokeninfo?access_token=nope`);
-    const byForm = await fetch(`${emulator.url}/tokeninfo`, {
+    const byQuery = await fetch(`${google.url}/tokeninfo?access_token=nope`);
+    const byForm = await fetch(`${google.url}/tokeninfo`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'access_token=nope',

@@ -1,24 +1,13 @@
 import { OAuth2Client } from 'google-auth-library';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUTHORIZE_PATH } from '../../../emulator/authorize-routes.ts';
-import { EmulatorControl } from '../../../emulator/control-client.ts';
-import type { GoogleEmulator } from '../../../emulator/server.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
+import { useEmulator } from './support.ts';
 
 /** Google's authorization endpoint and code grant, driven by google-auth-library as a web app would. */
 
-let emulator: GoogleEmulator;
-let control: EmulatorControl;
-
-beforeEach(async () => {
-  emulator = await startGoogleEmulator();
-  control = new EmulatorControl(emulator.url);
+const google = useEmulator(async (control) => {
   await control.createUser({ email: 'first@example.com' });
   await control.createUser({ email: 'second@example.com' });
-});
-
-afterEach(async () => {
-  await emulator.close();
 });
 
 const REDIRECT = 'https://broker.example/oauth/google/callback';
@@ -30,9 +19,9 @@ function clientFor() {
     clientSecret: 'broker-secret',
     redirectUri: REDIRECT,
     endpoints: {
-      oauth2AuthBaseUrl: `${emulator.url}${AUTHORIZE_PATH}`,
-      oauth2TokenUrl: `${emulator.url}/token`,
-      tokenInfoUrl: `${emulator.url}/tokeninfo`,
+      oauth2AuthBaseUrl: `${google.url}${AUTHORIZE_PATH}`,
+      oauth2TokenUrl: `${google.url}/token`,
+      tokenInfoUrl: `${google.url}/tokeninfo`,
     },
   });
 }
@@ -46,7 +35,7 @@ async function consent(url: string): Promise<URL> {
 
 describe("the emulator's authorization endpoint", () => {
   it('consents as the chosen user with PKCE, and the code becomes a refreshable grant for that client', async () => {
-    await control.setConsentUser('second@example.com');
+    await google.control.setConsentUser('second@example.com');
     const client = clientFor();
     const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
     const back = await consent(
@@ -69,13 +58,13 @@ describe("the emulator's authorization endpoint", () => {
 
     client.setCredentials({ refresh_token: tokens.refresh_token ?? null });
     expect((await client.getAccessToken()).token).toMatch(/^ya29\.emu-/);
-    expect(await control.revokeGrants('second@example.com')).toBeGreaterThan(0);
+    expect(await google.control.revokeGrants('second@example.com')).toBeGreaterThan(0);
     client.setCredentials({ refresh_token: tokens.refresh_token ?? null });
     await expect(client.getAccessToken()).rejects.toThrow(/invalid_grant/);
   });
 
   it('takes login_hint over the chosen user, and refuses a wrong verifier and a second redemption', async () => {
-    await control.setConsentUser('second@example.com');
+    await google.control.setConsentUser('second@example.com');
     const client = clientFor();
     const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
     const url = client.generateAuthUrl({

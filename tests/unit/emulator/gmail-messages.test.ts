@@ -1,29 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmulatorControl } from '../../../emulator/control-client.ts';
-import type { GoogleEmulator } from '../../../emulator/server.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
-import { failureOf, fromRaw, gmailFor, plainMail } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { failureOf, fromRaw, gmailFor, plainMail, useEmulator } from './support.ts';
 
 /** Reading mail through the official @googleapis/gmail client. */
 
-let emulator: GoogleEmulator;
-let control: EmulatorControl;
 let token: string;
-
-beforeEach(async () => {
-  emulator = await startGoogleEmulator();
-  control = new EmulatorControl(emulator.url);
+const google = useEmulator(async (control) => {
   ({ token } = await control.createUser({ email: 'reader@example.com' }));
 });
 
-afterEach(async () => {
-  await emulator.close();
-});
-
-const client = () => gmailFor(emulator.url, { access_token: token });
+const client = () => gmailFor(google.url, { access_token: token });
 
 async function seed(source: string, extra: { labelIds?: string[]; internalDate?: number } = {}) {
-  return control.seedMessage({ email: 'reader@example.com', raw: source, ...extra });
+  return google.control.seedMessage({ email: 'reader@example.com', raw: source, ...extra });
 }
 
 describe('messages.list', () => {
@@ -111,7 +99,10 @@ describe('messages.get', () => {
       ),
       Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]),
     ]);
-    const { id } = await control.seedMessage({ email: 'reader@example.com', rawBase64: source.toString('base64') });
+    const { id } = await google.control.seedMessage({
+      email: 'reader@example.com',
+      rawBase64: source.toString('base64'),
+    });
 
     const { data } = await client().users.messages.get({ userId: 'me', id, format: 'raw' });
 

@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmulatorControl } from '../../../emulator/control-client.ts';
-import type { GoogleEmulator } from '../../../emulator/server.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
-import { failureOf, fromRaw, gmailFor, plainMail, toRaw } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { failureOf, fromRaw, gmailFor, plainMail, toRaw, useEmulator } from './support.ts';
 
 /** Sending through every path the official client uses, and delivery between users. */
 
-let emulator: GoogleEmulator;
-let control: EmulatorControl;
 const tokens: Record<string, string> = {};
-
-beforeEach(async () => {
-  emulator = await startGoogleEmulator();
-  control = new EmulatorControl(emulator.url);
+const google = useEmulator(async (control) => {
   for (const name of ['alice', 'bob', 'dave']) {
     tokens[name] = (await control.createUser({ email: `${name}@example.com` })).token;
   }
 });
 
-afterEach(async () => {
-  await emulator.close();
-});
-
-const client = (name: string) => gmailFor(emulator.url, { access_token: tokens[name] ?? '' });
+const client = (name: string) => gmailFor(google.url, { access_token: tokens[name] ?? '' });
 
 const memo = (extraHeaders: string[] = []) =>
   plainMail({
@@ -39,7 +27,7 @@ describe('messages.send', () => {
 
     const { data } = await client('alice').users.messages.send({ userId: 'me', requestBody: { raw: toRaw(source) } });
     const stored = await client('alice').users.messages.get({ userId: 'me', id: data.id ?? '', format: 'raw' });
-    const sent = await control.sent('alice@example.com');
+    const sent = await google.control.sent('alice@example.com');
 
     expect(data).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), threadId: data.id, labelIds: ['SENT'] });
     expect(sent).toEqual([{ id: data.id, threadId: data.id, labelIds: ['SENT'], raw: source, uploadType: 'json' }]);
@@ -98,10 +86,10 @@ describe('messages.send', () => {
 
     const { data } = await client('alice').users.messages.send(
       { userId: 'me', media: { mimeType: 'message/rfc822', body: source } },
-      { rootUrl: `${emulator.url}/` },
+      { rootUrl: `${google.url}/` },
     );
-    const sent = await control.sent('alice@example.com');
-    const requests = await control.requests();
+    const sent = await google.control.sent('alice@example.com');
+    const requests = await google.control.requests();
 
     expect(data.labelIds).toEqual(['SENT']);
     expect(sent[0]).toMatchObject({ id: data.id, raw: source, uploadType: 'media' });
@@ -121,9 +109,9 @@ describe('messages.send', () => {
         requestBody: { threadId: first.data.threadId ?? '' },
         media: { mimeType: 'message/rfc822', body: source },
       },
-      { rootUrl: `${emulator.url}/` },
+      { rootUrl: `${google.url}/` },
     );
-    const sent = await control.sent('alice@example.com');
+    const sent = await google.control.sent('alice@example.com');
 
     expect(data.threadId).toBe(first.data.threadId);
     expect(sent[1]).toMatchObject({ raw: source, uploadType: 'multipart' });
@@ -141,7 +129,7 @@ describe('messages.send', () => {
         },
       });
     }
-    expect(await control.sent('alice@example.com')).toEqual([]);
+    expect(await google.control.sent('alice@example.com')).toEqual([]);
   });
 
   it('refuses a message without recipients', async () => {

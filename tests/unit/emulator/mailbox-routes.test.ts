@@ -1,30 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmulatorControl } from '../../../emulator/control-client.ts';
+import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_MODIFY_IDS } from '../../../emulator/gmail-routes.ts';
-import type { GoogleEmulator } from '../../../emulator/server.ts';
-import { startGoogleEmulator } from '../../../emulator/server.ts';
-import { failureOf, gmailFor, plainMail, toRaw } from './support.ts';
+import { failureOf, gmailFor, plainMail, toRaw, useEmulator } from './support.ts';
 
 /** Labels, thread modify and drafts through the official @googleapis/gmail client. */
 
 const EMAIL = 'triage@example.com';
-let emulator: GoogleEmulator;
-let control: EmulatorControl;
 let token: string;
-
-beforeEach(async () => {
-  emulator = await startGoogleEmulator();
-  control = new EmulatorControl(emulator.url);
+const google = useEmulator(async (control) => {
   ({ token } = await control.createUser({ email: EMAIL }));
 });
 
-afterEach(async () => {
-  await emulator.close();
-});
-
-const client = (accessToken = token) => gmailFor(emulator.url, { access_token: accessToken });
+const client = (accessToken = token) => gmailFor(google.url, { access_token: accessToken });
 const seed = (source: string, labelIds?: string[]) =>
-  control.seedMessage({ email: EMAIL, raw: source, ...(labelIds ? { labelIds } : {}) });
+  google.control.seedMessage({ email: EMAIL, raw: source, ...(labelIds ? { labelIds } : {}) });
 
 describe('labels', () => {
   it('lists system labels and creates user labels that search finds by name', async () => {
@@ -127,7 +115,10 @@ describe('drafts', () => {
   });
 
   it('needs a compose scope: gmail.send alone cannot draft', async () => {
-    const { token: sendOnly } = await control.createUser({ email: 'sender@example.com', scopes: ['gmail.send'] });
+    const { token: sendOnly } = await google.control.createUser({
+      email: 'sender@example.com',
+      scopes: ['gmail.send'],
+    });
     const raw = toRaw(plainMail({ from: 'sender@example.com', to: 'x@example.com', subject: 'x' }));
     const failure = await failureOf(
       client(sendOnly).users.drafts.create({ userId: 'me', requestBody: { message: { raw } } }),

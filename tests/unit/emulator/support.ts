@@ -2,11 +2,41 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { gmail } from '@googleapis/gmail';
 import type { OAuth2ClientOptions } from 'google-auth-library';
 import { OAuth2Client } from 'google-auth-library';
+import { afterEach, beforeEach } from 'vitest';
+import { EmulatorControl } from '../../../emulator/control-client.ts';
+import { type GoogleEmulator, startGoogleEmulator } from '../../../emulator/server.ts';
 
 /**
  * Shared wiring for the emulator tests: the official clients pointed at an emulator,
  * exactly as the broker points them at Google.
  */
+
+/** The emulator of the running test: its base URL and its control client. */
+export interface EmulatorUnderTest {
+  url: string;
+  control: EmulatorControl;
+}
+
+/**
+ * Gives every test of the calling file a fresh emulator, prepared by `prepare` (users,
+ * mail), and closes it after the test: read `url` and `control` on the returned object
+ * inside tests (they change per test).
+ */
+export function useEmulator(prepare?: (control: EmulatorControl) => Promise<void>): Readonly<EmulatorUnderTest> {
+  const current = {} as EmulatorUnderTest;
+  let emulator: GoogleEmulator | undefined;
+  beforeEach(async () => {
+    emulator = await startGoogleEmulator();
+    current.url = emulator.url;
+    current.control = new EmulatorControl(emulator.url);
+    await prepare?.(current.control);
+  });
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+  return current;
+}
 
 /** An OAuth2Client whose token and tokeninfo endpoints are the emulator's. */
 export function oauthClientFor(url: string, options: OAuth2ClientOptions = {}): OAuth2Client {

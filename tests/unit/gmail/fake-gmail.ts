@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { gmail_v1 } from '@googleapis/gmail';
 import PostalMime from 'postal-mime';
+import { afterEach, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '#lib/config';
+import { createGmailClient } from '#lib/gmail/client';
 import { findAttachment, formatMessage } from '../../../emulator/gmail-format.ts';
 import { parseMail } from '../../../emulator/message.ts';
 
@@ -210,6 +213,28 @@ export async function startFakeGmail(): Promise<FakeGmail> {
       server.close((error) => (error ? reject(error) : resolve()));
     });
   return fake;
+}
+
+/** The fake of the running test and a Gmail client (token `test-token`) pointed at it. */
+export interface FakeMailbox {
+  fake: FakeGmail;
+  gmail: gmail_v1.Gmail;
+}
+
+/**
+ * Gives every test of the calling file a fresh fake and client, closed after it: read
+ * `fake` and `gmail` on the returned object inside tests (they change per test).
+ */
+export function useFakeGmail(): Readonly<FakeMailbox> {
+  const mailbox = {} as FakeMailbox;
+  beforeEach(async () => {
+    mailbox.fake = await startFakeGmail();
+    mailbox.gmail = createGmailClient({ accessToken: 'test-token' }, mailbox.fake.config);
+  });
+  afterEach(async () => {
+    await mailbox.fake.close();
+  });
+  return mailbox;
 }
 
 /** Adds a message to the fake mailbox. */

@@ -1,22 +1,13 @@
 import PostalMime from 'postal-mime';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGmailClient } from '#lib/gmail/client';
+import { describe, expect, it } from 'vitest';
 import { composeMessage } from '#lib/gmail/compose';
 import { MAX_REFERENCES, replyToEmail } from '#lib/gmail/reply';
 import { MAX_RECIPIENTS } from '#lib/schemas/common';
 import { SendEmailRequest } from '#lib/schemas/email';
 import { mail } from '../../support/hostile-mail.ts';
-import { type FakeGmail, startFakeGmail, store } from './fake-gmail.ts';
+import { store, useFakeGmail } from './fake-gmail.ts';
 
-let fake: FakeGmail;
-let gmail: ReturnType<typeof createGmailClient>;
-beforeEach(async () => {
-  fake = await startFakeGmail();
-  gmail = createGmailClient({ accessToken: 'test-token' }, fake.config);
-});
-afterEach(async () => {
-  await fake.close();
-});
+const mailbox = useFakeGmail();
 
 const addresses = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => `${prefix}${i}@example.org`).join(', ');
@@ -25,25 +16,29 @@ function original(id: string, headers: string[]) {
   const base = ['Subject: Plans', 'Message-ID: <orig@example.net>', 'To: bob@example.com'];
   const names = headers.map((header) => header.split(':')[0]?.toLowerCase());
   const kept = base.filter((header) => !names.includes(header.split(':')[0]?.toLowerCase()));
-  store(fake, { id, raw: Buffer.from(mail([...headers, ...kept], 'Hello')) });
+  store(mailbox.fake, { id, raw: Buffer.from(mail([...headers, ...kept], 'Hello')) });
 }
 
-const sentMail = async () => PostalMime.parse(fake.sent.at(-1)?.raw ?? Buffer.alloc(0));
+const sentMail = async () => PostalMime.parse(mailbox.fake.sent.at(-1)?.raw ?? Buffer.alloc(0));
 const recipientsOf = (parsed: Awaited<ReturnType<typeof sentMail>>) => [...(parsed.to ?? []), ...(parsed.cc ?? [])];
 
 describe('replyToEmail with a hostile original', () => {
   it('refuses a Reply-To of 500 addresses, naming the original, and sends nothing', async () => {
     original('many', ['From: a@example.net', `Reply-To: ${addresses(500, 'r')}`]);
-    await expect(replyToEmail(gmail, { message_id: 'many', body: 'ok' })).rejects.toMatchObject({
+    await expect(replyToEmail(mailbox.gmail, { message_id: 'many', body: 'ok' })).rejects.toMatchObject({
       kind: 'invalid_request',
       message: expect.stringMatching(/message_id many\).*500 addresses in its Reply-To.*100/),
     });
-    expect(fake.sent).toHaveLength(0);
+    expect(mailbox.fake.sent).toHaveLength(0);
   });
 
   it(`reply-all to 3,000 Cc goes to ${MAX_RECIPIENTS} at most, the sender first, and says what it left out`, async () => {
     original('crowd', ['From: Sender <sender@example.net>', `Cc: ${addresses(3_000, 'cc')}`]);
-    const reply = await replyToEmail(gmail, { message_id: 'crowd', body: 'ok', reply_all: true }, 'bob@example.com');
+    const reply = await replyToEmail(
+      mailbox.gmail,
+      { message_id: 'crowd', body: 'ok', reply_all: true },
+      'bob@example.com',
+    );
     const parsed = await sentMail();
     expect(recipientsOf(parsed)).toHaveLength(MAX_RECIPIENTS);
     expect(parsed.to?.[0]?.address).toBe('sender@example.net');
@@ -53,7 +48,7 @@ describe('replyToEmail with a hostile original', () => {
 
   it('refuses an original whose From is not an address, naming it', async () => {
     original('bad-from', ['From: "x" <not an address>']);
-    await expect(replyToEmail(gmail, { message_id: 'bad-from', body: 'ok' })).rejects.toMatchObject({
+    await expect(replyToEmail(mailbox.gmail, { message_id: 'bad-from', body: 'ok' })).rejects.toMatchObject({
       kind: 'invalid_request',
       message: 'The email being answered (message_id bad-from) has no valid address in its From to reply to.',
     });
@@ -61,7 +56,11 @@ describe('replyToEmail with a hostile original', () => {
 
   it('drops invalid addresses from a reply-all with a note and answers the valid ones', async () => {
     original('mixed', ['From: ok@example.net', 'Cc: "Evil" <evil@@x>, fine@example.org']);
-    const reply = await replyToEmail(gmail, { message_id: 'mixed', body: 'ok', reply_all: true }, 'bob@example.com');
+    const reply = await replyToEmail(
+      mailbox.gmail,
+      { message_id: 'mixed', body: 'ok', reply_all: true },
+      'bob@example.com',
+    );
     expect(reply.to).toEqual(['ok@example.net', 'fine@example.org']);
     expect(reply.notes).toEqual([expect.stringContaining('Left out 1 address(es)')]);
   });
@@ -72,7 +71,7 @@ describe('replyToEmail with a hostile original', () => {
       `From: ${encoded('Mallory\r\nBcc: victim@example.org')} <mallory@example.net>`,
       `Subject: ${encoded('Invoice\r\nBcc: victim@example.org')}`,
     ]);
-    const reply = await replyToEmail(gmail, { message_id: 'crlf', body: 'ok' });
+    const reply = await replyToEmail(mailbox.gmail, { message_id: 'crlf', body: 'ok' });
     const parsed = await sentMail();
     expect(reply.subject).toBe('Re: Invoice Bcc: victim@example.org');
     expect(parsed.subject).toBe('Re: Invoice Bcc: victim@example.org');
@@ -84,7 +83,7 @@ describe('replyToEmail with a hostile original', () => {
   it(`keeps the first and the latest References, ${MAX_REFERENCES} in all`, async () => {
     const ids = Array.from({ length: 400 }, (_, i) => `<r${i}@example.net>`);
     original('long-thread', ['From: a@example.net', `References: ${ids.join(' ')}`]);
-    await replyToEmail(gmail, { message_id: 'long-thread', body: 'ok' });
+    await replyToEmail(mailbox.gmail, { message_id: 'long-thread', body: 'ok' });
     const references = (await sentMail()).headers.find((header) => header.key === 'references')?.value ?? '';
     const sent = references.split(/\s+/).filter(Boolean);
     expect(sent).toHaveLength(MAX_REFERENCES);
@@ -94,8 +93,8 @@ describe('replyToEmail with a hostile original', () => {
 
   it('never downloads the original body', async () => {
     original('plain', ['From: a@example.net']);
-    await replyToEmail(gmail, { message_id: 'plain', body: 'ok' });
-    const get = fake.requests.find((request) => request.path.endsWith('/messages/plain'));
+    await replyToEmail(mailbox.gmail, { message_id: 'plain', body: 'ok' });
+    const get = mailbox.fake.requests.find((request) => request.path.endsWith('/messages/plain'));
     expect(get?.query.get('format')).toBe('metadata');
   });
 });

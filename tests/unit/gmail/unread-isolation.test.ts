@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGmailClient } from '#lib/gmail/client';
+import { describe, expect, it } from 'vitest';
 import { MAX_PART_DEPTH, MESSAGE_BODY_BYTES } from '#lib/gmail/message-body';
 import { bodyCapFor, listUnread, MAX_LISTED_ADDRESSES } from '#lib/gmail/unread';
 import { INLINE_BODY_BYTES } from '../../../emulator/gmail-format.ts';
@@ -11,29 +10,22 @@ import {
   plainMail,
   repeatTo,
 } from '../../support/hostile-mail.ts';
-import { type FakeGmail, googleError, startFakeGmail, store } from './fake-gmail.ts';
+import { googleError, store, useFakeGmail } from './fake-gmail.ts';
 
-let fake: FakeGmail;
-let gmail: ReturnType<typeof createGmailClient>;
-beforeEach(async () => {
-  fake = await startFakeGmail();
-  gmail = createGmailClient({ accessToken: 'test-token' }, fake.config);
-});
-afterEach(async () => {
-  await fake.close();
-});
+const mailbox = useFakeGmail();
 
-const seed = (id: string, source: string) => store(fake, { id, raw: Buffer.from(source), snippet: `snippet of ${id}` });
-const attachmentGets = () => fake.requests.filter((request) => request.path.includes('/attachments/'));
+const seed = (id: string, source: string) =>
+  store(mailbox.fake, { id, raw: Buffer.from(source), snippet: `snippet of ${id}` });
+const attachmentGets = () => mailbox.fake.requests.filter((request) => request.path.includes('/attachments/'));
 
 describe('listUnread with hostile mail', () => {
   it('answers a message Gmail fails to deliver with its id and body_error, and the others in full', async () => {
     seed('good', plainMail('Good', 200));
     seed('broken', plainMail('Broken', 200));
-    fake.intercept = (request) =>
+    mailbox.fake.intercept = (request) =>
       request.path.endsWith('/messages/broken') ? googleError(500, 'Backend Error', 'backendError') : undefined;
 
-    const page = await listUnread(gmail, {});
+    const page = await listUnread(mailbox.gmail, {});
 
     const [good, broken] = page.emails;
     expect(good).toMatchObject({ message_id: 'good', subject: 'Good', body_error: null });
@@ -44,16 +36,16 @@ describe('listUnread with hostile mail', () => {
 
   it("still fails the page for the caller's own rejected token", async () => {
     seed('a', plainMail('A', 100));
-    fake.intercept = (request) =>
+    mailbox.fake.intercept = (request) =>
       request.path.endsWith('/messages/a') ? googleError(401, 'Invalid Credentials', 'authError') : undefined;
-    await expect(listUnread(gmail, {})).rejects.toMatchObject({ kind: 'invalid_token' });
+    await expect(listUnread(mailbox.gmail, {})).rejects.toMatchObject({ kind: 'invalid_token' });
   });
 
   it('gives headers and snippet but no body for a message nested deeper than the walker reads', async () => {
     seed('deep', deeplyNestedMail('Deep', 300));
     seed('shallow', deeplyNestedMail('Shallow', 3, 'near the top'));
 
-    const page = await listUnread(gmail, {});
+    const page = await listUnread(mailbox.gmail, {});
 
     const [deep, shallow] = page.emails;
     expect(deep).toMatchObject({ subject: 'Deep', from_email: 'stranger@example.net', snippet: 'snippet of deep' });
@@ -66,7 +58,7 @@ describe('listUnread with hostile mail', () => {
     seed('large', htmlMail('Large', html));
     seed('attached', mailWithAttachment('Attached', 'See the file.', 600_000));
 
-    const page = await listUnread(gmail, {});
+    const page = await listUnread(mailbox.gmail, {});
 
     expect(page.emails[0]?.body.startsWith('Large but honest text.')).toBe(true);
     expect(page.emails[0]?.body_truncated).toBe(true);
@@ -78,7 +70,7 @@ describe('listUnread with hostile mail', () => {
 
   it('does not read a text body over the per-message budget, and says so', async () => {
     seed('huge', plainMail('Huge', MESSAGE_BODY_BYTES + 1_000));
-    const page = await listUnread(gmail, {});
+    const page = await listUnread(mailbox.gmail, {});
     expect(page.emails[0]).toMatchObject({ subject: 'Huge', body: '' });
     expect(page.emails[0]?.body_error).toContain(`more than the ${MESSAGE_BODY_BYTES} read per message`);
     expect(attachmentGets()).toHaveLength(0);
@@ -86,7 +78,7 @@ describe('listUnread with hostile mail', () => {
 
   it('converts a 1 MB crafted HTML body within the cap', async () => {
     seed('crafted', htmlMail('Crafted', `<p>Hello</p>${repeatTo('<!--', 1_000_000)}`));
-    const page = await listUnread(gmail, { limit: 1 });
+    const page = await listUnread(mailbox.gmail, { limit: 1 });
     expect(page.emails[0]).toMatchObject({ body: 'Hello', body_error: null });
     expect(page.emails[0]?.body.length).toBeLessThanOrEqual(bodyCapFor(1));
   });
@@ -97,7 +89,7 @@ describe('listUnread with hostile mail', () => {
       'crowd',
       mail([`From: a@example.net`, 'To: reader@example.com', `Cc: ${cc}`, `Subject: ${'S'.repeat(5_000)}`], 'Hi'),
     );
-    const page = await listUnread(gmail, {});
+    const page = await listUnread(mailbox.gmail, {});
     const email = page.emails[0];
     expect(email?.cc).toHaveLength(MAX_LISTED_ADDRESSES + 1);
     expect(email?.cc.at(-1)).toBe(`(and ${3_000 - MAX_LISTED_ADDRESSES} more)`);

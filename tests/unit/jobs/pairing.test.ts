@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#lib/config';
+import { describe, expect, it } from 'vitest';
 import type { GoogleUser } from '#lib/google/identity';
 import { getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
 import {
@@ -10,18 +9,9 @@ import {
   unpairComputer,
 } from '#lib/jobs/pairing';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { type Store, storeFor } from '#lib/jobs/table';
-import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
+import { localStore } from './local-store.ts';
 
-const TABLE = 'pairing-test';
-let dynamo: LocalDynamo;
-let store: Store;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: TABLE });
-  store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_NAME: TABLE }));
-});
-afterAll(() => dynamo.close());
+const store = await localStore('pairing-test');
 
 let count = 0;
 const someone = (): GoogleUser => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#lib/config';
+import { describe, expect, it } from 'vitest';
 import { registerAgent } from '#lib/jobs/agents';
 import { pairComputer } from '#lib/jobs/pairing';
 import {
@@ -17,20 +16,12 @@ import {
   releaseLease,
 } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
-import { type Store, storeFor } from '#lib/jobs/table';
-import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.ts';
+import type { Store } from '#lib/jobs/table';
+import { localStore } from './local-store.ts';
 
-const TABLE = 'queue-test';
 const brokerKey = generateSigningKeyPair();
 const signingKey = importPrivateKey(brokerKey.privateKey);
-let dynamo: LocalDynamo;
-let store: Store;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: TABLE });
-  store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_NAME: TABLE }));
-});
-afterAll(() => dynamo.close());
+const store = await localStore('queue-test');
 
 let userCount = 0;
 async function pairedAgent(now = Date.now()) {
