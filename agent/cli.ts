@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AgentName, type AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import packageJson from '../package.json' with { type: 'json' };
 import {
   buildCatalog,
@@ -90,7 +90,7 @@ it checks each one (signature, addressee, expiry, never twice, catalog,
 arguments) and starts only apps from its own catalog below, without a shell.
 
 On first start it registers and prints one line "Pairing code: <CODE>". Say
-"pair my computer, code <CODE>" to ChatGPT (or POST /api/agent/pair {"code":
+"pair my computer, code <CODE>" to ChatGPT (or POST ${AGENT_PATHS.pair} {"code":
 "<CODE>"} with your Google token) before the code expires.
 
 Options:

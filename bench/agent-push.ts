@@ -14,6 +14,7 @@ import {
   SOCKET_RENEW_MS,
 } from '#lib/agent-protocol';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
+import { operations } from '#lib/operations';
 import { EmulatorControl } from '../emulator/control-client.ts';
 import { freePort } from '../local/ports.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
@@ -134,7 +135,7 @@ async function measureLaunches(
       if (i >= WARM_UP_LAUNCHES) await sleep(Math.random() * FALLBACK_POLL_INTERVAL_MS);
       const started = performance.now();
       const spawned = agent.nextLine(/^launched bench \(job /).then(() => performance.now() - started);
-      const answer = await call(stack, token, '/api/app/launch', { app_name: 'bench', agent: name });
+      const answer = await call(stack, token, operations.launch_app.path, { app_name: 'bench', agent: name });
       const answered = performance.now() - started;
       // A warm-up launch may outlast LAUNCH_WAIT_MS (cold functions); it still spawns.
       if (i >= WARM_UP_LAUNCHES && (answer as { data?: { status?: string } }).data?.status !== 'launched') {

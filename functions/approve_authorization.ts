@@ -4,7 +4,7 @@ import { decideAuthorization } from '#lib/oauth/authorize';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
 
-/** POST /oauth/authorize: the consent page's answer; approval goes on to Google. */
+/** The consent page's answer; approval goes on to Google. */
 export const handler = webHandler(endpoints.approve_authorization, 'page', (request) =>
   decideAuthorization(request, storeFor(request.config), brokerUrls(request.config, request.event)),
 );

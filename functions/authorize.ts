@@ -4,7 +4,7 @@ import { startAuthorization } from '#lib/oauth/authorize';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
 
-/** GET /oauth/authorize: checks the client's request and shows the consent page. */
+/** Checks the client's request and shows the consent page. */
 export const handler = webHandler(endpoints.authorize, 'page', (request) =>
   startAuthorization(request, storeFor(request.config), brokerUrls(request.config, request.event)),
 );

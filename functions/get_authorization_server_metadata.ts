@@ -4,7 +4,7 @@ import { authorizationServerMetadata } from '#lib/oauth/metadata';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
 
-/** GET /.well-known/oauth-authorization-server: RFC 8414 metadata. */
+/** RFC 8414 metadata. */
 export const handler = webHandler(
   endpoints.get_authorization_server_metadata,
   'json',

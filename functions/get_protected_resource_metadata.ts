@@ -4,7 +4,7 @@ import { protectedResourceMetadata } from '#lib/oauth/metadata';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
 
-/** GET /.well-known/oauth-protected-resource[/mcp]: RFC 9728 metadata of the MCP endpoint. */
+/** RFC 9728 metadata of the MCP endpoint. */
 export const handler = webHandler(
   endpoints.get_protected_resource_metadata,
   'json',

@@ -3,7 +3,7 @@ import { storeFor } from '#lib/jobs/table';
 import { tokenEndpoint } from '#lib/oauth/token';
 import { endpoints } from '#lib/operations';
 
-/** POST /oauth/token: authorization code and refresh token grants. */
+/** Authorization code and refresh token grants. */
 export const handler = webHandler(endpoints.issue_token, 'json', (request) =>
   tokenEndpoint(request, storeFor(request.config)),
 );

@@ -3,5 +3,5 @@ import { mcpEndpoint } from '#lib/mcp/endpoint';
 import { endpoints } from '#lib/operations';
 import { runners } from './call_tool.ts';
 
-/** POST /mcp: the tools over MCP, with the same actions their REST handlers run. */
+/** The tools over MCP, with the same actions their REST handlers run. */
 export const handler = webHandler(endpoints.mcp, 'json', mcpEndpoint(runners));

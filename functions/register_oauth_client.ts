@@ -13,7 +13,7 @@ function json(text: string): unknown {
   }
 }
 
-/** POST /oauth/register: dynamic client registration (RFC 7591). */
+/** Dynamic client registration (RFC 7591). */
 export const handler = webHandler(
   endpoints.register_oauth_client,
   'json',

@@ -3,7 +3,7 @@ import { storeFor } from '#lib/jobs/table';
 import { revokeEndpoint } from '#lib/oauth/token';
 import { endpoints } from '#lib/operations';
 
-/** POST /oauth/revoke: ends the grant behind a token (RFC 7009). */
+/** Ends the grant behind a token (RFC 7009). */
 export const handler = webHandler(endpoints.revoke_token, 'json', (request) =>
   revokeEndpoint(request, storeFor(request.config)),
 );

@@ -9,7 +9,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DEMO_USER } from '../emulator/demo.ts';
 import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
-import { operations } from '../lib/operations.ts';
+import { endpoints, operations } from '../lib/operations.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { buildAll } from './build.ts';
 
@@ -73,7 +73,7 @@ Send a mail from the demo mailbox:
 Read the unread inbox:
   curl -s ${api}${operations.get_unread_emails.path} -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '{"limit":5}'
 
-MCP (ChatGPT apps, Claude, the Responses API's mcp tool): ${api}/mcp
+MCP (ChatGPT apps, Claude, the Responses API's mcp tool): ${api}${endpoints.mcp.routes[0]?.path}
   sign-in goes through the emulator's Google consent as ${DEMO_USER.email}, no browser needed
 
 Launch apps on this computer: in another terminal run  npm run agent:demo

@@ -21,7 +21,7 @@ function challenge(resourceMetadata: string, error?: { code: string; description
 }
 
 /**
- * POST /mcp: checks the broker's own access token, then serves MCP with the grant's tools.
+ * Checks the broker's own access token, then serves MCP with the grant's tools.
  * A tool call runs the same action as the tool's REST handler, with a Google access token
  * got from the grant's sealed refresh token. When Google has ended that refresh token the
  * grant is deleted and the answer is a 401, so the client signs in again instead of looping.

@@ -32,7 +32,7 @@ function backToClient(redirectUri: string, params: Record<string, string | undef
 }
 
 /**
- * GET /oauth/authorize: checks the client and its exact redirect URI first (a failure
+ * Checks the client and its exact redirect URI first (a failure
  * there is a page, never a redirect), then the rest of the request (failures go back to
  * the client as `error=`), and shows the consent page.
  */
@@ -99,7 +99,7 @@ function browserHash(request: WebRequest): string {
 }
 
 /**
- * POST /oauth/authorize: the user's answer on the consent page. Only the form's request
+ * The user's answer on the consent page. Only the form's request
  * id and decision are read: where the browser goes next comes from the stored request,
  * so nothing posted can steer it. Approval is accepted once, from the browser that was
  * shown the page, and sends the user to Google for exactly the scopes the tools need.
@@ -131,7 +131,7 @@ export async function decideAuthorization(request: WebRequest, store: Store, url
 }
 
 /**
- * GET /oauth/google/callback: Google's answer. Exchanges Google's code, seals the refresh
+ * Google's answer. Exchanges Google's code, seals the refresh
  * token into a new grant for the tools whose Google scopes the user actually granted,
  * and sends the client its own one-time code.
  */

@@ -134,7 +134,7 @@ async function refresh(request: WebRequest, store: Store, client: KnownClient): 
   return issue(store, grant, request.config.MCP_ACCESS_TOKEN_SECONDS);
 }
 
-/** POST /oauth/token. */
+/** The token endpoint: authorization code and refresh token grants. */
 export async function tokenEndpoint(request: WebRequest, store: Store): Promise<HttpResponse> {
   const client = await authenticateClient(request, store);
   const grantType = request.form.get('grant_type');
@@ -146,7 +146,7 @@ export async function tokenEndpoint(request: WebRequest, store: Store): Promise<
 }
 
 /**
- * POST /oauth/revoke (RFC 7009): either of a grant's tokens ends the whole grant, and the
+ * The revocation endpoint (RFC 7009): either of a grant's tokens ends the whole grant, and the
  * Google refresh token sealed in it is deleted with it. Unknown tokens answer 200 too.
  */
 export async function revokeEndpoint(request: WebRequest, store: Store): Promise<HttpResponse> {

@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../config.ts';
+import { endpoints } from '../operations.ts';
+
+/** An endpoint's path as the registry declares it (its first route; the last for the path-suffixed metadata). */
+const path = (endpoint: { routes: readonly { path: string }[] }, which: 'first' | 'last' = 'first'): string =>
+  (which === 'first' ? endpoint.routes[0] : endpoint.routes.at(-1))?.path ?? '';
 
 /**
  * The broker's public addresses as the OAuth documents name them. `PUBLIC_URL` wins; on
@@ -24,12 +29,12 @@ export function brokerUrls(config: Config, event: Pick<APIGatewayProxyEventV2, '
   const issuer = base.replace(/\/+$/, '');
   return {
     issuer,
-    resource: `${issuer}/mcp`,
-    resourceMetadata: `${issuer}/.well-known/oauth-protected-resource/mcp`,
-    authorize: `${issuer}/oauth/authorize`,
-    token: `${issuer}/oauth/token`,
-    register: `${issuer}/oauth/register`,
-    revoke: `${issuer}/oauth/revoke`,
-    googleCallback: `${issuer}/oauth/google/callback`,
+    resource: `${issuer}${path(endpoints.mcp)}`,
+    resourceMetadata: `${issuer}${path(endpoints.get_protected_resource_metadata, 'last')}`,
+    authorize: `${issuer}${path(endpoints.authorize)}`,
+    token: `${issuer}${path(endpoints.issue_token)}`,
+    register: `${issuer}${path(endpoints.register_oauth_client)}`,
+    revoke: `${issuer}${path(endpoints.revoke_token)}`,
+    googleCallback: `${issuer}${path(endpoints.google_callback)}`,
   };
 }
