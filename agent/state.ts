@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { ResultRequest } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { writeJsonAtomic } from './json-file.ts';
 
 /**
  * What the agent keeps on disk, in a directory of its own (mode 0700, files 0600, every
@@ -160,7 +160,7 @@ export class AgentState {
 
   #saveSeen(): Promise<void> {
     const snapshot = { version: 1, jobs: Object.fromEntries(this.#seen), results: Object.fromEntries(this.#results) };
-    return this.#enqueue(() => writeAtomic(path.join(this.dir, SEEN_FILE), snapshot));
+    return this.#enqueue(() => writeJsonAtomic(path.join(this.dir, SEEN_FILE), snapshot, { durable: true }));
   }
 
   #prune(now: number): void {
@@ -174,7 +174,7 @@ export class AgentState {
 
   #saveState(): Promise<void> {
     const snapshot = this.#state;
-    return this.#enqueue(() => writeAtomic(path.join(this.dir, STATE_FILE), snapshot));
+    return this.#enqueue(() => writeJsonAtomic(path.join(this.dir, STATE_FILE), snapshot, { durable: true }));
   }
 
   /** Writes run one at a time, in order. */
@@ -210,22 +210,4 @@ async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | unde
     throw new StateError(`${file} is not an agent state file (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   }
   return parsed.data;
-}
-
-/** Temp file in the same directory (mode 0600), fsync, rename over the target. */
-async function writeAtomic(file: string, value: unknown): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

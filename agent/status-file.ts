@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
+import { writeJsonAtomic } from './json-file.ts';
 
 /**
  * `status.json` in the state directory: what the running agent says about itself, for
@@ -108,7 +108,9 @@ export class StatusWriter {
   update(patch: Patch): Promise<void> {
     this.#status = AgentStatus.parse({ ...this.#status, ...patch, updated_at: this.#now() });
     const snapshot = this.#status;
-    this.#writes = this.#writes.then(() => writeAtomic(this.#file, snapshot).catch(() => undefined));
+    this.#writes = this.#writes.then(() =>
+      writeJsonAtomic(this.#file, snapshot, { durable: false }).catch(() => undefined),
+    );
     return this.#writes;
   }
 
@@ -125,21 +127,5 @@ export class StatusWriter {
         ...(error === undefined ? {} : { error: error.slice(0, 300) }),
       },
     });
-  }
-}
-
-async function writeAtomic(file: string, value: unknown): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
