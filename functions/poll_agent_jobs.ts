@@ -1,4 +1,5 @@
 import { type Action, apiHandler } from '#lib/http/api-handler';
+import { signedRequestOf } from '#lib/http/auth';
 import { authenticateAgent } from '#lib/jobs/agent-auth';
 import { markPairedNotified, touchAgent } from '#lib/jobs/agents';
 import { leaseJobs } from '#lib/jobs/queue';
@@ -13,13 +14,7 @@ import { operations } from '#lib/operations';
  */
 export const run: Action<typeof operations.poll_agent_jobs> = async ({ event, rawBody, config }) => {
   const store = storeFor(config);
-  const request = {
-    method: event.requestContext.http.method,
-    path: event.rawPath,
-    body: rawBody,
-    headers: event.headers,
-  };
-  const agent = await authenticateAgent(store, request, Date.now());
+  const agent = await authenticateAgent(store, signedRequestOf(event, rawBody), Date.now());
   const socket = config.AGENT_SOCKET_URL === undefined ? {} : { socket_url: config.AGENT_SOCKET_URL };
   if (!agent.user_id) return { status: 'unpaired', ...socket };
   if (!agent.paired_notified) {

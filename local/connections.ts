@@ -1,17 +1,12 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AwsCall, callerOf } from './aws-calls.ts';
+import { readBody } from './read-body.ts';
 
 export interface LocalConnectionsApi {
   /** What the functions use as WEBSOCKET_MANAGEMENT_URL. */
   endpoint: string;
   close(): Promise<void>;
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /**

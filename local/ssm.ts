@@ -1,17 +1,12 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsCall } from './aws-calls.ts';
 import { callerOf } from './aws-calls.ts';
+import { readBody } from './read-body.ts';
 
 export interface LocalSsm {
   endpoint: string;
   close(): Promise<void>;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -33,7 +28,7 @@ export async function startLocalSsm(options: {
     };
     let input: { Name?: string };
     try {
-      input = JSON.parse(await readBody(request)) as { Name?: string };
+      input = JSON.parse((await readBody(request)).toString('utf8')) as { Name?: string };
     } catch {
       return answer(400, { __type: 'SerializationException', message: 'body is not JSON' });
     }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BrokerError } from '../errors.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
+import type { ReceivedRequest } from '../jobs/signing.ts';
 import { UserCredentials } from '../schemas/common.ts';
 
 // A token goes into an outgoing Authorization header: printable ASCII only.
@@ -58,4 +59,9 @@ export function idempotencyKey(event: APIGatewayProxyEventV2): string | undefine
     });
   }
   return value;
+}
+
+/** A signed agent request as the signature covers it: method, path, the exact body bytes and the headers. */
+export function signedRequestOf(event: APIGatewayProxyEventV2, rawBody: string): ReceivedRequest {
+  return { method: event.requestContext.http.method, path: event.rawPath, body: rawBody, headers: event.headers };
 }
