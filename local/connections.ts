@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AwsCall, callerOf } from './aws-calls.ts';
+import { listenOnLoopback } from './ports.ts';
 import { readBody } from './read-body.ts';
 
 export interface LocalConnectionsApi {
@@ -37,13 +37,5 @@ export async function startLocalConnectionsApi(options: {
       response.writeHead(502).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server);
 }

@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 
 /** A TCP port that is free on loopback right now (for servers that cannot take port 0). */
 export function freePort(): Promise<number> {
@@ -12,4 +13,17 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Starts a local stand-in's HTTP server on a free loopback port: its endpoint and how to stop it. */
+export async function listenOnLoopback(server: HttpServer): Promise<{ endpoint: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AwsCall } from './aws-calls.ts';
 import { callerOf } from './aws-calls.ts';
+import { listenOnLoopback } from './ports.ts';
 import { readBody } from './read-body.ts';
 
 export interface LocalSsm {
@@ -37,13 +37,5 @@ export async function startLocalSsm(options: {
     if (value === undefined) return answer(400, { __type: 'ParameterNotFound', message: `${input.Name} not found` });
     return answer(200, { Parameter: { Name: input.Name, Type: 'SecureString', Value: value, Version: 1 } });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server);
 }

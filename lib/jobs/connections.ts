@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './table.ts';
-import { keys, ttlSeconds } from './table.ts';
+import { keys, queryPrefix, ttlSeconds } from './table.ts';
 
 /**
  * Agents' open WebSocket connections. Each is stored twice: under the agent (to push its
@@ -50,16 +50,9 @@ export async function agentOfConnection(store: Store, connectionId: string): Pro
 
 /** The agent's open connections, newest first. */
 export async function listConnections(store: Store, agentId: string, now: number): Promise<string[]> {
-  const prefix = keys.agentConnectionsPrefix(agentId);
-  const { Items = [] } = await store.db.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.filter((item) => Number(item.ttl) * 1000 > now)
+  const items = await queryPrefix(store, keys.agentConnectionsPrefix(agentId));
+  return items
+    .filter((item) => Number(item.ttl) * 1000 > now)
     .sort((a, b) => Number(b.connected_at) - Number(a.connected_at))
     .map((item) => String(item.connection_id));
 }

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
 import { type AgentRecord, getAgent, normalisePairingCode } from './agents.ts';
 import { type AttemptLimit, assertUnderLimit, countAttempt } from './attempts.ts';
-import { isConditionFailure, keys, type Store } from './table.ts';
+import { isConditionFailure, keys, queryPrefix, type Store } from './table.ts';
 
 /** A user's view of one of their paired computers (an agent bound to them). */
 export interface Computer {
@@ -41,16 +41,8 @@ interface CodeRecord {
 
 /** The user's paired computers, most recently seen first. */
 export async function listComputers(store: Store, userId: string): Promise<Computer[]> {
-  const prefix = keys.userAgentsPrefix(userId);
-  const { Items = [] } = await store.db.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  return (Items as Computer[])
+  const items = await queryPrefix<Computer>(store, keys.userAgentsPrefix(userId));
+  return items
     .map((item) => ({
       agent_id: item.agent_id,
       name: item.name,

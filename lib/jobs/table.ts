@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
@@ -71,4 +71,20 @@ export function tableClient(config: Config): DynamoDBClient {
 /** True for DynamoDB's answer to a failed condition: the basis of claim-once and use-once. */
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Every item of one partition whose sort key starts with `skPrefix` (strongly consistent), as the caller's item type. */
+export async function queryPrefix<T = Record<string, unknown>>(
+  store: Store,
+  prefix: { pk: string; skPrefix: string },
+): Promise<T[]> {
+  const { Items = [] } = await store.db.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return Items as T[];
 }
