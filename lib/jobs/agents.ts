@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { countAttempt } from './attempts.ts';
-import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
+import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
 
 /**
  * New agents one network address may register per hour: each holds a live pairing code,
@@ -97,29 +97,23 @@ export async function getAgent(store: Store, agentId: string): Promise<AgentReco
 /** Records that the agent polled, at most once a minute (each write costs). */
 export async function touchAgent(store: Store, agent: AgentRecord, now: number): Promise<void> {
   if (!agent.user_id) return;
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.userAgent(agent.user_id, agent.agent_id),
-        UpdateExpression: 'SET last_seen = :now',
-        ConditionExpression: 'attribute_exists(pk) AND last_seen < :stale',
-        ExpressionAttributeValues: { ':now': now, ':stale': now - 60_000 },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await updateIf(store, {
+    Key: keys.userAgent(agent.user_id, agent.agent_id),
+    UpdateExpression: 'SET last_seen = :now',
+    ConditionExpression: 'attribute_exists(pk) AND last_seen < :stale',
+    ExpressionAttributeValues: { ':now': now, ':stale': now - 60_000 },
+  });
 }
 
-/** Marks that the agent has been told it is paired (its next polls just wait for jobs). */
+/**
+ * Marks that the agent has been told it is paired (its next polls just wait for jobs). Only
+ * an agent that still exists: an update alone would create a stray record with no expiry.
+ */
 export async function markPairedNotified(store: Store, agentId: string): Promise<void> {
-  await store.db.send(
-    new UpdateCommand({
-      TableName: store.table,
-      Key: keys.agent(agentId),
-      UpdateExpression: 'SET paired_notified = :yes',
-      ExpressionAttributeValues: { ':yes': true },
-    }),
-  );
+  await updateIf(store, {
+    Key: keys.agent(agentId),
+    UpdateExpression: 'SET paired_notified = :yes',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':yes': true },
+  });
 }

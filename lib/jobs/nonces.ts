@@ -1,6 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
-import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
+import { keys, putIf, type Store, ttlSeconds } from './table.ts';
 
 /**
  * Spends a request nonce: true the first time the agent uses it, false ever after. The
@@ -9,17 +8,9 @@ import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
  * even for replays racing the original.
  */
 export async function spendNonce(store: Store, agentId: string, nonce: string, timestamp: number): Promise<boolean> {
-  try {
-    await store.db.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: { ...keys.nonce(agentId, nonce), ttl: ttlSeconds(timestamp + REQUEST_SKEW_MS) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const spent = await putIf(store, {
+    Item: { ...keys.nonce(agentId, nonce), ttl: ttlSeconds(timestamp + REQUEST_SKEW_MS) },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
+  return spent !== undefined;
 }

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
 import { type AgentRecord, getAgent, normalisePairingCode } from './agents.ts';
 import { type AttemptLimit, assertUnderLimit, countAttempt } from './attempts.ts';
-import { isConditionFailure, keys, queryPrefix, type Store } from './table.ts';
+import { keys, queryPrefix, type Store, updateIf } from './table.ts';
 
 /** A user's view of one of their paired computers (an agent bound to them). */
 export interface Computer {
@@ -56,19 +56,13 @@ export async function listComputers(store: Store, userId: string): Promise<Compu
 
 /** Removes the agent's binding to `userId` (only that user's), so it gets no more jobs and learns it is unpaired. */
 async function unbind(store: Store, userId: string, agentId: string): Promise<void> {
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.agent(agentId),
-        UpdateExpression: 'REMOVE user_id, user_email, paired_at, paired_notified',
-        ConditionExpression: 'user_id = :user',
-        ExpressionAttributeValues: { ':user': userId },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  // A failed condition: the agent is already someone else's (or gone), and stays as it is.
+  await updateIf(store, {
+    Key: keys.agent(agentId),
+    UpdateExpression: 'REMOVE user_id, user_email, paired_at, paired_notified',
+    ConditionExpression: 'user_id = :user',
+    ExpressionAttributeValues: { ':user': userId },
+  });
   await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.userAgent(userId, agentId) }));
 }
 
@@ -98,21 +92,14 @@ async function secondConfirmation(store: Store, user: GoogleUser, code: CodeReco
 export async function pairComputer(store: Store, user: GoogleUser, code: string, now: number): Promise<Computer> {
   await assertUnderLimit(store, failuresOf(user), now, TOO_MANY_FAILURES);
   const key = keys.pairingCode(normalisePairingCode(code));
-  let agentId: string;
-  try {
-    const { Attributes } = await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: key,
-        UpdateExpression: 'SET used_by = :user, used_at = :now',
-        ConditionExpression: 'attribute_exists(pk) AND expires_at > :now AND attribute_not_exists(used_by)',
-        ExpressionAttributeValues: { ':user': user.id, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    agentId = String(Attributes?.agent_id);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+  const used = await updateIf(store, {
+    Key: key,
+    UpdateExpression: 'SET used_by = :user, used_at = :now',
+    ConditionExpression: 'attribute_exists(pk) AND expires_at > :now AND attribute_not_exists(used_by)',
+    ExpressionAttributeValues: { ':user': user.id, ':now': now },
+    ReturnValues: 'ALL_NEW',
+  });
+  if (!used) {
     const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
     const record = Item as CodeRecord | undefined;
     if (record?.used_by && record.expires_at > now) {
@@ -125,22 +112,15 @@ export async function pairComputer(store: Store, user: GoogleUser, code: string,
       'That pairing code is unknown or expired. Check the code the agent prints, or restart the agent to get a new one.',
     );
   }
-  let agent: AgentRecord;
-  try {
-    const { Attributes } = await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.agent(agentId),
-        UpdateExpression: 'SET user_id = :user, user_email = :email, paired_at = :now REMOVE #ttl',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(user_id)',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':user': user.id, ':email': user.email ?? null, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    agent = Attributes as AgentRecord;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+  const agent = await updateIf<AgentRecord>(store, {
+    Key: keys.agent(String(used.agent_id)),
+    UpdateExpression: 'SET user_id = :user, user_email = :email, paired_at = :now REMOVE #ttl',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(user_id)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':user': user.id, ':email': user.email ?? null, ':now': now },
+    ReturnValues: 'ALL_NEW',
+  });
+  if (!agent) {
     throw new BrokerError(
       'conflict',
       'That computer is already paired. Restart its agent with --reset to pair it again.',

@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobStatus } from '../schemas/apps.ts';
 import { type SignedJob, signJob } from './signing.ts';
-import { isConditionFailure, keys, type Store, ttlSeconds } from './table.ts';
+import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
 
 /** A launch is wrong if it happens much later than asked: jobs are valid for a minute. */
 export const JOB_TTL_MS = 60_000;
@@ -109,23 +109,15 @@ export interface Lease {
  */
 export async function leaseJob(store: Store, agentId: string, jobId: string, now: number): Promise<Lease | undefined> {
   const leasedUntil = now + DELIVERY_LEASE_MS;
-  try {
-    const { Attributes } = await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.queuedJob(agentId, jobId),
-        UpdateExpression: 'SET leased_until = :until ADD deliveries :one',
-        ConditionExpression:
-          'attribute_exists(pk) AND expires_at > :now AND (attribute_not_exists(leased_until) OR leased_until <= :now)',
-        ExpressionAttributeValues: { ':until': leasedUntil, ':now': now, ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { job: Attributes?.job as SignedJob, leasedUntil };
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const leased = await updateIf(store, {
+    Key: keys.queuedJob(agentId, jobId),
+    UpdateExpression: 'SET leased_until = :until ADD deliveries :one',
+    ConditionExpression:
+      'attribute_exists(pk) AND expires_at > :now AND (attribute_not_exists(leased_until) OR leased_until <= :now)',
+    ExpressionAttributeValues: { ':until': leasedUntil, ':now': now, ':one': 1 },
+    ReturnValues: 'ALL_NEW',
+  });
+  return leased && { job: leased.job as SignedJob, leasedUntil };
 }
 
 /** Leases every deliverable job of the agent (up to `limit`), oldest first. */
@@ -153,20 +145,18 @@ export async function leaseJobs(store: Store, agentId: string, now: number, limi
 
 /** Ends a lease early (the push reached no connection), so a reconnecting agent gets the job at once. */
 export async function releaseLease(store: Store, agentId: string, lease: Lease): Promise<void> {
-  await store.db
-    .send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.queuedJob(agentId, lease.job.job_id),
-        UpdateExpression: 'REMOVE leased_until',
-        ConditionExpression: 'leased_until = :mine',
-        ExpressionAttributeValues: { ':mine': lease.leasedUntil },
-      }),
-    )
-    .catch((error: unknown) => {
-      // Acknowledged, reported, or leased again meanwhile: nothing to give back.
-      if (!isConditionFailure(error)) throw error;
-    });
+  // A failed condition means acknowledged, reported, or leased again meanwhile: nothing to give back.
+  await updateIf(store, {
+    Key: keys.queuedJob(agentId, lease.job.job_id),
+    UpdateExpression: 'REMOVE leased_until',
+    ConditionExpression: 'leased_until = :mine',
+    ExpressionAttributeValues: { ':mine': lease.leasedUntil },
+  });
+}
+
+/** Takes the job out of its agent's queue: it is never delivered again. */
+async function dequeue(store: Store, agentId: string, jobId: string): Promise<void> {
+  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
 }
 
 /**
@@ -174,26 +164,18 @@ export async function releaseLease(store: Store, agentId: string, lease: Lease):
  * until its result. Only the job's own agent can acknowledge it (the queue is per agent).
  */
 export async function acknowledgeJob(store: Store, agentId: string, jobId: string, now: number): Promise<boolean> {
-  const dequeued = store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.job(jobId),
-        UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
-        ConditionExpression: 'agent_id = :agent AND #status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now, ':agent': agentId },
-      }),
-    );
-    return true;
-  } catch (error) {
-    // Already reported (the result overtook the ack), or not this agent's job.
-    if (isConditionFailure(error)) return false;
-    throw error;
-  } finally {
-    await dequeued;
-  }
+  const [, claimed] = await Promise.all([
+    dequeue(store, agentId, jobId),
+    // A failed condition: already reported (the result overtook the ack), or not this agent's job.
+    updateIf(store, {
+      Key: keys.job(jobId),
+      UpdateExpression: 'SET #status = :claimed, claimed_at = :now',
+      ConditionExpression: 'agent_id = :agent AND #status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':now': now, ':agent': agentId },
+    }),
+  ]);
+  return claimed !== undefined;
 }
 
 /**
@@ -212,36 +194,26 @@ export async function recordResult(
   },
   now: number,
 ): Promise<boolean> {
-  const dequeued = store.db.send(
-    new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, result.job_id) }),
-  );
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.job(result.job_id),
-        UpdateExpression: 'SET #status = :status, finished_at = :now, reason = :reason, pid = :pid',
-        ConditionExpression: 'agent_id = :agent AND #status IN (:pending, :claimed) AND expires_at > :oldest',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': result.status,
-          ':now': now,
-          ':reason': result.message ?? null,
-          ':pid': result.pid ?? null,
-          ':agent': agentId,
-          ':pending': 'pending',
-          ':claimed': 'claimed',
-          ':oldest': now - RESULT_GRACE_MS,
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  } finally {
-    await dequeued;
-  }
+  const [, recorded] = await Promise.all([
+    dequeue(store, agentId, result.job_id),
+    updateIf(store, {
+      Key: keys.job(result.job_id),
+      UpdateExpression: 'SET #status = :status, finished_at = :now, reason = :reason, pid = :pid',
+      ConditionExpression: 'agent_id = :agent AND #status IN (:pending, :claimed) AND expires_at > :oldest',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': result.status,
+        ':now': now,
+        ':reason': result.message ?? null,
+        ':pid': result.pid ?? null,
+        ':agent': agentId,
+        ':pending': 'pending',
+        ':claimed': 'claimed',
+        ':oldest': now - RESULT_GRACE_MS,
+      },
+    }),
+  ]);
+  return recorded !== undefined;
 }
 
 /** A job record with its status as of `now`: jobs nobody finished in time read as expired or failed. */

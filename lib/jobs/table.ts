@@ -1,5 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  DynamoDBDocumentClient,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 
@@ -69,8 +78,38 @@ export function tableClient(config: Config): DynamoDBClient {
 }
 
 /** True for DynamoDB's answer to a failed condition: the basis of claim-once and use-once. */
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * A conditional write: the attributes it asked to return (`{}` when none), or undefined when
+ * its condition failed. A failed condition is an answer, not an error (someone else got
+ * there first, or the write no longer applies); anything else is thrown.
+ */
+async function unlessConditionFails<T>(write: Promise<{ Attributes?: Record<string, unknown> | undefined }>) {
+  try {
+    const { Attributes } = await write;
+    return (Attributes ?? {}) as T;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** An update that happens only if its `ConditionExpression` holds (see `unlessConditionFails`). */
+export function updateIf<T = Record<string, unknown>>(store: Store, update: Omit<UpdateCommandInput, 'TableName'>) {
+  return unlessConditionFails<T>(store.db.send(new UpdateCommand({ TableName: store.table, ...update })));
+}
+
+/** A put that happens only if its `ConditionExpression` holds. */
+export function putIf(store: Store, put: Omit<PutCommandInput, 'TableName'>) {
+  return unlessConditionFails(store.db.send(new PutCommand({ TableName: store.table, ...put })));
+}
+
+/** A delete that happens only if its `ConditionExpression` holds; with `ALL_OLD`, answers what it deleted. */
+export function deleteIf<T = Record<string, unknown>>(store: Store, remove: Omit<DeleteCommandInput, 'TableName'>) {
+  return unlessConditionFails<T>(store.db.send(new DeleteCommand({ TableName: store.table, ...remove })));
 }
 
 /** Every item of one partition whose sort key starts with `skPrefix` (strongly consistent), as the caller's item type. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Store, ttlSeconds } from '../jobs/table.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteIf, type Store, ttlSeconds, updateIf } from '../jobs/table.ts';
 import type { Sealed } from './sealing.ts';
 
 /**
@@ -99,6 +99,12 @@ export interface TokenRecord {
 
 type Item<T> = T & { pk: string; sk: string; ttl: number };
 
+/** The record an item holds, without the table's key and expiry attributes. */
+function recordOf<T>(item: object): T {
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item as Item<T>;
+  return record as T;
+}
+
 async function put<T extends object>(store: Store, key: { pk: string; sk: string }, record: T, expiresAt: number) {
   await store.db.send(
     new PutCommand({ TableName: store.table, Item: { ...key, ...record, ttl: ttlSeconds(expiresAt) } }),
@@ -109,8 +115,7 @@ async function get<T>(store: Store, key: { pk: string; sk: string }, now: number
   const out = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
   const item = out.Item as Item<T & { expiresAt: number }> | undefined;
   if (!item || item.expiresAt <= now) return undefined;
-  const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item;
-  return record as unknown as T;
+  return recordOf<T>(item);
 }
 
 async function remove(store: Store, key: { pk: string; sk: string }): Promise<void> {
@@ -129,40 +134,23 @@ export const requests = {
     get<RequestRecord>(store, oauthKeys.request(requestId), now),
   /** Marks the request approved, once, and only from the browser that was shown the consent page. */
   async approve(store: Store, requestId: string, browserHash: string, now = Date.now()): Promise<boolean> {
-    try {
-      await store.db.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: oauthKeys.request(requestId),
-          UpdateExpression: 'SET approved = :yes',
-          ConditionExpression: 'browserHash = :browser AND approved = :no AND expiresAt > :now',
-          ExpressionAttributeValues: { ':yes': true, ':no': false, ':browser': browserHash, ':now': now },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const approved = await updateIf(store, {
+      Key: oauthKeys.request(requestId),
+      UpdateExpression: 'SET approved = :yes',
+      ConditionExpression: 'browserHash = :browser AND approved = :no AND expiresAt > :now',
+      ExpressionAttributeValues: { ':yes': true, ':no': false, ':browser': browserHash, ':now': now },
+    });
+    return approved !== undefined;
   },
   /** Takes the approved request for the callback: deleted in the same step, so a callback works once. */
   async take(store: Store, requestId: string, now = Date.now()): Promise<RequestRecord | undefined> {
-    try {
-      const out = await store.db.send(
-        new DeleteCommand({
-          TableName: store.table,
-          Key: oauthKeys.request(requestId),
-          ConditionExpression: 'approved = :yes AND expiresAt > :now',
-          ExpressionAttributeValues: { ':yes': true, ':now': now },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = out.Attributes as Item<RequestRecord>;
-      return record as RequestRecord;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const taken = await deleteIf(store, {
+      Key: oauthKeys.request(requestId),
+      ConditionExpression: 'approved = :yes AND expiresAt > :now',
+      ExpressionAttributeValues: { ':yes': true, ':now': now },
+      ReturnValues: 'ALL_OLD',
+    });
+    return taken && recordOf<RequestRecord>(taken);
   },
 };
 
@@ -181,38 +169,29 @@ export const codes = {
     const out = await store.db.send(
       new GetCommand({ TableName: store.table, Key: oauthKeys.code(codeHash), ConsistentRead: true }),
     );
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = out.Item as Item<CodeRecord>;
-    return record as CodeRecord;
+    return out.Item && recordOf<CodeRecord>(out.Item);
   },
   /** Marks the code redeemed, once: false when another redemption got there first. */
   async redeem(store: Store, codeHash: string, now: number): Promise<boolean> {
-    try {
-      await store.db.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: oauthKeys.code(codeHash),
-          UpdateExpression: 'SET redeemedAt = :now',
-          ConditionExpression: 'attribute_not_exists(redeemedAt) AND expiresAt > :now',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const redeemed = await updateIf(store, {
+      Key: oauthKeys.code(codeHash),
+      UpdateExpression: 'SET redeemedAt = :now',
+      ConditionExpression: 'attribute_not_exists(redeemedAt) AND expiresAt > :now',
+      ExpressionAttributeValues: { ':now': now },
+    });
+    return redeemed !== undefined;
   },
-  /** Keeps the first redemption's answer (sealed) for the grace. */
+  /**
+   * Keeps the first redemption's answer (sealed) for the grace. Only on a code that still
+   * exists: an update alone would create a record with no expiry.
+   */
   async keepAnswer(store: Store, codeHash: string, answer: Sealed): Promise<void> {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: oauthKeys.code(codeHash),
-        UpdateExpression: 'SET answer = :answer',
-        ExpressionAttributeValues: { ':answer': answer },
-      }),
-    );
+    await updateIf(store, {
+      Key: oauthKeys.code(codeHash),
+      UpdateExpression: 'SET answer = :answer',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':answer': answer },
+    });
   },
 };
 
@@ -230,8 +209,7 @@ export const tokens = {
     );
     const item = out.Attributes as Item<TokenRecord> | undefined;
     if (!item || item.expiresAt <= now) return undefined;
-    const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item;
-    return record as TokenRecord;
+    return recordOf<TokenRecord>(item);
   },
   revokeAccess: (store: Store, tokenHash: string) => remove(store, oauthKeys.accessToken(tokenHash)),
 };
