@@ -64,7 +64,7 @@ export async function installCommand(command: CliRun, io: ServiceCommandIo, exit
   }
   const plan = planFor(command, io, io.program);
   try {
-    await installService(plan, io.stdout, io.run);
+    await installService(plan, { say: io.stdout, run: io.run });
   } catch (error) {
     if (error instanceof AlreadyInstalledError) {
       io.stderr(`chatgpt-broker-agent: ${error.message}`);
@@ -83,7 +83,7 @@ export async function installCommand(command: CliRun, io: ServiceCommandIo, exit
 export async function uninstallCommand(command: CliRun, io: ServiceCommandIo, exits: ServiceExits): Promise<number> {
   const plan = planFor(command, io, io.program ?? ANY_PROGRAM);
   try {
-    if (!(await uninstallService(plan, io.stdout, io.run))) {
+    if (!(await uninstallService(plan, { say: io.stdout, run: io.run }))) {
       io.stderr(`chatgpt-broker-agent: not installed (no ${plan.marker})`);
       return exits.service;
     }

@@ -2,20 +2,19 @@ import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { linuxPlan } from './linux.ts';
 import { macosPlan } from './macos.ts';
-import { type Command, pathFor, type ServicePlan, type ServiceSettings, showCommand } from './plan.ts';
+import { type Command, type PlanFor, pathFor, type ServicePlan, type ServiceSettings, showCommand } from './plan.ts';
 import { windowsPlan } from './windows.ts';
 
 /** `agent install` / `agent uninstall`: carry out a service plan, saying what was done where. */
 
+const PLANS: Record<ServiceSettings['platform'], PlanFor> = {
+  linux: linuxPlan,
+  macos: macosPlan,
+  windows: windowsPlan,
+};
+
 export function servicePlan(settings: ServiceSettings): ServicePlan {
-  switch (settings.platform) {
-    case 'linux':
-      return linuxPlan(settings);
-    case 'macos':
-      return macosPlan(settings);
-    case 'windows':
-      return windowsPlan(settings);
-  }
+  return PLANS[settings.platform](settings);
 }
 
 export interface CommandResult {
@@ -61,6 +60,13 @@ export class ServiceCommandError extends Error {
 export type FsPath = (file: string) => string;
 const samePath: FsPath = (file) => file;
 
+/** What carrying out a plan talks to: where its lines go, how commands run, where paths are. */
+export interface ServiceHost {
+  say: (line: string) => void;
+  run?: CommandRunner | undefined;
+  fsPath?: FsPath | undefined;
+}
+
 export async function isInstalled(plan: ServicePlan, fsPath: FsPath = samePath): Promise<boolean> {
   return exists(fsPath(plan.marker));
 }
@@ -69,12 +75,8 @@ export async function isInstalled(plan: ServicePlan, fsPath: FsPath = samePath):
  * Writes the plan's files and runs its start commands; `say` gets one line per step.
  * Refuses (AlreadyInstalledError) if the service is already installed.
  */
-export async function installService(
-  plan: ServicePlan,
-  say: (line: string) => void,
-  run: CommandRunner = runCommand,
-  fsPath: FsPath = samePath,
-): Promise<void> {
+export async function installService(plan: ServicePlan, host: ServiceHost): Promise<void> {
+  const { say, run = runCommand, fsPath = samePath } = host;
   if (await isInstalled(plan, fsPath)) throw new AlreadyInstalledError(plan.marker);
   const p = pathFor(plan.platform);
   for (const file of plan.files) {
@@ -94,12 +96,8 @@ export async function installService(
  * Stops and unregisters the service and removes the plan's files (never the state
  * directory: keys and pairing stay). Returns false if it was not installed.
  */
-export async function uninstallService(
-  plan: ServicePlan,
-  say: (line: string) => void,
-  run: CommandRunner = runCommand,
-  fsPath: FsPath = samePath,
-): Promise<boolean> {
+export async function uninstallService(plan: ServicePlan, host: ServiceHost): Promise<boolean> {
+  const { say, run = runCommand, fsPath = samePath } = host;
   if (!(await isInstalled(plan, fsPath))) return false;
   for (const command of plan.stop) {
     // Already stopped or never started is fine: removal goes on.

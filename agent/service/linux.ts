@@ -1,11 +1,4 @@
-import {
-  type Command,
-  installedProgram,
-  pathFor,
-  SERVICE_NAME,
-  type ServicePlan,
-  type ServiceSettings,
-} from './plan.ts';
+import { commandFor, installedProgram, type PlanFor, pathFor, SERVICE_NAME } from './plan.ts';
 
 /**
  * A systemd user unit: no root, starts when the user's session starts (default.target of
@@ -14,13 +7,13 @@ import {
 
 export const UNIT_NAME = `${SERVICE_NAME}.service`;
 
-export function linuxPlan(settings: ServiceSettings): ServicePlan {
+export const linuxPlan: PlanFor = (settings) => {
   const p = pathFor('linux');
   const configHome = absolute(settings.env.XDG_CONFIG_HOME) ?? p.join(settings.home, '.config');
   const dataHome = absolute(settings.env.XDG_DATA_HOME) ?? p.join(settings.home, '.local', 'share');
   const unitFile = p.join(configHome, 'systemd', 'user', UNIT_NAME);
   const { file, commandLine } = installedProgram(settings, p.join(dataHome, SERVICE_NAME));
-  const systemctl = (...args: string[]): Command => ({ command: 'systemctl', args: ['--user', ...args] });
+  const systemctl = commandFor('systemctl', '--user');
   return {
     platform: 'linux',
     marker: unitFile,
@@ -31,7 +24,7 @@ export function linuxPlan(settings: ServiceSettings): ServicePlan {
     commandLine,
     notes: [`See it with: systemctl --user status ${UNIT_NAME}`],
   };
-}
+};
 
 export function renderUnit(commandLine: string[]): string {
   return `[Unit]

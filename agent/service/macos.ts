@@ -1,25 +1,18 @@
-import {
-  type Command,
-  installedProgram,
-  LAUNCHD_LABEL,
-  pathFor,
-  type ServicePlan,
-  type ServiceSettings,
-} from './plan.ts';
+import { commandFor, installedProgram, LAUNCHD_LABEL, type PlanFor, pathFor, SERVICE_NAME } from './plan.ts';
 
 /**
  * A launchd LaunchAgent in the user's own domain: no admin, loaded at login (RunAtLoad),
  * started again if it exits with a failure (KeepAlive).
  */
 
-export function macosPlan(settings: ServiceSettings): ServicePlan {
+export const macosPlan: PlanFor = (settings) => {
   const p = pathFor('macos');
   const plist = p.join(settings.home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
-  const programDir = p.join(settings.home, 'Library', 'Application Support', 'chatgpt-broker-agent', 'bin');
+  const programDir = p.join(settings.home, 'Library', 'Application Support', SERVICE_NAME, 'bin');
   const { file, commandLine } = installedProgram(settings, programDir);
   if (settings.uid === undefined) throw new Error('macOS services need the user id');
   const domain = `gui/${settings.uid}`;
-  const launchctl = (...args: string[]): Command => ({ command: 'launchctl', args });
+  const launchctl = commandFor('launchctl');
   return {
     platform: 'macos',
     marker: plist,
@@ -30,7 +23,7 @@ export function macosPlan(settings: ServiceSettings): ServicePlan {
     commandLine,
     notes: [`See it with: launchctl print ${domain}/${LAUNCHD_LABEL}`],
   };
-}
+};
 
 export function renderPlist(commandLine: string[]): string {
   const strings = commandLine.map((arg) => `\t\t<string>${xml(arg)}</string>`).join('\n');

@@ -67,6 +67,14 @@ export interface ServicePlan {
   notes: string[];
 }
 
+/** Renders one platform's plan; pure, so every platform's plan can be checked anywhere. */
+export type PlanFor = (settings: ServiceSettings) => ServicePlan;
+
+/** A maker of one program's commands: `commandFor('systemctl', '--user')('daemon-reload')`. */
+export function commandFor(command: string, ...fixedArgs: string[]): (...args: string[]) => Command {
+  return (...args) => ({ command, args: [...fixedArgs, ...args] });
+}
+
 export function pathFor(platform: AgentPlatform): path.PlatformPath {
   return platform === 'windows' ? path.win32 : path.posix;
 }

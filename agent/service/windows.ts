@@ -1,12 +1,5 @@
 import { xml } from './macos.ts';
-import {
-  type Command,
-  installedProgram,
-  pathFor,
-  SERVICE_NAME,
-  type ServicePlan,
-  type ServiceSettings,
-} from './plan.ts';
+import { commandFor, installedProgram, type PlanFor, pathFor, SERVICE_NAME, type ServiceSettings } from './plan.ts';
 
 /**
  * A Task Scheduler task for the user's own logon: no administrator, runs in the user's
@@ -16,14 +9,14 @@ import {
 
 export const TASK_NAME = SERVICE_NAME;
 
-export function windowsPlan(settings: ServiceSettings): ServicePlan {
+export const windowsPlan: PlanFor = (settings) => {
   const p = pathFor('windows');
   const localAppData = windowsEnv(settings, 'LOCALAPPDATA') ?? p.join(settings.home, 'AppData', 'Local');
   const programDir = p.join(localAppData, 'Programs', SERVICE_NAME);
   const { file, commandLine } = installedProgram(settings, programDir);
   if (settings.user === undefined) throw new Error('Windows services need the user name');
   const taskFile = p.join(programDir, 'task.xml');
-  const schtasks = (...args: string[]): Command => ({ command: 'schtasks.exe', args });
+  const schtasks = commandFor('schtasks.exe');
   return {
     platform: 'windows',
     marker: taskFile,
@@ -34,7 +27,7 @@ export function windowsPlan(settings: ServiceSettings): ServicePlan {
     commandLine,
     notes: [`See it with: schtasks /Query /TN ${TASK_NAME} /V /FO LIST`],
   };
-}
+};
 
 export function renderTask(commandLine: string[], user: string): string {
   const [command = '', ...args] = commandLine;

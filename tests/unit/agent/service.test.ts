@@ -128,21 +128,21 @@ describe.each(['linux', 'macos', 'windows'] as const)('the %s service', (platfor
     const said: string[] = [];
     const shown = (command: Command) => [command.command, ...command.args].join(' ').replace(settings.home, 'HOME');
 
-    await installService(plan, (line) => said.push(line), run, fsPath);
+    await installService(plan, { say: (line) => said.push(line), run, fsPath });
     expect(await filesUnder(root)).toEqual(expected[platform].files);
     expect(run.calls.map(shown)).toEqual(expected[platform].start);
     for (const file of plan.files)
       expect(said).toContain(`Wrote ${file.path}${file.copyFrom ? ` (a copy of ${file.copyFrom})` : ''}`);
     expect(await readFile(fsPath(plan.files[0]?.path ?? ''), 'utf8')).toBe('// the agent bundle\n');
 
-    await expect(installService(plan, () => undefined, run, fsPath)).rejects.toThrow(AlreadyInstalledError);
+    await expect(installService(plan, { say: () => undefined, run, fsPath })).rejects.toThrow(AlreadyInstalledError);
     expect(run.calls).toHaveLength(expected[platform].start.length);
 
     run.calls.length = 0;
-    expect(await uninstallService(plan, (line) => said.push(line), run, fsPath)).toBe(true);
+    expect(await uninstallService(plan, { say: (line) => said.push(line), run, fsPath })).toBe(true);
     expect(await filesUnder(root)).toEqual([]);
     expect(run.calls.map(shown)).toEqual(expected[platform].stop);
-    expect(await uninstallService(plan, () => undefined, run, fsPath)).toBe(false);
+    expect(await uninstallService(plan, { say: () => undefined, run, fsPath })).toBe(false);
   });
 
   it('runs the installed copy with the broker, state directory, config and name', async () => {
