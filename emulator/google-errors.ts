@@ -40,6 +40,11 @@ export function googleErrorBody(code: number, message: string, entry: ErrorEntry
   };
 }
 
+/** The envelope of most of Google's errors: one entry, repeating the top-level message. */
+function plainErrorBody(code: number, message: string, domain: string, reason: string): unknown {
+  return googleErrorBody(code, message, { message, domain, reason });
+}
+
 /** 401 for an unknown, revoked or expired access token. */
 export function invalidCredentials(): HttpError {
   return new HttpError(
@@ -85,16 +90,15 @@ export function insufficientScope(method: string): HttpError {
 
 /** 403 when the path names another user's mailbox. */
 export function delegationDenied(userId: string): HttpError {
-  const message = `Delegation denied for ${userId}`;
-  return new HttpError(403, googleErrorBody(403, message, { message, domain: 'global', reason: 'forbidden' }));
+  return new HttpError(403, plainErrorBody(403, `Delegation denied for ${userId}`, 'global', 'forbidden'));
 }
 
 export function notFound(message = 'Requested entity was not found.'): HttpError {
-  return new HttpError(404, googleErrorBody(404, message, { message, domain: 'global', reason: 'notFound' }));
+  return new HttpError(404, plainErrorBody(404, message, 'global', 'notFound'));
 }
 
 export function invalidArgument(message: string): HttpError {
-  return new HttpError(400, googleErrorBody(400, message, { message, domain: 'global', reason: 'invalidArgument' }));
+  return new HttpError(400, plainErrorBody(400, message, 'global', 'invalidArgument'));
 }
 
 /** The OAuth endpoints' flat `{error, error_description}` shape. */
@@ -120,37 +124,17 @@ export function defaultFaultBody(status: number, oauth: boolean): unknown {
     case 401:
       return invalidCredentials().body;
     case 403:
-      return googleErrorBody(403, 'User-rate limit exceeded.', {
-        message: 'User-rate limit exceeded.',
-        domain: 'usageLimits',
-        reason: 'userRateLimitExceeded',
-      });
+      return plainErrorBody(403, 'User-rate limit exceeded.', 'usageLimits', 'userRateLimitExceeded');
     case 404:
       return notFound().body;
     case 429:
-      return googleErrorBody(429, 'Too many concurrent requests for user.', {
-        message: 'Too many concurrent requests for user.',
-        domain: 'usageLimits',
-        reason: 'rateLimitExceeded',
-      });
+      return plainErrorBody(429, 'Too many concurrent requests for user.', 'usageLimits', 'rateLimitExceeded');
     case 503:
-      return googleErrorBody(503, 'The service is currently unavailable.', {
-        message: 'The service is currently unavailable.',
-        domain: 'global',
-        reason: 'backendError',
-      });
+      return plainErrorBody(503, 'The service is currently unavailable.', 'global', 'backendError');
     default:
       if (status >= 500) {
-        return googleErrorBody(status, 'Internal error encountered.', {
-          message: 'Internal error encountered.',
-          domain: 'global',
-          reason: 'backendError',
-        });
+        return plainErrorBody(status, 'Internal error encountered.', 'global', 'backendError');
       }
-      return googleErrorBody(status, 'Request failed.', {
-        message: 'Request failed.',
-        domain: 'global',
-        reason: 'failed',
-      });
+      return plainErrorBody(status, 'Request failed.', 'global', 'failed');
   }
 }

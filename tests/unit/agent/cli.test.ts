@@ -53,6 +53,22 @@ async function recorderConfig(recordFile: string): Promise<string> {
   return file;
 }
 
+/**
+ * The binary, paired with a fake broker and running one recorder job (args `['x']`) whose
+ * result the broker holds: a signal sent now arrives while the job is still in flight.
+ */
+async function agentWithJobInFlight() {
+  const broker = await startFakeBroker();
+  const recordFile = path.join(await tempDir(), 'record.jsonl');
+  const config = await recorderConfig(recordFile);
+  const agent = startBin(['--broker', broker.url, '--state-dir', await tempDir(), '--config', config]);
+  broker.pair((await agent.stdout.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
+  broker.holdResults = true;
+  const job = broker.enqueue('agent-1', { args: ['x'] });
+  await broker.resultsArrived(1);
+  return { broker, agent, job, recordFile };
+}
+
 describe('flags', () => {
   it('defaults to the local broker, the hostname and the per-user state dir', () => {
     expect(parseCli([], 'linux', {}, '/home/me')).toEqual({
@@ -215,20 +231,7 @@ describe('the agent binary', () => {
   });
 
   it('lets the running job finish after the first signal, then exits 0', async () => {
-    const broker = await startFakeBroker();
-    const recordFile = path.join(await tempDir(), 'record.jsonl');
-    const agent = startBin([
-      '--broker',
-      broker.url,
-      '--state-dir',
-      await tempDir(),
-      '--config',
-      await recorderConfig(recordFile),
-    ]);
-    broker.pair((await agent.stdout.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
-    broker.holdResults = true;
-    const job = broker.enqueue('agent-1', { args: ['x'] });
-    await broker.resultsArrived(1);
+    const { broker, agent, job, recordFile } = await agentWithJobInFlight();
 
     agent.child.kill('SIGTERM');
     await agent.stderr.waitFor(/^SIGTERM: stopping after the current job/);
@@ -240,20 +243,7 @@ describe('the agent binary', () => {
   });
 
   it('forces exit 130 on a second signal', async () => {
-    const broker = await startFakeBroker();
-    const recordFile = path.join(await tempDir(), 'record.jsonl');
-    const agent = startBin([
-      '--broker',
-      broker.url,
-      '--state-dir',
-      await tempDir(),
-      '--config',
-      await recorderConfig(recordFile),
-    ]);
-    broker.pair((await agent.stdout.waitFor(/^Pairing code: /)).slice('Pairing code: '.length));
-    broker.holdResults = true;
-    broker.enqueue('agent-1');
-    await broker.resultsArrived(1);
+    const { agent } = await agentWithJobInFlight();
 
     agent.child.kill('SIGINT');
     await agent.stderr.waitFor(/^SIGINT: stopping/);

@@ -1,31 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { STRICT_FORMATS, STRICT_KEYWORDS } from '#lib/chatgpt/json-schema';
 
 /**
- * OpenAI strict mode's rules, written out independently of lib/chatgpt so the tests check
- * the generator against the documented rules, not against itself.
+ * OpenAI strict mode's rules, checked independently of how lib/chatgpt builds a schema. The
+ * allowed keywords and formats are one fact, kept once in lib/chatgpt/json-schema; that the
+ * generator drops what is outside them is pinned by json-schema.test.ts with named keywords
+ * (`default`, `minLength`, an unsupported format).
  */
-const ALLOWED_KEYWORDS = new Set([
-  'type',
-  'description',
-  'properties',
-  'required',
-  'additionalProperties',
-  'items',
-  'anyOf',
-  'enum',
-  'pattern',
-  'format',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  '$ref',
-  '$defs',
-]);
-const FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid']);
 export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_DEPTH = 10;
 const MAX_PROPERTIES = 5000;
@@ -44,12 +25,12 @@ export function strictModeProblems(schema: unknown): string[] {
     }
     if (depth > MAX_DEPTH) problems.push(`${path}: nested deeper than ${MAX_DEPTH}`);
     for (const keyword of Object.keys(node)) {
-      if (!ALLOWED_KEYWORDS.has(keyword)) problems.push(`${path}: keyword "${keyword}" is not allowed`);
+      if (!STRICT_KEYWORDS.has(keyword)) problems.push(`${path}: keyword "${keyword}" is not allowed`);
     }
     if (node.type === undefined && node.anyOf === undefined && node.enum === undefined && node.$ref === undefined) {
       problems.push(`${path}: no type`);
     }
-    if (node.format !== undefined && !FORMATS.has(String(node.format)))
+    if (node.format !== undefined && !STRICT_FORMATS.has(String(node.format)))
       problems.push(`${path}: format ${String(node.format)}`);
     if (Array.isArray(node.anyOf)) {
       for (const [index, member] of node.anyOf.entries()) walk(member, `${path}.anyOf[${index}]`, depth);
