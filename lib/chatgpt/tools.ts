@@ -1,4 +1,4 @@
-import { allOperations, type Operation } from '../operations.ts';
+import { allTools, type Operation } from '../operations.ts';
 import { inputJsonSchema, type JsonSchema, toStrictSchema } from './json-schema.ts';
 
 /** An OpenAI tool in the Responses API form, strict mode on. */
@@ -26,11 +26,6 @@ export function clip(text: string, max: number): string {
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
-}
-
-/** The operations offered to ChatGPT as tools, in registry order. */
-export function toolOperations(): Operation[] {
-  return allOperations.filter((operation) => operation.tool);
 }
 
 function requestSchemaOf(operation: Operation): JsonSchema {
@@ -67,8 +62,8 @@ let cached: { tools: StrictTool[]; functions: PlainFunction[] } | undefined;
 /** Every tool in both forms; built once per cold start. */
 export function toolDefinitions(): { tools: StrictTool[]; functions: PlainFunction[] } {
   cached ??= {
-    tools: toolOperations().map(strictTool),
-    functions: toolOperations().map(plainFunction),
+    tools: allTools.map(strictTool),
+    functions: allTools.map(plainFunction),
   };
   return cached;
 }

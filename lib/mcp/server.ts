@@ -4,7 +4,8 @@ import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } fr
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
-import { mcpTool, toolOperations } from './catalog.ts';
+import { allTools } from '../operations.ts';
+import { mcpTool } from './catalog.ts';
 
 /** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
 export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
@@ -52,7 +53,7 @@ export async function handleMcpRequest(
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: toolOperations.filter((operation) => tools.has(operation.name)).map(mcpTool),
+    tools: allTools.filter((operation) => tools.has(operation.name)).map(mcpTool),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (call): Promise<CallToolResult> => {
     const runner = tools.get(call.params.name);

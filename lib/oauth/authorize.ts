@@ -4,7 +4,8 @@ import type { HttpResponse } from '../http/response.ts';
 import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
-import { googleScopesFor, toolNames, toolOperations } from '../mcp/catalog.ts';
+import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
+import { allTools } from '../operations.ts';
 import { findClient } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
 import { OAuthPageError } from './errors.ts';
@@ -157,7 +158,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     return back({ error: 'server_error', error_description: 'Google did not grant offline access. Sign in again.' });
   const user = await identifyUser({ accessToken: google.accessToken }, config);
   const tools = pending.tools.filter((name) => {
-    const operation = toolOperations.find((candidate) => candidate.name === name);
+    const operation = allTools.find((candidate) => candidate.name === name);
     return operation?.scopes.every((scope) => google.scopes.includes(scope)) ?? false;
   });
   if (tools.length === 0)

@@ -1,5 +1,5 @@
 import { HttpResponse } from '../http/response.ts';
-import { toolOperations } from '../mcp/catalog.ts';
+import { allTools } from '../operations.ts';
 import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
 
 /** The consent cookie: HttpOnly, only over https (`__Host-`), sent back on our own form post and Google's redirect. */
@@ -31,10 +31,10 @@ export function consentPage(options: {
       return options.redirectUri;
     }
   })();
-  const items = toolOperations
+  const items = allTools
     .filter((operation) => options.tools.includes(operation.name))
     .map((operation) => {
-      const acts = operation.annotations?.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
+      const acts = operation.tool.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
       return `<li><strong>${escapeHtml(operation.name)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
     })
     .join('');

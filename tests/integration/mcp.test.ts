@@ -10,9 +10,10 @@ import { SOCKET_CONNECT } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
-import { mcpTool, toolOperations } from '#lib/mcp/catalog';
+import { mcpTool } from '#lib/mcp/catalog';
 import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
+import { allTools } from '#lib/operations';
 import { apiUrl, emulator, newUser, post, rfc822 } from '../support/api.ts';
 import { TestOAuthProvider } from '../support/mcp.ts';
 
@@ -63,7 +64,7 @@ describe('MCP with the official SDK client and its OAuth support', () => {
     expect(provider.saved?.refresh_token).toMatch(/^mcp-rt-/);
 
     const { tools } = await client.listTools();
-    const expected = toolOperations.map(mcpTool);
+    const expected = allTools.map(mcpTool);
     expect(tools.map((tool) => tool.name)).toEqual(expected.map((tool) => tool.name));
     for (const tool of expected) {
       const listed = tools.find((candidate) => candidate.name === tool.name);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { googleScopesFor, mcpTool, toolNames, toolOperations } from '#lib/mcp/catalog';
-import { allOperations, SCOPES } from '#lib/operations';
+import { googleScopesFor, mcpTool, toolNames } from '#lib/mcp/catalog';
+import { allOperations, allTools, SCOPES } from '#lib/operations';
 
 describe('the MCP tool catalog', () => {
   it('offers exactly the registry tool operations, each with all four hints and object schemas', () => {
     expect(toolNames).toEqual(allOperations.filter((operation) => operation.tool).map((operation) => operation.name));
-    for (const operation of toolOperations) {
+    for (const operation of allTools) {
       const tool = mcpTool(operation);
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');
