@@ -3,7 +3,7 @@ import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '../schemas/email.ts';
 import { mapWithConcurrency } from './concurrency.ts';
-import { deadlineSignal, type GmailOperationOptions, OPERATION_DEADLINE_MS } from './deadline.ts';
+import { deadlineSignal, gmailOperation, OPERATION_DEADLINE_MS } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { BodyUnreadable, readBody } from './message-body.ts';
@@ -154,9 +154,8 @@ export interface ListedMessage {
 export async function listMessages(
   gmail: gmail_v1.Gmail,
   query: MessageQuery,
-  options: GmailOperationOptions = {},
+  signal: AbortSignal,
 ): Promise<{ messages: ListedMessage[]; next_page_token: string | null }> {
-  const signal = options.signal ?? deadlineSignal();
   const limit = Math.min(MAX_LIMIT, Math.max(1, query.limit ?? DEFAULT_LIMIT));
   const includeBody = query.include_body ?? true;
   const read = { scope: SCOPES.read };
@@ -239,11 +238,7 @@ export async function listMessages(
  * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
  * quoted: never operators), through {@link listMessages}.
  */
-export async function listUnread(
-  gmail: gmail_v1.Gmail,
-  input: UnreadEmailsRequest,
-  options: GmailOperationOptions = {},
-): Promise<UnreadPage> {
-  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, options);
+export const listUnread = gmailOperation(async (gmail, input: UnreadEmailsRequest, signal): Promise<UnreadPage> => {
+  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, signal);
   return { emails: page.messages.map((entry) => entry.email), next_page_token: page.next_page_token };
-}
+});
