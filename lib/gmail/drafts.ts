@@ -3,7 +3,12 @@ import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { Attachment } from '../schemas/email.ts';
-import type { CreateDraftRequest, DraftSummary, ListDraftsRequest } from '../schemas/mailbox.ts';
+import {
+  type CreateDraftRequest,
+  DEFAULT_DRAFTS,
+  type DraftSummary,
+  type ListDraftsRequest,
+} from '../schemas/mailbox.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
@@ -35,8 +40,6 @@ export interface DraftsPage {
   drafts: DraftSummary[];
   next_page_token: string | null;
 }
-
-export const DEFAULT_DRAFTS = 20;
 
 const compose = (notFound?: string) => ({ scope: SCOPES.compose, ...(notFound ? { notFound } : {}) });
 

@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { GmailId, headerText, Recipients, successEnvelope } from './common.ts';
 import {
+  ANSWER_TEXT_CHARS,
   Attachment,
   checkAttachmentTotal,
   EmailHeaders,
   emailPage,
+  pageLimit,
   SentMessage,
   UnreadEmail,
   UnreadEmailsRequest,
@@ -16,8 +18,8 @@ import { OpenAiFileRefs } from './files.ts';
  * attachments. Optional fields are `.nullish()` (strict tool calls send null).
  */
 
-/** The most characters of text one read answers with, well under ChatGPT's 100,000. */
-export const MAX_READ_CHARS = 60_000;
+/** The most characters of text one read answers with. */
+export const MAX_READ_CHARS = ANSWER_TEXT_CHARS;
 export const DEFAULT_READ_CHARS = 20_000;
 /** Gmail's batchModify takes at most 1,000 ids per call. */
 export const MAX_MODIFY_IDS = 1_000;
@@ -208,8 +210,12 @@ export const DraftCreated = z.object({
 
 export const CreateDraftResponse = successEnvelope(DraftCreated);
 
+/** Drafts one list_drafts answer holds: by default, and at most. */
+export const DEFAULT_DRAFTS = 20;
+export const MAX_DRAFTS = 50;
+
 export const ListDraftsRequest = z.object({
-  limit: z.number().int().min(1).max(50).nullish().describe('How many drafts, 1-50 (default 20).'),
+  limit: pageLimit('drafts', MAX_DRAFTS, DEFAULT_DRAFTS),
   page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer.'),
 });
 export type ListDraftsRequest = z.infer<typeof ListDraftsRequest>;
