@@ -6,6 +6,7 @@ import type { Attachment } from '../schemas/email.ts';
 import {
   type CreateDraftRequest,
   DEFAULT_DRAFTS,
+  type DraftCreated,
   type DraftSummary,
   type ListDraftsRequest,
 } from '../schemas/mailbox.ts';
@@ -25,15 +26,6 @@ import { FETCH_CONCURRENCY } from './unread.ts';
  * Drafts: the safe way for a model to write mail. It drafts, the user (or the model, once
  * the user agrees) reviews, then sends the draft as it stands, or deletes it.
  */
-
-/** A created draft. */
-export interface DraftCreated {
-  draft_id: string;
-  message_id: string;
-  thread_id: string;
-  to: string[];
-  subject: string;
-}
 
 /** One page of drafts. */
 export interface DraftsPage {

@@ -1,6 +1,6 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { SCOPES } from '../google/scopes.ts';
-import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest } from '../schemas/mailbox.ts';
+import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest, type ModifyResult } from '../schemas/mailbox.ts';
 import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { labelIdsFor, listLabels } from './labels.ts';
@@ -14,13 +14,6 @@ const ACTION_LABELS: Record<ModifyAction, { add?: string; remove?: string }> = {
   star: { add: 'STARRED' },
   unstar: { remove: 'STARRED' },
 };
-
-/** What a modify did. */
-export interface ModifyResult {
-  modified: number;
-  added_labels: string[];
-  removed_labels: string[];
-}
 
 /** Splits a list into chunks of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

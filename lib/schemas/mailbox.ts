@@ -146,13 +146,15 @@ export const ModifyEmailsRequest = z
   });
 export type ModifyEmailsRequest = z.infer<typeof ModifyEmailsRequest>;
 
-export const ModifyEmailsResponse = successEnvelope(
-  z.object({
-    modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
-    added_labels: z.array(z.string()),
-    removed_labels: z.array(z.string()),
-  }),
-);
+/** What a modify did. */
+export const ModifyResult = z.object({
+  modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
+  added_labels: z.array(z.string()),
+  removed_labels: z.array(z.string()),
+});
+export type ModifyResult = z.infer<typeof ModifyResult>;
+
+export const ModifyEmailsResponse = successEnvelope(ModifyResult);
 
 export const ListLabelsRequest = z.object({});
 
@@ -207,6 +209,7 @@ export const DraftCreated = z.object({
   to: z.array(z.string()),
   subject: z.string(),
 });
+export type DraftCreated = z.infer<typeof DraftCreated>;
 
 export const CreateDraftResponse = successEnvelope(DraftCreated);
 
@@ -220,13 +223,13 @@ export const ListDraftsRequest = z.object({
 });
 export type ListDraftsRequest = z.infer<typeof ListDraftsRequest>;
 
+/**
+ * A draft as list_drafts shows it: its id, the headers of the mail it holds (no sender: that
+ * is the user) and a preview.
+ */
 export const DraftSummary = z.object({
   draft_id: z.string(),
-  message_id: z.string(),
-  thread_id: z.string(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
-  subject: z.string(),
+  ...EmailHeaders.pick({ message_id: true, thread_id: true, to: true, cc: true, subject: true }).shape,
   snippet: z.string(),
   date: z.string(),
 });
