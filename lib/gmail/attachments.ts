@@ -3,7 +3,7 @@ import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { MAX_ATTACHMENT_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type GetAttachmentRequest } from '../schemas/mailbox.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeHeaderText, truncateText } from './parse.ts';
 import { decodeText, PARTS_WITHOUT_DATA, partHeader } from './payload.ts';
@@ -64,60 +64,57 @@ function splitId(id: string): { partId: string | null; gmailId: string } {
  * parallel: one round trip. The part is found by its part id, which stays put, because Gmail
  * may reissue attachment ids between reads.
  */
-export async function getAttachment(
-  gmail: gmail_v1.Gmail,
-  input: GetAttachmentRequest,
-  options: GmailOperationOptions = {},
-): Promise<AttachmentContent> {
-  const signal = options.signal ?? deadlineSignal();
-  const { partId, gmailId } = splitId(input.attachment_id);
-  const notFound = `No attachment ${input.attachment_id} in email ${input.message_id}`;
-  const read = { scope: SCOPES.read, notFound };
-  const [message, content] = await Promise.all([
-    gmailCall(read, () =>
-      gmail.users.messages.get(
-        { userId: 'me', id: input.message_id, format: 'full', fields: `id,${PARTS_WITHOUT_DATA}` },
-        { signal },
+export const getAttachment = gmailOperation(
+  async (gmail, input: GetAttachmentRequest, signal): Promise<AttachmentContent> => {
+    const { partId, gmailId } = splitId(input.attachment_id);
+    const notFound = `No attachment ${input.attachment_id} in email ${input.message_id}`;
+    const read = { scope: SCOPES.read, notFound };
+    const [message, content] = await Promise.all([
+      gmailCall(read, () =>
+        gmail.users.messages.get(
+          { userId: 'me', id: input.message_id, format: 'full', fields: `id,${PARTS_WITHOUT_DATA}` },
+          { signal },
+        ),
       ),
-    ),
-    gmailCall(read, () =>
-      gmail.users.messages.attachments.get({ userId: 'me', messageId: input.message_id, id: gmailId }, { signal }),
-    ),
-  ]);
-  const parts = allParts(message.data.payload);
-  const part =
-    (partId === null ? undefined : parts.find((candidate) => candidate.partId === partId)) ??
-    parts.find((candidate) => candidate.body?.attachmentId === gmailId);
-  if (!part) throw new BrokerError('not_found', notFound);
+      gmailCall(read, () =>
+        gmail.users.messages.attachments.get({ userId: 'me', messageId: input.message_id, id: gmailId }, { signal }),
+      ),
+    ]);
+    const parts = allParts(message.data.payload);
+    const part =
+      (partId === null ? undefined : parts.find((candidate) => candidate.partId === partId)) ??
+      parts.find((candidate) => candidate.body?.attachmentId === gmailId);
+    if (!part) throw new BrokerError('not_found', notFound);
 
-  const bytes = Buffer.from(content.data.data ?? '', 'base64url');
-  const contentType = (part.mimeType ?? 'application/octet-stream').toLowerCase();
-  const filename = decodeHeaderText(part.filename ?? '') || 'attachment';
-  const base = {
-    message_id: input.message_id,
-    attachment_id: input.attachment_id,
-    filename,
-    content_type: contentType,
-    size: bytes.length,
-  };
-  if (isTextLike(contentType)) {
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(partHeader(part, 'Content-Type') ?? '')?.[1] ?? null;
-    const text = truncateText(decodeText(bytes, charset), input.max_chars ?? DEFAULT_READ_CHARS);
-    return { ...base, text: text.text, text_truncated: text.truncated, data: null };
-  }
-  if (bytes.length > MAX_RETURNED_FILE_BYTES) {
-    throw new BrokerError(
-      'payload_too_large',
-      `${filename} is ${bytes.length} bytes; files above ${MAX_RETURNED_FILE_BYTES} bytes cannot be returned here.`,
-    );
-  }
-  const base64 = bytes.toString('base64');
-  if ((input.format ?? 'file') === 'base64') return { ...base, text: null, text_truncated: false, data: base64 };
-  return {
-    ...base,
-    text: null,
-    text_truncated: false,
-    data: null,
-    openaiFileResponse: [{ name: filename, mime_type: contentType, content: base64 }],
-  };
-}
+    const bytes = Buffer.from(content.data.data ?? '', 'base64url');
+    const contentType = (part.mimeType ?? 'application/octet-stream').toLowerCase();
+    const filename = decodeHeaderText(part.filename ?? '') || 'attachment';
+    const base = {
+      message_id: input.message_id,
+      attachment_id: input.attachment_id,
+      filename,
+      content_type: contentType,
+      size: bytes.length,
+    };
+    if (isTextLike(contentType)) {
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(partHeader(part, 'Content-Type') ?? '')?.[1] ?? null;
+      const text = truncateText(decodeText(bytes, charset), input.max_chars ?? DEFAULT_READ_CHARS);
+      return { ...base, text: text.text, text_truncated: text.truncated, data: null };
+    }
+    if (bytes.length > MAX_RETURNED_FILE_BYTES) {
+      throw new BrokerError(
+        'payload_too_large',
+        `${filename} is ${bytes.length} bytes; files above ${MAX_RETURNED_FILE_BYTES} bytes cannot be returned here.`,
+      );
+    }
+    const base64 = bytes.toString('base64');
+    if ((input.format ?? 'file') === 'base64') return { ...base, text: null, text_truncated: false, data: base64 };
+    return {
+      ...base,
+      text: null,
+      text_truncated: false,
+      data: null,
+      openaiFileResponse: [{ name: filename, mime_type: contentType, content: base64 }],
+    };
+  },
+);

@@ -1,3 +1,5 @@
+import type { gmail_v1 } from '@googleapis/gmail';
+
 /**
  * A whole Gmail operation (list + fetches, or lookup + send) must answer inside API
  * Gateway's 30 s. Each call has its own timeout and retry budget (see retry.ts); this is
@@ -28,4 +30,26 @@ export function deadlineSignal(ms: number = OPERATION_DEADLINE_MS): AbortSignal 
   // A finished operation must not keep a Lambda or a test process alive.
   timer.unref();
   return controller.signal;
+}
+
+/** The signal that bounds one operation: the caller's own, or a fresh {@link deadlineSignal}. */
+export function operationSignal(options: GmailOperationOptions = {}): AbortSignal {
+  return options.signal ?? deadlineSignal();
+}
+
+/** A Gmail operation as its handler calls it: the user's client, the request, and optional options. */
+export type GmailOperation<Request, Result> = (
+  gmail: gmail_v1.Gmail,
+  request: Request,
+  options?: GmailOperationOptions,
+) => Promise<Result>;
+
+/**
+ * Declares a Gmail operation. `run` is handed the operation's signal ({@link operationSignal})
+ * to pass to each of its Gmail calls, so the deadline is settled here once for every operation.
+ */
+export function gmailOperation<Request, Result>(
+  run: (gmail: gmail_v1.Gmail, request: Request, signal: AbortSignal) => Promise<Result>,
+): GmailOperation<Request, Result> {
+  return (gmail, request, options) => run(gmail, request, operationSignal(options));
 }

@@ -3,11 +3,17 @@ import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { Attachment } from '../schemas/email.ts';
-import type { CreateDraftRequest, DraftSummary, ListDraftsRequest } from '../schemas/mailbox.ts';
+import {
+  type CreateDraftRequest,
+  DEFAULT_DRAFTS,
+  type DraftCreated,
+  type DraftSummary,
+  type ListDraftsRequest,
+} from '../schemas/mailbox.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { type GmailOperationOptions, gmailOperation, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { decodeHeaderText, formatMailbox, parseAddressHeader } from './parse.ts';
@@ -21,16 +27,11 @@ import { FETCH_CONCURRENCY } from './unread.ts';
  * the user agrees) reviews, then sends the draft as it stands, or deletes it.
  */
 
-/** A created draft. */
-export interface DraftCreated {
-  draft_id: string;
-  message_id: string;
-  thread_id: string;
-  to: string[];
-  subject: string;
+/** One page of drafts. */
+export interface DraftsPage {
+  drafts: DraftSummary[];
+  next_page_token: string | null;
 }
-
-export const DEFAULT_DRAFTS = 20;
 
 const compose = (notFound?: string) => ({ scope: SCOPES.compose, ...(notFound ? { notFound } : {}) });
 
@@ -45,7 +46,7 @@ export async function createDraft(
   attachments: readonly Attachment[],
   options: GmailOperationOptions = {},
 ): Promise<DraftCreated> {
-  const call = { signal: options.signal ?? deadlineSignal() };
+  const call = { signal: operationSignal(options) };
   let mail: MailDraft;
   let threadId: string | null = null;
   let shown: string[];
@@ -110,12 +111,7 @@ export async function createDraft(
 }
 
 /** The user's drafts, newest first: one list, then each draft's headers in parallel. */
-export async function listDrafts(
-  gmail: gmail_v1.Gmail,
-  input: ListDraftsRequest,
-  options: GmailOperationOptions = {},
-): Promise<{ drafts: DraftSummary[]; next_page_token: string | null }> {
-  const signal = options.signal ?? deadlineSignal();
+export const listDrafts = gmailOperation(async (gmail, input: ListDraftsRequest, signal): Promise<DraftsPage> => {
   const { data } = await gmailCall(compose(), () =>
     gmail.users.drafts.list(
       {
@@ -154,30 +150,20 @@ export async function listDrafts(
     drafts: drafts.filter((draft): draft is DraftSummary => draft !== null),
     next_page_token: data.nextPageToken ?? null,
   };
-}
+});
 
 /** Sends a draft as it stands (Gmail removes the draft). POST: never retried. */
-export async function sendDraft(
-  gmail: gmail_v1.Gmail,
-  draftId: string,
-  options: GmailOperationOptions = {},
-): Promise<SentMessage> {
-  const signal = options.signal ?? deadlineSignal();
+export const sendDraft = gmailOperation(async (gmail, draftId: string, signal): Promise<SentMessage> => {
   const { data } = await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
     gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
   );
   if (!data.id) throw new BrokerError('upstream_error', 'Gmail sent the draft but returned no id.');
   return { message_id: data.id, thread_id: data.threadId ?? data.id };
-}
+});
 
 /** Deletes a draft for good (it does not go to the trash). */
-export async function deleteDraft(
-  gmail: gmail_v1.Gmail,
-  draftId: string,
-  options: GmailOperationOptions = {},
-): Promise<void> {
-  const signal = options.signal ?? deadlineSignal();
+export const deleteDraft = gmailOperation(async (gmail, draftId: string, signal): Promise<void> => {
   await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
     gmail.users.drafts.delete({ userId: 'me', id: draftId }, { signal }),
   );
-}
+});

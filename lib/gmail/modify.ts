@@ -1,7 +1,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { SCOPES } from '../google/scopes.ts';
-import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest } from '../schemas/mailbox.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest, type ModifyResult } from '../schemas/mailbox.ts';
+import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { labelIdsFor, listLabels } from './labels.ts';
 
@@ -14,13 +14,6 @@ const ACTION_LABELS: Record<ModifyAction, { add?: string; remove?: string }> = {
   star: { add: 'STARRED' },
   unstar: { remove: 'STARRED' },
 };
-
-/** What a modify did. */
-export interface ModifyResult {
-  modified: number;
-  added_labels: string[];
-  removed_labels: string[];
-}
 
 /** Splits a list into chunks of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -58,12 +51,7 @@ async function labelChanges(
  * removes labels, on up to 1,000 messages in ONE `messages.batchModify` call per 1,000 ids
  * (50 quota units, whatever the count), or on a whole thread in one `threads.modify`.
  */
-export async function modifyEmails(
-  gmail: gmail_v1.Gmail,
-  input: ModifyEmailsRequest,
-  options: GmailOperationOptions = {},
-): Promise<ModifyResult> {
-  const signal = options.signal ?? deadlineSignal();
+export const modifyEmails = gmailOperation(async (gmail, input: ModifyEmailsRequest, signal): Promise<ModifyResult> => {
   const { add, remove } = await labelChanges(gmail, input, signal);
   const modify = { scope: SCOPES.modify };
   const change = {
@@ -87,4 +75,4 @@ export async function modifyEmails(
     }
   }
   return { modified, added_labels: add, removed_labels: remove };
-}
+});

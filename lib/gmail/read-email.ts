@@ -2,7 +2,7 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../schemas/mailbox.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { truncateText } from './parse.ts';
 import { viewMessage } from './payload.ts';
@@ -99,12 +99,7 @@ export function pageOfMessages(
  * Gmail call (`format=full`): headers, readable text, the attachments listed. The text of
  * all messages together stays within `max_chars`; `next_cursor` continues a cut read.
  */
-export async function readEmail(
-  gmail: gmail_v1.Gmail,
-  input: ReadEmailRequest,
-  options: GmailOperationOptions = {},
-): Promise<ReadResult> {
-  const signal = options.signal ?? deadlineSignal();
+export const readEmail = gmailOperation(async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
   const maxChars = input.max_chars ?? DEFAULT_READ_CHARS;
   if (input.thread_id) {
     const threadId = input.thread_id;
@@ -121,4 +116,4 @@ export async function readEmail(
     () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
   );
   return { thread_id: data.threadId ?? '', ...pageOfMessages([data], maxChars, input.cursor) };
-}
+});

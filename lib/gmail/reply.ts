@@ -4,7 +4,7 @@ import { SCOPES } from '../google/scopes.ts';
 import { isMailAddress, MAX_RECIPIENTS } from '../schemas/common.ts';
 import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '../schemas/email.ts';
 import { composeMessage } from './compose.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { type GmailOperationOptions, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { formatMailbox, type Mailbox, type MailHeaders, readMailHeaders, truncateText } from './parse.ts';
 import { fromQuery } from './search.ts';
@@ -303,7 +303,7 @@ export async function replyToEmail(
   userEmail?: string,
   options: GmailOperationOptions = {},
 ): Promise<ReplyResult> {
-  const call = { signal: options.signal ?? deadlineSignal() };
+  const call = { signal: operationSignal(options) };
   const reply = await prepareReply(gmail, input, call, userEmail);
   const raw = await composeMessage({
     to: reply.to,

@@ -1,6 +1,5 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import type { SearchEmail, SearchEmailsRequest } from '../schemas/mailbox.ts';
-import type { GmailOperationOptions } from './deadline.ts';
+import { gmailOperation } from './deadline.ts';
 import { attachmentsOf } from './payload.ts';
 import { listMessages } from './unread.ts';
 
@@ -16,12 +15,8 @@ export interface SearchPage {
  * ({@link listMessages}: bounded, isolated per message, attachments never downloaded), and
  * says whether each has attachments.
  */
-export async function searchEmails(
-  gmail: gmail_v1.Gmail,
-  input: SearchEmailsRequest,
-  options: GmailOperationOptions = {},
-): Promise<SearchPage> {
-  const page = await listMessages(gmail, { ...input, q: input.query?.trim() || undefined, withParts: true }, options);
+export const searchEmails = gmailOperation(async (gmail, input: SearchEmailsRequest, signal): Promise<SearchPage> => {
+  const page = await listMessages(gmail, { ...input, q: input.query?.trim() || undefined, withParts: true }, signal);
   return {
     emails: page.messages.map(({ email, payload }) => ({
       ...email,
@@ -29,4 +24,4 @@ export async function searchEmails(
     })),
     next_page_token: page.next_page_token,
   };
-}
+});

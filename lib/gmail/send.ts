@@ -6,7 +6,7 @@ import { recipientList } from '../schemas/common.ts';
 import type { SendEmailRequest } from '../schemas/email.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage } from './compose.ts';
-import { deadlineSignal, type GmailOperationOptions } from './deadline.ts';
+import { type GmailOperationOptions, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 
 /**
@@ -48,7 +48,7 @@ export async function sendRaw(
   threadId?: string | null,
   options: GmailOperationOptions = {},
 ): Promise<SentMessage> {
-  const signal = options.signal ?? deadlineSignal();
+  const signal = operationSignal(options);
   const thread = threadId ? { threadId } : {};
   const response = await gmailCall({ scope: SCOPES.send }, () => {
     if (raw.length <= UPLOAD_THRESHOLD_BYTES) {

@@ -1,9 +1,16 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
-import { MAX_SUBJECT_CHARS, type UnreadEmail, type UnreadEmailsRequest } from '../schemas/email.ts';
+import {
+  ANSWER_TEXT_CHARS,
+  DEFAULT_EMAILS_PER_PAGE,
+  MAX_EMAILS_PER_PAGE,
+  MAX_SUBJECT_CHARS,
+  type UnreadEmail,
+  type UnreadEmailsRequest,
+} from '../schemas/email.ts';
 import { mapWithConcurrency } from './concurrency.ts';
-import { deadlineSignal, type GmailOperationOptions, OPERATION_DEADLINE_MS } from './deadline.ts';
+import { deadlineSignal, gmailOperation, OPERATION_DEADLINE_MS } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { BodyUnreadable, readBody } from './message-body.ts';
@@ -18,8 +25,6 @@ import {
 import { PARTS_WITHOUT_DATA, receivedAt } from './payload.ts';
 import { buildUnreadQuery } from './search.ts';
 
-export const DEFAULT_LIMIT = 10;
-export const MAX_LIMIT = 100;
 /**
  * Parallel message fetches. Users report 429s from Gmail's batch endpoint at 25+ calls;
  * 25 keeps a page of 50 to two waves (list + 2 round trips in all).
@@ -27,8 +32,6 @@ export const MAX_LIMIT = 100;
 export const FETCH_CONCURRENCY = 25;
 /** Longest body per email, in characters. */
 export const MAX_BODY_CHARS = 4_000;
-/** All bodies of one answer together, well under ChatGPT's 100,000-character limit. */
-export const ANSWER_BODY_CHARS = 60_000;
 
 /** One page of unread mail. */
 export interface UnreadPage {
@@ -38,7 +41,7 @@ export interface UnreadPage {
 
 /** The per-email body cap for a page of `count` emails: the answer budget shared out. */
 export function bodyCapFor(count: number): number {
-  return Math.min(MAX_BODY_CHARS, Math.floor(ANSWER_BODY_CHARS / Math.max(1, count)));
+  return Math.min(MAX_BODY_CHARS, Math.floor(ANSWER_TEXT_CHARS / Math.max(1, count)));
 }
 
 const METADATA_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
@@ -154,10 +157,9 @@ export interface ListedMessage {
 export async function listMessages(
   gmail: gmail_v1.Gmail,
   query: MessageQuery,
-  options: GmailOperationOptions = {},
+  signal: AbortSignal,
 ): Promise<{ messages: ListedMessage[]; next_page_token: string | null }> {
-  const signal = options.signal ?? deadlineSignal();
-  const limit = Math.min(MAX_LIMIT, Math.max(1, query.limit ?? DEFAULT_LIMIT));
+  const limit = Math.min(MAX_EMAILS_PER_PAGE, Math.max(1, query.limit ?? DEFAULT_EMAILS_PER_PAGE));
   const includeBody = query.include_body ?? true;
   const read = { scope: SCOPES.read };
 
@@ -239,11 +241,7 @@ export async function listMessages(
  * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
  * quoted: never operators), through {@link listMessages}.
  */
-export async function listUnread(
-  gmail: gmail_v1.Gmail,
-  input: UnreadEmailsRequest,
-  options: GmailOperationOptions = {},
-): Promise<UnreadPage> {
-  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, options);
+export const listUnread = gmailOperation(async (gmail, input: UnreadEmailsRequest, signal): Promise<UnreadPage> => {
+  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, signal);
   return { emails: page.messages.map((entry) => entry.email), next_page_token: page.next_page_token };
-}
+});

@@ -14,6 +14,12 @@ import { OpenAiFileRefs } from './files.ts';
  * a synchronous Lambda payload is capped at 6 MB. */
 export const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 
+/**
+ * Characters of mail text one answer may carry (all bodies of a page, or a read's text),
+ * leaving room for the rest of the JSON under ChatGPT's 100,000-character limit on an answer.
+ */
+export const ANSWER_TEXT_CHARS = 60_000;
+
 /** Longest subject line (RFC 5322's line length), for sends and for replies built from an original. */
 export const MAX_SUBJECT_CHARS = 998;
 
@@ -99,8 +105,17 @@ export const SentMessage = z.object({
 
 export const SendEmailResponse = successEnvelope(SentMessage);
 
+/** A request's `limit`: how many `items` one answer holds, 1 to `max`, `fallback` when not given. */
+export function pageLimit(items: string, max: number, fallback: number) {
+  return z.number().int().min(1).max(max).nullish().describe(`How many ${items}, 1-${max} (default ${fallback}).`);
+}
+
+/** Emails one page of get_unread_emails or search_emails holds: by default, and at most. */
+export const DEFAULT_EMAILS_PER_PAGE = 10;
+export const MAX_EMAILS_PER_PAGE = 100;
+
 export const UnreadEmailsRequest = z.object({
-  limit: z.number().int().min(1).max(100).nullish().describe('How many emails to return, 1-100 (default 10).'),
+  limit: pageLimit('emails to return', MAX_EMAILS_PER_PAGE, DEFAULT_EMAILS_PER_PAGE),
   page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer, for the next page.'),
   query: z
     .string()

@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { GmailId, headerText, Recipients, successEnvelope } from './common.ts';
 import {
+  ANSWER_TEXT_CHARS,
   Attachment,
   checkAttachmentTotal,
   EmailHeaders,
   emailPage,
+  pageLimit,
   SentMessage,
   UnreadEmail,
   UnreadEmailsRequest,
@@ -16,8 +18,8 @@ import { OpenAiFileRefs } from './files.ts';
  * attachments. Optional fields are `.nullish()` (strict tool calls send null).
  */
 
-/** The most characters of text one read answers with, well under ChatGPT's 100,000. */
-export const MAX_READ_CHARS = 60_000;
+/** The most characters of text one read answers with. */
+export const MAX_READ_CHARS = ANSWER_TEXT_CHARS;
 export const DEFAULT_READ_CHARS = 20_000;
 /** Gmail's batchModify takes at most 1,000 ids per call. */
 export const MAX_MODIFY_IDS = 1_000;
@@ -144,13 +146,15 @@ export const ModifyEmailsRequest = z
   });
 export type ModifyEmailsRequest = z.infer<typeof ModifyEmailsRequest>;
 
-export const ModifyEmailsResponse = successEnvelope(
-  z.object({
-    modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
-    added_labels: z.array(z.string()),
-    removed_labels: z.array(z.string()),
-  }),
-);
+/** What a modify did. */
+export const ModifyResult = z.object({
+  modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
+  added_labels: z.array(z.string()),
+  removed_labels: z.array(z.string()),
+});
+export type ModifyResult = z.infer<typeof ModifyResult>;
+
+export const ModifyEmailsResponse = successEnvelope(ModifyResult);
 
 export const ListLabelsRequest = z.object({});
 
@@ -205,22 +209,27 @@ export const DraftCreated = z.object({
   to: z.array(z.string()),
   subject: z.string(),
 });
+export type DraftCreated = z.infer<typeof DraftCreated>;
 
 export const CreateDraftResponse = successEnvelope(DraftCreated);
 
+/** Drafts one list_drafts answer holds: by default, and at most. */
+export const DEFAULT_DRAFTS = 20;
+export const MAX_DRAFTS = 50;
+
 export const ListDraftsRequest = z.object({
-  limit: z.number().int().min(1).max(50).nullish().describe('How many drafts, 1-50 (default 20).'),
+  limit: pageLimit('drafts', MAX_DRAFTS, DEFAULT_DRAFTS),
   page_token: z.string().max(512).nullish().describe('next_page_token from a previous answer.'),
 });
 export type ListDraftsRequest = z.infer<typeof ListDraftsRequest>;
 
+/**
+ * A draft as list_drafts shows it: its id, the headers of the mail it holds (no sender: that
+ * is the user) and a preview.
+ */
 export const DraftSummary = z.object({
   draft_id: z.string(),
-  message_id: z.string(),
-  thread_id: z.string(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
-  subject: z.string(),
+  ...EmailHeaders.pick({ message_id: true, thread_id: true, to: true, cc: true, subject: true }).shape,
   snippet: z.string(),
   date: z.string(),
 });
