@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import {
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { operations } from '#lib/operations';
 import { EmulatorControl } from '../emulator/control-client.ts';
+import { spawnAgent } from '../local/agent-process.ts';
 import { freePort } from '../local/ports.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { median, type Row } from './report.ts';
@@ -155,7 +155,7 @@ async function measureLaunches(
       answer_p50_ms: Math.round(median(toAnswer)),
     };
   } finally {
-    agent.stop();
+    await agent.stop();
   }
 }
 
@@ -308,42 +308,19 @@ async function waitForEvents(
 
 /** The real agent bundle, with a catalog of one harmless program. */
 async function startAgentProcess(apiUrl: string, name: string, transport: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-agent-'));
-  const config = join(dir, 'catalog.json');
-  await writeFile(
-    config,
-    JSON.stringify({ apps: { bench: { command: process.execPath, args: ['-e', '0'] } }, only: ['bench'] }),
-  );
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      agentBundle,
-      '--broker',
-      apiUrl,
-      '--state-dir',
-      join(dir, 'state'),
-      '--config',
-      config,
-      '--name',
-      name,
-      '--transport',
-      transport,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const agent = await spawnAgent({
+    bundle: agentBundle,
+    broker: apiUrl,
+    stateDir: await mkdtemp(join(tmpdir(), 'bench-agent-')),
+    catalog: { apps: { bench: { command: process.execPath, args: ['-e', '0'] } }, only: ['bench'] },
+    name,
+    args: ['--transport', transport],
+  });
   /** Lines not yet consumed by `nextLine`, and who waits for the next. */
   const lines: string[] = [];
   let waiting: { pattern: RegExp; resolve: () => void } | undefined;
   let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
+  agent.child.stdout?.on('data', (chunk: Buffer) => {
     const parts = (partial + chunk.toString()).split('\n');
     partial = parts.pop() ?? '';
     for (const line of parts) {
@@ -361,21 +338,9 @@ async function startAgentProcess(apiUrl: string, name: string, transport: string
         waiting = { pattern, resolve };
       });
     },
-    waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`agent never printed ${pattern}:\n${output}`)), 60_000);
-        const check = () => {
-          const match = output.match(pattern);
-          if (!match) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve(match);
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    stop: () => child.kill('SIGKILL'),
+    /** A match anywhere in what the agent printed; a cold serverless-offline may take a while. */
+    waitFor: (pattern: RegExp) => agent.waitFor(pattern, 60_000),
+    stop: () => agent.stop(),
   };
 }
 

@@ -4,7 +4,7 @@ import { createGmailClient } from '#lib/gmail/client';
 import { EmulatorControl } from '../emulator/control-client.ts';
 import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
-import { median } from './report.ts';
+import { median, type Row } from './report.ts';
 
 /** The running emulator of one benchmark, and a config pointing our Gmail client at it. */
 export interface BenchEmulator {
@@ -87,4 +87,63 @@ export async function measureAtLatency(
   } finally {
     await control.setLatency(0);
   }
+}
+
+/** The naive read both Gmail benchmarks compare with: list, then one `messages.get` after another. */
+export async function oneGetAfterAnother(gmail: gmail_v1.Gmail, q: string, limit: number): Promise<void> {
+  const list = await gmail.users.messages.list({ userId: 'me', q, maxResults: limit });
+  for (const message of list.data.messages ?? []) {
+    await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'full' });
+  }
+}
+
+/** One mailbox size of a latency comparison: both figures and the row that prints them. */
+export interface LatencyRun {
+  limit: number;
+  ours: Measured;
+  baseline: Measured;
+  row: Row;
+}
+
+/**
+ * A Gmail read of ours against a baseline, at Gmail-like latency, in a fresh emulator: for
+ * each of `limits`, a new user with that many plain mails (subject `${subject} ${i}`), both
+ * ways measured on it, and a row comparing them.
+ */
+export async function compareAtLatency(
+  read: {
+    /** What the rows and the mailboxes are called, e.g. `search`. */
+    name: string;
+    subject: string;
+    /** How the row names the baseline. */
+    baselineName: string;
+    ours: (gmail: gmail_v1.Gmail, limit: number) => Promise<unknown>;
+    baseline: (gmail: gmail_v1.Gmail, limit: number) => Promise<unknown>;
+  },
+  { latencyMs, limits, repeats }: { latencyMs: number; limits: number[]; repeats: number },
+): Promise<LatencyRun[]> {
+  return withEmulator(async ({ control, config }) => {
+    const runs: LatencyRun[] = [];
+    for (const limit of limits) {
+      const gmail = await seedPlainMailbox(control, config, {
+        email: `${read.name}-${limit}@example.com`,
+        subject: read.subject,
+        count: limit,
+      });
+      const { ours, baseline } = await measureAtLatency(
+        control,
+        { latencyMs, repeats },
+        () => read.ours(gmail, limit),
+        () => read.baseline(gmail, limit),
+      );
+      const row = {
+        name: `${read.name} limit ${limit} (Gmail latency ${latencyMs} ms)`,
+        value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
+        baseline: `${baseline.ms.toFixed(0)} ms, ${baseline.trips} round trips (${read.baselineName})`,
+        ratio: ours.ms / baseline.ms,
+      };
+      runs.push({ limit, ours, baseline, row });
+    }
+    return runs;
+  });
 }

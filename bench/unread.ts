@@ -5,49 +5,26 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { htmlMail, mailWithAttachment, pathologicalHtml, plainMail } from '../tests/support/hostile-mail.ts';
-import { measureAtLatency, seedPlainMailbox, withEmulator } from './gmail-emulator.ts';
+import { compareAtLatency, oneGetAfterAnother, withEmulator } from './gmail-emulator.ts';
 import { median, type Row } from './report.ts';
-
-/** The original service's way: list, then one `messages.get` after another. */
-async function originalUnread(gmail: gmail_v1.Gmail, limit: number): Promise<number> {
-  const list = await gmail.users.messages.list({ userId: 'me', q: 'is:unread in:inbox', maxResults: limit });
-  let fetched = 0;
-  for (const message of list.data.messages ?? []) {
-    await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'full' });
-    fetched += 1;
-  }
-  return fetched;
-}
 
 /**
  * The unread path against the embedded emulator with Gmail-like latency added: wall time
- * and sequential round trips of ours against the original's one-call-after-another,
+ * and sequential round trips of ours against the original service's one-call-after-another,
  * both measured in this run.
  */
 export async function benchUnread(latencyMs: number, limits: number[], repeats: number): Promise<Row[]> {
-  return withEmulator(async ({ control, config }) => {
-    const rows: Row[] = [];
-    for (const limit of limits) {
-      const gmail = await seedPlainMailbox(control, config, {
-        email: `bench-${limit}@example.com`,
-        subject: 'Mail',
-        count: limit,
-      });
-      const { ours, baseline: original } = await measureAtLatency(
-        control,
-        { latencyMs, repeats },
-        () => listUnread(gmail, { limit }),
-        () => originalUnread(gmail, limit),
-      );
-      rows.push({
-        name: `unread limit ${limit} (Gmail latency ${latencyMs} ms)`,
-        value: `${ours.ms.toFixed(0)} ms, ${ours.trips} sequential round trips`,
-        baseline: `${original.ms.toFixed(0)} ms, ${original.trips} round trips (original: one get after another)`,
-        ratio: ours.ms / original.ms,
-      });
-    }
-    return rows;
-  });
+  const runs = await compareAtLatency(
+    {
+      name: 'unread',
+      subject: 'Mail',
+      baselineName: 'original: one get after another',
+      ours: (gmail, limit) => listUnread(gmail, { limit }),
+      baseline: (gmail, limit) => oneGetAfterAnother(gmail, 'is:unread in:inbox', limit),
+    },
+    { latencyMs, limits, repeats },
+  );
+  return runs.map((run) => run.row);
 }
 
 /** One hostile-against-plain timing, for results.json. */

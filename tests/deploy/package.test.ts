@@ -10,6 +10,7 @@ import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
 import { allSocketFunctions, endpoints, operations } from '#lib/operations';
+import { SECRETS, type Secret } from '#lib/secrets';
 import { buildAll } from '../../scripts/build.ts';
 import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
@@ -39,6 +40,20 @@ function statementsOf(lambda: Resource): Array<{ Action: string[]; Resource: unk
   const role = template.Resources[roleName] as Resource;
   expect(role.Type).toBe('AWS::IAM::Role');
   return role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+}
+
+/**
+ * No function's environment holds `secret` itself (the deployer's shell had it as
+ * `shellVariable`); the functions whose registry entry names it get its SSM parameter's
+ * name, under the variable lib/secrets.ts reads, and the others get nothing.
+ */
+function expectParameterNameOnly(secret: Secret, shellVariable: string): void {
+  for (const name of functionNames) {
+    const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
+    expect(variables[shellVariable], name).toBeUndefined();
+    const named = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes(secret);
+    expect(variables[SECRETS[secret].variable], name).toBe(named ? secretParameter(secret, 'ci') : undefined);
+  }
 }
 
 beforeAll(async () => {
@@ -169,14 +184,7 @@ describe('serverless package', () => {
 
   it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
     expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
-    for (const name of functionNames) {
-      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
-      expect(variables.JOB_SIGNING_KEY, name).toBeUndefined();
-      const signs = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('job_signing_key');
-      expect(variables.JOB_SIGNING_KEY_PARAMETER, name).toBe(
-        signs ? secretParameter('job_signing_key', 'ci') : undefined,
-      );
-    }
+    expectParameterNameOnly('job_signing_key', 'JOB_SIGNING_KEY');
   });
 
   it('writes neither the Google client secret nor a signing key from the environment into any packaged file', async () => {
@@ -195,15 +203,7 @@ describe('serverless package', () => {
       expect(text.includes(keyBody), `${file} holds the signing key`).toBe(false);
       expect(text, file).not.toMatch(/PRIVATE KEY-----/);
     }
-    // Functions get the parameter names of the secrets their registry entry names, nothing more.
-    for (const name of functionNames) {
-      const variables = lambdaOf(name).Properties.Environment?.Variables ?? {};
-      expect(variables.GOOGLE_CLIENT_SECRET, name).toBeUndefined();
-      const refreshes = deployedFunctions.find((spec) => spec.name === name)?.secrets.includes('google_client_secret');
-      expect(variables.GOOGLE_CLIENT_SECRET_PARAMETER, name).toBe(
-        refreshes ? secretParameter('google_client_secret', 'ci') : undefined,
-      );
-    }
+    expectParameterNameOnly('google_client_secret', 'GOOGLE_CLIENT_SECRET');
   });
 
   it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {

@@ -1,7 +1,6 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PATHS, BrokerSocketMessage, SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -9,9 +8,9 @@ import { parseConfig } from '#lib/config';
 import { addConnection, listConnections } from '#lib/jobs/connections';
 import { createJob, getJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
-import { keys, storeFor } from '#lib/jobs/table';
+import { keys, queryPrefix, storeFor } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
-import { type AgentProcess, recordArgsProgram, startAgent } from '../support/agent-process.ts';
+import { type AgentProcess, recordArgsProgram, recordedArgs, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
 import { recorderProgram } from '../support/recorder-program.ts';
 
@@ -26,14 +25,6 @@ const agents: AgentProcess[] = [];
 afterEach(async () => {
   await Promise.all(agents.splice(0).map((agent) => agent.stop()));
 });
-
-async function recorded(file: string): Promise<string[][]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as string[]);
-}
 
 async function run(options: { stateDir?: string; recordFile: string; args?: string[] }): Promise<AgentProcess> {
   const agent = await startAgent({
@@ -61,15 +52,9 @@ async function pairedAgent(user: CreatedUser, args?: string[]) {
 
 /** Nothing is left to deliver: the agent acknowledged or reported every job. */
 async function queueIsEmpty(agentId: string): Promise<boolean> {
-  const { Items = [] } = await store.db.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.queue(agentId).pk },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.length === 0;
+  // A queued job's key with no job id is the prefix every job in the agent's queue shares.
+  const { pk, sk: skPrefix } = keys.queuedJob(agentId, '');
+  return (await queryPrefix(store, { pk, skPrefix })).length === 0;
 }
 
 /** Waits until the job is settled and nothing is left to deliver, then returns what the recorder saw. */
@@ -78,11 +63,11 @@ async function settledRuns(jobId: string, agentId: string, recordFile: string): 
     async () => {
       expect((await getJob(store, jobId, Date.now()))?.status).toBe('launched');
       expect(await queueIsEmpty(agentId)).toBe(true);
-      expect((await recorded(recordFile)).length).toBeGreaterThan(0);
+      expect((await recordedArgs(recordFile)).length).toBeGreaterThan(0);
     },
     { timeout: 20_000, interval: 50 },
   );
-  return recorded(recordFile);
+  return recordedArgs(recordFile);
 }
 
 describe('launches pushed over the agent WebSocket', () => {
@@ -100,7 +85,7 @@ describe('launches pushed over the agent WebSocket', () => {
       body: { name: 'launch_app', arguments: JSON.stringify({ app_name: 'recorder', args: ['tool'], agent: null }) },
     });
     expect(viaTool.json.data.status).toBe('launched');
-    await vi.waitFor(async () => expect(await recorded(recordFile)).toEqual([['push'], ['tool']]), {
+    await vi.waitFor(async () => expect(await recordedArgs(recordFile)).toEqual([['push'], ['tool']]), {
       timeout: 10_000,
       interval: 50,
     });
@@ -141,7 +126,7 @@ describe('launches pushed over the agent WebSocket', () => {
     expect(answer.json.data.status).toBe('pending');
     expect(await listConnections(store, first.agentId, Date.now())).toEqual([]);
     expect(await queueIsEmpty(first.agentId)).toBe(false);
-    expect(await recorded(first.recordFile)).toEqual([]);
+    expect(await recordedArgs(first.recordFile)).toEqual([]);
 
     await run({ stateDir: first.agent.stateDir, recordFile: first.recordFile });
     expect(await settledRuns(answer.json.data.job_id, first.agentId, first.recordFile)).toEqual([['late']]);
@@ -172,7 +157,7 @@ describe('launches pushed over the agent WebSocket', () => {
     await settledRuns(record.job_id, agentId, recordFile);
     expect((await push()).ok).toBe(true);
     await agent.waitFor(new RegExp(`Job ${record.job_id} was delivered again; reporting its result again`));
-    expect(await recorded(recordFile)).toEqual([['twice']]);
+    expect(await recordedArgs(recordFile)).toEqual([['twice']]);
     expect((await getJob(store, record.job_id, Date.now()))?.status).toBe('launched');
   });
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { AgentPlatform } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { SCOPES } from '#lib/google/scopes';
 import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
@@ -14,17 +15,15 @@ import { storeFor } from '#lib/jobs/table';
 import { builtInEntries } from '../../agent/catalog.ts';
 import { agentPlatform } from '../../agent/cli.ts';
 import type { CreatedUser } from '../../emulator/control-client.ts';
-import { type AgentProcess, recordArgsProgram, runStandaloneAgent, startAgent } from '../support/agent-process.ts';
+import {
+  type AgentProcess,
+  recordArgsProgram,
+  recordedArgs,
+  runStandaloneAgent,
+  startAgent,
+} from '../support/agent-process.ts';
 import { emulator, get, newUser, post } from '../support/api.ts';
 import { recorderProgram } from '../support/recorder-program.ts';
-
-async function recorded(file: string): Promise<string[][]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as string[]);
-}
 
 /** The broker's table and agents' sockets, reached through lib's own code so items keep the layout it reads. */
 const config = parseConfig({
@@ -34,6 +33,13 @@ const config = parseConfig({
 });
 const store = storeFor(config);
 const sockets = socketsFor(config);
+
+/** A computer registered through the API as the agent registers, with a fresh key pair: the keys and the answer. */
+async function registerComputer(name: string, platform: AgentPlatform = 'linux') {
+  const keys = generateSigningKeyPair();
+  const registered = await post('/api/agent/register', { body: { name, platform, public_key: keys.publicKey } });
+  return { keys, registered };
+}
 
 describe('launching an app through a paired agent', () => {
   let user: CreatedUser;
@@ -71,21 +77,23 @@ describe('launching an app through a paired agent', () => {
       data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId },
     });
     // The program records after it starts: wait for its line, then check it ran once.
-    await vi.waitFor(async () => expect((await recorded(recordFile)).length).toBeGreaterThan(0), { timeout: 5_000 });
-    expect(await recorded(recordFile)).toEqual([args]);
+    await vi.waitFor(async () => expect((await recordedArgs(recordFile)).length).toBeGreaterThan(0), {
+      timeout: 5_000,
+    });
+    expect(await recordedArgs(recordFile)).toEqual([args]);
     const status = await get(`/api/app/jobs/${answer.json.data.job_id}`, { token: user.token });
     expect(status.json.data.status).toBe('launched');
   });
 
   it("answers a clear failure for an app outside the agent's catalog, and runs nothing", async () => {
-    const before = (await recorded(recordFile)).length;
+    const before = (await recordedArgs(recordFile)).length;
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'not-in-catalog' } });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
       success: false,
       data: { status: 'refused', reason: expect.stringMatching(/catalog/i) },
     });
-    expect((await recorded(recordFile)).length).toBe(before);
+    expect((await recordedArgs(recordFile)).length).toBe(before);
   });
 
   // After the two tests above: the last job is the refused one.
@@ -119,7 +127,7 @@ describe('launching an app through a paired agent', () => {
   });
 
   it("refuses a job whose signature is not the broker's, and runs nothing", async () => {
-    const before = (await recorded(recordFile)).length;
+    const before = (await recordedArgs(recordFile)).length;
     // The broker's own queueing code, handed a key that is not the broker's.
     const forged = await createJob(
       store,
@@ -134,7 +142,7 @@ describe('launching an app through a paired agent', () => {
       interval: 100,
     });
     await agent.waitFor(new RegExp(`${jobId}[^\\n]*(refused|signature)|(refused|signature)[^\\n]*${jobId}`), 15_000);
-    expect((await recorded(recordFile)).length).toBe(before);
+    expect((await recordedArgs(recordFile)).length).toBe(before);
   });
 
   it('answers 409 with how to pair when the user has no computer paired', async () => {
@@ -147,10 +155,7 @@ describe('launching an app through a paired agent', () => {
 
 describe('the agent endpoints', () => {
   it('refuse unsigned and wrongly signed polls', async () => {
-    const keys = generateSigningKeyPair();
-    const registered = await post('/api/agent/register', {
-      body: { name: 'probe', platform: 'linux', public_key: keys.publicKey },
-    });
+    const { keys, registered } = await registerComputer('probe');
     expect(registered.status).toBe(201);
     const agentId = registered.json.agent_id;
     expect(registered.json.pairing_code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
@@ -188,10 +193,7 @@ describe('the agent endpoints', () => {
 
   it('accept a pairing code once, never an unknown one, and unpair a computer another account then claims', async () => {
     const user = await newUser();
-    const keys = generateSigningKeyPair();
-    const registered = await post('/api/agent/register', {
-      body: { name: 'once', platform: 'windows', public_key: keys.publicKey },
-    });
+    const { registered } = await registerComputer('once', 'windows');
     const code = registered.json.pairing_code;
     const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
     expect(paired.status).toBe(200);
@@ -208,10 +210,7 @@ describe('the agent endpoints', () => {
 
   it('list and unpair computers; an unpaired agent is told so and gets no more launches', async () => {
     const user = await newUser();
-    const keys = generateSigningKeyPair();
-    const registered = await post('/api/agent/register', {
-      body: { name: 'spare-room', platform: 'linux', public_key: keys.publicKey },
-    });
+    const { keys, registered } = await registerComputer('spare-room');
     const agentId = registered.json.agent_id;
     await post('/api/agent/pair', { token: user.token, body: { code: registered.json.pairing_code } });
     const listed = await get('/api/agent/computers', { token: user.token });
@@ -234,9 +233,7 @@ describe('the agent endpoints', () => {
 
   it('answer 202 pending with a job id while the paired computer has not answered', async () => {
     const user = await newUser();
-    const registered = await post('/api/agent/register', {
-      body: { name: 'asleep', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
-    });
+    const { registered } = await registerComputer('asleep');
     await post('/api/agent/pair', { token: user.token, body: { code: registered.json.pairing_code } });
     const answer = await post('/api/app/launch', {
       token: user.token,
@@ -255,9 +252,7 @@ describe('the agent endpoints', () => {
 
   it('pair, launch and report status through OpenAI tool calls as through their own routes', async () => {
     const user = await newUser();
-    const registered = await post('/api/agent/register', {
-      body: { name: 'via-tools', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
-    });
+    const { registered } = await registerComputer('via-tools');
     const tool = (name: string, args: object) =>
       post('/api/chatgpt/call', { token: user.token, body: { name, arguments: JSON.stringify(args) } });
     const paired = await tool('pair_computer', { code: registered.json.pairing_code });
@@ -301,9 +296,7 @@ describe('who may launch, pair and read jobs', () => {
       clientSecret: 'x',
     });
     const sendOnly = await newUser({ scopes: [SCOPES.send] });
-    const registered = await post('/api/agent/register', {
-      body: { name: 'guarded', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
-    });
+    const { registered } = await registerComputer('guarded');
     for (const [token, status, code] of [
       [otherApp.token, 401, 'invalid_token'],
       [sendOnly.token, 403, 'insufficient_scope'],

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { type AgentProcess, spawnAgent } from '../../local/agent-process.ts';
 
 const agentBundle = fileURLToPath(new URL('../../dist/agent/agent.mjs', import.meta.url));
 export const recordArgsProgram = fileURLToPath(new URL('../fixtures/record-args.mjs', import.meta.url));
@@ -40,15 +41,7 @@ export async function runStandaloneAgent(args: string[]): Promise<{ code: number
   });
 }
 
-export interface AgentProcess {
-  child: ChildProcess;
-  stateDir: string;
-  /** Everything the agent printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves with the first match of `pattern` in the agent's output. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  stop(): Promise<void>;
-}
+export type { AgentProcess };
 
 /**
  * Runs the real desktop agent (the built bundle, copied outside the repository as users
@@ -61,61 +54,21 @@ export async function startAgent(options: {
   /** More flags, e.g. `--transport poll`. */
   args?: string[];
 }): Promise<AgentProcess> {
-  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'agent-state-')));
-  const configFile = join(await mkdtemp(join(tmpdir(), 'agent-config-')), 'catalog.json');
-  await writeFile(configFile, JSON.stringify(options.catalog));
-  const bundle = await standaloneAgent();
-  const child = spawn(
-    process.execPath,
-    [
-      bundle,
-      '--broker',
-      inject('apiUrl'),
-      '--state-dir',
-      stateDir,
-      '--config',
-      configFile,
-      '--name',
-      options.name ?? 'test-computer',
-      ...(options.args ?? []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dirname(bundle) },
-  );
-  let output = '';
-  const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return {
-    child,
-    stateDir,
-    output: () => output,
-    waitFor(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = output.match(pattern);
-          if (!match) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`agent did not print ${pattern} within ${timeoutMs} ms; it printed:\n${output}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-    stop() {
-      return new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      });
-    },
-  };
+  return spawnAgent({
+    bundle: await standaloneAgent(),
+    broker: inject('apiUrl'),
+    stateDir: options.stateDir ?? (await mkdtemp(join(tmpdir(), 'agent-state-'))),
+    catalog: options.catalog,
+    name: options.name ?? 'test-computer',
+    ...(options.args === undefined ? {} : { args: options.args }),
+  });
+}
+
+/** The argument lists `recordArgsProgram` wrote to `file`, one run a line (none yet: empty). */
+export async function recordedArgs(file: string): Promise<string[][]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as string[]);
 }

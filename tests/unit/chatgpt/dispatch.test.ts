@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/chatgpt/dispatch';
 import { getConfig } from '#lib/config';
-import { BrokerError } from '#lib/errors';
 import type { ApiRequest } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';
 import { handler, runners } from '../../../functions/call_tool.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
+import { thrownBrokerError } from '../../support/broker-error.ts';
 import { lambdaContext, runHandler } from './support.ts';
 
 const credentials = { accessToken: 'caller-token-123' };
@@ -40,16 +40,6 @@ function recordingRunners() {
   return { seen, map };
 }
 
-function brokerError(run: () => unknown): BrokerError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BrokerError) return error;
-    throw error;
-  }
-  throw new Error('expected a BrokerError');
-}
-
 describe('parseToolArguments', () => {
   it('takes the JSON string OpenAI returns, or the object itself', () => {
     expect(parseToolArguments('{"limit":2,"query":null}')).toEqual({ limit: 2, query: null });
@@ -63,7 +53,7 @@ describe('parseToolArguments', () => {
   });
 
   it('refuses text that is not JSON with a 400 naming the arguments field', () => {
-    const error = brokerError(() => parseToolArguments('{"limit": 2'));
+    const error = thrownBrokerError(() => parseToolArguments('{"limit": 2'));
     expect(error.kind).toBe('invalid_request');
     expect(error.message).toMatch(/not valid JSON/);
     expect(error.details).toEqual([expect.objectContaining({ field: 'arguments' })]);
@@ -71,7 +61,7 @@ describe('parseToolArguments', () => {
 
   it('refuses JSON that is not an object', () => {
     for (const text of ['[1,2]', '42', 'null', '"text"']) {
-      expect(brokerError(() => parseToolArguments(text)).kind).toBe('invalid_request');
+      expect(thrownBrokerError(() => parseToolArguments(text)).kind).toBe('invalid_request');
     }
   });
 });

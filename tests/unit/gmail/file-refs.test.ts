@@ -1,20 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerError } from '#lib/errors';
 import { checkLink, fetchFileRefs, isNonPublicAddress, type LinkPolicy } from '#lib/gmail/file-refs';
+import { thrownBrokerError } from '../../support/broker-error.ts';
 
 const OPENAI_ONLY: LinkPolicy = { hosts: ['files.oaiusercontent.com'], httpHosts: [] };
-
-function refusal(run: () => unknown): BrokerError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BrokerError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('isNonPublicAddress', () => {
   it.each([
@@ -57,7 +47,7 @@ describe('checkLink', () => {
     ['file:///etc/passwd', /must use https/],
     ['no url', /not a URL/],
   ])('refuses %s', (link, message) => {
-    const error = refusal(() => checkLink(link, OPENAI_ONLY, 2));
+    const error = thrownBrokerError(() => checkLink(link, OPENAI_ONLY, 2));
     expect(error.kind).toBe('invalid_request');
     expect(error.message).toMatch(message);
     expect(error.details).toEqual([{ field: 'openaiFileIdRefs[2].download_link', message: error.message }]);
