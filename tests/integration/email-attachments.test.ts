@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LINKED_FILE_BYTES } from '#lib/gmail/file-refs';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { emulator, newUser, post } from '../support/api.ts';
 import { type FileServer, startFileServer } from '../support/file-server.ts';
+import { receive, receiveOriginal, sendToSelf } from '../support/mailbox.ts';
 
 const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(40_000)]);
 const png = randomBytes(5_000);
@@ -48,18 +49,14 @@ async function attachmentsOfLatest(token: string, email: string, format: 'file' 
 describe('attachments both ways', () => {
   it('sends base64 attachments and openaiFileIdRefs files, and get_attachment returns the same bytes', async () => {
     const user = await newUser();
-    const sent = await post('/api/email/send', {
-      token: user.token,
-      body: {
-        to: user.email,
-        subject: 'Files',
-        body: 'See attached.',
-        attachments: [{ filename: 'notes.txt', content_type: 'text/plain', data: notes.toString('base64') }],
-        openaiFileIdRefs: [
-          ref('deck.pdf', files.url('/deck.pdf'), 'application/pdf'),
-          ref('photo.png', files.url('/photo.png'), 'image/png'),
-        ],
-      },
+    const sent = await sendToSelf(user, {
+      subject: 'Files',
+      body: 'See attached.',
+      attachments: [{ filename: 'notes.txt', content_type: 'text/plain', data: notes.toString('base64') }],
+      openaiFileIdRefs: [
+        ref('deck.pdf', files.url('/deck.pdf'), 'application/pdf'),
+        ref('photo.png', files.url('/photo.png'), 'image/png'),
+      ],
     });
     expect(sent.status, sent.text).toBe(200);
 
@@ -80,14 +77,16 @@ describe('attachments both ways', () => {
 
   it('follows a redirect only to a place that passes the same checks', async () => {
     const user = await newUser();
-    const ok = await post('/api/email/send', {
-      token: user.token,
-      body: { to: user.email, subject: 'Moved', body: 'x', openaiFileIdRefs: [ref('d.pdf', files.url('/elsewhere'))] },
+    const ok = await sendToSelf(user, {
+      subject: 'Moved',
+      body: 'x',
+      openaiFileIdRefs: [ref('d.pdf', files.url('/elsewhere'))],
     });
     expect(ok.status, ok.text).toBe(200);
-    const offList = await post('/api/email/send', {
-      token: user.token,
-      body: { to: user.email, subject: 'Moved away', body: 'x', openaiFileIdRefs: [ref('d.pdf', files.url('/moved'))] },
+    const offList = await sendToSelf(user, {
+      subject: 'Moved away',
+      body: 'x',
+      openaiFileIdRefs: [ref('d.pdf', files.url('/moved'))],
     });
     expect(offList.status).toBe(400);
     expect(offList.json.error.message).toContain('evil.example.net');
@@ -104,9 +103,10 @@ describe('attachments both ways', () => {
     const user = await newUser();
     const download =
       link === 'LOCAL' ? `http://localhost:${files.port}/deck.pdf` : link === 'BIG' ? files.url('/big.bin') : link;
-    const answer = await post('/api/email/send', {
-      token: user.token,
-      body: { to: user.email, subject: 'Refused', body: 'x', openaiFileIdRefs: [ref('f.bin', download)] },
+    const answer = await sendToSelf(user, {
+      subject: 'Refused',
+      body: 'x',
+      openaiFileIdRefs: [ref('f.bin', download)],
     });
     expect(answer.status, answer.text).toBe(status);
     expect(answer.json.error.message).toMatch(message);
@@ -118,17 +118,7 @@ describe('attachments both ways', () => {
 
   it('attaches linked files to replies and drafts too', async () => {
     const user = await newUser();
-    const original = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: ana@example.com',
-        `To: ${user.email}`,
-        'Subject: Deck?',
-        'Message-ID: <deck@x>',
-        '',
-        'Send it',
-      ]),
-    });
+    const original = await receiveOriginal(user);
     const reply = await post('/api/email/reply', {
       token: user.token,
       body: { message_id: original.id, body: 'Here.', openaiFileIdRefs: [ref('deck.pdf', files.url('/deck.pdf'))] },
@@ -147,10 +137,7 @@ describe('attachments both ways', () => {
 
   it('answers 404 for an attachment the message does not have', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822(['From: a@example.com', `To: ${user.email}`, 'Subject: none', '', 'x']),
-    });
+    const seeded = await receive(user, { subject: 'none', body: 'x' });
     const answer = await post('/api/email/attachment', {
       token: user.token,
       body: { message_id: seeded.id, attachment_id: '1~ANGjdJbm9uZQ' },

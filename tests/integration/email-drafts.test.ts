@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { emulator, newUser, post } from '../support/api.ts';
+import { expectReplyInThread, receiveOriginal, THIRD_IN_THREAD } from '../support/mailbox.ts';
 
 describe('drafts: create, list, send, delete', () => {
   it('a reply draft, once sent, lands in the thread with In-Reply-To, the full References and one "Re: "', async () => {
     const user = await newUser();
-    const original = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: Bob Boss <boss@example.com>',
-        `To: ${user.email}, carol@example.com`,
-        'Subject: Q4 report',
-        'Message-ID: <m3@example.com>',
-        'References: <m1@example.com> <m2@example.com>',
-        '',
-        'Can you send the Q4 report?',
-      ]),
-    });
+    const original = await receiveOriginal(user, { ...THIRD_IN_THREAD, to: `${user.email}, carol@example.com` });
     const created = await post('/api/email/drafts/create', {
       token: user.token,
       body: { message_id: original.id, body: 'Attached by Friday.', reply_all: true },
@@ -41,12 +30,7 @@ describe('drafts: create, list, send, delete', () => {
     });
     expect(sent.status, sent.text).toBe(200);
     expect(sent.json.data).toMatchObject({ thread_id: original.threadId, repeat: false });
-    const [message] = await emulator.sent(user.email);
-    expect(message?.threadId).toBe(original.threadId);
-    const parsed = await PostalMime.parse(message?.raw ?? '');
-    expect(parsed.inReplyTo).toBe('<m3@example.com>');
-    expect(parsed.references?.split(/\s+/)).toEqual(['<m1@example.com>', '<m2@example.com>', '<m3@example.com>']);
-    expect(parsed.subject).toBe('Re: Q4 report');
+    const parsed = await expectReplyInThread(user, original);
     expect(parsed.text?.trim()).toBe('Attached by Friday.');
 
     // The same call again answers the first result and sends nothing; the draft is gone.

@@ -1,7 +1,8 @@
 import { gmail } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
 import { describe, expect, inject, it } from 'vitest';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { emulator, newUser, post } from '../support/api.ts';
+import { type ArrivingMail, receive } from '../support/mailbox.ts';
 
 function gmailAs(token: string) {
   const auth = new OAuth2Client();
@@ -9,8 +10,7 @@ function gmailAs(token: string) {
   return gmail({ version: 'v1', auth, rootUrl: `${inject('emulatorUrl')}/` });
 }
 
-const mail = (i: number, email: string) =>
-  rfc822(['From: news@example.com', `To: ${email}`, `Subject: Update ${i}`, '', `Body ${i}`]);
+const mail = (i: number): ArrivingMail => ({ from: 'news@example.com', subject: `Update ${i}`, body: `Body ${i}` });
 
 async function labelsOf(token: string, id: string): Promise<string[]> {
   const { data } = await gmailAs(token).users.messages.get({ userId: 'me', id, format: 'minimal' });
@@ -21,8 +21,7 @@ describe('POST /api/email/modify', () => {
   it('marks 300 emails read and archives them in ONE Gmail batchModify call', async () => {
     const user = await newUser();
     const ids: string[] = [];
-    for (let i = 0; i < 300; i += 1)
-      ids.push((await emulator.seedMessage({ email: user.email, raw: mail(i, user.email) })).id);
+    for (let i = 0; i < 300; i += 1) ids.push((await receive(user, mail(i))).id);
     await emulator.clearRequests();
     const answer = await post('/api/email/modify', {
       token: user.token,
@@ -45,7 +44,7 @@ describe('POST /api/email/modify', () => {
       userId: 'me',
       requestBody: { name: 'Receipts' },
     });
-    const seeded = await emulator.seedMessage({ email: user.email, raw: mail(1, user.email), labelIds: [] });
+    const seeded = await receive(user, mail(1), { labelIds: [] });
     const first = await post('/api/email/modify', {
       token: user.token,
       body: { message_ids: [seeded.id], actions: ['star', 'move_to_inbox', 'mark_unread'], add_labels: ['receipts'] },
@@ -64,28 +63,12 @@ describe('POST /api/email/modify', () => {
 
   it('changes a whole thread with one threads.modify', async () => {
     const user = await newUser();
-    const first = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: a@example.com',
-        `To: ${user.email}`,
-        'Subject: T',
-        'Message-ID: <t1@example.com>',
-        '',
-        'one',
-      ]),
-    });
-    const second = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: a@example.com',
-        `To: ${user.email}`,
-        'Subject: Re: T',
-        'Message-ID: <t2@example.com>',
-        'References: <t1@example.com>',
-        '',
-        'two',
-      ]),
+    const first = await receive(user, { subject: 'T', messageId: '<t1@example.com>', body: 'one' });
+    const second = await receive(user, {
+      subject: 'Re: T',
+      messageId: '<t2@example.com>',
+      references: '<t1@example.com>',
+      body: 'two',
     });
     expect(second.threadId).toBe(first.threadId);
     await emulator.clearRequests();
@@ -101,7 +84,7 @@ describe('POST /api/email/modify', () => {
 
   it('refuses contradictions, unknown labels, both or neither target, over 1,000 ids, and a token without gmail.modify', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({ email: user.email, raw: mail(1, user.email) });
+    const seeded = await receive(user, mail(1));
     const bad = [
       { message_ids: [seeded.id], actions: ['star', 'unstar'] },
       { message_ids: [seeded.id] },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { emulator, newUser, post } from '../support/api.ts';
+import { receiveOriginal } from '../support/mailbox.ts';
 
 // ChatGPT retries an action that timed out, and a model may fire the same call twice.
 describe('sending once', () => {
@@ -73,17 +74,7 @@ describe('sending once', () => {
 
   it('replies once: a repeated reply answers the first and sends nothing', async () => {
     const user = await newUser();
-    const original = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: Bo <bo@example.com>',
-        `To: ${user.email}`,
-        'Subject: Lunch?',
-        'Message-ID: <lunch@example.com>',
-        '',
-        'Tomorrow at noon?',
-      ]),
-    });
+    const original = await receiveOriginal(user);
     const reply = { message_id: original.id, body: 'Yes, see you there.' };
     const first = await post('/api/email/reply', { token: user.token, body: reply });
     const again = await post('/api/email/reply', { token: user.token, body: reply });

@@ -1,29 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import type { CreatedUser } from '../../emulator/control-client.ts';
+import { newUser, post } from '../support/api.ts';
+import { receive } from '../support/mailbox.ts';
 
 /** Five messages of one conversation, each with a body of `size` characters. */
-async function seedThread(email: string, size: number) {
+async function seedThread(user: CreatedUser, size: number) {
   const bodies = Array.from({ length: 5 }, (_, i) => `${String(i + 1).repeat(5)} ${'x'.repeat(size - 6)}`);
   const seeded = [];
   for (const [i, body] of bodies.entries()) {
-    seeded.push(
-      await emulator.seedMessage({
-        email,
-        raw: rfc822([
-          `From: ${i % 2 === 0 ? 'Ana <ana@example.com>' : `Me <${email}>`}`,
-          `To: ${i % 2 === 0 ? email : 'ana@example.com'}`,
-          `Subject: ${i === 0 ? 'Offsite' : 'Re: Offsite'}`,
-          `Message-ID: <offsite-${i}@example.com>`,
-          ...(i > 0
-            ? [`References: ${Array.from({ length: i }, (_, j) => `<offsite-${j}@example.com>`).join(' ')}`]
-            : []),
-          '',
-          body,
-        ]),
-        // Seeded out of order on purpose: the thread is read by date, oldest first.
-        internalDate: Date.UTC(2026, 10, 1 + i),
-      }),
-    );
+    const mail = {
+      from: i % 2 === 0 ? 'Ana <ana@example.com>' : `Me <${user.email}>`,
+      to: i % 2 === 0 ? user.email : 'ana@example.com',
+      subject: i === 0 ? 'Offsite' : 'Re: Offsite',
+      messageId: `<offsite-${i}@example.com>`,
+      references: Array.from({ length: i }, (_, j) => `<offsite-${j}@example.com>`).join(' '),
+      body,
+    };
+    // Seeded out of order on purpose: the thread is read by date, oldest first.
+    seeded.push(await receive(user, mail, { internalDate: Date.UTC(2026, 10, 1 + i) }));
   }
   return { seeded, bodies };
 }
@@ -31,7 +25,7 @@ async function seedThread(email: string, size: number) {
 describe('POST /api/email/read', () => {
   it('reads a thread of five oldest first within its budget, and continues with the cursor to the end', async () => {
     const user = await newUser();
-    const { seeded, bodies } = await seedThread(user.email, 1500);
+    const { seeded, bodies } = await seedThread(user, 1500);
     const threadId = seeded[0]?.threadId;
     expect(new Set(seeded.map((message) => message.threadId)).size).toBe(1);
 
@@ -69,15 +63,10 @@ describe('POST /api/email/read', () => {
 
   it('reads one message with its attachments listed', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: ana@example.com',
-        `To: ${user.email}`,
-        'Subject: Slides',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b"',
-        '',
+    const seeded = await receive(user, {
+      subject: 'Slides',
+      headers: ['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"'],
+      body: [
         '--b',
         'Content-Type: text/html; charset=UTF-8',
         '',
@@ -89,7 +78,7 @@ describe('POST /api/email/read', () => {
         '',
         Buffer.from('%PDF deck').toString('base64'),
         '--b--',
-      ]),
+      ].join('\r\n'),
     });
     const answer = await post('/api/email/read', { token: user.token, body: { message_id: seeded.id } });
     expect(answer.status).toBe(200);
@@ -103,7 +92,7 @@ describe('POST /api/email/read', () => {
 
   it('answers 400 for both ids or a foreign cursor, and 404 for an unknown id', async () => {
     const user = await newUser();
-    const { seeded } = await seedThread(user.email, 100);
+    const { seeded } = await seedThread(user, 100);
     const both = await post('/api/email/read', {
       token: user.token,
       body: { message_id: seeded[0]?.id, thread_id: seeded[0]?.threadId },

@@ -1,49 +1,11 @@
-import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
-
-function original(options: {
-  subject: string;
-  messageId: string;
-  references?: string;
-  replyTo?: string;
-  from?: string;
-  to?: string;
-  cc?: string;
-  date?: string;
-}) {
-  return rfc822([
-    `From: ${options.from ?? 'Bob Boss <boss@example.com>'}`,
-    `To: ${options.to ?? 'someone@example.com'}`,
-    ...(options.cc ? [`Cc: ${options.cc}`] : []),
-    ...(options.replyTo ? [`Reply-To: ${options.replyTo}`] : []),
-    `Subject: ${options.subject}`,
-    `Date: ${options.date ?? 'Mon, 09 Nov 2026 10:00:00 +0000'}`,
-    `Message-ID: ${options.messageId}`,
-    ...(options.references ? [`References: ${options.references}`] : []),
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    'Can you send the Q4 report?',
-  ]);
-}
-
-async function sentReply(email: string) {
-  const message = (await emulator.sent(email)).at(-1);
-  if (!message) throw new Error('no reply was sent');
-  return { message, parsed: await PostalMime.parse(message.raw) };
-}
+import { emulator, newUser, post } from '../support/api.ts';
+import { expectReplyInThread, lastSent, receiveOriginal, THIRD_IN_THREAD } from '../support/mailbox.ts';
 
 describe('POST /api/email/reply', () => {
   it('replies inside the thread with In-Reply-To, the full References chain and one "Re: "', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: original({
-        subject: 'Q4 report',
-        messageId: '<m3@example.com>',
-        references: '<m1@example.com> <m2@example.com>',
-      }),
-    });
+    const seeded = await receiveOriginal(user, THIRD_IN_THREAD);
     const answer = await post('/api/email/reply', {
       token: user.token,
       body: { message_id: seeded.id, body: "I'll have it ready by Friday." },
@@ -58,11 +20,7 @@ describe('POST /api/email/reply', () => {
         to: ['Bob Boss <boss@example.com>'],
       },
     });
-    const { message, parsed } = await sentReply(user.email);
-    expect(message.threadId).toBe(seeded.threadId);
-    expect(parsed.inReplyTo).toBe('<m3@example.com>');
-    expect(parsed.references?.split(/\s+/)).toEqual(['<m1@example.com>', '<m2@example.com>', '<m3@example.com>']);
-    expect(parsed.subject).toBe('Re: Q4 report');
+    const parsed = await expectReplyInThread(user, seeded);
     expect(parsed.to?.map((address) => address.address)).toEqual(['boss@example.com']);
     expect(parsed.text?.trim()).toBe("I'll have it ready by Friday.");
   });
@@ -74,42 +32,32 @@ describe('POST /api/email/reply', () => {
     ['Grüße zum Jahresende', 'Re: Grüße zum Jahresende'],
   ])('answers subject "%s" with "%s"', async (subject, expected) => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject, messageId: `<s-${Math.random()}@example.com>` }),
-    });
+    const seeded = await receiveOriginal(user, { subject });
     const answer = await post('/api/email/reply', { token: user.token, body: { message_id: seeded.id, body: 'ok' } });
     expect(answer.status).toBe(200);
-    expect((await sentReply(user.email)).parsed.subject).toBe(expected);
+    expect((await lastSent(user)).parsed.subject).toBe(expected);
   });
 
   it('goes to Reply-To when the original has one', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'List mail', messageId: '<l@example.com>', replyTo: 'Team <team@example.com>' }),
-    });
+    const seeded = await receiveOriginal(user, { subject: 'List mail', replyTo: 'Team <team@example.com>' });
     await post('/api/email/reply', { token: user.token, body: { message_id: seeded.id, body: 'ok' } });
-    expect((await sentReply(user.email)).parsed.to?.map((address) => address.address)).toEqual(['team@example.com']);
+    expect((await lastSent(user)).parsed.to?.map((address) => address.address)).toEqual(['team@example.com']);
   });
 
   it('finds the latest mail from sender_email', async () => {
     const user = await newUser();
-    await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'Older', messageId: '<o@example.com>', date: 'Mon, 02 Nov 2026 10:00:00 +0000' }),
-      internalDate: Date.UTC(2026, 10, 2),
-    });
-    const latest = await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'Newer', messageId: '<n@example.com>' }),
-      internalDate: Date.UTC(2026, 10, 9),
-    });
-    await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'Other sender', messageId: '<x@example.com>', from: 'x@example.com' }),
-      internalDate: Date.UTC(2026, 10, 10),
-    });
+    await receiveOriginal(
+      user,
+      { subject: 'Older', date: 'Mon, 02 Nov 2026 10:00:00 +0000' },
+      { internalDate: Date.UTC(2026, 10, 2) },
+    );
+    const latest = await receiveOriginal(user, { subject: 'Newer' }, { internalDate: Date.UTC(2026, 10, 9) });
+    await receiveOriginal(
+      user,
+      { subject: 'Other sender', from: 'x@example.com' },
+      { internalDate: Date.UTC(2026, 10, 10) },
+    );
     const answer = await post('/api/email/reply', {
       token: user.token,
       body: { sender_email: 'boss@example.com', body: 'On it.' },
@@ -120,35 +68,28 @@ describe('POST /api/email/reply', () => {
 
   it('replies in a thread given its thread_id', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'Thread', messageId: '<t@example.com>' }),
-    });
+    const seeded = await receiveOriginal(user, { subject: 'Thread' });
     const answer = await post('/api/email/reply', {
       token: user.token,
       body: { thread_id: seeded.threadId, body: 'ok' },
     });
     expect(answer.status).toBe(200);
-    expect((await sentReply(user.email)).message.threadId).toBe(seeded.threadId);
+    expect((await lastSent(user)).message.threadId).toBe(seeded.threadId);
   });
 
   it('reply_all adds the other recipients but never the user', async () => {
     const user = await newUser();
-    const seeded = await emulator.seedMessage({
-      email: user.email,
-      raw: original({
-        subject: 'Plan',
-        messageId: '<p@example.com>',
-        to: `${user.email.toUpperCase()}, Carol <carol@example.com>`,
-        cc: 'dave@example.com, boss@example.com',
-      }),
+    const seeded = await receiveOriginal(user, {
+      subject: 'Plan',
+      to: `${user.email.toUpperCase()}, Carol <carol@example.com>`,
+      cc: 'dave@example.com, boss@example.com',
     });
     const answer = await post('/api/email/reply', {
       token: user.token,
       body: { message_id: seeded.id, body: 'ok', reply_all: true },
     });
     expect(answer.status).toBe(200);
-    const { parsed } = await sentReply(user.email);
+    const { parsed } = await lastSent(user);
     const everyone = [...(parsed.to ?? []), ...(parsed.cc ?? [])].map((address) => address.address?.toLowerCase());
     expect(everyone.sort()).toEqual(['boss@example.com', 'carol@example.com', 'dave@example.com']);
   });
@@ -171,10 +112,7 @@ describe('POST /api/email/reply', () => {
 
   it('cannot be steered by search operators in sender_email', async () => {
     const user = await newUser();
-    await emulator.seedMessage({
-      email: user.email,
-      raw: original({ subject: 'Secret', messageId: '<sec@example.com>', from: 'other@example.com' }),
-    });
+    await receiveOriginal(user, { subject: 'Secret', from: 'other@example.com' });
     for (const sender_email of ['boss@example.com OR from:other@example.com', 'x@y.z" OR "other', '*@example.com']) {
       const answer = await post('/api/email/reply', { token: user.token, body: { sender_email, body: 'x' } });
       expect([400, 404]).toContain(answer.status);

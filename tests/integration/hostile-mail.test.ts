@@ -7,6 +7,7 @@ import {
   pathologicalHtml,
   plainMail,
 } from '../support/hostile-mail.ts';
+import { sendToSelf } from '../support/mailbox.ts';
 
 type Email = { subject: string; body: string; body_error: string | null; message_id: string };
 
@@ -125,14 +126,10 @@ describe('POST /api/email/reply to mail from strangers', () => {
 describe('POST /api/email/send attachment types', () => {
   it.each(['multipart/mixed', 'message/rfc822'])('refuses content_type %s with a 400 saying why', async (type) => {
     const user = await newUser();
-    const answer = await post('/api/email/send', {
-      token: user.token,
-      body: {
-        to: user.email,
-        subject: 'File',
-        body: 'Attached.',
-        attachments: [{ filename: 'x', content_type: type, data: 'aGVsbG8=' }],
-      },
+    const answer = await sendToSelf(user, {
+      subject: 'File',
+      body: 'Attached.',
+      attachments: [{ filename: 'x', content_type: type, data: 'aGVsbG8=' }],
     });
     expect(answer.status).toBe(400);
     expect(answer.json.error.details).toContainEqual({
