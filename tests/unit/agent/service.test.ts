@@ -211,14 +211,19 @@ describe('what each service file says', () => {
     expect(xml).toContain('<RestartOnFailure>');
   });
 
+  // Each case names the Microsoft C runtime rule it pins.
   it.each([
-    ['plain', 'plain'],
-    ['two words', '"two words"'],
-    ['C:\\Program Files\\x\\', '"C:\\Program Files\\x\\\\"'],
-    ['say "hi"', '"say \\"hi\\""'],
-    ['a\\"b c', '"a\\\\\\"b c"'],
-    ['', '""'],
-  ])('quotes %j for the Microsoft C runtime as %s', (arg, quoted) => {
+    { rule: 'nothing to protect, left bare', arg: 'plain', quoted: 'plain' },
+    { rule: 'white space, quoted', arg: 'two words', quoted: '"two words"' },
+    {
+      rule: 'trailing backslashes, doubled before the closing quote',
+      arg: 'C:\\Program Files\\x\\',
+      quoted: '"C:\\Program Files\\x\\\\"',
+    },
+    { rule: 'a quote, escaped', arg: 'say "hi"', quoted: '"say \\"hi\\""' },
+    { rule: 'backslashes before a quote, doubled', arg: 'a\\"b c', quoted: '"a\\\\\\"b c"' },
+    { rule: 'empty, still one argument', arg: '', quoted: '""' },
+  ])('$rule: $arg as $quoted', ({ arg, quoted }) => {
     expect(windowsArg(arg)).toBe(quoted);
   });
 });
