@@ -12,6 +12,7 @@ import { keys, queryPrefix, storeFor } from '#lib/jobs/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, recordedArgs, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';
+import { launchOutcome } from '../support/launch.ts';
 import { recorderProgram } from '../support/recorder-program.ts';
 
 /**
@@ -76,15 +77,14 @@ describe('launches pushed over the agent WebSocket', () => {
     const { agent, recordFile, agentId } = await pairedAgent(user);
     await agent.waitFor(/Connected to ws:/);
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['push'] } });
-    expect(answer.status).toBe(200);
-    expect(answer.json.data.status).toBe('launched');
+    expect((await launchOutcome(answer, user.token)).data.status).toBe('launched');
     expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['push']]);
     // The same push when ChatGPT's tool call goes through call_tool.
     const viaTool = await post('/api/chatgpt/call', {
       token: user.token,
       body: { name: 'launch_app', arguments: JSON.stringify({ app_name: 'recorder', args: ['tool'], agent: null }) },
     });
-    expect(viaTool.json.data.status).toBe('launched');
+    expect((await launchOutcome(viaTool, user.token)).data.status).toBe('launched');
     await vi.waitFor(async () => expect(await recordedArgs(recordFile)).toEqual([['push'], ['tool']]), {
       timeout: 10_000,
       interval: 50,
@@ -102,8 +102,7 @@ describe('launches pushed over the agent WebSocket', () => {
       token: user.token,
       body: { app_name: 'recorder', args: ['after kill'] },
     });
-    expect(answer.status).toBe(200);
-    expect(answer.json.data.status).toBe('launched');
+    expect((await launchOutcome(answer, user.token)).data.status).toBe('launched');
     expect(await settledRuns(answer.json.data.job_id, first.agentId, first.recordFile)).toEqual([['after kill']]);
     expect(again.output()).not.toMatch(/Pairing code/);
   });

@@ -23,6 +23,7 @@ import {
   startAgent,
 } from '../support/agent-process.ts';
 import { emulator, get, newUser, post } from '../support/api.ts';
+import { launchOutcome } from '../support/launch.ts';
 import { recorderProgram } from '../support/recorder-program.ts';
 
 /** The broker's table and agents' sockets, reached through lib's own code so items keep the layout it reads. */
@@ -71,8 +72,7 @@ describe('launching an app through a paired agent', () => {
   it('runs the catalog program exactly once with the given arguments and says so', async () => {
     const args = ['hello world', '; rm -rf ~', '$(whoami)', '`id`', '| cat /etc/passwd', 'it\'s "quoted"'];
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args } });
-    expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({
+    expect(await launchOutcome(answer, user.token)).toMatchObject({
       success: true,
       data: { status: 'launched', app: 'recorder', agent_name: 'work-laptop', agent_id: agentId },
     });
@@ -88,8 +88,7 @@ describe('launching an app through a paired agent', () => {
   it("answers a clear failure for an app outside the agent's catalog, and runs nothing", async () => {
     const before = (await recordedArgs(recordFile)).length;
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'not-in-catalog' } });
-    expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({
+    expect(await launchOutcome(answer, user.token)).toMatchObject({
       success: false,
       data: { status: 'refused', reason: expect.stringMatching(/catalog/i) },
     });
