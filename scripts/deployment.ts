@@ -5,6 +5,7 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
+import { createRequire } from 'node:module';
 import { parseConfig } from '../lib/config.ts';
 import {
   allFunctions,
@@ -14,6 +15,14 @@ import {
   type SocketFunction,
 } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
+
+/** The framework's own logical ids (osls, pinned in package.json), for the resources it generates. */
+const naming: {
+  getHttpApiStageLogicalId(): string;
+  getHttpApiRouteLogicalId(routeKey: string): string;
+  getWebsocketsStageLogicalId(): string;
+  getWebsocketsRouteLogicalId(routeKey: string): string;
+} = createRequire(import.meta.url)('serverless/lib/plugins/aws/lib/naming.js');
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';
@@ -180,40 +189,46 @@ function cors() {
   };
 }
 
-/** A stage's throttling: `defaults` for each route, tighter limits for those of `specs` that have one. */
-function throttling(defaults: Limits, specs: readonly FunctionSpec[]) {
+/**
+ * A stage's throttling: `defaults` for each route, tighter limits for those of `specs`
+ * that have one. API Gateway refuses route settings naming a route that does not exist
+ * yet, so the stage waits for those routes (else a first deploy could fail).
+ */
+function throttling(defaults: Limits, specs: readonly FunctionSpec[], routeId: (routeKey: string) => string) {
   const settings = (limits: Limits) => ({
     ThrottlingRateLimit: limits.rate,
     ThrottlingBurstLimit: limits.burst,
   });
+  const limited = specs.flatMap((spec) => {
+    const limits = THROTTLING.routes[spec.name];
+    return limits ? routeKeysOf(spec).map((key) => [key, settings(limits)] as const) : [];
+  });
   return {
-    DefaultRouteSettings: settings(defaults),
-    RouteSettings: Object.fromEntries(
-      specs.flatMap((spec) => {
-        const limits = THROTTLING.routes[spec.name];
-        return limits ? routeKeysOf(spec).map((key) => [key, settings(limits)]) : [];
-      }),
-    ),
+    Properties: {
+      DefaultRouteSettings: settings(defaults),
+      RouteSettings: Object.fromEntries(limited),
+    },
+    DependsOn: limited.map(([key]) => routeId(key)),
   };
 }
 
 /**
- * Extensions of the two stages serverless generates (its logical ids). The framework merges
- * `Properties` shallowly: these replace any DefaultRouteSettings it made itself (it makes
- * some for the WebSocket stage only when `provider.logs.websocket` is set, which this
- * service leaves off).
+ * Extensions of the two stages serverless generates. The framework merges `Properties`
+ * shallowly: these replace any DefaultRouteSettings it made itself (it makes some for the
+ * WebSocket stage only when `provider.logs.websocket` is set, which this service leaves off).
  */
 function stageSettings() {
   return {
-    HttpApiStage: {
-      Properties: throttling(
-        THROTTLING.http,
-        deployedFunctions.filter((spec) => !isSocketFunction(spec)),
-      ),
-    },
-    WebsocketsDeploymentStage: {
-      Properties: throttling(THROTTLING.socket, deployedFunctions.filter(isSocketFunction)),
-    },
+    [naming.getHttpApiStageLogicalId()]: throttling(
+      THROTTLING.http,
+      deployedFunctions.filter((spec) => !isSocketFunction(spec)),
+      (key) => naming.getHttpApiRouteLogicalId(key),
+    ),
+    [naming.getWebsocketsStageLogicalId()]: throttling(
+      THROTTLING.socket,
+      deployedFunctions.filter(isSocketFunction),
+      (key) => naming.getWebsocketsRouteLogicalId(key),
+    ),
   };
 }
 

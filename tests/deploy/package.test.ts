@@ -301,7 +301,13 @@ describe('serverless package', () => {
       [connect.websocket]: throttlingOf(THROTTLING.routes[connect.name]),
     });
     expect(THROTTLING.routes[connect.name]?.rate).toBeLessThan(THROTTLING.socket.rate);
-    expectRoutesBefore('WebsocketsApi');
+  });
+
+  it('creates each stage after every route its throttling names', () => {
+    for (const api of ['HttpApi', 'WebsocketsApi']) {
+      expect(Object.keys(stageOf(api).Properties.RouteSettings).length, api).toBeGreaterThan(0);
+      expectRoutesBefore(api);
+    }
   });
 
   it('leaves room under the WebSocket limits for the heartbeats and renewals of the fleet they are sized for', () => {
