@@ -5,6 +5,7 @@
  * naming the secrets it reads, and a role allowing exactly the table actions and secrets
  * its registry entry declares and writing only its own log group.
  */
+import { createRequire } from 'node:module';
 import { parseConfig } from '../lib/config.ts';
 import {
   allFunctions,
@@ -14,6 +15,14 @@ import {
   type SocketFunction,
 } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
+
+/** The framework's own logical ids (osls, pinned in package.json), for the resources it generates. */
+const naming: {
+  getHttpApiStageLogicalId(): string;
+  getHttpApiRouteLogicalId(routeKey: string): string;
+  getWebsocketsStageLogicalId(): string;
+  getWebsocketsRouteLogicalId(routeKey: string): string;
+} = createRequire(import.meta.url)('serverless/lib/plugins/aws/lib/naming.js');
 
 /** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
 export const SERVICE = 'chatgpt-broker';
@@ -60,6 +69,12 @@ export function routesOf(spec: FunctionSpec): Array<{ method: string; path: stri
   if (isOperation(spec)) return [{ method: spec.method, path: spec.path }];
   if (isEndpoint(spec)) return spec.routes.map(({ method, path }) => ({ method, path }));
   return [];
+}
+
+/** A function's route keys as API Gateway names them: `POST /api/agent/register`, `$connect`. */
+export function routeKeysOf(spec: FunctionSpec): string[] {
+  if (isSocketFunction(spec)) return [spec.websocket];
+  return routesOf(spec).map(({ method, path }) => `${method} ${path}`);
 }
 
 function functionDefinition(spec: FunctionSpec) {
@@ -132,16 +147,36 @@ function roleDefinition(spec: FunctionSpec) {
 }
 
 /**
- * Requests per second (steady, burst) API Gateway lets through, for the whole API and for
- * the routes anyone may call without signing in (each stays inside what its code expects).
+ * How many paired agents the WebSocket limits below are sized for: their heartbeats and
+ * connection renewals (lib/agent-protocol.ts) take at most half of each limit
+ * (tests/deploy/package.test.ts checks it). A larger fleet needs larger limits.
+ */
+export const SOCKET_FLEET = 10_000;
+
+/** Requests per second API Gateway lets through a route: steady, and in a burst. */
+type Limits = { rate: number; burst: number };
+
+/**
+ * What API Gateway lets through each route, one source for both APIs: `http` and `socket`
+ * for every route of the HTTP API and of the agents' WebSocket API without a limit of its
+ * own, `routes` (by function) for the routes that get a tighter one.
  */
 export const THROTTLING = {
-  default: { rate: 50, burst: 100 },
+  http: { rate: 50, burst: 100 },
+  // Agents' messages ($default: collect, ack, result) and $disconnect. A message costs what
+  // an HTTP request does (a Lambda call, a few DynamoDB calls), and only a paired agent's
+  // connection can send one. SOCKET_FLEET's heartbeats are about 18.5 a second; the rest
+  // carries each launch's ack and result.
+  socket: { rate: 50, burst: 100 },
   routes: {
     register_agent: { rate: 2, burst: 10 },
     // Anyone may register an OAuth client: a flood would only fill the table.
     register_oauth_client: { rate: 2, burst: 10 },
-  } as Record<string, { rate: number; burst: number }>,
+    // Anyone may try to connect: each try is a Lambda call and a table read before the
+    // signature is checked (and writes after). SOCKET_FLEET renews about 1.5 connections a
+    // second; after an outage it is back in about 17 minutes (a refused try costs no Lambda).
+    agent_socket_connect: { rate: 10, burst: 20 },
+  } as Record<string, Limits>,
 };
 
 /** API Gateway's CORS answer (preflight included), from the same CORS_ORIGINS the functions read. */
@@ -154,23 +189,46 @@ function cors() {
   };
 }
 
-function stageSettings() {
-  const settings = (limits: { rate: number; burst: number }) => ({
+/**
+ * A stage's throttling: `defaults` for each route, tighter limits for those of `specs`
+ * that have one. API Gateway refuses route settings naming a route that does not exist
+ * yet, so the stage waits for those routes (else a first deploy could fail).
+ */
+function throttling(defaults: Limits, specs: readonly FunctionSpec[], routeId: (routeKey: string) => string) {
+  const settings = (limits: Limits) => ({
     ThrottlingRateLimit: limits.rate,
     ThrottlingBurstLimit: limits.burst,
   });
+  const limited = specs.flatMap((spec) => {
+    const limits = THROTTLING.routes[spec.name];
+    return limits ? routeKeysOf(spec).map((key) => [key, settings(limits)] as const) : [];
+  });
   return {
-    HttpApiStage: {
-      Properties: {
-        DefaultRouteSettings: settings(THROTTLING.default),
-        RouteSettings: Object.fromEntries(
-          deployedFunctions.flatMap((spec) => {
-            const limits = THROTTLING.routes[spec.name];
-            return limits ? routesOf(spec).map(({ method, path }) => [`${method} ${path}`, settings(limits)]) : [];
-          }),
-        ),
-      },
+    Properties: {
+      DefaultRouteSettings: settings(defaults),
+      RouteSettings: Object.fromEntries(limited),
     },
+    DependsOn: limited.map(([key]) => routeId(key)),
+  };
+}
+
+/**
+ * Extensions of the two stages serverless generates. The framework merges `Properties`
+ * shallowly: these replace any DefaultRouteSettings it made itself (it makes some for the
+ * WebSocket stage only when `provider.logs.websocket` is set, which this service leaves off).
+ */
+function stageSettings() {
+  return {
+    [naming.getHttpApiStageLogicalId()]: throttling(
+      THROTTLING.http,
+      deployedFunctions.filter((spec) => !isSocketFunction(spec)),
+      (key) => naming.getHttpApiRouteLogicalId(key),
+    ),
+    [naming.getWebsocketsStageLogicalId()]: throttling(
+      THROTTLING.socket,
+      deployedFunctions.filter(isSocketFunction),
+      (key) => naming.getWebsocketsRouteLogicalId(key),
+    ),
   };
 }
 

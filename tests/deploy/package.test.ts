@@ -6,13 +6,22 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
-import { allSocketFunctions, endpoints, operations } from '#lib/operations';
+import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
 import { buildAll } from '../../scripts/build.ts';
-import { deployedFunctions, deployedName, routesOf, secretParameter, THROTTLING } from '../../scripts/deployment.ts';
+import {
+  deployedFunctions,
+  deployedName,
+  routeKeysOf,
+  routesOf,
+  SOCKET_FLEET,
+  secretParameter,
+  THROTTLING,
+} from '../../scripts/deployment.ts';
 import { AWS_CALLS_FILE, readAwsCalls } from '../support/aws-calls-log.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +42,60 @@ function lambdaOf(name: string): Resource {
   );
   if (!entry) throw new Error(`no Lambda for ${name}`);
   return entry;
+}
+
+/** The logical id of the stage of the API `api` (`HttpApi`, `WebsocketsApi`). */
+function stageIdOf(api: string): string {
+  const stage = Object.entries(template.Resources).find(
+    ([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Stage' && resource.Properties.ApiId?.Ref === api,
+  );
+  if (!stage) throw new Error(`no stage for ${api}`);
+  return stage[0];
+}
+
+function stageOf(api: string): Resource {
+  return template.Resources[stageIdOf(api)] as Resource;
+}
+
+/**
+ * Every resource CloudFormation creates before `id`: those it names in DependsOn, Ref or
+ * Fn::GetAtt, and theirs in turn.
+ */
+function waitsFor(id: string, found = new Set<string>()): Set<string> {
+  const resource = template.Resources[id] as Resource & { DependsOn?: string | string[] };
+  const named = [resource.DependsOn ?? []].flat();
+  JSON.stringify(resource.Properties, (key, value) => {
+    if (key === 'Ref' && typeof value === 'string') named.push(value);
+    if (key === 'Fn::GetAtt' && Array.isArray(value)) named.push(String(value[0]));
+    return value;
+  });
+  for (const other of named) {
+    if (other in template.Resources && !found.has(other)) {
+      found.add(other);
+      waitsFor(other, found);
+    }
+  }
+  return found;
+}
+
+/** API Gateway refuses route settings for a route that does not exist yet: the stage must wait for each. */
+function expectRoutesBefore(api: string): void {
+  const stage = stageIdOf(api);
+  const before = waitsFor(stage);
+  for (const key of Object.keys(stageOf(api).Properties.RouteSettings)) {
+    const route = Object.keys(template.Resources).find(
+      (id) =>
+        template.Resources[id]?.Type === 'AWS::ApiGatewayV2::Route' &&
+        template.Resources[id]?.Properties.RouteKey === key &&
+        template.Resources[id]?.Properties.ApiId?.Ref === api,
+    );
+    expect(route, key).toBeDefined();
+    expect(before.has(route as string), `${stage} may be created before route ${key}`).toBe(true);
+  }
+}
+
+function throttlingOf(limits: { rate: number; burst: number } | undefined) {
+  return { ThrottlingRateLimit: limits?.rate, ThrottlingBurstLimit: limits?.burst };
 }
 
 function statementsOf(lambda: Resource): Array<{ Action: string[]; Resource: unknown }> {
@@ -85,12 +148,7 @@ describe('serverless package', () => {
     const routes = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(
-      [
-        ...deployedFunctions.flatMap((spec) => routesOf(spec).map(({ method, path }) => `${method} ${path}`)),
-        ...allSocketFunctions.map((spec) => spec.websocket),
-      ].sort(),
-    );
+    expect(routes.sort()).toEqual(deployedFunctions.flatMap(routeKeysOf).sort());
     for (const name of functionNames) {
       const lambda = lambdaOf(name);
       expect(lambda.Properties.FunctionName, name).toBe(deployedName('ci', name));
@@ -207,27 +265,22 @@ describe('serverless package', () => {
   });
 
   it('hardens the API and the table: throttling, CORS from CORS_ORIGINS, bounded registration, a retained table', () => {
-    // The HTTP API's stage (the agents' WebSocket API has its own).
-    const stage = Object.values(template.Resources).find(
-      (resource) => resource.Type === 'AWS::ApiGatewayV2::Stage' && resource.Properties.ApiId?.Ref === 'HttpApi',
-    );
-    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: THROTTLING.default.rate,
-      ThrottlingBurstLimit: THROTTLING.default.burst,
-    });
+    // The HTTP API's stage (the agents' WebSocket API has its own, below).
+    const stage = stageOf('HttpApi');
+    expect(stage.Properties.DefaultRouteSettings).toEqual(throttlingOf(THROTTLING.http));
     const register = operations.register_agent;
-    expect(stage?.Properties.RouteSettings[`${register.method} ${register.path}`]).toMatchObject({
-      ThrottlingRateLimit: THROTTLING.routes.register_agent?.rate,
-    });
+    expect(stage.Properties.RouteSettings[`${register.method} ${register.path}`]).toEqual(
+      throttlingOf(THROTTLING.routes.register_agent),
+    );
     const api = Object.values(template.Resources).find(
       (resource) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
     );
     expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual(parseConfig({}).CORS_ORIGINS);
     expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
     const [registration] = routesOf(endpoints.register_oauth_client);
-    expect(stage?.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toMatchObject({
-      ThrottlingRateLimit: THROTTLING.routes.register_oauth_client?.rate,
-    });
+    expect(stage.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toEqual(
+      throttlingOf(THROTTLING.routes.register_oauth_client),
+    );
     expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
     const table = Object.values(template.Resources).find(
       (resource) => resource.Type === 'AWS::DynamoDB::Table',
@@ -236,6 +289,32 @@ describe('serverless package', () => {
     };
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it("throttles the agents' WebSocket API: every message, and the unauthenticated connect tighter", () => {
+    const stage = stageOf('WebsocketsApi');
+    expect(stage.Properties.StageName).toBe('ci');
+    // Exactly these: nothing else (data-trace logging, say) rides on the default settings.
+    expect(stage.Properties.DefaultRouteSettings).toEqual(throttlingOf(THROTTLING.socket));
+    const connect = socketFunctions.agent_socket_connect;
+    expect(stage.Properties.RouteSettings).toEqual({
+      [connect.websocket]: throttlingOf(THROTTLING.routes[connect.name]),
+    });
+    expect(THROTTLING.routes[connect.name]?.rate).toBeLessThan(THROTTLING.socket.rate);
+  });
+
+  it('creates each stage after every route its throttling names', () => {
+    for (const api of ['HttpApi', 'WebsocketsApi']) {
+      expect(Object.keys(stageOf(api).Properties.RouteSettings).length, api).toBeGreaterThan(0);
+      expectRoutesBefore(api);
+    }
+  });
+
+  it('leaves room under the WebSocket limits for the heartbeats and renewals of the fleet they are sized for', () => {
+    const perSecond = (intervalMs: number) => (SOCKET_FLEET * 1000) / intervalMs;
+    expect(perSecond(SOCKET_HEARTBEAT_MS)).toBeLessThanOrEqual(THROTTLING.socket.rate / 2);
+    const connect = THROTTLING.routes[socketFunctions.agent_socket_connect.name];
+    expect(perSecond(SOCKET_RENEW_MS)).toBeLessThanOrEqual((connect?.rate ?? 0) / 2);
   });
 
   it('creates the table on demand with TTL on the ttl attribute', () => {
