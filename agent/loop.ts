@@ -340,7 +340,10 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       }
       const delay = backoff.next();
       await status?.connection('disconnected', describeError(error));
-      if (error instanceof SocketRefusedError) {
+      // A throttled connect (429) says the broker is busy, not why this agent was refused:
+      // asking over HTTP would succeed and reset the backoff, so every throttled agent would
+      // try again each second. It counts as a failed connection instead, backing off.
+      if (error instanceof SocketRefusedError && error.status !== 429) {
         log(`${error.message}; asking over HTTP why, in ${seconds(delay)}.`);
         askWhy = true;
       } else if (onSocket) {

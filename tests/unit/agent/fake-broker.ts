@@ -39,6 +39,8 @@ export interface FakeBrokerOptions {
   holdMs?: number;
   pairingTtlMs?: number;
   pollIntervalMs?: number;
+  /** Offered in poll answers as the WebSocket to hold instead (`socket_url`). */
+  socketUrl?: string;
 }
 
 export class FakeBroker {
@@ -53,7 +55,7 @@ export class FakeBroker {
   holdResults = false;
   #heldResults: (() => void)[] = [];
   readonly #server: Server;
-  readonly #options: Required<FakeBrokerOptions>;
+  readonly #options: Required<Omit<FakeBrokerOptions, 'socketUrl'>> & Pick<FakeBrokerOptions, 'socketUrl'>;
   readonly #waiters = new Set<() => void>();
   readonly #resultWaiters: (() => void)[] = [];
 
@@ -204,7 +206,8 @@ export class FakeBroker {
       }
       const answer = await this.#longPoll(agent, () => this.#pollAnswer(agent));
       if (!this.agents.has(agent.id)) return fail(404, 'not_found', 'unknown agent');
-      return send(200, PollResponse.parse(answer));
+      const socket = this.#options.socketUrl === undefined ? {} : { socket_url: this.#options.socketUrl };
+      return send(200, PollResponse.parse({ ...answer, ...socket }));
     }
     if (request.url === AGENT_PATHS.result) {
       const parsed = ResultRequest.safeParse(JSON.parse(body));

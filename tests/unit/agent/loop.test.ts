@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { AGENT_NAME_MAX, REQUEST_SKEW_MS } from '#lib/agent-protocol';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { SpawnPort } from '../../../agent/launcher.ts';
@@ -195,6 +198,32 @@ describe('runAgent', () => {
     expect(agent.log.all).toContain('Poll failed: /api/agent/poll answered 500: injected failure; retrying in 1.0 s.');
     agent.controller.abort();
     await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+  });
+
+  it('backs off when its WebSocket connects are throttled (429), without asking over HTTP each time', async () => {
+    // A WebSocket stage at its $connect limit answers the upgrade with 429.
+    const throttled = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: (_info, refuse) => refuse(false, 429),
+    });
+    await once(throttled, 'listening');
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl: `ws://127.0.0.1:${(throttled.address() as AddressInfo).port}` }).start();
+    const agent = startAgent({ random: () => 0.5 });
+    const codeLine = await agent.out.waitFor(/^Pairing code: /);
+    broker.pair(codeLine.slice('Pairing code: '.length));
+    await agent.log.waitFor(/polling every .* instead/);
+    agent.controller.abort();
+    await agent.run;
+    throttled.close();
+
+    // Doubling delays, then HTTP polls for a while: never a poll (and a reset backoff) per refusal.
+    expect(agent.log.all.filter((line) => /job connection/.test(line))).toEqual([
+      'Cannot open the job connection: the broker refused the job connection (HTTP 429); retrying in 1.0 s.',
+      'Cannot open the job connection: the broker refused the job connection (HTTP 429); retrying in 2.0 s.',
+      'Cannot open the job connection (the broker refused the job connection (HTTP 429)); polling every 5.0 s instead, and trying the connection again in 10 min.',
+    ]);
   });
 
   it('stops polling at once when the signal aborts, even mid long-poll', async () => {
