@@ -265,7 +265,7 @@ export const operations = defineOperations({
     path: '/api/email/read',
     summary: 'Read one email or a whole conversation (oldest first), with its attachments listed.',
     description:
-      'Give message_id or thread_id. Answers headers, readable text and attachments (attachment_id for get_attachment), within max_chars; when next_cursor is not null, call again with it as cursor to read on.',
+      'Give message_id or thread_id. Answers headers, readable text and attachments (attachment_id for get_attachment), within max_chars; when next_cursor is not null, call again with it as cursor to read on. body_error says why a text could not be read, or not all of it.',
     request: ReadEmailRequest,
     response: ReadEmailResponse,
     auth: 'google',

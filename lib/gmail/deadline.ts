@@ -7,6 +7,15 @@ import type { gmail_v1 } from '@googleapis/gmail';
  */
 export const OPERATION_DEADLINE_MS = 25_000;
 
+/**
+ * The time each of `rounds` successive rounds of Gmail calls may take (at least 2 s), so
+ * that one slow message runs out of its own share, not the whole operation's, and the
+ * rounds together fit what the deadline leaves after the first call.
+ */
+export function deadlineShareMs(rounds: number): number {
+  return Math.max(2_000, Math.floor((OPERATION_DEADLINE_MS - 5_000) / Math.max(1, rounds)));
+}
+
 /** Per-operation options the HTTP layer may pass to the Gmail operations. */
 export interface GmailOperationOptions {
   /**

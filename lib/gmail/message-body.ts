@@ -1,5 +1,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
+import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
 import { type Truncated, truncateText } from './parse.ts';
@@ -8,13 +10,16 @@ import { charsetOf, decodeText } from './payload.ts';
 /**
  * A message's readable body from Gmail's `format=full` part tree: only the text parts are
  * read (attachments never are), small ones from the tree itself, larger ones through
- * `messages.attachments.get` by `body.attachmentId`, within a byte budget per message.
- * Anything that stops the body being read is a {@link BodyUnreadable} naming why, so the
- * caller can still answer with the message's headers and snippet.
+ * `messages.attachments.get` by `body.attachmentId`, within a byte budget per message
+ * ({@link MESSAGE_BODY_BYTES}) spent on whole parts, in document order, while they fit: the
+ * ones past it are left unread, and a body whose first text part alone is larger is not
+ * read at all. (attachments.get has no byte range: a part is fetched whole or not at all,
+ * so this is how what one message costs in memory is bounded.) Anything that stops the body
+ * being read is a {@link BodyUnreadable} naming why, so the caller can still answer with the
+ * message's headers; {@link bodyFailure} says it in words. The listing (get_unread_emails,
+ * search_emails) and read_email both read bodies here.
  */
 
-/** Most bytes of text parts fetched for one message's body; larger bodies are not read. */
-export const MESSAGE_BODY_BYTES = 1024 * 1024;
 /** Deeper part trees are refused (real mail nests three or four levels). */
 export const MAX_PART_DEPTH = 32;
 /** Part trees with more parts than this are refused. */
@@ -78,6 +83,17 @@ async function partBytes(source: BodySource, part: Part): Promise<Buffer> {
 }
 
 const sizeOf = (part: Part) => part.body?.size ?? 0;
+const bytesOf = (parts: Part[]) => parts.reduce((sum, part) => sum + sizeOf(part), 0);
+
+/** True when reading this body takes a Gmail call: a text part Gmail left out of the tree. */
+export function fetchesParts(payload: Part | undefined): boolean {
+  try {
+    const { plain, html } = textParts(payload);
+    return [...plain, ...html].some((part) => !part.body?.data && Boolean(part.body?.attachmentId));
+  } catch {
+    return false; // a refused structure is never fetched
+  }
+}
 
 /** The parts of one kind that fit the budget, or why none do. */
 function withinBudget(parts: Part[]): Part[] {
@@ -96,15 +112,21 @@ async function readParts(source: BodySource, parts: Part[]): Promise<string> {
   return bytes.map((content, index) => decodeText(content, charsetOf(parts[index] as Part))).join('\n');
 }
 
+/** A message's readable text as read. */
+export interface BodyText extends Truncated {
+  /** Bytes of text parts left unread past {@link MESSAGE_BODY_BYTES}: the text stops before them. */
+  unreadBytes: number;
+}
+
 /**
- * Reads the readable body of a `format=full` message, cut to `maxChars`: the text/plain
- * parts when they say anything, else the HTML converted to text. Text parts past
- * {@link MESSAGE_BODY_BYTES} in all are left unread (and the body marked truncated).
+ * Reads the readable body of a `format=full` message, cut to `maxChars` (`truncated`): the
+ * text/plain parts when they say anything, else the HTML converted to text. Text parts past
+ * {@link MESSAGE_BODY_BYTES} in all are left unread (`unreadBytes`).
  *
  * @throws BodyUnreadable when the structure is refused or no text part fits the budget.
  * @throws BrokerError when fetching a part fails (the caller decides what that costs).
  */
-export async function readBody(source: BodySource, payload: Part | undefined, maxChars: number): Promise<Truncated> {
+export async function readBody(source: BodySource, payload: Part | undefined, maxChars: number): Promise<BodyText> {
   const { plain, html } = textParts(payload);
   const plainChosen = withinBudget(plain);
   const htmlChosen = withinBudget(html);
@@ -114,17 +136,39 @@ export async function readBody(source: BodySource, payload: Part | undefined, ma
     const size = Math.min(...[...plain, ...html].map(sizeOf).filter((value) => value > 0));
     throw new BodyUnreadable(`its text is ${size} bytes, more than the ${MESSAGE_BODY_BYTES} read per message`);
   }
-  const leftOut = (chosen: Part[], all: Part[]) => chosen.length < all.filter((part) => sizeOf(part) > 0).length;
+  const unreadBytes = (chosen: Part[], all: Part[]) => bytesOf(all) - bytesOf(chosen);
 
   if (plainChosen.length > 0) {
     const text = (await readParts(source, plainChosen)).replace(/\r\n?/g, '\n').trim();
-    if (text) {
-      const cut = truncateText(text, maxChars);
-      return { text: cut.text, truncated: cut.truncated || leftOut(plainChosen, plain) };
-    }
+    if (text) return { ...truncateText(text, maxChars), unreadBytes: unreadBytes(plainChosen, plain) };
   }
-  if (htmlChosen.length === 0) return { text: '', truncated: false };
-  const converted = convertHtml(await readParts(source, htmlChosen), { maxOutputChars: maxChars });
+  if (htmlChosen.length === 0) return { text: '', truncated: false, unreadBytes: 0 };
+  // The byte budget already bounds the HTML read, so the converter reads all of it.
+  const converted = convertHtml(await readParts(source, htmlChosen), {
+    maxInputChars: Number.POSITIVE_INFINITY,
+    maxOutputChars: maxChars,
+  });
   const cut = truncateText(converted.text, maxChars);
-  return { text: cut.text, truncated: cut.truncated || converted.truncated || leftOut(htmlChosen, html) };
+  return {
+    text: cut.text,
+    truncated: cut.truncated || converted.truncated,
+    unreadBytes: unreadBytes(htmlChosen, html),
+  };
+}
+
+/** Failures that are the caller's, not the message's: they fail the whole answer (a 401 makes ChatGPT refresh). */
+const CALLER_FAILURES = new Set(['invalid_token', 'missing_token', 'insufficient_scope']);
+
+/**
+ * What a reader is told when one message's body could not be read, so the answer can go on
+ * with the other messages. Rethrows what one message must not hide: the caller's own
+ * credential failures, and the end of the whole operation (`operation` aborted). `own` is
+ * the message's share of the time.
+ */
+export function bodyFailure(error: unknown, operation: AbortSignal, own: AbortSignal): string {
+  if (operation.aborted || (isBrokerError(error) && CALLER_FAILURES.has(error.kind))) throw error;
+  if (error instanceof BodyUnreadable) return `The body was not read: ${error.message}.`;
+  if (own.aborted) return 'The body was not read: Gmail did not deliver it within its share of the time.';
+  if (isBrokerError(error)) return `The body was not read: ${error.message}`;
+  return 'The body was not read: the message could not be parsed.';
 }

@@ -1,12 +1,11 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { AttachmentInfo } from '../schemas/mailbox.ts';
-import { htmlToText } from './html-to-text.ts';
 import { decodeHeaderText, formatMailbox, type Mailbox, parseAddressHeader } from './parse.ts';
 import { repairWindows1252 } from './windows-1252.ts';
 
 /**
- * Reading a Gmail message resource fetched with `format=full`: its headers, a readable body
- * from its text parts, and the files attached. Gmail has already undone the transfer
+ * Reading a Gmail message resource fetched with `format=full`: its headers and the files
+ * attached (its body is read by message-body.ts). Gmail has already undone the transfer
  * encodings; the bytes are still in each part's own charset.
  */
 
@@ -20,8 +19,6 @@ export interface MessageView {
   subject: string;
   /** The Date header as sent, else the received time in ISO 8601. */
   date: string;
-  /** Readable text: the text/plain parts, else the HTML parts as text. */
-  text: string;
   attachments: AttachmentInfo[];
 }
 
@@ -49,12 +46,6 @@ export function decodeText(bytes: Uint8Array, charset: string | null): string {
     // An unknown charset label: UTF-8 is the likeliest truth and never fails.
     return new TextDecoder('utf-8').decode(bytes);
   }
-}
-
-function partText(part: Part): string {
-  const data = part.body?.data;
-  if (!data) return '';
-  return decodeText(Buffer.from(data, 'base64url'), charsetOf(part));
 }
 
 const isAttachment = (part: Part) => Boolean(part.filename);
@@ -89,29 +80,13 @@ export function attachmentsOf(payload: Part | undefined): AttachmentInfo[] {
   });
 }
 
-/** The readable text of a message's body parts (attachments left out). */
-export function bodyTextOf(payload: Part | undefined): string {
-  const inline = leaves(payload).filter((part) => !isAttachment(part));
-  const plain = inline.filter((part) => part.mimeType?.toLowerCase() === 'text/plain').map(partText);
-  const text = plain
-    .map((value) => value.replace(/\r\n?/g, '\n').trim())
-    .filter(Boolean)
-    .join('\n\n');
-  if (text) return text;
-  return inline
-    .filter((part) => part.mimeType?.toLowerCase() === 'text/html')
-    .map((part) => htmlToText(partText(part)))
-    .filter(Boolean)
-    .join('\n\n');
-}
-
 /** The received time of a message in ISO 8601, or ''. */
 export function receivedAt(message: gmail_v1.Schema$Message): string {
   const millis = Number(message.internalDate);
   return Number.isFinite(millis) && message.internalDate ? new Date(millis).toISOString() : '';
 }
 
-/** Headers, readable body and attachments of a `format=full` message. */
+/** Headers and attachments of a `format=full` message. */
 export function viewMessage(message: gmail_v1.Schema$Message): MessageView {
   const payload = message.payload;
   return {
@@ -120,7 +95,6 @@ export function viewMessage(message: gmail_v1.Schema$Message): MessageView {
     cc: parseAddressHeader(partHeader(payload, 'Cc')).map(formatMailbox),
     subject: decodeHeaderText(partHeader(payload, 'Subject')),
     date: partHeader(payload, 'Date')?.trim() || receivedAt(message),
-    text: bodyTextOf(payload),
     attachments: attachmentsOf(payload),
   };
 }

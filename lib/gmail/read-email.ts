@@ -1,9 +1,11 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
+import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../schemas/mailbox.ts';
-import { gmailOperation } from './deadline.ts';
+import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
+import { bodyFailure, fetchesParts, readBody } from './message-body.ts';
 import { truncateText } from './parse.ts';
 import { viewMessage } from './payload.ts';
 
@@ -17,16 +19,33 @@ export interface ReadResult {
   next_cursor: string | null;
 }
 
-/** Where a read starts: a message and a character offset in its text. */
-interface Cursor {
-  messageId: string;
+/** Where a read starts: the index of a message and a character offset in its text. */
+export interface ReadStart {
+  index: number;
   offset: number;
 }
 
-function parseCursor(cursor: string | null | undefined): Cursor | null {
-  if (!cursor) return null;
+/**
+ * Where `cursor` (a `next_cursor` of an earlier read) continues in `messages`; the start
+ * when there is none.
+ *
+ * @throws BrokerError `invalid_request` when the cursor names no message of this email or thread.
+ */
+export function readStart(messages: gmail_v1.Schema$Message[], cursor: string | null | undefined): ReadStart {
+  if (!cursor) return { index: 0, offset: 0 };
   const dot = cursor.lastIndexOf('.');
-  return { messageId: cursor.slice(0, dot), offset: Number(cursor.slice(dot + 1)) };
+  const messageId = cursor.slice(0, dot);
+  const index = messages.findIndex((message) => message.id === messageId);
+  if (index === -1) {
+    throw new BrokerError(
+      'invalid_request',
+      'The cursor does not belong to this email or thread; read from the start.',
+      {
+        details: [{ field: 'cursor', message: 'not from this email or thread' }],
+      },
+    );
+  }
+  return { index, offset: Number(cursor.slice(dot + 1)) };
 }
 
 const cursorAt = (messageId: string, offset: number) => `${messageId}.${offset}`;
@@ -39,37 +58,39 @@ function oldestFirst(messages: gmail_v1.Schema$Message[]): gmail_v1.Schema$Messa
     .map(({ message }) => message);
 }
 
+/** One message's text as read_email shows it: all of it read, or why not (all or in part). */
+export interface MessageText {
+  text: string;
+  error: string | null;
+}
+
+/** Reads one message's text; a reader never throws for one message's sake. */
+export type TextReader = (message: gmail_v1.Schema$Message) => Promise<MessageText>;
+
 /**
- * Lays the messages out within a budget of `maxChars` body characters, from the cursor on:
+ * Lays the messages out within a budget of `maxChars` body characters, from `start` on:
  * whole messages while they fit, then the start of the next one, cut, with a cursor to its
- * remaining text. At most {@link MAX_MESSAGES_PER_READ} messages per answer.
+ * remaining text. At most {@link MAX_MESSAGES_PER_READ} messages per answer. Each message
+ * shown is read (`readText`) in turn, and its text dropped once its piece is cut, so only
+ * one whole body is held at a time.
  */
-export function pageOfMessages(
+export async function pageOfMessages(
   messages: gmail_v1.Schema$Message[],
   maxChars: number,
-  cursor: string | null | undefined,
-): { messages: ReadMessage[]; next_cursor: string | null } {
-  const start = parseCursor(cursor);
-  const first = start ? messages.findIndex((message) => message.id === start.messageId) : 0;
-  if (first === -1) {
-    throw new BrokerError(
-      'invalid_request',
-      'The cursor does not belong to this email or thread; read from the start.',
-      {
-        details: [{ field: 'cursor', message: 'not from this email or thread' }],
-      },
-    );
-  }
+  start: ReadStart,
+  readText: TextReader,
+): Promise<{ messages: ReadMessage[]; next_cursor: string | null }> {
   const shown: ReadMessage[] = [];
   let budget = maxChars;
-  for (let index = first; index < messages.length; index += 1) {
+  for (let index = start.index; index < messages.length; index += 1) {
     const message = messages[index] as gmail_v1.Schema$Message;
     const id = message.id ?? '';
-    const offset = index === first && start ? start.offset : 0;
+    const offset = index === start.index ? start.offset : 0;
     if (shown.length >= MAX_MESSAGES_PER_READ || budget <= 0)
       return { messages: shown, next_cursor: cursorAt(id, offset) };
     const view = viewMessage(message);
-    const piece = truncateText(view.text.slice(offset), budget);
+    const { text, error } = await readText(message);
+    const piece = truncateText(text.slice(offset), budget);
     const labels = message.labelIds ?? [];
     shown.push({
       message_id: id,
@@ -83,9 +104,10 @@ export function pageOfMessages(
       labels,
       is_unread: labels.includes('UNREAD'),
       body: piece.text,
-      body_offset: Math.min(offset, view.text.length),
-      body_length: view.text.length,
+      body_offset: Math.min(offset, text.length),
+      body_length: text.length,
       body_truncated: piece.truncated,
+      body_error: error,
       attachments: view.attachments,
     });
     budget -= piece.text.length;
@@ -94,20 +116,61 @@ export function pageOfMessages(
   return { messages: shown, next_cursor: null };
 }
 
+/** What a reader is told of a text that ends at the byte budget. */
+const partlyRead = (unreadBytes: number) =>
+  `The text ends early: its last ${unreadBytes} bytes were not read (at most ${MESSAGE_BODY_BYTES} bytes of text are read per message).`;
+
 /**
- * Reads one email (`message_id`) or a whole conversation (`thread_id`, oldest first) in one
- * Gmail call (`format=full`): headers, readable text, the attachments listed. The text of
- * all messages together stays within `max_chars`; `next_cursor` continues a cut read.
+ * The reader of a read's messages: each body through {@link readBody}, whole (a read pages
+ * by cursor, so nothing is cut to the answer here), the text parts Gmail left out of the
+ * tree fetched by attachment id. Each message that needs a fetch has an equal share of the
+ * time among those `window` (the messages one answer may show) holds, so one slow message
+ * cannot use up the others'; what stops a body (or the rest of one past the byte budget)
+ * becomes its `error`.
+ */
+function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], signal: AbortSignal): TextReader {
+  const shareMs = deadlineShareMs(window.filter((message) => fetchesParts(message.payload)).length);
+  return async (message) => {
+    const own = deadlineSignal(shareMs);
+    const source = { gmail, messageId: message.id ?? '', signal: AbortSignal.any([signal, own]) };
+    try {
+      const body = await readBody(source, message.payload, Number.POSITIVE_INFINITY);
+      return { text: body.text, error: body.unreadBytes > 0 ? partlyRead(body.unreadBytes) : null };
+    } catch (error) {
+      return { text: '', error: bodyFailure(error, signal, own) };
+    }
+  };
+}
+
+/** One answer of a read of `messages` (oldest first), from `cursor` on. */
+async function readPage(
+  gmail: gmail_v1.Gmail,
+  messages: gmail_v1.Schema$Message[],
+  input: ReadEmailRequest,
+  signal: AbortSignal,
+): Promise<{ messages: ReadMessage[]; next_cursor: string | null }> {
+  const start = readStart(messages, input.cursor);
+  const window = messages.slice(start.index, start.index + MAX_MESSAGES_PER_READ);
+  const maxChars = input.max_chars ?? DEFAULT_READ_CHARS;
+  return pageOfMessages(messages, maxChars, start, textReader(gmail, window, signal));
+}
+
+/**
+ * Reads one email (`message_id`) or a whole conversation (`thread_id`, oldest first):
+ * one Gmail call (`format=full`) for headers, structure and small text parts, and one more
+ * per message shown whose text Gmail left out of it (a large part, by attachment id;
+ * attachments are never fetched). The text of all messages together stays within
+ * `max_chars`; `next_cursor` continues a cut read. One message whose body cannot be read
+ * comes with `body_error` and never fails the read.
  */
 export const readEmail = gmailOperation(async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
-  const maxChars = input.max_chars ?? DEFAULT_READ_CHARS;
   if (input.thread_id) {
     const threadId = input.thread_id;
     const { data } = await gmailCall(
       { scope: SCOPES.read, notFound: `No thread with thread_id ${threadId} found` },
       () => gmail.users.threads.get({ userId: 'me', id: threadId, format: 'full' }, { signal }),
     );
-    const page = pageOfMessages(oldestFirst(data.messages ?? []), maxChars, input.cursor);
+    const page = await readPage(gmail, oldestFirst(data.messages ?? []), input, signal);
     return { thread_id: data.id ?? threadId, ...page };
   }
   const messageId = input.message_id ?? '';
@@ -115,5 +178,5 @@ export const readEmail = gmailOperation(async (gmail, input: ReadEmailRequest, s
     { scope: SCOPES.read, notFound: `No email with message_id ${messageId} found` },
     () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
   );
-  return { thread_id: data.threadId ?? '', ...pageOfMessages([data], maxChars, input.cursor) };
+  return { thread_id: data.threadId ?? '', ...(await readPage(gmail, [data], input, signal)) };
 });

@@ -10,10 +10,10 @@ import {
   type UnreadEmailsRequest,
 } from '../schemas/email.ts';
 import { mapWithConcurrency } from './concurrency.ts';
-import { deadlineSignal, gmailOperation, OPERATION_DEADLINE_MS } from './deadline.ts';
+import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
-import { BodyUnreadable, readBody } from './message-body.ts';
+import { bodyFailure, readBody } from './message-body.ts';
 import {
   decodeHeaderText,
   formatMailbox,
@@ -106,24 +106,12 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
   };
 }
 
-/** Failures that are the caller's, not the message's: they fail the page (a 401 makes ChatGPT refresh). */
-const PAGE_FAILURES = new Set(['invalid_token', 'missing_token', 'insufficient_scope']);
-
-/** What a reader is told when a body could not be read. */
-function bodyErrorOf(error: unknown, timedOut: boolean): string {
-  if (error instanceof BodyUnreadable) return `The body was not read: ${error.message}.`;
-  if (timedOut) return 'The body was not read: Gmail did not deliver it within its share of the time.';
-  if (isBrokerError(error)) return `The body was not read: ${error.message}`;
-  return 'The body was not read: the message could not be parsed.';
-}
-
 /**
  * Each message's share of the operation's time: the fetches run in waves of
  * {@link FETCH_CONCURRENCY}, and every wave must fit in what the deadline leaves after the list.
  */
 export function messageDeadlineMs(count: number): number {
-  const waves = Math.max(1, Math.ceil(count / FETCH_CONCURRENCY));
-  return Math.max(2_000, Math.floor((OPERATION_DEADLINE_MS - 5_000) / waves));
+  return deadlineShareMs(Math.ceil(count / FETCH_CONCURRENCY));
 }
 
 /** A Gmail search to read: the query, the page, and whether bodies are wanted. */
@@ -213,19 +201,19 @@ export async function listMessages(
       fields = fromHeaders(message);
       if (includeBody) {
         const body = await readBody({ gmail, messageId: id, signal: call.signal }, message.payload, bodyCap);
-        fields = { ...fields, body: body.text, bodyTruncated: body.truncated };
+        // A listed body is a preview: text left unread past the byte budget is one more cut.
+        fields = { ...fields, body: body.text, bodyTruncated: body.truncated || body.unreadBytes > 0 };
       }
       return { email: toUnreadEmail(message, fields), payload: message.payload };
     } catch (error) {
       // Deleted (or moved out of reach) since the list: not the caller's problem.
       if (isBrokerError(error) && error.kind === 'not_found' && fields === undefined) return null;
-      if (signal.aborted || (isBrokerError(error) && PAGE_FAILURES.has(error.kind))) throw error;
       const known = fields ?? fromHeaders(message);
       const email = toUnreadEmail(message, {
         ...known,
         body: '',
         bodyTruncated: false,
-        bodyError: bodyErrorOf(error, own.aborted),
+        bodyError: bodyFailure(error, signal, own),
       });
       return { email, payload: message.payload };
     }

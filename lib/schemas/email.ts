@@ -20,6 +20,12 @@ export const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
  */
 export const ANSWER_TEXT_CHARS = 60_000;
 
+/**
+ * Most bytes of text parts read for one message's body (lib/gmail/message-body.ts says how):
+ * what one message from a stranger may cost, in memory and in Gmail traffic.
+ */
+export const MESSAGE_BODY_BYTES = 1024 * 1024;
+
 /** Longest subject line (RFC 5322's line length), for sends and for replies built from an original. */
 export const MAX_SUBJECT_CHARS = 998;
 

@@ -6,6 +6,7 @@ import {
   checkAttachmentTotal,
   EmailHeaders,
   emailPage,
+  MESSAGE_BODY_BYTES,
   pageLimit,
   SentMessage,
   UnreadEmail,
@@ -89,8 +90,14 @@ export const ReadMessage = EmailHeaders.extend({
   is_unread: UnreadEmail.shape.is_unread,
   body: z.string().describe('Readable text (HTML converted), from body_offset on.'),
   body_offset: z.number().int().describe('Where `body` starts in the whole text (above 0 when continued).'),
-  body_length: z.number().int().describe('Characters in the whole text.'),
+  body_length: z.number().int().describe('Characters in the whole text (as read: see body_error).'),
   body_truncated: z.boolean().describe('True when the text goes on past `body` (see next_cursor).'),
+  body_error: z
+    .string()
+    .nullable()
+    .describe(
+      `Null when the whole text was read. Else why not: at most ${MESSAGE_BODY_BYTES} bytes of text are read per message, in whole parts, so a larger text ends early (the text read is given) or, when its first part alone is larger, is not read at all (body is empty); a malformed message or a Gmail failure leaves the body empty too. Headers, attachments and the other messages are given either way.`,
+    ),
   attachments: z.array(AttachmentInfo),
 });
 export type ReadMessage = z.infer<typeof ReadMessage>;

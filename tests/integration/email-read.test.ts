@@ -1,7 +1,57 @@
-import { describe, expect, it } from 'vitest';
-import type { CreatedUser } from '../../emulator/control-client.ts';
-import { newUser, post } from '../support/api.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
+import type { CreatedUser, SeededMessage } from '../../emulator/control-client.ts';
+import { INLINE_BODY_BYTES } from '../../emulator/gmail-format.ts';
+import { emulator, newUser, post } from '../support/api.ts';
 import { receive } from '../support/mailbox.ts';
+
+interface ReadPiece {
+  message_id: string;
+  body: string;
+  body_offset: number;
+  body_length: number;
+  body_error: string | null;
+}
+
+/**
+ * Reads an email or thread page by page with next_cursor until it is null, checking each
+ * page keeps its budget and each piece starts where the last one ended. Returns the pages
+ * and every message's text put back together, in the order read.
+ */
+async function readToEnd(
+  user: CreatedUser,
+  request: { message_id?: string | undefined; thread_id?: string | undefined },
+  maxChars: number,
+) {
+  const pages = [];
+  const whole = new Map<string, string>();
+  let cursor: string | null = null;
+  do {
+    const answer = await post('/api/email/read', {
+      token: user.token,
+      body: { ...request, max_chars: maxChars, ...(cursor ? { cursor } : {}) },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    const messages = answer.json.messages as ReadPiece[];
+    expect(messages.reduce((sum, message) => sum + message.body.length, 0)).toBeLessThanOrEqual(maxChars);
+    for (const message of messages) {
+      expect(message.body_offset).toBe((whole.get(message.message_id) ?? '').length);
+      whole.set(message.message_id, (whole.get(message.message_id) ?? '') + message.body);
+    }
+    pages.push(answer.json);
+    cursor = answer.json.next_cursor;
+  } while (cursor && pages.length < 50);
+  expect(cursor).toBeNull();
+  return { pages, whole };
+}
+
+/** `count` numbered lines of text, so a piece lost, repeated or out of order shows. */
+const numberedLines = (count: number, words = 'of a long report that has to be read to its end') =>
+  Array.from({ length: count }, (_, i) => `Line ${String(i + 1).padStart(5, '0')} ${words}.`);
+
+/** Each read's requests to Gmail's attachments route (large text parts come by attachment id). */
+const attachmentGets = async () =>
+  (await emulator.requests()).filter((request) => request.path.includes('/attachments/'));
 
 /** Five messages of one conversation, each with a body of `size` characters. */
 async function seedThread(user: CreatedUser, size: number) {
@@ -23,37 +73,21 @@ async function seedThread(user: CreatedUser, size: number) {
 }
 
 describe('POST /api/email/read', () => {
+  afterEach(async () => {
+    await emulator.clearFaults();
+  });
+
   it('reads a thread of five oldest first within its budget, and continues with the cursor to the end', async () => {
     const user = await newUser();
     const { seeded, bodies } = await seedThread(user, 1500);
     const threadId = seeded[0]?.threadId;
     expect(new Set(seeded.map((message) => message.threadId)).size).toBe(1);
 
-    const pages = [];
-    let cursor: string | null = null;
-    do {
-      const answer = await post('/api/email/read', {
-        token: user.token,
-        body: { thread_id: threadId, max_chars: 2000, ...(cursor ? { cursor } : {}) },
-      });
-      expect(answer.status, answer.text).toBe(200);
-      const text = answer.json.messages.map((message: { body: string }) => message.body).join('');
-      expect(text.length).toBeLessThanOrEqual(2000);
-      pages.push(answer.json);
-      cursor = answer.json.next_cursor;
-    } while (cursor && pages.length < 10);
+    const { pages, whole } = await readToEnd(user, { thread_id: threadId }, 2000);
 
-    expect(cursor).toBeNull();
     expect(pages.length).toBe(Math.ceil((5 * 1500) / 2000));
+    for (const page of pages) expect(page.thread_id).toBe(threadId);
     // Put back together, the pieces are every message's whole text, in order.
-    const whole = new Map<string, string>();
-    for (const page of pages) {
-      expect(page.thread_id).toBe(threadId);
-      for (const message of page.messages) {
-        expect(message.body_offset).toBe((whole.get(message.message_id) ?? '').length);
-        whole.set(message.message_id, (whole.get(message.message_id) ?? '') + message.body);
-      }
-    }
     expect([...whole.keys()]).toEqual(seeded.map((message) => message.id));
     expect([...whole.values()]).toEqual(bodies);
     const first = pages[0].messages[0];
@@ -88,6 +122,82 @@ describe('POST /api/email/read', () => {
     expect(message.attachments).toEqual([
       { attachment_id: expect.any(String), filename: 'deck.pdf', content_type: 'application/pdf', size: 9 },
     ]);
+  });
+
+  it('reads a 600 KB plain-text email Gmail leaves out of the message to its end across cursors', async () => {
+    const user = await newUser();
+    const lines = numberedLines(10_000);
+    const seeded = await receive(user, {
+      subject: 'Annual report',
+      headers: ['Content-Type: text/plain; charset=UTF-8'],
+      body: lines.join('\r\n'),
+    });
+    const text = lines.join('\n');
+    expect(text.length).toBeGreaterThan(2 * INLINE_BODY_BYTES);
+    await emulator.clearRequests();
+
+    const { pages, whole } = await readToEnd(user, { message_id: seeded.id }, MAX_READ_CHARS);
+
+    expect(pages.length).toBe(Math.ceil(text.length / MAX_READ_CHARS));
+    expect(whole.get(seeded.id)).toBe(text);
+    for (const page of pages) {
+      expect(page.messages).toHaveLength(1);
+      expect(page.messages[0]).toMatchObject({ body_length: text.length, body_error: null });
+    }
+    // The text part is fetched once per page by its attachment id (each read stands alone), nothing else.
+    expect((await attachmentGets()).map((request) => request.path)).toEqual(
+      pages.map(() => expect.stringContaining(`/messages/${seeded.id}/attachments/`)),
+    );
+  });
+
+  it('reads a 600 KB HTML-only email to its end as text', async () => {
+    const user = await newUser();
+    const paragraphs = numberedLines(9_000, 'in <b>bold</b> and &amp; plain words').map((line) => `<p>${line}</p>`);
+    const seeded = await receive(user, {
+      subject: 'Newsletter',
+      headers: ['Content-Type: text/html; charset=UTF-8'],
+      body: `<html><head><style>p { margin: 0 }</style></head><body>${paragraphs.join('\r\n')}</body></html>`,
+    });
+    const text = numberedLines(9_000, 'in bold and & plain words').join('\n\n');
+
+    const { pages, whole } = await readToEnd(user, { message_id: seeded.id }, MAX_READ_CHARS);
+
+    expect(whole.get(seeded.id)).toBe(text);
+    expect(pages.at(-1).messages[0]).toMatchObject({ body_length: text.length, body_error: null });
+  });
+
+  it("answers a thread whose one large part Gmail keeps failing with the others' whole text and that one marked", async () => {
+    const user = await newUser();
+    const lines = numberedLines(Math.ceil((INLINE_BODY_BYTES + 20_000) / 62));
+    const bodies = ['first', 'second', 'third'].map((name) => lines.map((line) => `${name} ${line}`));
+    const seeded: SeededMessage[] = [];
+    for (const [i, body] of bodies.entries()) {
+      const mail = {
+        subject: 'Minutes',
+        headers: ['Content-Type: text/plain; charset=UTF-8'],
+        body: body.join('\r\n'),
+      };
+      const threadId = seeded[0]?.threadId;
+      seeded.push(
+        await receive(user, mail, { internalDate: Date.UTC(2026, 10, 1 + i), ...(threadId ? { threadId } : {}) }),
+      );
+    }
+    const [first, broken, third] = seeded as [SeededMessage, SeededMessage, SeededMessage];
+    await emulator.addFault({
+      method: 'GET',
+      pathPattern: `/messages/${broken.id}/attachments/`,
+      status: 500,
+      times: 50,
+    });
+
+    const { pages, whole } = await readToEnd(user, { thread_id: first.threadId }, MAX_READ_CHARS);
+
+    expect(whole.get(first.id)).toBe(bodies[0]?.join('\n'));
+    expect(whole.get(third.id)).toBe(bodies[2]?.join('\n'));
+    const marked = pages.flatMap((page) => page.messages).filter((message) => message.message_id === broken.id);
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatchObject({ subject: 'Minutes', body: '', body_length: 0 });
+    expect(marked[0].body_error).toMatch(/^The body was not read: /);
   });
 
   it('answers 400 for both ids or a foreign cursor, and 404 for an unknown id', async () => {
