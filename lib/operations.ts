@@ -60,6 +60,9 @@ export { SCOPES };
 /** DynamoDB actions a function's code performs on the table; its IAM role allows exactly these. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
+/** `@connections` methods: `POST` writes to an agent's WebSocket, `DELETE` closes it. */
+export type ConnectionAction = 'POST' | 'DELETE';
+
 /** KMS actions on the key that seals stored Google refresh tokens (the deployment's `TokenKey`). */
 export type TokenKeyAction = 'GenerateDataKey' | 'Decrypt';
 
@@ -73,8 +76,11 @@ export interface FunctionSpec {
   readonly tokenKey?: readonly TokenKeyAction[];
   /** MB; the provider's default when absent. */
   readonly memorySize?: number;
-  /** Writes to agents' WebSockets through the `@connections` API (`execute-api:ManageConnections`). */
-  readonly pushes?: true;
+  /**
+   * What it does to agents' WebSockets through the `@connections` API
+   * (`execute-api:ManageConnections`, on these methods only): POST sends, DELETE closes.
+   */
+  readonly connections?: readonly ConnectionAction[];
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
   readonly reservedConcurrency?: number;
 }
@@ -169,13 +175,13 @@ function union<T>(lists: ReadonlyArray<readonly T[]>): T[] {
  */
 export function toolNeeds(
   operations: readonly Operation[],
-): Pick<Operation, 'scopes' | 'table' | 'secrets' | 'pushes'> {
+): Pick<Operation, 'scopes' | 'table' | 'secrets' | 'connections'> {
   const tools = operations.filter((operation) => operation.tool);
   return {
     scopes: union(tools.map((tool) => tool.scopes)),
     table: union(tools.map((tool) => tool.table)),
     secrets: union(tools.map((tool) => tool.secrets)),
-    ...(tools.some((tool) => tool.pushes) ? { pushes: true as const } : {}),
+    connections: union(tools.map((tool) => tool.connections ?? [])),
   };
 }
 
@@ -190,7 +196,7 @@ function defineOperations<const T extends Record<string, Declaration<Operation>>
           scopes: union([operation.scopes, needs.scopes]),
           table: union([operation.table, needs.table]),
           secrets: union([operation.secrets, needs.secrets]),
-          ...(needs.pushes ? { pushes: needs.pushes } : {}),
+          connections: union([operation.connections ?? [], needs.connections ?? []]),
         }
       : operation,
   );
@@ -376,7 +382,7 @@ export const operations = defineOperations({
     // Job and queue entry, the agent's connections, the lease, re-reads; a gone connection is dropped.
     table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     secrets: ['job_signing_key'],
-    pushes: true,
+    connections: ['POST'],
     tool: EFFECTS.reachesOut,
   },
   get_launch_status: {
@@ -404,6 +410,8 @@ export const operations = defineOperations({
     consequential: true,
     // Attempt counters (Get, Update), the code (Update, Get), the agent (Get, Update), the user's list (Query, Put), unbinding a contested pairing (Delete).
     table: ['GetItem', 'UpdateItem', 'PutItem', 'Query', 'DeleteItem'],
+    // Unpairing closes the computer's job connections, so its agent learns at once.
+    connections: ['DELETE'],
     tool: EFFECTS.changes,
   },
   list_computers: {
@@ -430,6 +438,8 @@ export const operations = defineOperations({
     ...BY_IDENTITY,
     consequential: true,
     table: ['Query', 'UpdateItem', 'DeleteItem'],
+    // Unpairing closes the computer's job connections, so its agent learns at once.
+    connections: ['DELETE'],
     tool: EFFECTS.removes,
   },
   register_agent: {
@@ -566,7 +576,7 @@ export const endpoints = defineEndpoints({
     // Every tool's (launch signs jobs), and the broker's Google client to refresh the grant's token.
     secrets: union([TOOL_NEEDS.secrets, ['google_client_secret']]),
     tokenKey: ['Decrypt'],
-    ...(TOOL_NEEDS.pushes ? { pushes: TOOL_NEEDS.pushes } : {}),
+    connections: TOOL_NEEDS.connections ?? [],
   },
   get_protected_resource_metadata: {
     routes: [
@@ -652,7 +662,7 @@ export const socketFunctions = defineSocketFunctions({
     // collect: the connection, the queue, leases; ack and result: the job and its queue entry.
     table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'],
     memorySize: 128,
-    pushes: true,
+    connections: ['POST'],
   },
 });
 

@@ -108,14 +108,14 @@ function roleDefinition(spec: FunctionSpec) {
   if (spec.table.length) {
     statements.push({ Effect: 'Allow', Action: spec.table.map((action) => `dynamodb:${action}`), Resource: TABLE_ARN });
   }
-  if (spec.pushes) {
-    // Only the agents' WebSocket API of this stage, only its @connections.
+  if (spec.connections?.length) {
+    // Only the agents' WebSocket API of this stage, only its @connections, only the methods it uses.
     statements.push({
       Effect: 'Allow',
       Action: ['execute-api:ManageConnections'],
-      Resource: {
-        'Fn::Sub': `arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/${STAGE}/POST/@connections/*`,
-      },
+      Resource: spec.connections.map((method) => ({
+        'Fn::Sub': `arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/${STAGE}/${method}/@connections/*`,
+      })),
     });
   }
   if (spec.tokenKey?.length) {

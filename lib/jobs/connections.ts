@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SocketPort } from './sockets.ts';
 import type { Store } from './table.ts';
 import { keys, queryPrefix, ttlSeconds } from './table.ts';
 
@@ -55,6 +56,18 @@ export async function listConnections(store: Store, agentId: string, now: number
     .filter((item) => Number(item.ttl) * 1000 > now)
     .sort((a, b) => Number(b.connected_at) - Number(a.connected_at))
     .map((item) => String(item.connection_id));
+}
+
+/**
+ * Closes every open connection of the agent and forgets them: an agent that is no longer
+ * paired learns it at once (its reconnect is refused, and its poll says why) instead of
+ * holding a connection that looks alive for up to two hours.
+ */
+export async function closeConnections(store: Store, sockets: SocketPort, agentId: string, now: number): Promise<void> {
+  for (const connectionId of await listConnections(store, agentId, now)) {
+    await sockets.close(connectionId);
+    await removeConnection(store, connectionId, agentId);
+  }
 }
 
 /** Forgets a connection (closed, or found gone by a push). */

@@ -3,6 +3,8 @@ import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
 import { type AgentRecord, getAgent, normalisePairingCode } from './agents.ts';
 import { type AttemptLimit, assertUnderLimit, countAttempt } from './attempts.ts';
+import { closeConnections } from './connections.ts';
+import type { SocketPort } from './sockets.ts';
 import { keys, queryPrefix, type Store, updateIf } from './table.ts';
 
 /** A user's view of one of their paired computers (an agent bound to them). */
@@ -54,16 +56,20 @@ export async function listComputers(store: Store, userId: string): Promise<Compu
     .sort((a, b) => b.last_seen - a.last_seen);
 }
 
-/** Removes the agent's binding to `userId` (only that user's), so it gets no more jobs and learns it is unpaired. */
-async function unbind(store: Store, userId: string, agentId: string): Promise<void> {
+/**
+ * Removes the agent's binding to `userId` (only that user's), so it gets no more jobs, and
+ * closes its job connections, so it learns at once that it is unpaired.
+ */
+async function unbind(store: Store, sockets: SocketPort, userId: string, agentId: string): Promise<void> {
   // A failed condition: the agent is already someone else's (or gone), and stays as it is.
-  await updateIf(store, {
+  const unbound = await updateIf(store, {
     Key: keys.agent(agentId),
     UpdateExpression: 'REMOVE user_id, user_email, paired_at, paired_notified',
     ConditionExpression: 'user_id = :user',
     ExpressionAttributeValues: { ':user': userId },
   });
   await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.userAgent(userId, agentId) }));
+  if (unbound) await closeConnections(store, sockets, agentId, Date.now());
 }
 
 /**
@@ -72,10 +78,15 @@ async function unbind(store: Store, userId: string, agentId: string): Promise<vo
  * we cannot tell which, so the computer is unpaired from the first account and both are
  * told what happened; the owner pairs again with a fresh code.
  */
-async function secondConfirmation(store: Store, user: GoogleUser, code: CodeRecord): Promise<AgentRecord> {
+async function secondConfirmation(
+  store: Store,
+  sockets: SocketPort,
+  user: GoogleUser,
+  code: CodeRecord,
+): Promise<AgentRecord> {
   const agent = await getAgent(store, code.agent_id);
   if (code.used_by === user.id && agent?.user_id === user.id) return agent;
-  if (code.used_by && agent?.user_id === code.used_by) await unbind(store, code.used_by, code.agent_id);
+  if (code.used_by && agent?.user_id === code.used_by) await unbind(store, sockets, code.used_by, code.agent_id);
   throw new BrokerError(
     'conflict',
     'This pairing code was already used by another Google account. To be safe, the computer has been unpaired from it and can no longer receive launches from either account. On the computer, restart the agent with --reset to get a new code, then pair again.',
@@ -89,7 +100,13 @@ async function secondConfirmation(store: Store, user: GoogleUser, code: CodeReco
  * (until it expires) so that a second confirmation can be told what happened. Wrong codes
  * count against the account's hourly limit.
  */
-export async function pairComputer(store: Store, user: GoogleUser, code: string, now: number): Promise<Computer> {
+export async function pairComputer(
+  store: Store,
+  sockets: SocketPort,
+  user: GoogleUser,
+  code: string,
+  now: number,
+): Promise<Computer> {
   await assertUnderLimit(store, failuresOf(user), now, TOO_MANY_FAILURES);
   const key = keys.pairingCode(normalisePairingCode(code));
   const used = await updateIf(store, {
@@ -103,7 +120,7 @@ export async function pairComputer(store: Store, user: GoogleUser, code: string,
     const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
     const record = Item as CodeRecord | undefined;
     if (record?.used_by && record.expires_at > now) {
-      const agent = await secondConfirmation(store, user, record);
+      const agent = await secondConfirmation(store, sockets, user, record);
       return (await listComputers(store, user.id)).find((computer) => computer.agent_id === agent.agent_id) as Computer;
     }
     await countAttempt(store, failuresOf(user), now, TOO_MANY_FAILURES);
@@ -180,7 +197,12 @@ export async function chooseComputer(
 }
 
 /** Unpairs one of the user's computers (by name or id): it receives no more jobs and its agent is told. */
-export async function unpairComputer(store: Store, user: GoogleUser, wanted: string): Promise<Computer> {
+export async function unpairComputer(
+  store: Store,
+  sockets: SocketPort,
+  user: GoogleUser,
+  wanted: string,
+): Promise<Computer> {
   const computers = await listComputers(store, user.id);
   const match = findComputer(computers, wanted);
   if (!match) {
@@ -188,6 +210,6 @@ export async function unpairComputer(store: Store, user: GoogleUser, wanted: str
       details: { paired: computers.map(({ agent_id, name }) => ({ agent_id, name })) },
     });
   }
-  await unbind(store, user.id, match.agent_id);
+  await unbind(store, sockets, user.id, match.agent_id);
   return match;
 }

@@ -1,4 +1,8 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { BrokerSocketMessage } from '../agent-protocol.ts';
 import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
@@ -10,10 +14,12 @@ import type { Config } from '../config.ts';
 export interface SocketPort {
   /** Sends one message; false when the connection is gone (410), so the caller can forget it. */
   send(connectionId: string, message: BrokerSocketMessage): Promise<boolean>;
+  /** Closes the connection from the broker's side (already gone is fine). */
+  close(connectionId: string): Promise<void>;
 }
 
 /** No WebSocket API configured: every connection reads as gone, and jobs wait for a poll. */
-const NO_SOCKETS: SocketPort = { send: async () => false };
+const NO_SOCKETS: SocketPort = { send: async () => false, close: async () => undefined };
 
 let cached: { endpoint: string; port: SocketPort } | undefined;
 
@@ -37,6 +43,13 @@ export function socketsFor(config: Config): SocketPort {
           } catch (error) {
             if (isGone(error)) return false;
             throw error;
+          }
+        },
+        async close(connectionId) {
+          try {
+            await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+          } catch (error) {
+            if (!isGone(error)) throw error;
           }
         },
       },

@@ -201,7 +201,7 @@ describe('serverless package', () => {
     }
   });
 
-  it("tells agents the stage's WebSocket API and lets only pushing functions post to its connections", () => {
+  it("tells agents the stage's WebSocket API and lets functions use its connections only as they declare", () => {
     const api = Object.entries(template.Resources).find(
       ([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'WEBSOCKET',
     );
@@ -213,14 +213,20 @@ describe('serverless package', () => {
       expect(JSON.stringify(variables.WEBSOCKET_MANAGEMENT_URL), name).toMatch(
         /"https:\/\/",\{"Ref":"WebsocketsApi"\}/,
       );
-      const posts = statementsOf(lambdaOf(name)).filter((statement) =>
+      const grants = statementsOf(lambdaOf(name)).filter((statement) =>
         statement.Action.includes('execute-api:ManageConnections'),
       );
-      const pushes = deployedFunctions.find((spec) => spec.name === name)?.pushes === true;
-      expect(posts.length, name).toBe(pushes ? 1 : 0);
-      for (const statement of posts) {
-        // The stage's own WebSocket API, only its @connections.
-        expect(JSON.stringify(statement.Resource), name).toMatch(/\$\{WebsocketsApi\}\/ci\/POST\/@connections\/\*/);
+      const declared = deployedFunctions.find((spec) => spec.name === name)?.connections ?? [];
+      expect(grants.length, name).toBe(declared.length > 0 ? 1 : 0);
+      for (const statement of grants) {
+        // The stage's own WebSocket API, only its @connections, only the declared methods.
+        const methods = [statement.Resource].flat().map((resource) => {
+          const arn = (resource as { 'Fn::Sub': string })['Fn::Sub'];
+          const match = /\$\{WebsocketsApi\}\/ci\/(\w+)\/@connections\/\*$/.exec(arn);
+          expect(match, `${name}: ${JSON.stringify(resource)}`).not.toBeNull();
+          return match?.[1];
+        });
+        expect(methods.sort(), name).toEqual([...declared].sort());
       }
     }
   });

@@ -48,7 +48,7 @@ async function pairedAgent(user: CreatedUser, args?: string[]) {
   const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
   const paired = await post(AGENT_PATHS.pair, { token: user.token, body: { code } });
   expect(paired.status).toBe(200);
-  return { agent, recordFile, agentId: String(paired.json.data.agent_id) };
+  return { agent, recordFile, code, agentId: String(paired.json.data.agent_id) };
 }
 
 /** Nothing is left to deliver: the agent acknowledged or reported every job. */
@@ -158,6 +158,30 @@ describe('launches pushed over the agent WebSocket', () => {
     await agent.waitFor(new RegExp(`Job ${record.job_id} was delivered again; reporting its result again`));
     expect(await recordedArgs(recordFile)).toEqual([['twice']]);
     expect((await getJob(store, record.job_id, Date.now()))?.status).toBe('launched');
+  });
+
+  it('tell a connected agent at once when its computer is unpaired: its connection is closed', async () => {
+    const user = await newUser();
+    const { agent, agentId } = await pairedAgent(user);
+    await agent.waitFor(/Connected to ws:/);
+    expect(await listConnections(store, agentId, Date.now())).toHaveLength(1);
+    const unpaired = await post('/api/agent/unpair', { token: user.token, body: { computer: agentId } });
+    expect(unpaired.status).toBe(200);
+    expect(await listConnections(store, agentId, Date.now())).toEqual([]);
+    // Not two hours later, when the connection would have ended: the agent reconnects at once,
+    // is refused, asks why, and gets a new code.
+    await agent.waitFor(/no longer paired/, 15_000);
+    await agent.waitFor(/Pairing code: \S+[\s\S]*Pairing code: \S+/, 15_000);
+  });
+
+  it('tell a connected agent at once when a second account used its code and unpaired it', async () => {
+    const owner = await newUser();
+    const { agent, agentId, code } = await pairedAgent(owner);
+    await agent.waitFor(/Connected to ws:/);
+    const contested = await post(AGENT_PATHS.pair, { token: (await newUser()).token, body: { code } });
+    expect(contested.status).toBe(409);
+    expect(await listConnections(store, agentId, Date.now())).toEqual([]);
+    await agent.waitFor(/no longer paired/, 15_000);
   });
 
   it('reach an agent that cannot hold a WebSocket through the HTTP poll, once', async () => {

@@ -67,6 +67,10 @@ class FakeSockets implements SocketPort {
     if (line.state === 'open') line.inbox.push(message);
     return true; // a half-open connection takes the push and loses it
   }
+  async close(connectionId: string): Promise<void> {
+    const line = this.lines.get(connectionId);
+    if (line !== undefined) line.state = 'closed';
+  }
 }
 
 const step = fc.oneof(
@@ -101,6 +105,7 @@ describe('delivery at least once, execution exactly once', () => {
         );
         const { agent_id: agentId } = await pairComputer(
           store,
+          new FakeSockets(),
           { id: `user-${runCount}`, email: undefined },
           pairingCode,
           t,
@@ -247,7 +252,13 @@ describe('delivery at least once, execution exactly once', () => {
       { name: 'late-pc', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
       t,
     );
-    const { agent_id: agentId } = await pairComputer(store, { id: 'late-user', email: undefined }, pairingCode, t);
+    const { agent_id: agentId } = await pairComputer(
+      store,
+      new FakeSockets(),
+      { id: 'late-user', email: undefined },
+      pairingCode,
+      t,
+    );
     const { record } = await createJob(
       store,
       signingKey,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoogleUser } from '#lib/google/identity';
 import { getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
+import { addConnection, listConnections } from '#lib/jobs/connections';
 import {
   chooseComputer,
   listComputers,
@@ -9,9 +10,19 @@ import {
   unpairComputer,
 } from '#lib/jobs/pairing';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
+import type { SocketPort } from '#lib/jobs/sockets';
 import { localStore } from './local-store.ts';
 
 const store = await localStore('pairing-test');
+
+/** The `@connections` API as far as pairing uses it: which connections the broker closed. */
+const closed: string[] = [];
+const sockets: SocketPort = {
+  send: async () => false,
+  close: async (connectionId) => {
+    closed.push(connectionId);
+  },
+};
 
 let count = 0;
 const someone = (): GoogleUser => {
@@ -25,18 +36,18 @@ describe('pairing a computer', () => {
   it('binds the agent to the user, and a repeated confirmation by the same user answers the same pairing', async () => {
     const owner = someone();
     const { agent, pairingCode } = await register('laptop');
-    const paired = await pairComputer(store, owner, pairingCode.toLowerCase(), Date.now());
+    const paired = await pairComputer(store, sockets, owner, pairingCode.toLowerCase(), Date.now());
     expect(paired).toMatchObject({ agent_id: agent.agent_id, name: 'laptop', is_default: true });
     expect((await getAgent(store, agent.agent_id))?.user_id).toBe(owner.id);
-    const again = await pairComputer(store, owner, pairingCode, Date.now());
+    const again = await pairComputer(store, sockets, owner, pairingCode, Date.now());
     expect(again.agent_id).toBe(agent.agent_id);
   });
 
   it('never leaves a computer silently paired to the wrong account: a second account using the code unpairs it and says why', async () => {
     const [first, second] = [someone(), someone()];
     const { agent, pairingCode } = await register('contested');
-    await pairComputer(store, first, pairingCode, Date.now());
-    await expect(pairComputer(store, second, pairingCode, Date.now())).rejects.toMatchObject({
+    await pairComputer(store, sockets, first, pairingCode, Date.now());
+    await expect(pairComputer(store, sockets, second, pairingCode, Date.now())).rejects.toMatchObject({
       kind: 'conflict',
       message: expect.stringMatching(/already used by another Google account.*unpaired.*--reset/s),
     });
@@ -45,10 +56,30 @@ describe('pairing a computer', () => {
     expect(await listComputers(store, second.id)).toEqual([]);
   });
 
+  it('closes the job connections of a computer it unpairs, so its agent learns at once', async () => {
+    const [owner, second] = [someone(), someone()];
+    const desk = await register('desk-with-socket');
+    await pairComputer(store, sockets, owner, desk.pairingCode, Date.now());
+    await addConnection(store, desk.agent.agent_id, 'desk-connection', Date.now());
+    await unpairComputer(store, sockets, owner, 'desk-with-socket');
+    expect(closed).toContain('desk-connection');
+    expect(await listConnections(store, desk.agent.agent_id, Date.now())).toEqual([]);
+
+    // A contested code unpairs too, and closes the same way.
+    const contested = await register('contested-with-socket');
+    await pairComputer(store, sockets, owner, contested.pairingCode, Date.now());
+    await addConnection(store, contested.agent.agent_id, 'contested-connection', Date.now());
+    await expect(pairComputer(store, sockets, second, contested.pairingCode, Date.now())).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    expect(closed).toContain('contested-connection');
+    expect(await listConnections(store, contested.agent.agent_id, Date.now())).toEqual([]);
+  });
+
   it('refuses an expired code', async () => {
     const now = Date.now();
     const { pairingCode } = await register('old', now);
-    await expect(pairComputer(store, someone(), pairingCode, now + 11 * 60_000)).rejects.toMatchObject({
+    await expect(pairComputer(store, sockets, someone(), pairingCode, now + 11 * 60_000)).rejects.toMatchObject({
       kind: 'not_found',
     });
   });
@@ -58,17 +89,17 @@ describe('pairing a computer', () => {
     const now = Date.now();
     const { pairingCode } = await register('target', now);
     for (let i = 0; i < PAIRING_FAILURES_PER_HOUR; i += 1) {
-      await expect(pairComputer(store, guesser, `BCDF-${'GHJKLMNPQR'[i]}XYZ`, now)).rejects.toMatchObject({
+      await expect(pairComputer(store, sockets, guesser, `BCDF-${'GHJKLMNPQR'[i]}XYZ`, now)).rejects.toMatchObject({
         kind: 'not_found',
       });
     }
     // Past the limit even a right guess is refused for the rest of the hour.
-    await expect(pairComputer(store, guesser, pairingCode, now)).rejects.toMatchObject({
+    await expect(pairComputer(store, sockets, guesser, pairingCode, now)).rejects.toMatchObject({
       kind: 'too_many_requests',
       details: { retry_after_seconds: expect.any(Number) },
     });
     const owner = someone();
-    expect((await pairComputer(store, owner, pairingCode, now)).name).toBe('target');
+    expect((await pairComputer(store, sockets, owner, pairingCode, now)).name).toBe('target');
   });
 
   it('throttles registrations from one source', async () => {
@@ -84,9 +115,9 @@ describe('choosing and unpairing computers', () => {
     const user = someone();
     await expect(chooseComputer(store, user, undefined)).rejects.toMatchObject({ kind: 'conflict' });
     const work = await register('work');
-    await pairComputer(store, user, work.pairingCode, Date.now());
+    await pairComputer(store, sockets, user, work.pairingCode, Date.now());
     const home = await register('home');
-    const second = await pairComputer(store, user, home.pairingCode, Date.now() + 1000);
+    const second = await pairComputer(store, sockets, user, home.pairingCode, Date.now() + 1000);
     expect(second.is_default).toBe(false);
     expect((await chooseComputer(store, user, undefined)).name).toBe('work');
     expect((await chooseComputer(store, user, 'HOME')).name).toBe('home');
@@ -94,9 +125,9 @@ describe('choosing and unpairing computers', () => {
     await expect(chooseComputer(store, user, 'other')).rejects.toMatchObject({ kind: 'not_found' });
 
     // Without the default, two computers and no name is a question, not a guess.
-    await unpairComputer(store, user, 'work');
+    await unpairComputer(store, sockets, user, 'work');
     const spare = await register('spare');
-    await pairComputer(store, user, spare.pairingCode, Date.now() + 2000);
+    await pairComputer(store, sockets, user, spare.pairingCode, Date.now() + 2000);
     await expect(chooseComputer(store, user, undefined)).rejects.toMatchObject({
       kind: 'conflict',
       details: { paired: expect.arrayContaining([expect.objectContaining({ name: 'home' })]) },
@@ -106,19 +137,21 @@ describe('choosing and unpairing computers', () => {
   it('unpairs a computer: it leaves the list and its agent record is no longer bound', async () => {
     const user = someone();
     const { agent, pairingCode } = await register('desk');
-    await pairComputer(store, user, pairingCode, Date.now());
-    const removed = await unpairComputer(store, user, agent.agent_id);
+    await pairComputer(store, sockets, user, pairingCode, Date.now());
+    const removed = await unpairComputer(store, sockets, user, agent.agent_id);
     expect(removed.name).toBe('desk');
     expect(await listComputers(store, user.id)).toEqual([]);
     expect((await getAgent(store, agent.agent_id))?.user_id).toBeUndefined();
-    await expect(unpairComputer(store, user, 'desk')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(unpairComputer(store, sockets, user, 'desk')).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it("cannot unpair another user's computer", async () => {
     const [owner, stranger] = [someone(), someone()];
     const { agent, pairingCode } = await register('mine');
-    await pairComputer(store, owner, pairingCode, Date.now());
-    await expect(unpairComputer(store, stranger, agent.agent_id)).rejects.toMatchObject({ kind: 'not_found' });
+    await pairComputer(store, sockets, owner, pairingCode, Date.now());
+    await expect(unpairComputer(store, sockets, stranger, agent.agent_id)).rejects.toMatchObject({
+      kind: 'not_found',
+    });
     expect((await getAgent(store, agent.agent_id))?.user_id).toBe(owner.id);
   });
 });

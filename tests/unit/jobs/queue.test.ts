@@ -32,7 +32,9 @@ async function pairedAgent(now = Date.now()) {
     { name: `pc-${userCount}`, platform: 'linux', public_key: generateSigningKeyPair().publicKey },
     now,
   );
-  const agent = await pairComputer(store, user, pairingCode, now);
+  // No connections are open here: nothing for pairing to close.
+  const sockets = { send: async () => false, close: async () => undefined };
+  const agent = await pairComputer(store, sockets, user, pairingCode, now);
   return { user, agent };
 }
 
