@@ -187,6 +187,36 @@ describe('messages.get', () => {
     expect(fromRaw(fetched.data.data).toString()).toBe('%PDF-1.4 fake');
   });
 
+  it('serves a small part marked Content-Disposition: attachment without a file name by id, an inline one as data', async () => {
+    const source = [
+      'From: Bob <bob@example.org>',
+      'Subject: Log',
+      'Content-Type: multipart/mixed; boundary="mix"',
+      '',
+      '--mix',
+      'Content-Type: text/plain',
+      'Content-Disposition: inline',
+      '',
+      'See the log.',
+      '--mix',
+      'Content-Type: text/plain',
+      'Content-Disposition: ATTACHMENT',
+      '',
+      'log line 1',
+      '--mix--',
+      '',
+    ].join('\r\n');
+    const { id } = await seed(source);
+
+    const { data } = await client().users.messages.get({ userId: 'me', id });
+    const [inline, attached] = data.payload?.parts ?? [];
+
+    expect(inline?.body).toMatchObject({ data: expect.any(String) });
+    expect(inline?.body?.attachmentId).toBeUndefined();
+    expect(attached).toMatchObject({ filename: '', body: { attachmentId: expect.any(String) } });
+    expect(attached?.body?.data).toBeUndefined();
+  });
+
   it('answers an unknown id with Google-shaped 404', async () => {
     const failure = await failureOf(client().users.messages.get({ userId: 'me', id: '0123456789abcdef' }));
 
