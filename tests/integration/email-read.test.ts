@@ -5,7 +5,7 @@ import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
 import type { CreatedUser, SeededMessage } from '../../emulator/control-client.ts';
 import { INLINE_BODY_BYTES } from '../../emulator/gmail-format.ts';
 import { emulator, newUser, post } from '../support/api.ts';
-import { deeplyNestedMail, repeatTo } from '../support/hostile-mail.ts';
+import { deeplyNestedMail, multipartBody, repeatTo } from '../support/hostile-mail.ts';
 import { receive } from '../support/mailbox.ts';
 
 interface ReadPiece {
@@ -261,18 +261,13 @@ describe('POST /api/email/read', () => {
     const seeded = await receive(user, {
       subject: 'Build log',
       headers: ['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"'],
-      body: [
-        '--b',
-        'Content-Type: text/plain; charset=UTF-8',
-        '',
-        'The build failed; the log is attached.',
-        '--b',
-        'Content-Type: text/plain; charset=UTF-8',
-        'Content-Disposition: attachment',
-        '',
-        'error: missing semicolon at line 12',
-        '--b--',
-      ].join('\r\n'),
+      body: multipartBody('b', [
+        { headers: ['Content-Type: text/plain; charset=UTF-8'], content: 'The build failed; the log is attached.' },
+        {
+          headers: ['Content-Type: text/plain; charset=UTF-8', 'Content-Disposition: attachment'],
+          content: 'error: missing semicolon at line 12',
+        },
+      ]),
     });
 
     const read = await post('/api/email/read', { token: user.token, body: { message_id: seeded.id } });

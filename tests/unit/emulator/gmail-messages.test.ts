@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mail, multipartBody } from '../../support/hostile-mail.ts';
 import { failureOf, fromRaw, gmailFor, plainMail, useEmulator } from './support.ts';
 
 /** Reading mail through the official @googleapis/gmail client. */
@@ -188,25 +189,11 @@ describe('messages.get', () => {
   });
 
   it('serves a small part marked Content-Disposition: attachment without a file name by id, an inline one as data', async () => {
-    const source = [
-      'From: Bob <bob@example.org>',
-      'Subject: Log',
-      'Content-Type: multipart/mixed; boundary="mix"',
-      '',
-      '--mix',
-      'Content-Type: text/plain',
-      'Content-Disposition: inline',
-      '',
-      'See the log.',
-      '--mix',
-      'Content-Type: text/plain',
-      'Content-Disposition: ATTACHMENT',
-      '',
-      'log line 1',
-      '--mix--',
-      '',
-    ].join('\r\n');
-    const { id } = await seed(source);
+    const body = multipartBody('mix', [
+      { headers: ['Content-Type: text/plain', 'Content-Disposition: inline'], content: 'See the log.' },
+      { headers: ['Content-Type: text/plain', 'Content-Disposition: ATTACHMENT'], content: 'log line 1' },
+    ]);
+    const { id } = await seed(mail(['Subject: Log', 'Content-Type: multipart/mixed; boundary="mix"'], body));
 
     const { data } = await client().users.messages.get({ userId: 'me', id });
     const [inline, attached] = data.payload?.parts ?? [];
