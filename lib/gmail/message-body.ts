@@ -80,9 +80,10 @@ export interface BodyText extends Truncated {
 }
 
 /**
- * Reads the readable body of a `format=full` message from its walked `parts`, cut to `maxChars` (`truncated`): the
- * text/plain parts when they say anything, else the HTML converted to text. Text parts past
- * {@link MESSAGE_BODY_BYTES} in all are left unread (`unreadBytes`).
+ * Reads the readable body of a `format=full` message from its walked `parts`, cut to
+ * `maxChars` (`truncated`): the text/plain parts when they say anything, else the HTML
+ * converted to text. Text parts past {@link MESSAGE_BODY_BYTES} in all are left unread
+ * (`unreadBytes`).
  *
  * @throws BodyUnreadable when the structure is refused or no text part fits the budget.
  * @throws BrokerError when fetching a part fails (the caller decides what that costs).
