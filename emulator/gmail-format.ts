@@ -1,7 +1,7 @@
 import type { StoredMessage } from './mailbox.ts';
 import type { MailHeader } from './message.ts';
 import { snippetOf } from './message.ts';
-import { type MimeNode, nodeAt } from './mime-tree.ts';
+import { headerParams, type MimeNode, nodeAt } from './mime-tree.ts';
 
 /**
  * Renders stored messages as Gmail API resources in each `format`. The `full` part tree
@@ -71,8 +71,9 @@ export function formatMessage(
 /**
  * Part bodies larger than this are not inlined in `format=full`: the part carries
  * `body.attachmentId` and `body.size`, and its content comes from `messages.attachments.get`,
- * as Gmail serves large parts. (Gmail does not document its cut-off; any part with a file
- * name goes by id whatever its size.)
+ * as Gmail serves large parts. (Gmail does not document its cut-off; a part it shows as a
+ * file, one with a file name or marked `Content-Disposition: attachment`, goes by id
+ * whatever its size.)
  */
 export const INLINE_BODY_BYTES = 256 * 1024;
 
@@ -103,7 +104,9 @@ function toPart(message: StoredMessage, node: MimeNode, partId: string, headers:
       parts: node.parts.map((child, index) => toPart(message, child, childId(index), child.headers)),
     };
   }
-  const byId = node.filename !== '' || node.body.length > INLINE_BODY_BYTES;
+  const disposition = node.headers.find((header) => header.name.toLowerCase() === 'content-disposition')?.value ?? '';
+  const isFile = node.filename !== '' || headerParams(disposition).value === 'attachment';
+  const byId = isFile || node.body.length > INLINE_BODY_BYTES;
   return {
     partId,
     mimeType: node.mimeType,

@@ -1,12 +1,12 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { MAX_ATTACHMENT_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type GetAttachmentRequest } from '../schemas/mailbox.ts';
 import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
-import { decodeHeaderText, truncateText } from './parse.ts';
-import { decodeText, PARTS_WITHOUT_DATA, partHeader } from './payload.ts';
+import { truncateText } from './parse.ts';
+import { messageParts } from './part-tree.ts';
+import { charsetOf, decodeText, fileNameOf, PARTS_WITHOUT_DATA } from './payload.ts';
 
 /**
  * Largest file answered as content (base64 or handed to ChatGPT): base64 grows it by 4/3 and
@@ -44,13 +44,6 @@ export function isTextLike(contentType: string): boolean {
   return type.startsWith('text/') || TEXT_TYPES.has(type) || type.endsWith('+json') || type.endsWith('+xml');
 }
 
-type Part = gmail_v1.Schema$MessagePart;
-
-function allParts(part: Part | undefined): Part[] {
-  if (!part) return [];
-  return [part, ...(part.parts ?? []).flatMap(allParts)];
-}
-
 /** Our attachment_id: `<part id>~<Gmail attachment id>`, or Gmail's id alone. */
 function splitId(id: string): { partId: string | null; gmailId: string } {
   const tilde = id.indexOf('~');
@@ -61,8 +54,9 @@ function splitId(id: string): { partId: string | null; gmailId: string } {
  * One attachment of a message: text-like files as text within `max_chars`; other files, up
  * to {@link MAX_RETURNED_FILE_BYTES}, handed to ChatGPT as `openaiFileResponse` (format
  * "file") or as base64 `data`. The part layout (name, type) and the content are fetched in
- * parallel: one round trip. The part is found by its part id, which stays put, because Gmail
- * may reissue attachment ids between reads.
+ * parallel: one round trip. The part is found among the message's attachments (as read_email
+ * lists them) by its part id, which stays put, because Gmail may reissue attachment ids
+ * between reads.
  */
 export const getAttachment = gmailOperation(
   async (gmail, input: GetAttachmentRequest, signal): Promise<AttachmentContent> => {
@@ -80,15 +74,17 @@ export const getAttachment = gmailOperation(
         gmail.users.messages.attachments.get({ userId: 'me', messageId: input.message_id, id: gmailId }, { signal }),
       ),
     ]);
-    const parts = allParts(message.data.payload);
+    // The same bounded walk read_email lists attachments from: only a part listed there is served.
+    const { attachments, refused } = messageParts(message.data.payload);
+    if (refused) throw new BrokerError('not_found', `${notFound}: the message's parts are not read (${refused})`);
     const part =
-      (partId === null ? undefined : parts.find((candidate) => candidate.partId === partId)) ??
-      parts.find((candidate) => candidate.body?.attachmentId === gmailId);
+      (partId === null ? undefined : attachments.find((candidate) => candidate.partId === partId)) ??
+      attachments.find((candidate) => candidate.body?.attachmentId === gmailId);
     if (!part) throw new BrokerError('not_found', notFound);
 
     const bytes = Buffer.from(content.data.data ?? '', 'base64url');
     const contentType = (part.mimeType ?? 'application/octet-stream').toLowerCase();
-    const filename = decodeHeaderText(part.filename ?? '') || 'attachment';
+    const filename = fileNameOf(part);
     const base = {
       message_id: input.message_id,
       attachment_id: input.attachment_id,
@@ -97,8 +93,7 @@ export const getAttachment = gmailOperation(
       size: bytes.length,
     };
     if (isTextLike(contentType)) {
-      const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(partHeader(part, 'Content-Type') ?? '')?.[1] ?? null;
-      const text = truncateText(decodeText(bytes, charset), input.max_chars ?? DEFAULT_READ_CHARS);
+      const text = truncateText(decodeText(bytes, charsetOf(part)), input.max_chars ?? DEFAULT_READ_CHARS);
       return { ...base, text: text.text, text_truncated: text.truncated, data: null };
     }
     if (bytes.length > MAX_RETURNED_FILE_BYTES) {

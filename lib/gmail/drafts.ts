@@ -16,8 +16,8 @@ import { mapWithConcurrency } from './concurrency.ts';
 import { type GmailOperationOptions, gmailOperation, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
-import { decodeHeaderText, formatMailbox, parseAddressHeader } from './parse.ts';
-import { partHeader, receivedAt } from './payload.ts';
+import { formatMailbox } from './parse.ts';
+import { shownHeaders } from './payload.ts';
 import { prepareReply } from './reply.ts';
 import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES, uploadBody } from './send.ts';
 import { FETCH_CONCURRENCY } from './unread.ts';
@@ -129,16 +129,16 @@ export const listDrafts = gmailOperation(async (gmail, input: ListDraftsRequest,
         gmail.users.drafts.get({ userId: 'me', id, format: 'metadata' }, { signal }),
       );
       const message = draft.message ?? {};
-      const payload = message.payload;
+      const headers = shownHeaders(message);
       return {
         draft_id: draft.id ?? id,
         message_id: message.id ?? '',
         thread_id: message.threadId ?? '',
-        to: parseAddressHeader(partHeader(payload, 'To')).map(formatMailbox),
-        cc: parseAddressHeader(partHeader(payload, 'Cc')).map(formatMailbox),
-        subject: decodeHeaderText(partHeader(payload, 'Subject')),
+        to: headers.to.map(formatMailbox),
+        cc: headers.cc.map(formatMailbox),
+        subject: headers.subject,
         snippet: decodeEntities(message.snippet ?? ''),
-        date: partHeader(payload, 'Date')?.trim() || receivedAt(message),
+        date: headers.date,
       };
     } catch (error) {
       // Sent or deleted since the list.

@@ -5,6 +5,7 @@ import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
 import { type Truncated, truncateText } from './parse.ts';
+import type { MessageParts, Part } from './part-tree.ts';
 import { charsetOf, decodeText } from './payload.ts';
 
 /**
@@ -17,49 +18,13 @@ import { charsetOf, decodeText } from './payload.ts';
  * so this is how what one message costs in memory is bounded.) Anything that stops the body
  * being read is a {@link BodyUnreadable} naming why, so the caller can still answer with the
  * message's headers; {@link bodyFailure} says it in words. The listing (get_unread_emails,
- * search_emails) and read_email both read bodies here.
+ * search_emails) and read_email both read bodies here, from the text parts the one part-tree
+ * walk found (part-tree.ts: attachments are never body text).
  */
-
-/** Deeper part trees are refused (real mail nests three or four levels). */
-export const MAX_PART_DEPTH = 32;
-/** Part trees with more parts than this are refused. */
-export const MAX_PARTS = 1_000;
 
 /** Why a body could not be read; the message says it in words for the reader. */
 export class BodyUnreadable extends Error {
   override readonly name = 'BodyUnreadable';
-}
-
-type Part = gmail_v1.Schema$MessagePart;
-
-function headerOf(part: Part, name: string): string {
-  return part.headers?.find((header) => header.name?.toLowerCase() === name)?.value ?? '';
-}
-
-function isAttachment(part: Part): boolean {
-  return Boolean(part.filename) || /^\s*attachment/i.test(headerOf(part, 'content-disposition'));
-}
-
-/** The inline text/plain and text/html leaves, in document order. */
-export function textParts(payload: Part | undefined): { plain: Part[]; html: Part[] } {
-  const plain: Part[] = [];
-  const html: Part[] = [];
-  if (!payload) return { plain, html };
-  const stack: Array<{ part: Part; depth: number }> = [{ part: payload, depth: 0 }];
-  let seen = 0;
-  while (stack.length > 0) {
-    const { part, depth } = stack.pop() as { part: Part; depth: number };
-    seen += 1;
-    if (depth > MAX_PART_DEPTH) throw new BodyUnreadable(`its parts nest more than ${MAX_PART_DEPTH} levels deep`);
-    if (seen > MAX_PARTS) throw new BodyUnreadable(`it has more than ${MAX_PARTS} parts`);
-    const type = (part.mimeType ?? '').toLowerCase();
-    if (part.parts && part.parts.length > 0) {
-      // Pushed in reverse so the first child is read first.
-      for (const child of [...part.parts].reverse()) stack.push({ part: child, depth: depth + 1 });
-    } else if (!isAttachment(part) && type === 'text/plain') plain.push(part);
-    else if (!isAttachment(part) && type === 'text/html') html.push(part);
-  }
-  return { plain, html };
 }
 
 /** Where to read a message's body from, and how. */
@@ -86,13 +51,9 @@ const sizeOf = (part: Part) => part.body?.size ?? 0;
 const bytesOf = (parts: Part[]) => parts.reduce((sum, part) => sum + sizeOf(part), 0);
 
 /** True when reading this body takes a Gmail call: a text part Gmail left out of the tree. */
-export function fetchesParts(payload: Part | undefined): boolean {
-  try {
-    const { plain, html } = textParts(payload);
-    return [...plain, ...html].some((part) => !part.body?.data && Boolean(part.body?.attachmentId));
-  } catch {
-    return false; // a refused structure is never fetched
-  }
+export function fetchesParts({ plain, html }: MessageParts): boolean {
+  // A refused tree has no text parts: it is never fetched.
+  return [...plain, ...html].some((part) => !part.body?.data && Boolean(part.body?.attachmentId));
 }
 
 /** The parts of one kind that fit the budget, or why none do. */
@@ -119,15 +80,17 @@ export interface BodyText extends Truncated {
 }
 
 /**
- * Reads the readable body of a `format=full` message, cut to `maxChars` (`truncated`): the
- * text/plain parts when they say anything, else the HTML converted to text. Text parts past
- * {@link MESSAGE_BODY_BYTES} in all are left unread (`unreadBytes`).
+ * Reads the readable body of a `format=full` message from its walked `parts`, cut to
+ * `maxChars` (`truncated`): the text/plain parts when they say anything, else the HTML
+ * converted to text. Text parts past {@link MESSAGE_BODY_BYTES} in all are left unread
+ * (`unreadBytes`).
  *
  * @throws BodyUnreadable when the structure is refused or no text part fits the budget.
  * @throws BrokerError when fetching a part fails (the caller decides what that costs).
  */
-export async function readBody(source: BodySource, payload: Part | undefined, maxChars: number): Promise<BodyText> {
-  const { plain, html } = textParts(payload);
+export async function readBody(source: BodySource, parts: MessageParts, maxChars: number): Promise<BodyText> {
+  const { plain, html, refused } = parts;
+  if (refused) throw new BodyUnreadable(refused);
   const plainChosen = withinBudget(plain);
   const htmlChosen = withinBudget(html);
   const hasPlain = plain.some((part) => sizeOf(part) > 0);

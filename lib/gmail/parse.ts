@@ -35,15 +35,26 @@ export interface ParsedMail extends MailHeaders {
 /** Longest header value read at all (3,000 addresses fit; a 2 MiB header is not parsed whole). */
 export const MAX_HEADER_CHARS = 256 * 1024;
 
+/** A header list as Gmail gives it (a message's or a part's `headers`). */
+export type HeaderList = ReadonlyArray<{ name?: string | null; value?: string | null }> | null | undefined;
+
 /**
- * The headers a reply needs, from a header list as Gmail's `format=metadata` gives it
- * (each value cut to {@link MAX_HEADER_CHARS} before parsing).
+ * The one header lookup: the first header of that name (case-insensitive), trimmed and cut
+ * to {@link MAX_HEADER_CHARS}, or null when absent or empty. Every header the broker reads
+ * from a mail comes through here, so no hostile header is parsed or answered whole.
  */
-export function readMailHeaders(headers: ReadonlyArray<{ name?: string | null; value?: string | null }>): MailHeaders {
-  const header = (name: string) => {
-    const value = headers.find((entry) => entry.name?.toLowerCase() === name)?.value?.trim();
-    return value ? value.slice(0, MAX_HEADER_CHARS) : null;
-  };
+export function findHeader(headers: HeaderList, name: string): string | null {
+  const wanted = name.toLowerCase();
+  const value = headers?.find((entry) => entry.name?.toLowerCase() === wanted)?.value?.trim();
+  return value ? value.slice(0, MAX_HEADER_CHARS) : null;
+}
+
+/**
+ * What the broker reads from a message's headers, from a header list as Gmail gives it
+ * (`format=metadata` or a `format=full` payload), each value through {@link findHeader}.
+ */
+export function readMailHeaders(headers: HeaderList): MailHeaders {
+  const header = (name: string) => findHeader(headers, name);
   return {
     from: parseAddressHeader(header('from'))[0] ?? null,
     to: parseAddressHeader(header('to')),

@@ -1,36 +1,31 @@
 import type { gmail_v1 } from '@googleapis/gmail';
+import { MAX_SUBJECT_CHARS } from '../schemas/email.ts';
 import type { AttachmentInfo } from '../schemas/mailbox.ts';
-import { decodeHeaderText, formatMailbox, type Mailbox, parseAddressHeader } from './parse.ts';
+import { decodeHeaderText, MAX_HEADER_CHARS, type Mailbox, readMailHeaders, truncateText } from './parse.ts';
+import { type MessageParts, type Part, partHeader } from './part-tree.ts';
 import { repairWindows1252 } from './windows-1252.ts';
 
 /**
- * Reading a Gmail message resource fetched with `format=full`: its headers and the files
- * attached (its body is read by message-body.ts). Gmail has already undone the transfer
- * encodings; the bytes are still in each part's own charset.
+ * Reading a Gmail message resource: the headers every answer shows, and the files attached
+ * as the part-tree walk (part-tree.ts) found them (the body is read by message-body.ts).
+ * Gmail has already undone the transfer encodings; the bytes are still in each part's own
+ * charset.
  */
 
-type Part = gmail_v1.Schema$MessagePart;
-
-/** What the mailbox operations show of one message. */
-export interface MessageView {
+/** The headers every answer that shows a message gives, read through the one capped reader. */
+export interface ShownHeaders {
   from: Mailbox | null;
-  to: string[];
-  cc: string[];
+  to: Mailbox[];
+  cc: Mailbox[];
+  /** Decoded, at most {@link MAX_SUBJECT_CHARS} characters (a subject line's longest). */
   subject: string;
   /** The Date header as sent, else the received time in ISO 8601. */
   date: string;
-  attachments: AttachmentInfo[];
 }
 
 /** The `fields` selector for a `format=full` get that needs headers and part layout but no content. */
 export const PARTS_WITHOUT_DATA =
   'payload(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId))))';
-
-/** A header of a part (case-insensitive name), or null. */
-export function partHeader(part: Part | undefined, name: string): string | null {
-  const wanted = name.toLowerCase();
-  return part?.headers?.find((entry) => entry.name?.toLowerCase() === wanted)?.value ?? null;
-}
 
 /** The `charset` parameter of a part's Content-Type, lowercased, or null. */
 export function charsetOf(part: Part): string | null {
@@ -48,15 +43,6 @@ export function decodeText(bytes: Uint8Array, charset: string | null): string {
   }
 }
 
-const isAttachment = (part: Part) => Boolean(part.filename);
-
-/** Every leaf part, depth first, in document order. */
-function leaves(part: Part | undefined): Part[] {
-  if (!part) return [];
-  if (part.parts && part.parts.length > 0) return part.parts.flatMap(leaves);
-  return [part];
-}
-
 /** The id get_attachment takes: Gmail's part id (stable) and attachment id (which Gmail may reissue). */
 export function attachmentIdOf(part: Part): string | null {
   const id = part.body?.attachmentId;
@@ -64,15 +50,20 @@ export function attachmentIdOf(part: Part): string | null {
   return part.partId ? `${part.partId}~${id}` : id;
 }
 
-/** The files of a message, in order: every named leaf part with content to fetch. */
-export function attachmentsOf(payload: Part | undefined): AttachmentInfo[] {
-  return leaves(payload).flatMap((part): AttachmentInfo[] => {
-    const id = isAttachment(part) ? attachmentIdOf(part) : null;
+/** An attachment's file name as shown (cut like a header: it comes from one), or 'attachment' when it has none. */
+export function fileNameOf(part: Part): string {
+  return decodeHeaderText(part.filename?.slice(0, MAX_HEADER_CHARS)) || 'attachment';
+}
+
+/** The files of a message, in order: every attachment part with content to fetch. */
+export function attachmentsOf(parts: MessageParts): AttachmentInfo[] {
+  return parts.attachments.flatMap((part): AttachmentInfo[] => {
+    const id = attachmentIdOf(part);
     if (!id) return [];
     return [
       {
         attachment_id: id,
-        filename: decodeHeaderText(part.filename ?? ''),
+        filename: fileNameOf(part),
         content_type: (part.mimeType ?? 'application/octet-stream').toLowerCase(),
         size: part.body?.size ?? 0,
       },
@@ -86,15 +77,14 @@ export function receivedAt(message: gmail_v1.Schema$Message): string {
   return Number.isFinite(millis) && message.internalDate ? new Date(millis).toISOString() : '';
 }
 
-/** Headers and attachments of a `format=full` message. */
-export function viewMessage(message: gmail_v1.Schema$Message): MessageView {
-  const payload = message.payload;
+/** The headers a listing, read_email or the drafts list show of a message (`format=full` or `metadata`). */
+export function shownHeaders(message: gmail_v1.Schema$Message): ShownHeaders {
+  const mail = readMailHeaders(message.payload?.headers);
   return {
-    from: parseAddressHeader(partHeader(payload, 'From'))[0] ?? null,
-    to: parseAddressHeader(partHeader(payload, 'To')).map(formatMailbox),
-    cc: parseAddressHeader(partHeader(payload, 'Cc')).map(formatMailbox),
-    subject: decodeHeaderText(partHeader(payload, 'Subject')),
-    date: partHeader(payload, 'Date')?.trim() || receivedAt(message),
-    attachments: attachmentsOf(payload),
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    subject: truncateText(mail.subject, MAX_SUBJECT_CHARS).text,
+    date: mail.date || receivedAt(message),
   };
 }

@@ -6,8 +6,9 @@ import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../
 import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { bodyFailure, fetchesParts, readBody } from './message-body.ts';
-import { truncateText } from './parse.ts';
-import { viewMessage } from './payload.ts';
+import { formatMailbox, truncateText } from './parse.ts';
+import { type MessageParts, messageParts } from './part-tree.ts';
+import { attachmentsOf, shownHeaders } from './payload.ts';
 
 /** Most messages one read answers with; a longer thread continues through `next_cursor`. */
 export const MAX_MESSAGES_PER_READ = 50;
@@ -64,15 +65,16 @@ export interface MessageText {
   error: string | null;
 }
 
-/** Reads one message's text; a reader never throws for one message's sake. */
-export type TextReader = (message: gmail_v1.Schema$Message) => Promise<MessageText>;
+/** Reads one message's text from its walked parts; a reader never throws for one message's sake. */
+export type TextReader = (message: gmail_v1.Schema$Message, parts: MessageParts) => Promise<MessageText>;
 
 /**
  * Lays the messages out within a budget of `maxChars` body characters, from `start` on:
  * whole messages while they fit, then the start of the next one, cut, with a cursor to its
  * remaining text. At most {@link MAX_MESSAGES_PER_READ} messages per answer. Each message
  * shown is read (`readText`) in turn, and its text dropped once its piece is cut, so only
- * one whole body is held at a time.
+ * one whole body is held at a time. Its part tree is walked once, for both its text and its
+ * attachments: a tree over the walker's limits lists none, and its reader says why.
  */
 export async function pageOfMessages(
   messages: gmail_v1.Schema$Message[],
@@ -88,8 +90,9 @@ export async function pageOfMessages(
     const offset = index === start.index ? start.offset : 0;
     if (shown.length >= MAX_MESSAGES_PER_READ || budget <= 0)
       return { messages: shown, next_cursor: cursorAt(id, offset) };
-    const view = viewMessage(message);
-    const { text, error } = await readText(message);
+    const view = shownHeaders(message);
+    const parts = messageParts(message.payload);
+    const { text, error } = await readText(message, parts);
     const piece = truncateText(text.slice(offset), budget);
     const labels = message.labelIds ?? [];
     shown.push({
@@ -97,8 +100,8 @@ export async function pageOfMessages(
       thread_id: message.threadId ?? '',
       from_email: view.from?.address ?? '',
       from_name: view.from?.name || view.from?.address || '',
-      to: view.to,
-      cc: view.cc,
+      to: view.to.map(formatMailbox),
+      cc: view.cc.map(formatMailbox),
       subject: view.subject,
       date: view.date,
       labels,
@@ -108,7 +111,7 @@ export async function pageOfMessages(
       body_length: text.length,
       body_truncated: piece.truncated,
       body_error: error,
-      attachments: view.attachments,
+      attachments: attachmentsOf(parts),
     });
     budget -= piece.text.length;
     if (piece.truncated) return { messages: shown, next_cursor: cursorAt(id, offset + piece.text.length) };
@@ -129,12 +132,12 @@ const partlyRead = (unreadBytes: number) =>
  * becomes its `error`.
  */
 function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], signal: AbortSignal): TextReader {
-  const shareMs = deadlineShareMs(window.filter((message) => fetchesParts(message.payload)).length);
-  return async (message) => {
+  const shareMs = deadlineShareMs(window.filter((message) => fetchesParts(messageParts(message.payload))).length);
+  return async (message, parts) => {
     const own = deadlineSignal(shareMs);
     const source = { gmail, messageId: message.id ?? '', signal: AbortSignal.any([signal, own]) };
     try {
-      const body = await readBody(source, message.payload, Number.POSITIVE_INFINITY);
+      const body = await readBody(source, parts, Number.POSITIVE_INFINITY);
       return { text: body.text, error: body.unreadBytes > 0 ? partlyRead(body.unreadBytes) : null };
     } catch (error) {
       return { text: '', error: bodyFailure(error, signal, own) };

@@ -18,9 +18,9 @@ export interface SearchPage {
 export const searchEmails = gmailOperation(async (gmail, input: SearchEmailsRequest, signal): Promise<SearchPage> => {
   const page = await listMessages(gmail, { ...input, q: input.query?.trim() || undefined, withParts: true }, signal);
   return {
-    emails: page.messages.map(({ email, payload }) => ({
+    emails: page.messages.map(({ email, parts }) => ({
       ...email,
-      has_attachments: attachmentsOf(payload).length > 0,
+      has_attachments: attachmentsOf(parts).length > 0,
     })),
     next_page_token: page.next_page_token,
   };

@@ -5,7 +5,6 @@ import {
   ANSWER_TEXT_CHARS,
   DEFAULT_EMAILS_PER_PAGE,
   MAX_EMAILS_PER_PAGE,
-  MAX_SUBJECT_CHARS,
   type UnreadEmail,
   type UnreadEmailsRequest,
 } from '../schemas/email.ts';
@@ -14,15 +13,9 @@ import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { bodyFailure, readBody } from './message-body.ts';
-import {
-  decodeHeaderText,
-  formatMailbox,
-  MAX_HEADER_CHARS,
-  type Mailbox,
-  parseAddressHeader,
-  truncateText,
-} from './parse.ts';
-import { PARTS_WITHOUT_DATA, receivedAt } from './payload.ts';
+import { formatMailbox, type Mailbox } from './parse.ts';
+import { type MessageParts, messageParts } from './part-tree.ts';
+import { PARTS_WITHOUT_DATA, type ShownHeaders, shownHeaders } from './payload.ts';
 import { buildUnreadQuery } from './search.ts';
 
 /**
@@ -50,32 +43,14 @@ const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate';
 export const MAX_LISTED_ADDRESSES = 50;
 
 /** The fields of one email that come from its headers and body. */
-interface MailFields {
-  from: Mailbox | null;
-  to: Mailbox[];
-  cc: Mailbox[];
-  subject: string;
-  date: string | null;
+interface MailFields extends ShownHeaders {
   body: string;
   bodyTruncated: boolean;
   bodyError: string | null;
 }
 
 function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
-  const header = (name: string) =>
-    message.payload?.headers
-      ?.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
-      ?.value?.slice(0, MAX_HEADER_CHARS) ?? null;
-  return {
-    from: parseAddressHeader(header('From'))[0] ?? null,
-    to: parseAddressHeader(header('To')),
-    cc: parseAddressHeader(header('Cc')),
-    subject: truncateText(decodeHeaderText(header('Subject')), MAX_SUBJECT_CHARS).text,
-    date: header('Date')?.trim() || null,
-    body: '',
-    bodyTruncated: false,
-    bodyError: null,
-  };
+  return { ...shownHeaders(message), body: '', bodyTruncated: false, bodyError: null };
 }
 
 /** `Name <a@b>` strings for an answer, at most {@link MAX_LISTED_ADDRESSES} and a count of the rest. */
@@ -100,7 +75,7 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
     body_error: fields.bodyError,
     // Gmail's snippet is HTML-escaped (`&#39;`): the reader wants the characters.
     snippet: decodeEntities(message.snippet ?? ''),
-    date: fields.date ?? receivedAt(message),
+    date: fields.date,
     is_unread: labels.includes('UNREAD'),
     labels,
   };
@@ -124,10 +99,10 @@ export interface MessageQuery {
   withParts?: boolean;
 }
 
-/** One listed message as an email, with its part tree (no attachment content) for callers that need more. */
+/** One listed message as an email, with its walked part tree (no attachment content) for callers that need more. */
 export interface ListedMessage {
   email: UnreadEmail;
-  payload: gmail_v1.Schema$MessagePart | undefined;
+  parts: MessageParts;
 }
 
 /**
@@ -174,6 +149,7 @@ export async function listMessages(
     const call = { signal: AbortSignal.any([signal, own]) };
     let message: gmail_v1.Schema$Message = { id, threadId };
     let fields: MailFields | undefined;
+    let parts: MessageParts | undefined;
     try {
       const response = await gmailCall(read, () =>
         includeBody || query.withParts
@@ -199,12 +175,13 @@ export async function listMessages(
       );
       message = { ...response.data, id: response.data.id ?? id, threadId: response.data.threadId ?? threadId };
       fields = fromHeaders(message);
+      parts = messageParts(message.payload);
       if (includeBody) {
-        const body = await readBody({ gmail, messageId: id, signal: call.signal }, message.payload, bodyCap);
+        const body = await readBody({ gmail, messageId: id, signal: call.signal }, parts, bodyCap);
         // A listed body is a preview: text left unread past the byte budget is one more cut.
         fields = { ...fields, body: body.text, bodyTruncated: body.truncated || body.unreadBytes > 0 };
       }
-      return { email: toUnreadEmail(message, fields), payload: message.payload };
+      return { email: toUnreadEmail(message, fields), parts };
     } catch (error) {
       // Deleted (or moved out of reach) since the list: not the caller's problem.
       if (isBrokerError(error) && error.kind === 'not_found' && fields === undefined) return null;
@@ -215,7 +192,7 @@ export async function listMessages(
         bodyTruncated: false,
         bodyError: bodyFailure(error, signal, own),
       });
-      return { email, payload: message.payload };
+      return { email, parts: parts ?? messageParts(message.payload) };
     }
   });
 

@@ -96,9 +96,13 @@ export const ReadMessage = EmailHeaders.extend({
     .string()
     .nullable()
     .describe(
-      `Null when the whole text was read. Else why not: at most ${MESSAGE_BODY_BYTES} bytes of text are read per message, in whole parts, so a larger text ends early (the text read is given) or, when its first part alone is larger, is not read at all (body is empty); a malformed message or a Gmail failure leaves the body empty too. Headers, attachments and the other messages are given either way.`,
+      `Null when the whole text was read. Else why not: at most ${MESSAGE_BODY_BYTES} bytes of text are read per message, in whole parts, so a larger text ends early (the text read is given) or, when its first part alone is larger, is not read at all (body is empty); a malformed message or a Gmail failure leaves the body empty too. Headers and the other messages are given either way.`,
     ),
-  attachments: z.array(AttachmentInfo),
+  attachments: z
+    .array(AttachmentInfo)
+    .describe(
+      'Files attached: parts with a file name or marked as attachments (never part of body). None listed when the message is too deeply nested or has too many parts to read (see body_error).',
+    ),
 });
 export type ReadMessage = z.infer<typeof ReadMessage>;
 

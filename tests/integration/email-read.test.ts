@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_PART_DEPTH } from '#lib/gmail/part-tree';
+import { MAX_SUBJECT_CHARS } from '#lib/schemas/email';
 import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
 import type { CreatedUser, SeededMessage } from '../../emulator/control-client.ts';
 import { INLINE_BODY_BYTES } from '../../emulator/gmail-format.ts';
 import { emulator, newUser, post } from '../support/api.ts';
+import { deeplyNestedMail, multipartBody, repeatTo } from '../support/hostile-mail.ts';
 import { receive } from '../support/mailbox.ts';
 
 interface ReadPiece {
@@ -198,6 +201,92 @@ describe('POST /api/email/read', () => {
     expect(marked).toHaveLength(1);
     expect(marked[0]).toMatchObject({ subject: 'Minutes', body: '', body_length: 0 });
     expect(marked[0].body_error).toMatch(/^The body was not read: /);
+  });
+
+  it('answers a 2 MB Subject cut to a subject line, with the body read', async () => {
+    const user = await newUser();
+    const subject = repeatTo('Win big now ', 2_000_000);
+    const seeded = await receive(user, {
+      subject,
+      headers: ['Content-Type: text/plain; charset=UTF-8'],
+      body: 'Just a short body.',
+    });
+
+    const answer = await post('/api/email/read', { token: user.token, body: { message_id: seeded.id } });
+
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.text.length).toBeLessThan(10_000);
+    const [message] = answer.json.messages;
+    expect(message).toMatchObject({ from_email: 'ana@example.com', body: 'Just a short body.', body_error: null });
+    expect(message.subject).toBe(subject.slice(0, MAX_SUBJECT_CHARS));
+  });
+
+  it(`answers a thread with the other messages in full and one nested ${MAX_PART_DEPTH + 1} levels deep with body_error and no attachments`, async () => {
+    const user = await newUser();
+    // A file beside the deep part: a refused tree lists none of its files, not only the deep ones.
+    const withFile = (source: string) =>
+      source.replace(
+        '--b0\r\n',
+        '--b0\r\nContent-Type: application/pdf; name="deck.pdf"\r\nContent-Disposition: attachment; filename="deck.pdf"\r\n\r\n%PDF\r\n--b0\r\n',
+      );
+    const sources = [
+      withFile(deeplyNestedMail('Layers', MAX_PART_DEPTH, 'as deep as is read')),
+      withFile(deeplyNestedMail('Re: Layers', MAX_PART_DEPTH + 1, 'one level too deep')),
+      deeplyNestedMail('Re: Layers', 2, 'back near the top'),
+    ];
+    const seeded: SeededMessage[] = [];
+    for (const [i, source] of sources.entries()) {
+      const threadId = seeded[0]?.threadId;
+      seeded.push(
+        await receive(user, source, { internalDate: Date.UTC(2026, 10, 1 + i), ...(threadId ? { threadId } : {}) }),
+      );
+    }
+
+    const answer = await post('/api/email/read', { token: user.token, body: { thread_id: seeded[0]?.threadId } });
+
+    expect(answer.status, answer.text).toBe(200);
+    const [deepest, tooDeep, shallow] = answer.json.messages;
+    expect(deepest).toMatchObject({ body: 'as deep as is read', body_error: null });
+    expect(deepest.attachments).toEqual([
+      { attachment_id: expect.any(String), filename: 'deck.pdf', content_type: 'application/pdf', size: 4 },
+    ]);
+    expect(tooDeep).toMatchObject({ message_id: seeded[1]?.id, subject: 'Re: Layers', body: '', attachments: [] });
+    expect(tooDeep.from_email).toBe('stranger@example.net');
+    expect(tooDeep.body_error).toBe(`The body was not read: its parts nest more than ${MAX_PART_DEPTH} levels deep.`);
+    expect(shallow).toMatchObject({ body: 'back near the top', body_error: null, attachments: [] });
+  });
+
+  it('lists a text part marked Content-Disposition: attachment without a file name as a file, never as body', async () => {
+    const user = await newUser();
+    const seeded = await receive(user, {
+      subject: 'Build log',
+      headers: ['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"'],
+      body: multipartBody('b', [
+        { headers: ['Content-Type: text/plain; charset=UTF-8'], content: 'The build failed; the log is attached.' },
+        {
+          headers: ['Content-Type: text/plain; charset=UTF-8', 'Content-Disposition: attachment'],
+          content: 'error: missing semicolon at line 12',
+        },
+      ]),
+    });
+
+    const read = await post('/api/email/read', { token: user.token, body: { message_id: seeded.id } });
+    const listed = await post('/api/email/unread', { token: user.token, body: {} });
+    const found = await post('/api/email/search', { token: user.token, body: { query: 'subject:"Build log"' } });
+
+    const [message] = read.json.messages;
+    expect(message.body).toBe('The build failed; the log is attached.');
+    expect(message.attachments).toEqual([
+      { attachment_id: expect.any(String), filename: 'attachment', content_type: 'text/plain', size: 35 },
+    ]);
+    expect(listed.json.emails[0].body).toBe('The build failed; the log is attached.');
+    expect(found.json.emails[0]).toMatchObject({ message_id: seeded.id, has_attachments: true });
+    const file = await post('/api/email/attachment', {
+      token: user.token,
+      body: { message_id: seeded.id, attachment_id: message.attachments[0].attachment_id },
+    });
+    expect(file.status, file.text).toBe(200);
+    expect(file.json).toMatchObject({ filename: 'attachment', text: 'error: missing semicolon at line 12' });
   });
 
   it('answers 400 for both ids or a foreign cursor, and 404 for an unknown id', async () => {

@@ -8,6 +8,18 @@ export function mail(headers: string[], body: string): string {
   return `${[...headers, '', body].join('\r\n')}\r\n`;
 }
 
+/** One part of a multipart body: its header lines and its content. */
+export interface BodyPart {
+  headers: string[];
+  content: string;
+}
+
+/** A multipart body of `parts` between `--boundary` lines, closed (CRLF line ends). */
+export function multipartBody(boundary: string, parts: BodyPart[]): string {
+  const each = parts.map(({ headers, content }) => [`--${boundary}`, ...headers, '', content].join('\r\n'));
+  return [...each, `--${boundary}--`].join('\r\n');
+}
+
 const headersFor = (subject: string, contentType: string, from = 'Stranger <stranger@example.net>') => [
   `From: ${from}`,
   'To: reader@example.com',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mail, multipartBody } from '../../support/hostile-mail.ts';
 import { failureOf, fromRaw, gmailFor, plainMail, useEmulator } from './support.ts';
 
 /** Reading mail through the official @googleapis/gmail client. */
@@ -185,6 +186,22 @@ describe('messages.get', () => {
       id: attachment?.body?.attachmentId ?? '',
     });
     expect(fromRaw(fetched.data.data).toString()).toBe('%PDF-1.4 fake');
+  });
+
+  it('serves a small part marked Content-Disposition: attachment without a file name by id, an inline one as data', async () => {
+    const body = multipartBody('mix', [
+      { headers: ['Content-Type: text/plain', 'Content-Disposition: inline'], content: 'See the log.' },
+      { headers: ['Content-Type: text/plain', 'Content-Disposition: ATTACHMENT'], content: 'log line 1' },
+    ]);
+    const { id } = await seed(mail(['Subject: Log', 'Content-Type: multipart/mixed; boundary="mix"'], body));
+
+    const { data } = await client().users.messages.get({ userId: 'me', id });
+    const [inline, attached] = data.payload?.parts ?? [];
+
+    expect(inline?.body).toMatchObject({ data: expect.any(String) });
+    expect(inline?.body?.attachmentId).toBeUndefined();
+    expect(attached).toMatchObject({ filename: '', body: { attachmentId: expect.any(String) } });
+    expect(attached?.body?.data).toBeUndefined();
   });
 
   it('answers an unknown id with Google-shaped 404', async () => {
