@@ -2,7 +2,7 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { MAX_SUBJECT_CHARS } from '../schemas/email.ts';
 import type { AttachmentInfo } from '../schemas/mailbox.ts';
 import { decodeHeaderText, MAX_HEADER_CHARS, type Mailbox, readMailHeaders, truncateText } from './parse.ts';
-import { type MessageParts, type Part, partHeader } from './part-tree.ts';
+import { MAX_PART_DEPTH, type MessageParts, type Part, partHeader } from './part-tree.ts';
 import { repairWindows1252 } from './windows-1252.ts';
 
 /**
@@ -23,9 +23,19 @@ export interface ShownHeaders {
   date: string;
 }
 
-/** The `fields` selector for a `format=full` get that needs headers and part layout but no content. */
-export const PARTS_WITHOUT_DATA =
-  'payload(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId,parts(headers,mimeType,filename,partId,body/size,body/attachmentId))))';
+/** What a part needs for its layout to be read, without its content. */
+const PART_FIELDS = 'headers,mimeType,filename,partId,body/size,body/attachmentId';
+
+function nestedParts(levels: number): string {
+  return levels === 0 ? PART_FIELDS : `${PART_FIELDS},parts(${nestedParts(levels - 1)})`;
+}
+
+/**
+ * The `fields` selector for a `format=full` get that needs headers and part layout but no
+ * content. Gmail's selectors name each level of nesting, so it names every level the walk
+ * reads ({@link MAX_PART_DEPTH}): an attachment read_email lists is always found again.
+ */
+export const PARTS_WITHOUT_DATA = `payload(${nestedParts(MAX_PART_DEPTH)})`;
 
 /** The `charset` parameter of a part's Content-Type, lowercased, or null. */
 export function charsetOf(part: Part): string | null {

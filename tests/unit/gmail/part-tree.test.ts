@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HEADER_CHARS } from '#lib/gmail/parse';
 import { MAX_PART_DEPTH, MAX_PARTS, messageParts, type Part, partHeader } from '#lib/gmail/part-tree';
+import { PARTS_WITHOUT_DATA } from '#lib/gmail/payload';
 
 const text = (body: string, headers: Record<string, string> = {}, filename = ''): Part => ({
   mimeType: 'text/plain',
@@ -91,5 +92,15 @@ describe('messageParts, the one part-tree walker', () => {
     expect(partHeader(part, 'content-type')).toHaveLength(MAX_HEADER_CHARS);
     expect(partHeader(part, 'Content-Disposition')).toBeNull();
     expect(partHeader(undefined, 'Content-Type')).toBeNull();
+  });
+});
+
+describe('PARTS_WITHOUT_DATA', () => {
+  it('asks Gmail for every level of parts the walk reads, so a listed attachment is always found again', () => {
+    const levels = PARTS_WITHOUT_DATA.split('parts(').length - 1;
+    expect(levels).toBe(MAX_PART_DEPTH);
+    // Balanced, and each level asks for the attachment id.
+    expect(PARTS_WITHOUT_DATA.split('(').length).toBe(PARTS_WITHOUT_DATA.split(')').length);
+    expect(PARTS_WITHOUT_DATA.split('body/attachmentId').length - 1).toBe(MAX_PART_DEPTH + 1);
   });
 });
