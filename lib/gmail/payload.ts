@@ -1,7 +1,14 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { MAX_SUBJECT_CHARS } from '../schemas/email.ts';
+import { MAX_LISTED_ADDRESSES, MAX_SUBJECT_CHARS } from '../schemas/email.ts';
 import type { AttachmentInfo } from '../schemas/mailbox.ts';
-import { decodeHeaderText, MAX_HEADER_CHARS, type Mailbox, readMailHeaders, truncateText } from './parse.ts';
+import {
+  decodeHeaderText,
+  formatMailbox,
+  MAX_HEADER_CHARS,
+  type Mailbox,
+  readMailHeaders,
+  truncateText,
+} from './parse.ts';
 import { MAX_PART_DEPTH, type MessageParts, type Part, partHeader } from './part-tree.ts';
 import { repairWindows1252 } from './windows-1252.ts';
 
@@ -15,8 +22,9 @@ import { repairWindows1252 } from './windows-1252.ts';
 /** The headers every answer that shows a message gives, read through the one capped reader. */
 export interface ShownHeaders {
   from: Mailbox | null;
-  to: Mailbox[];
-  cc: Mailbox[];
+  /** As {@link listedAddresses} shows them. */
+  to: string[];
+  cc: string[];
   /** Decoded, at most {@link MAX_SUBJECT_CHARS} characters (a subject line's longest). */
   subject: string;
   /** The Date header as sent, else the received time in ISO 8601. */
@@ -87,13 +95,26 @@ export function receivedAt(message: gmail_v1.Schema$Message): string {
   return Number.isFinite(millis) && message.internalDate ? new Date(millis).toISOString() : '';
 }
 
-/** The headers a listing, read_email or the drafts list show of a message (`format=full` or `metadata`). */
+/**
+ * The one rule for showing a recipient header: `Name <a@b>` strings, at most
+ * {@link MAX_LISTED_ADDRESSES}, then `(and N more)` when the header held more.
+ */
+export function listedAddresses(mailboxes: Mailbox[]): string[] {
+  const shown = mailboxes.slice(0, MAX_LISTED_ADDRESSES).map(formatMailbox);
+  const more = mailboxes.length - shown.length;
+  return more > 0 ? [...shown, `(and ${more} more)`] : shown;
+}
+
+/**
+ * The headers a listing, read_email or the drafts list show of a message (`format=full` or
+ * `metadata`), recipients already capped: every answer that shows a mail's headers takes them from here.
+ */
 export function shownHeaders(message: gmail_v1.Schema$Message): ShownHeaders {
   const mail = readMailHeaders(message.payload?.headers);
   return {
     from: mail.from,
-    to: mail.to,
-    cc: mail.cc,
+    to: listedAddresses(mail.to),
+    cc: listedAddresses(mail.cc),
     subject: truncateText(mail.subject, MAX_SUBJECT_CHARS).text,
     date: mail.date || receivedAt(message),
   };

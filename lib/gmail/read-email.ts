@@ -6,7 +6,7 @@ import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../
 import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { bodyFailure, fetchesParts, readBody } from './message-body.ts';
-import { formatMailbox, truncateText } from './parse.ts';
+import { truncateText } from './parse.ts';
 import { type MessageParts, messageParts } from './part-tree.ts';
 import { attachmentsOf, shownHeaders } from './payload.ts';
 
@@ -100,8 +100,8 @@ export async function pageOfMessages(
       thread_id: message.threadId ?? '',
       from_email: view.from?.address ?? '',
       from_name: view.from?.name || view.from?.address || '',
-      to: view.to.map(formatMailbox),
-      cc: view.cc.map(formatMailbox),
+      to: view.to,
+      cc: view.cc,
       subject: view.subject,
       date: view.date,
       labels,

@@ -13,7 +13,6 @@ import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { bodyFailure, readBody } from './message-body.ts';
-import { formatMailbox, type Mailbox } from './parse.ts';
 import { type MessageParts, messageParts } from './part-tree.ts';
 import { PARTS_WITHOUT_DATA, type ShownHeaders, shownHeaders } from './payload.ts';
 import { buildUnreadQuery } from './search.ts';
@@ -39,8 +38,6 @@ export function bodyCapFor(count: number): number {
 
 const METADATA_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate';
-/** Addresses listed per header in an answer; a mail to thousands says how many more. */
-export const MAX_LISTED_ADDRESSES = 50;
 
 /** The fields of one email that come from its headers and body. */
 interface MailFields extends ShownHeaders {
@@ -53,13 +50,6 @@ function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
   return { ...shownHeaders(message), body: '', bodyTruncated: false, bodyError: null };
 }
 
-/** `Name <a@b>` strings for an answer, at most {@link MAX_LISTED_ADDRESSES} and a count of the rest. */
-function listed(mailboxes: Mailbox[]): string[] {
-  const shown = mailboxes.slice(0, MAX_LISTED_ADDRESSES).map(formatMailbox);
-  const more = mailboxes.length - shown.length;
-  return more > 0 ? [...shown, `(and ${more} more)`] : shown;
-}
-
 function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): UnreadEmail {
   const labels = message.labelIds ?? [];
   return {
@@ -67,8 +57,8 @@ function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): Un
     thread_id: message.threadId ?? '',
     from_email: fields.from?.address ?? '',
     from_name: fields.from?.name || fields.from?.address || '',
-    to: listed(fields.to),
-    cc: listed(fields.cc),
+    to: fields.to,
+    cc: fields.cc,
     subject: fields.subject,
     body: fields.body,
     body_truncated: fields.bodyTruncated,

@@ -30,6 +30,12 @@ export const MESSAGE_BODY_BYTES = 1024 * 1024;
 export const MAX_SUBJECT_CHARS = 998;
 
 /**
+ * Addresses an answer lists per recipient header (To, Cc) of a mail it shows: one header
+ * from a stranger may hold thousands, and the answer says how many more there were.
+ */
+export const MAX_LISTED_ADDRESSES = 50;
+
+/**
  * Whether a media type names a file (a leaf). `multipart/*` would become part of the mail's
  * own structure (the data lost in a broken multipart) and `message/*` would put the
  * caller's bytes inline as a forged inner message, so neither is an attachment type.
@@ -134,17 +140,26 @@ export const UnreadEmailsRequest = z.object({
 });
 export type UnreadEmailsRequest = z.infer<typeof UnreadEmailsRequest>;
 
+/** A recipient header of a mail as answers show it: capped at {@link MAX_LISTED_ADDRESSES}. */
+const recipientsShown = (header: string) =>
+  z
+    .array(z.string())
+    .describe(
+      `The ${header} addresses as \`Name <address>\`, at most ${MAX_LISTED_ADDRESSES}; when the mail lists more, a last entry \`(and N more)\` says how many were left out.`,
+    );
+
 /**
  * Which email, from whom, to whom and about what: the fields every answer that lists or
- * reads mail starts with (get_unread_emails, search_emails, read_email).
+ * reads mail starts with (get_unread_emails, search_emails, read_email; list_drafts picks
+ * its recipients and subject).
  */
 export const EmailHeaders = z.object({
   message_id: z.string(),
   thread_id: z.string(),
   from_email: z.string(),
   from_name: z.string(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
+  to: recipientsShown('To'),
+  cc: recipientsShown('Cc'),
   subject: z.string(),
 });
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MAX_RECIPIENTS } from '#lib/schemas/common';
+import { MAX_LISTED_ADDRESSES } from '#lib/schemas/email';
 import { emulator, newUser, post } from '../support/api.ts';
 import { expectReplyInThread, receiveOriginal, THIRD_IN_THREAD } from '../support/mailbox.ts';
 
@@ -63,6 +65,25 @@ describe('drafts: create, list, send, delete', () => {
     expect(gone.status).toBe(404);
     expect(gone.json.error.message).toContain(created.json.data.draft_id);
     expect(await emulator.sent(user.email)).toEqual([]);
+  });
+
+  it('lists a draft to the most recipients a mail may have with its Cc capped as every answer caps it', async () => {
+    const user = await newUser();
+    const cc = Array.from({ length: MAX_RECIPIENTS - 1 }, (_, i) => `cc${i}@example.org`);
+    const created = await post('/api/email/drafts/create', {
+      token: user.token,
+      body: { to: 'ana@example.com', cc, subject: 'All hands', body: 'Agenda to follow.' },
+    });
+    expect(created.status, created.text).toBe(200);
+
+    const listed = await post('/api/email/drafts/list', { token: user.token, body: {} });
+
+    expect(listed.json.drafts).toEqual([
+      expect.objectContaining({
+        to: ['ana@example.com'],
+        cc: [...cc.slice(0, MAX_LISTED_ADDRESSES), `(and ${cc.length - MAX_LISTED_ADDRESSES} more)`],
+      }),
+    ]);
   });
 
   it('drafts a large mail through the upload endpoint, its file intact', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PART_DEPTH } from '#lib/gmail/part-tree';
-import { MAX_SUBJECT_CHARS } from '#lib/schemas/email';
+import { MAX_LISTED_ADDRESSES, MAX_SUBJECT_CHARS } from '#lib/schemas/email';
 import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
 import type { CreatedUser, SeededMessage } from '../../emulator/control-client.ts';
 import { INLINE_BODY_BYTES } from '../../emulator/gmail-format.ts';
@@ -219,6 +219,22 @@ describe('POST /api/email/read', () => {
     const [message] = answer.json.messages;
     expect(message).toMatchObject({ from_email: 'ana@example.com', body: 'Just a short body.', body_error: null });
     expect(message.subject).toBe(subject.slice(0, MAX_SUBJECT_CHARS));
+  });
+
+  it('answers a mail with 5,000 Cc addresses with the first ones listed up to the cap and how many more there were', async () => {
+    const user = await newUser();
+    const crowd = Array.from({ length: 5_000 }, (_, i) => `cc${i}@example.org`);
+    const seeded = await receive(user, { subject: 'Everyone', headers: [`Cc: ${crowd.join(', ')}`], body: 'Hi all.' });
+
+    const answer = await post('/api/email/read', { token: user.token, body: { message_id: seeded.id } });
+
+    expect(answer.status, answer.text).toBe(200);
+    const [message] = answer.json.messages;
+    expect(message.cc).toEqual([
+      ...crowd.slice(0, MAX_LISTED_ADDRESSES),
+      `(and ${crowd.length - MAX_LISTED_ADDRESSES} more)`,
+    ]);
+    expect(message).toMatchObject({ to: [user.email], body: 'Hi all.' });
   });
 
   it(`answers a thread with the other messages in full and one nested ${MAX_PART_DEPTH + 1} levels deep with body_error and no attachments`, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PART_DEPTH } from '#lib/gmail/part-tree';
-import { bodyCapFor, listUnread, MAX_LISTED_ADDRESSES } from '#lib/gmail/unread';
-import { MESSAGE_BODY_BYTES } from '#lib/schemas/email';
+import { bodyCapFor, listUnread } from '#lib/gmail/unread';
+import { MAX_LISTED_ADDRESSES, MESSAGE_BODY_BYTES } from '#lib/schemas/email';
 import { INLINE_BODY_BYTES } from '../../../emulator/gmail-format.ts';
 import {
   deeplyNestedMail,
