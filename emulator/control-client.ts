@@ -68,9 +68,12 @@ export class EmulatorControl {
     await this.call('POST', 'requests/clear');
   }
 
-  /** Delays every Gmail and OAuth answer by `ms` (0 turns it off). */
-  async setLatency(ms: number): Promise<void> {
-    await this.call('POST', 'latency', { ms });
+  /**
+   * Delays every Gmail and OAuth answer by `ms` (0 turns it off), or only those whose path
+   * matches `pathPattern` (a regular expression source).
+   */
+  async setLatency(ms: number, pathPattern?: string): Promise<void> {
+    await this.call('POST', 'latency', { ms, ...(pathPattern === undefined ? {} : { pathPattern }) });
   }
 
   /** Makes the next `times` (default 1) matching requests fail with `status`. */

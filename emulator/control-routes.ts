@@ -86,8 +86,9 @@ export function controlRoutes(state: EmulatorState, reseed: () => Promise<void>)
       return { body: { cleared: true } };
     },
     'POST latency': (context) => {
-      state.traffic.latencyMs = parse(LatencyBody, context).ms;
-      return { body: { ms: state.traffic.latencyMs } };
+      const { ms, pathPattern } = parse(LatencyBody, context);
+      state.traffic.setLatency(ms, pathPattern);
+      return { body: { ms, ...(pathPattern === undefined ? {} : { pathPattern }) } };
     },
     'POST faults': (context) => {
       const fault = parse(FaultBody, context);

@@ -41,21 +41,28 @@ export const SeedMessageBody = z
 export const TokenBody = z.object({ token: z.string().min(1) });
 export const EmailBody = z.object({ email: z.string().min(1) });
 
-export const LatencyBody = z.object({ ms: z.number().min(0).max(120_000) });
+/** A regular expression source matched against a request's path. */
+const PathPattern = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+export const LatencyBody = z.object({
+  ms: z.number().min(0).max(120_000),
+  /** Delay only the requests whose path matches (all Gmail and OAuth requests when omitted). */
+  pathPattern: PathPattern.optional(),
+});
 
 export const FaultBody = z.object({
   method: z.string().min(1).optional(),
-  pathPattern: z.string().refine(
-    (source) => {
-      try {
-        new RegExp(source);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be a valid regular expression' },
-  ),
+  pathPattern: PathPattern,
   status: z.number().int().min(100).max(599),
   body: z.unknown().optional(),
   times: z.number().int().min(1).optional(),

@@ -92,7 +92,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     try {
       const body = await readBody(req);
       if (!isControl) {
-        if (state.traffic.latencyMs > 0) await sleep(state.traffic.latencyMs);
+        const delay = state.traffic.latencyFor(path);
+        if (delay > 0) await sleep(delay);
         const fault = state.traffic.takeFault(method, path);
         if (fault !== undefined) {
           send(

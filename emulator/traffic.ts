@@ -45,10 +45,16 @@ const SECRET_PARAMS = new Set(['access_token', 'token', 'refresh_token', 'client
 /** Wall-clock milliseconds with the monotonic clock's precision. */
 export const highResNow = (): number => performance.timeOrigin + performance.now();
 
+/** A delay added to Gmail and OAuth answers: to those whose path matches `pattern`, or all when it is null. */
+export interface Latency {
+  ms: number;
+  pattern: RegExp | null;
+}
+
 export class Traffic {
   private log: RecordedRequest[] = [];
   private faults: ActiveFault[] = [];
-  latencyMs = 0;
+  latency: Latency = { ms: 0, pattern: null };
 
   record(entry: RecordedRequest): void {
     const query = Object.fromEntries(
@@ -63,6 +69,17 @@ export class Traffic {
 
   clearRequests(): void {
     this.log = [];
+  }
+
+  /** Delays answers by `ms` (0 turns it off): only to paths matching `pathPattern` when given. */
+  setLatency(ms: number, pathPattern?: string): void {
+    this.latency = { ms, pattern: pathPattern === undefined ? null : new RegExp(pathPattern) };
+  }
+
+  /** The delay before answering a request to `path`. */
+  latencyFor(path: string): number {
+    const { ms, pattern } = this.latency;
+    return pattern === null || pattern.test(path) ? ms : 0;
   }
 
   addFault(rule: FaultRule): void {
@@ -89,6 +106,6 @@ export class Traffic {
   reset(): void {
     this.log = [];
     this.faults = [];
-    this.latencyMs = 0;
+    this.setLatency(0);
   }
 }

@@ -101,6 +101,20 @@ describe('latency and the request log', () => {
     expect((request?.endedAt ?? 0) - (request?.startedAt ?? 0)).toBeGreaterThanOrEqual(115);
   });
 
+  it('delays only the requests whose path matches, when given a pattern', async () => {
+    const { control, client } = await start();
+    await control.setLatency(300, '/profile$');
+
+    await client.users.getProfile({ userId: 'me' });
+    await client.users.messages.list({ userId: 'me' });
+    const took = Object.fromEntries(
+      (await control.requests()).map((request) => [request.path, request.endedAt - request.startedAt]),
+    );
+
+    expect(took['/gmail/v1/users/me/profile']).toBeGreaterThanOrEqual(295);
+    expect(took['/gmail/v1/users/me/messages']).toBeLessThan(295);
+  });
+
   it('records method, path, query and status, and never a token', async () => {
     const { url, control, client, user } = await start();
     const oauth = oauthClientFor(url);
