@@ -122,6 +122,9 @@ export async function readBody(source: BodySource, parts: MessageParts, maxChars
 /** Failures that are the caller's, not the message's: they fail the whole answer (a 401 makes ChatGPT refresh). */
 const CALLER_FAILURES = new Set(['invalid_token', 'missing_token', 'insufficient_scope']);
 
+/** True for the caller's own credential failures ({@link CALLER_FAILURES}): no message may hide them. */
+export const isCallerFailure = (error: unknown): boolean => isBrokerError(error) && CALLER_FAILURES.has(error.kind);
+
 /**
  * What a reader is told when one message's body could not be read, so the answer can go on
  * with the other messages. Rethrows what one message must not hide: the caller's own
@@ -129,7 +132,7 @@ const CALLER_FAILURES = new Set(['invalid_token', 'missing_token', 'insufficient
  * the message's share of the time.
  */
 export function bodyFailure(error: unknown, operation: AbortSignal, own: AbortSignal): string {
-  if (operation.aborted || (isBrokerError(error) && CALLER_FAILURES.has(error.kind))) throw error;
+  if (operation.aborted || isCallerFailure(error)) throw error;
   if (error instanceof BodyUnreadable) return `The body was not read: ${error.message}.`;
   if (own.aborted) return 'The body was not read: Gmail did not deliver it within its share of the time.';
   if (isBrokerError(error)) return `The body was not read: ${error.message}`;

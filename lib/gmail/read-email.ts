@@ -5,7 +5,7 @@ import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../schemas/mailbox.ts';
 import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
-import { bodyFailure, fetchesParts, readBody } from './message-body.ts';
+import { bodyFailure, fetchesParts, isCallerFailure, readBody } from './message-body.ts';
 import { truncateText } from './parse.ts';
 import { type MessageParts, messageParts } from './part-tree.ts';
 import { attachmentsOf, shownHeaders } from './payload.ts';
@@ -65,8 +65,21 @@ export interface MessageText {
   error: string | null;
 }
 
+/**
+ * What a reader answers when the read's own time (the operation's deadline), not the
+ * message's share of it, ran out before the message was read: the answer ends there.
+ */
+export const TIME_UP = 'time_up';
+
 /** Reads one message's text from its walked parts; a reader never throws for one message's sake. */
-export type TextReader = (message: gmail_v1.Schema$Message, parts: MessageParts) => Promise<MessageText>;
+export type TextReader = (
+  message: gmail_v1.Schema$Message,
+  parts: MessageParts,
+) => Promise<MessageText | typeof TIME_UP>;
+
+/** What the first message of an answer says when the read's time ran out before its body came. */
+export const READ_AGAIN =
+  'The body was not read: Gmail did not deliver it before the time for this answer ran out. Pass next_cursor as cursor to read it again.';
 
 /**
  * Lays the messages out within a budget of `maxChars` body characters, from `start` on:
@@ -75,6 +88,11 @@ export type TextReader = (message: gmail_v1.Schema$Message, parts: MessageParts)
  * shown is read (`readText`) in turn, and its text dropped once its piece is cut, so only
  * one whole body is held at a time. Its part tree is walked once, for both its text and its
  * attachments: a tree over the walker's limits lists none, and its reader says why.
+ *
+ * When the read's time runs out ({@link TIME_UP}) the answer ends before that message, with
+ * a cursor to it. If it is the first message of the answer, it is shown with its headers and
+ * {@link READ_AGAIN}, and the cursor points at it again: every answer shows at least one
+ * message, and a message the time cut is never skipped.
  */
 export async function pageOfMessages(
   messages: gmail_v1.Schema$Message[],
@@ -92,7 +110,9 @@ export async function pageOfMessages(
       return { messages: shown, next_cursor: cursorAt(id, offset) };
     const view = shownHeaders(message);
     const parts = messageParts(message.payload);
-    const { text, error } = await readText(message, parts);
+    const read = await readText(message, parts);
+    if (read === TIME_UP && shown.length > 0) return { messages: shown, next_cursor: cursorAt(id, offset) };
+    const { text, error } = read === TIME_UP ? { text: '', error: READ_AGAIN } : read;
     const piece = truncateText(text.slice(offset), budget);
     const labels = message.labelIds ?? [];
     shown.push({
@@ -114,6 +134,7 @@ export async function pageOfMessages(
       attachments: attachmentsOf(parts),
     });
     budget -= piece.text.length;
+    if (read === TIME_UP) return { messages: shown, next_cursor: cursorAt(id, offset) };
     if (piece.truncated) return { messages: shown, next_cursor: cursorAt(id, offset + piece.text.length) };
   }
   return { messages: shown, next_cursor: null };
@@ -129,7 +150,9 @@ const partlyRead = (unreadBytes: number) =>
  * tree fetched by attachment id. Each message that needs a fetch has an equal share of the
  * time among those `window` (the messages one answer may show) holds, so one slow message
  * cannot use up the others'; what stops a body (or the rest of one past the byte budget)
- * becomes its `error`.
+ * becomes its `error`. The shares of a long window add up past the operation's deadline
+ * (each is at least 2 s): when Gmail is slow on every message, the deadline (`signal`) ends
+ * the answer instead ({@link TIME_UP}), and the next one goes on from there.
  */
 function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], signal: AbortSignal): TextReader {
   const shareMs = deadlineShareMs(window.filter((message) => fetchesParts(messageParts(message.payload))).length);
@@ -140,6 +163,7 @@ function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], si
       const body = await readBody(source, parts, Number.POSITIVE_INFINITY);
       return { text: body.text, error: body.unreadBytes > 0 ? partlyRead(body.unreadBytes) : null };
     } catch (error) {
+      if (signal.aborted && !isCallerFailure(error)) return TIME_UP;
       return { text: '', error: bodyFailure(error, signal, own) };
     }
   };
@@ -163,8 +187,8 @@ async function readPage(
  * one Gmail call (`format=full`) for headers, structure and small text parts, and one more
  * per message shown whose text Gmail left out of it (a large part, by attachment id;
  * attachments are never fetched). The text of all messages together stays within
- * `max_chars`; `next_cursor` continues a cut read. One message whose body cannot be read
- * comes with `body_error` and never fails the read.
+ * `max_chars`; `next_cursor` continues a cut read, or one the deadline ended early. One
+ * message whose body cannot be read comes with `body_error` and never fails the read.
  */
 export const readEmail = gmailOperation(async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
   if (input.thread_id) {

@@ -96,7 +96,7 @@ export const ReadMessage = EmailHeaders.extend({
     .string()
     .nullable()
     .describe(
-      `Null when the whole text was read. Else why not: at most ${MESSAGE_BODY_BYTES} bytes of text are read per message, in whole parts, so a larger text ends early (the text read is given) or, when its first part alone is larger, is not read at all (body is empty); a malformed message or a Gmail failure leaves the body empty too. Headers and the other messages are given either way.`,
+      `Null when the whole text was read. Else why not: at most ${MESSAGE_BODY_BYTES} bytes of text are read per message, in whole parts, so a larger text ends early (the text read is given) or, when its first part alone is larger, is not read at all (body is empty); a malformed message or a Gmail failure leaves the body empty too. Headers and the other messages are given either way. When Gmail was too slow to deliver even the first message of an answer in time, that message comes with its headers, an empty body, this saying so, and next_cursor pointing at it to read it again.`,
     ),
   attachments: z
     .array(AttachmentInfo)
@@ -110,7 +110,12 @@ export const ReadEmailResponse = z.object({
   success: z.literal(true),
   thread_id: z.string(),
   messages: z.array(ReadMessage),
-  next_cursor: z.string().nullable().describe('Pass as cursor to read on; null when everything was read.'),
+  next_cursor: z
+    .string()
+    .nullable()
+    .describe(
+      'Pass as cursor to read on; null when everything was read. An answer also ends early, with next_cursor at the next message, when Gmail is slow and the time for one answer runs out: call again to get the rest.',
+    ),
 });
 
 export const MODIFY_ACTIONS = ['mark_read', 'mark_unread', 'archive', 'move_to_inbox', 'star', 'unstar'] as const;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { deadlineShareMs, OPERATION_DEADLINE_MS } from '#lib/gmail/deadline';
 import { MAX_PART_DEPTH } from '#lib/gmail/part-tree';
 import { MAX_LISTED_ADDRESSES, MAX_SUBJECT_CHARS } from '#lib/schemas/email';
 import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
@@ -78,6 +79,7 @@ async function seedThread(user: CreatedUser, size: number) {
 describe('POST /api/email/read', () => {
   afterEach(async () => {
     await emulator.clearFaults();
+    await emulator.setLatency(0);
   });
 
   it('reads a thread of five oldest first within its budget, and continues with the cursor to the end', async () => {
@@ -201,6 +203,36 @@ describe('POST /api/email/read', () => {
     expect(marked).toHaveLength(1);
     expect(marked[0]).toMatchObject({ subject: 'Minutes', body: '', body_length: 0 });
     expect(marked[0].body_error).toMatch(/^The body was not read: /);
+  });
+
+  it('ends the answer at the message the deadline reaches when Gmail is slow on every large part, and the cursor reads on to the end', async () => {
+    // Each large part takes SLOW_MS: within its share of the time, but together past the deadline.
+    const SLOW_MS = 1_300;
+    const count = Math.ceil(OPERATION_DEADLINE_MS / SLOW_MS) + 4;
+    expect(SLOW_MS).toBeLessThan(deadlineShareMs(count) - 500);
+    const user = await newUser();
+    const seeded: SeededMessage[] = [];
+    for (let i = 0; i < count; i += 1) {
+      // A newsletter: more markup than Gmail puts in the message, little text, so time ends the answer, not max_chars.
+      const mail = {
+        subject: 'Weekly',
+        headers: ['Content-Type: text/html; charset=UTF-8'],
+        body: `<p>Issue ${i + 1}</p>${repeatTo('<span></span>', INLINE_BODY_BYTES + 10_000)}`,
+      };
+      const threadId = seeded[0]?.threadId;
+      const arrival = { internalDate: Date.UTC(2026, 10, 1, 0, i), ...(threadId ? { threadId } : {}) };
+      seeded.push(await receive(user, mail, arrival));
+    }
+    await emulator.setLatency(SLOW_MS, '/attachments/');
+
+    const { pages, whole } = await readToEnd(user, { thread_id: seeded[0]?.threadId }, MAX_READ_CHARS);
+
+    const shown = pages[0].messages.length;
+    expect(shown).toBeGreaterThan(1);
+    expect(shown).toBeLessThan(count);
+    expect(pages[0].next_cursor).toBe(`${seeded[shown]?.id}.0`);
+    expect([...whole.entries()]).toEqual(seeded.map((message, i) => [message.id, `Issue ${i + 1}`]));
+    for (const message of pages.flatMap((page) => page.messages)) expect(message.body_error).toBeNull();
   });
 
   it('answers a 2 MB Subject cut to a subject line, with the body read', async () => {

@@ -51,6 +51,8 @@ export interface FakeGmail {
   intercept?: (request: RecordedRequest) => Reply | undefined;
   /** Delay for messages.get answers, to make parallel fetches observable. */
   getDelayMs: number;
+  /** Delay for messages.attachments.get answers (a slow Gmail on large text parts). */
+  attachmentDelayMs: number;
   peakConcurrentGets: number;
   close(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
     requests: [] as RecordedRequest[],
     sent: [] as FakeGmail['sent'],
     getDelayMs: 0,
+    attachmentDelayMs: 0,
     peakConcurrentGets: 0,
   } as FakeGmail;
 
@@ -149,6 +152,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
     }
     const part = /^\/gmail\/v1\/users\/me\/messages\/([\w-]+)\/attachments\/([\w-]+)$/.exec(path);
     if (method === 'GET' && part?.[1] && part[2]) {
+      if (fake.attachmentDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.attachmentDelayMs));
       const stored = fake.messages.get(part[1]);
       const content = stored ? findAttachment(await rendered(stored), part[2]) : undefined;
       if (!content) return notFound();

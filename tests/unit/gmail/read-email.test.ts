@@ -1,7 +1,16 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { describe, expect, it } from 'vitest';
 import { BrokerError } from '#lib/errors';
-import { MAX_MESSAGES_PER_READ, pageOfMessages, readEmail, readStart, type TextReader } from '#lib/gmail/read-email';
+import { deadlineSignal } from '#lib/gmail/deadline';
+import {
+  MAX_MESSAGES_PER_READ,
+  pageOfMessages,
+  READ_AGAIN,
+  readEmail,
+  readStart,
+  type TextReader,
+  TIME_UP,
+} from '#lib/gmail/read-email';
 import { MESSAGE_BODY_BYTES } from '#lib/schemas/email';
 import { INLINE_BODY_BYTES } from '../../../emulator/gmail-format.ts';
 import { mail, repeatTo } from '../../support/hostile-mail.ts';
@@ -67,6 +76,30 @@ describe('pageOfMessages', () => {
     expect(read).toEqual(['a', 'b']);
   });
 
+  it("ends the answer before the message the read's time ran out on, with a cursor to it", async () => {
+    const thread = [message('a'), message('b'), message('c'), message('d')];
+    const read: string[] = [];
+    const reader: TextReader = async ({ id }) => {
+      read.push(id ?? '');
+      return id === 'c' ? TIME_UP : { text: `text of ${id}`, error: null };
+    };
+    const answer = await page(thread, 1_000, null, reader);
+    expect(answer.messages.map((m) => [m.message_id, m.body, m.body_error])).toEqual([
+      ['a', 'text of a', null],
+      ['b', 'text of b', null],
+    ]);
+    expect(answer.next_cursor).toBe('c.0');
+    expect(read).toEqual(['a', 'b', 'c']);
+  });
+
+  it('shows the first message the time ran out on with its headers and a cursor to read it again', async () => {
+    const thread = [message('a'), message('b')];
+    const answer = await page(thread, 1_000, 'a.40', async () => TIME_UP);
+    expect(answer.messages).toHaveLength(1);
+    expect(answer.messages[0]).toMatchObject({ message_id: 'a', subject: 'About a', body: '', body_error: READ_AGAIN });
+    expect(answer.next_cursor).toBe('a.40');
+  });
+
   it('never answers more than the message cap, and refuses a cursor from elsewhere', async () => {
     const many = Array.from({ length: MAX_MESSAGES_PER_READ + 3 }, (_, i) => message(`m${i}`));
     const answer = await page(many, 60_000, null, async () => ({ text: 'x', error: null }));
@@ -105,6 +138,16 @@ describe('readEmail of a body Gmail leaves out of the message', () => {
     expect(answer.messages[0]).toMatchObject({ body: '', body_length: 0 });
     expect(answer.messages[0]?.body_error).toContain(`more than the ${MESSAGE_BODY_BYTES} read per message`);
     expect(attachmentGets()).toHaveLength(0);
+  });
+
+  it("answers the message's headers and a cursor to read it again when the read's time runs out on its text", async () => {
+    seed('slow', mail(headers('text/plain'), repeatTo('Slow. ', INLINE_BODY_BYTES + 1_000)));
+    mailbox.fake.attachmentDelayMs = 2_000;
+    // The caller's signal is the operation's deadline (the HTTP layer may pass its own).
+    const answer = await readEmail(mailbox.gmail, { message_id: 'slow' }, { signal: deadlineSignal(300) });
+    expect(answer.messages).toEqual([expect.objectContaining({ subject: 'Long', body: '', body_error: READ_AGAIN })]);
+    expect(answer.next_cursor).toBe('slow.0');
+    expect(attachmentGets()).toHaveLength(1);
   });
 
   it("fails the read for the caller's own rejected token while fetching a part, rather than hiding it", async () => {
