@@ -58,7 +58,7 @@ function splitId(id: string): { partId: string | null; gmailId: string } {
  * lists them) by its part id, which stays put, because Gmail may reissue attachment ids
  * between reads.
  */
-export const getAttachment = gmailOperation(
+export const getAttachment = /* @__PURE__ */ gmailOperation(
   async (gmail, input: GetAttachmentRequest, signal): Promise<AttachmentContent> => {
     const { partId, gmailId } = splitId(input.attachment_id);
     const notFound = `No attachment ${input.attachment_id} in email ${input.message_id}`;

@@ -56,6 +56,9 @@ export type GmailOperation<Request, Result> = (
 /**
  * Declares a Gmail operation. `run` is handed the operation's signal ({@link operationSignal})
  * to pass to each of its Gmail calls, so the deadline is settled here once for every operation.
+ * Mark each declaration with esbuild's `@__PURE__` comment: esbuild keeps any other top-level
+ * call, so a function importing one operation of a module would bundle them all (delete_draft
+ * grew from 188 to 218 KB with htmlparser2 and entities it never runs).
  */
 export function gmailOperation<Request, Result>(
   run: (gmail: gmail_v1.Gmail, request: Request, signal: AbortSignal) => Promise<Result>,

@@ -111,58 +111,62 @@ export async function createDraft(
 }
 
 /** The user's drafts, newest first: one list, then each draft's headers in parallel. */
-export const listDrafts = gmailOperation(async (gmail, input: ListDraftsRequest, signal): Promise<DraftsPage> => {
-  const { data } = await gmailCall(compose(), () =>
-    gmail.users.drafts.list(
-      {
-        userId: 'me',
-        maxResults: input.limit ?? DEFAULT_DRAFTS,
-        ...(input.page_token ? { pageToken: input.page_token } : {}),
-      },
-      { signal },
-    ),
-  );
-  const ids = (data.drafts ?? []).flatMap((draft) => (draft.id ? [draft.id] : []));
-  const drafts = await mapWithConcurrency(ids, FETCH_CONCURRENCY, async (id): Promise<DraftSummary | null> => {
-    try {
-      const { data: draft } = await gmailCall(compose(), () =>
-        gmail.users.drafts.get({ userId: 'me', id, format: 'metadata' }, { signal }),
-      );
-      const message = draft.message ?? {};
-      const headers = shownHeaders(message);
-      return {
-        draft_id: draft.id ?? id,
-        message_id: message.id ?? '',
-        thread_id: message.threadId ?? '',
-        to: headers.to,
-        cc: headers.cc,
-        subject: headers.subject,
-        snippet: decodeEntities(message.snippet ?? ''),
-        date: headers.date,
-      };
-    } catch (error) {
-      // Sent or deleted since the list.
-      if (error instanceof BrokerError && error.kind === 'not_found') return null;
-      throw error;
-    }
-  });
-  return {
-    drafts: drafts.filter((draft): draft is DraftSummary => draft !== null),
-    next_page_token: data.nextPageToken ?? null,
-  };
-});
+export const listDrafts = /* @__PURE__ */ gmailOperation(
+  async (gmail, input: ListDraftsRequest, signal): Promise<DraftsPage> => {
+    const { data } = await gmailCall(compose(), () =>
+      gmail.users.drafts.list(
+        {
+          userId: 'me',
+          maxResults: input.limit ?? DEFAULT_DRAFTS,
+          ...(input.page_token ? { pageToken: input.page_token } : {}),
+        },
+        { signal },
+      ),
+    );
+    const ids = (data.drafts ?? []).flatMap((draft) => (draft.id ? [draft.id] : []));
+    const drafts = await mapWithConcurrency(ids, FETCH_CONCURRENCY, async (id): Promise<DraftSummary | null> => {
+      try {
+        const { data: draft } = await gmailCall(compose(), () =>
+          gmail.users.drafts.get({ userId: 'me', id, format: 'metadata' }, { signal }),
+        );
+        const message = draft.message ?? {};
+        const headers = shownHeaders(message);
+        return {
+          draft_id: draft.id ?? id,
+          message_id: message.id ?? '',
+          thread_id: message.threadId ?? '',
+          to: headers.to,
+          cc: headers.cc,
+          subject: headers.subject,
+          snippet: decodeEntities(message.snippet ?? ''),
+          date: headers.date,
+        };
+      } catch (error) {
+        // Sent or deleted since the list.
+        if (error instanceof BrokerError && error.kind === 'not_found') return null;
+        throw error;
+      }
+    });
+    return {
+      drafts: drafts.filter((draft): draft is DraftSummary => draft !== null),
+      next_page_token: data.nextPageToken ?? null,
+    };
+  },
+);
 
 /** Sends a draft as it stands (Gmail removes the draft). POST: never retried. */
-export const sendDraft = gmailOperation(async (gmail, draftId: string, signal): Promise<SentMessage> => {
-  const { data } = await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
-    gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
-  );
-  if (!data.id) throw new BrokerError('upstream_error', 'Gmail sent the draft but returned no id.');
-  return { message_id: data.id, thread_id: data.threadId ?? data.id };
-});
+export const sendDraft = /* @__PURE__ */ gmailOperation(
+  async (gmail, draftId: string, signal): Promise<SentMessage> => {
+    const { data } = await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
+      gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
+    );
+    if (!data.id) throw new BrokerError('upstream_error', 'Gmail sent the draft but returned no id.');
+    return { message_id: data.id, thread_id: data.threadId ?? data.id };
+  },
+);
 
 /** Deletes a draft for good (it does not go to the trash). */
-export const deleteDraft = gmailOperation(async (gmail, draftId: string, signal): Promise<void> => {
+export const deleteDraft = /* @__PURE__ */ gmailOperation(async (gmail, draftId: string, signal): Promise<void> => {
   await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
     gmail.users.drafts.delete({ userId: 'me', id: draftId }, { signal }),
   );

@@ -51,28 +51,30 @@ async function labelChanges(
  * removes labels, on up to 1,000 messages in ONE `messages.batchModify` call per 1,000 ids
  * (50 quota units, whatever the count), or on a whole thread in one `threads.modify`.
  */
-export const modifyEmails = gmailOperation(async (gmail, input: ModifyEmailsRequest, signal): Promise<ModifyResult> => {
-  const { add, remove } = await labelChanges(gmail, input, signal);
-  const modify = { scope: SCOPES.modify };
-  const change = {
-    ...(add.length > 0 ? { addLabelIds: add } : {}),
-    ...(remove.length > 0 ? { removeLabelIds: remove } : {}),
-  };
-  let modified = 0;
-  if (input.thread_id) {
-    const threadId = input.thread_id;
-    await gmailCall({ ...modify, notFound: `No thread with thread_id ${threadId} found` }, () =>
-      gmail.users.threads.modify({ userId: 'me', id: threadId, requestBody: change }, { signal }),
-    );
-    modified = 1;
-  } else {
-    const ids = [...new Set(input.message_ids ?? [])];
-    for (const chunk of chunks(ids, MAX_MODIFY_IDS)) {
-      await gmailCall(modify, () =>
-        gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: chunk, ...change } }, { signal }),
+export const modifyEmails = /* @__PURE__ */ gmailOperation(
+  async (gmail, input: ModifyEmailsRequest, signal): Promise<ModifyResult> => {
+    const { add, remove } = await labelChanges(gmail, input, signal);
+    const modify = { scope: SCOPES.modify };
+    const change = {
+      ...(add.length > 0 ? { addLabelIds: add } : {}),
+      ...(remove.length > 0 ? { removeLabelIds: remove } : {}),
+    };
+    let modified = 0;
+    if (input.thread_id) {
+      const threadId = input.thread_id;
+      await gmailCall({ ...modify, notFound: `No thread with thread_id ${threadId} found` }, () =>
+        gmail.users.threads.modify({ userId: 'me', id: threadId, requestBody: change }, { signal }),
       );
-      modified += chunk.length;
+      modified = 1;
+    } else {
+      const ids = [...new Set(input.message_ids ?? [])];
+      for (const chunk of chunks(ids, MAX_MODIFY_IDS)) {
+        await gmailCall(modify, () =>
+          gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: chunk, ...change } }, { signal }),
+        );
+        modified += chunk.length;
+      }
     }
-  }
-  return { modified, added_labels: add, removed_labels: remove };
-});
+    return { modified, added_labels: add, removed_labels: remove };
+  },
+);

@@ -190,20 +190,22 @@ async function readPage(
  * `max_chars`; `next_cursor` continues a cut read, or one the deadline ended early. One
  * message whose body cannot be read comes with `body_error` and never fails the read.
  */
-export const readEmail = gmailOperation(async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
-  if (input.thread_id) {
-    const threadId = input.thread_id;
+export const readEmail = /* @__PURE__ */ gmailOperation(
+  async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
+    if (input.thread_id) {
+      const threadId = input.thread_id;
+      const { data } = await gmailCall(
+        { scope: SCOPES.read, notFound: `No thread with thread_id ${threadId} found` },
+        () => gmail.users.threads.get({ userId: 'me', id: threadId, format: 'full' }, { signal }),
+      );
+      const page = await readPage(gmail, oldestFirst(data.messages ?? []), input, signal);
+      return { thread_id: data.id ?? threadId, ...page };
+    }
+    const messageId = input.message_id ?? '';
     const { data } = await gmailCall(
-      { scope: SCOPES.read, notFound: `No thread with thread_id ${threadId} found` },
-      () => gmail.users.threads.get({ userId: 'me', id: threadId, format: 'full' }, { signal }),
+      { scope: SCOPES.read, notFound: `No email with message_id ${messageId} found` },
+      () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
     );
-    const page = await readPage(gmail, oldestFirst(data.messages ?? []), input, signal);
-    return { thread_id: data.id ?? threadId, ...page };
-  }
-  const messageId = input.message_id ?? '';
-  const { data } = await gmailCall(
-    { scope: SCOPES.read, notFound: `No email with message_id ${messageId} found` },
-    () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
-  );
-  return { thread_id: data.threadId ?? '', ...(await readPage(gmail, [data], input, signal)) };
-});
+    return { thread_id: data.threadId ?? '', ...(await readPage(gmail, [data], input, signal)) };
+  },
+);

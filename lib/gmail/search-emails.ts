@@ -15,13 +15,15 @@ export interface SearchPage {
  * ({@link listMessages}: bounded, isolated per message, attachments never downloaded), and
  * says whether each has attachments.
  */
-export const searchEmails = gmailOperation(async (gmail, input: SearchEmailsRequest, signal): Promise<SearchPage> => {
-  const page = await listMessages(gmail, { ...input, q: input.query?.trim() || undefined, withParts: true }, signal);
-  return {
-    emails: page.messages.map(({ email, parts }) => ({
-      ...email,
-      has_attachments: attachmentsOf(parts).length > 0,
-    })),
-    next_page_token: page.next_page_token,
-  };
-});
+export const searchEmails = /* @__PURE__ */ gmailOperation(
+  async (gmail, input: SearchEmailsRequest, signal): Promise<SearchPage> => {
+    const page = await listMessages(gmail, { ...input, q: input.query?.trim() || undefined, withParts: true }, signal);
+    return {
+      emails: page.messages.map(({ email, parts }) => ({
+        ...email,
+        has_attachments: attachmentsOf(parts).length > 0,
+      })),
+      next_page_token: page.next_page_token,
+    };
+  },
+);

@@ -196,7 +196,9 @@ export async function listMessages(
  * Lists unread inbox mail, newest first, optionally narrowed by the caller's words (each
  * quoted: never operators), through {@link listMessages}.
  */
-export const listUnread = gmailOperation(async (gmail, input: UnreadEmailsRequest, signal): Promise<UnreadPage> => {
-  const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, signal);
-  return { emails: page.messages.map((entry) => entry.email), next_page_token: page.next_page_token };
-});
+export const listUnread = /* @__PURE__ */ gmailOperation(
+  async (gmail, input: UnreadEmailsRequest, signal): Promise<UnreadPage> => {
+    const page = await listMessages(gmail, { ...input, q: buildUnreadQuery(input.query) }, signal);
+    return { emails: page.messages.map((entry) => entry.email), next_page_token: page.next_page_token };
+  },
+);
