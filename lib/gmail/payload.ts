@@ -119,3 +119,20 @@ export function shownHeaders(message: gmail_v1.Schema$Message): ShownHeaders {
     date: mail.date || receivedAt(message),
   };
 }
+
+/** How every answer that shows a message names it: ids, sender, recipients, subject, date, labels. */
+export function messageSummary(message: gmail_v1.Schema$Message, headers: ShownHeaders) {
+  const labels = message.labelIds ?? [];
+  return {
+    message_id: message.id ?? '',
+    thread_id: message.threadId ?? '',
+    from_email: headers.from?.address ?? '',
+    from_name: headers.from?.name || headers.from?.address || '',
+    to: headers.to,
+    cc: headers.cc,
+    subject: headers.subject,
+    date: headers.date,
+    labels,
+    is_unread: labels.includes('UNREAD'),
+  };
+}

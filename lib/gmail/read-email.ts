@@ -8,7 +8,7 @@ import { gmailCall } from './errors.ts';
 import { bodyFailure, fetchesParts, isCallerFailure, readBody } from './message-body.ts';
 import { truncateText } from './parse.ts';
 import { type MessageParts, messageParts } from './part-tree.ts';
-import { attachmentsOf, shownHeaders } from './payload.ts';
+import { attachmentsOf, messageSummary, shownHeaders } from './payload.ts';
 
 /** Most messages one read answers with; a longer thread continues through `next_cursor`. */
 export const MAX_MESSAGES_PER_READ = 50;
@@ -114,18 +114,8 @@ export async function pageOfMessages(
     if (read === TIME_UP && shown.length > 0) return { messages: shown, next_cursor: cursorAt(id, offset) };
     const { text, error } = read === TIME_UP ? { text: '', error: READ_AGAIN } : read;
     const piece = truncateText(text.slice(offset), budget);
-    const labels = message.labelIds ?? [];
     shown.push({
-      message_id: id,
-      thread_id: message.threadId ?? '',
-      from_email: view.from?.address ?? '',
-      from_name: view.from?.name || view.from?.address || '',
-      to: view.to,
-      cc: view.cc,
-      subject: view.subject,
-      date: view.date,
-      labels,
-      is_unread: labels.includes('UNREAD'),
+      ...messageSummary(message, view),
       body: piece.text,
       body_offset: Math.min(offset, text.length),
       body_length: text.length,

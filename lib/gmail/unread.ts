@@ -14,7 +14,7 @@ import { gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { bodyFailure, readBody } from './message-body.ts';
 import { type MessageParts, messageParts } from './part-tree.ts';
-import { PARTS_WITHOUT_DATA, type ShownHeaders, shownHeaders } from './payload.ts';
+import { messageSummary, PARTS_WITHOUT_DATA, type ShownHeaders, shownHeaders } from './payload.ts';
 import { buildUnreadQuery } from './search.ts';
 
 /**
@@ -51,23 +51,13 @@ function fromHeaders(message: gmail_v1.Schema$Message): MailFields {
 }
 
 function toUnreadEmail(message: gmail_v1.Schema$Message, fields: MailFields): UnreadEmail {
-  const labels = message.labelIds ?? [];
   return {
-    message_id: message.id ?? '',
-    thread_id: message.threadId ?? '',
-    from_email: fields.from?.address ?? '',
-    from_name: fields.from?.name || fields.from?.address || '',
-    to: fields.to,
-    cc: fields.cc,
-    subject: fields.subject,
+    ...messageSummary(message, fields),
     body: fields.body,
     body_truncated: fields.bodyTruncated,
     body_error: fields.bodyError,
     // Gmail's snippet is HTML-escaped (`&#39;`): the reader wants the characters.
     snippet: decodeEntities(message.snippet ?? ''),
-    date: fields.date,
-    is_unread: labels.includes('UNREAD'),
-    labels,
   };
 }
 
