@@ -80,7 +80,7 @@ export interface FunctionSpec {
    * What it does to agents' WebSockets through the `@connections` API
    * (`execute-api:ManageConnections`, on these methods only): POST sends, DELETE closes.
    */
-  readonly connections?: readonly ConnectionAction[];
+  readonly connections: readonly ConnectionAction[];
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
   readonly reservedConcurrency?: number;
 }
@@ -147,11 +147,14 @@ const SENDS_ONCE: readonly TableAction[] = ['PutItem', 'GetItem', 'UpdateItem', 
  */
 const BY_IDENTITY = { auth: 'google', scopes: [SCOPES.email] } as const;
 
-/** What a registry entry leaves out means none: no table actions, no secrets, no scopes. */
-const NONE = { table: [], secrets: [], scopes: [] } as const;
+/** What any function's entry leaves out means none: no table actions, secrets or connections. */
+const UNUSED = { table: [], secrets: [], connections: [] } as const;
+/** An operation's entry may leave out its Google scopes too. */
+const UNUSED_BY_OPERATION = { ...UNUSED, scopes: [] } as const;
 
 /** A registry entry as written: named by its key, and silent about what it does not use. */
-type Declaration<Spec> = Omit<Spec, 'name' | keyof typeof NONE> & Partial<Pick<Spec, keyof typeof NONE & keyof Spec>>;
+type Declaration<Spec> = Omit<Spec, 'name' | keyof typeof UNUSED_BY_OPERATION> &
+  Partial<Pick<Spec, keyof typeof UNUSED_BY_OPERATION & keyof Spec>>;
 
 /** The entries named and completed, each keeping its own narrower types (its request schema). */
 type Declared<T, Spec> = { readonly [K in keyof T & string]: T[K] & Spec & { readonly name: K } };
@@ -181,13 +184,13 @@ export function toolNeeds(
     scopes: union(tools.map((tool) => tool.scopes)),
     table: union(tools.map((tool) => tool.table)),
     secrets: union(tools.map((tool) => tool.secrets)),
-    connections: union(tools.map((tool) => tool.connections ?? [])),
+    connections: union(tools.map((tool) => tool.connections)),
   };
 }
 
 /** Names and completes the operations; gives tool runners what their tools need. */
 function defineOperations<const T extends Record<string, Declaration<Operation>>>(specs: T): Declared<T, Operation> {
-  const named = nameEach<Operation>(specs, NONE);
+  const named = nameEach<Operation>(specs, UNUSED_BY_OPERATION);
   const needs = toolNeeds(named);
   const withNeeds = named.map((operation) =>
     operation.runsTools
@@ -196,7 +199,7 @@ function defineOperations<const T extends Record<string, Declaration<Operation>>
           scopes: union([operation.scopes, needs.scopes]),
           table: union([operation.table, needs.table]),
           secrets: union([operation.secrets, needs.secrets]),
-          connections: union([operation.connections ?? [], needs.connections ?? []]),
+          connections: union([operation.connections, needs.connections]),
         }
       : operation,
   );
@@ -556,7 +559,7 @@ export interface Endpoint extends FunctionSpec {
 }
 
 function defineEndpoints<const T extends Record<string, Declaration<Endpoint>>>(specs: T): Declared<T, Endpoint> {
-  return byName(nameEach<Endpoint>(specs, NONE)) as Declared<T, Endpoint>;
+  return byName(nameEach<Endpoint>(specs, UNUSED)) as Declared<T, Endpoint>;
 }
 
 // What `mcp` may run, as `call_tool` may: every tool's table actions and secrets.
@@ -576,7 +579,7 @@ export const endpoints = defineEndpoints({
     // Every tool's (launch signs jobs), and the broker's Google client to refresh the grant's token.
     secrets: union([TOOL_NEEDS.secrets, ['google_client_secret']]),
     tokenKey: ['Decrypt'],
-    connections: TOOL_NEEDS.connections ?? [],
+    connections: TOOL_NEEDS.connections,
   },
   get_protected_resource_metadata: {
     routes: [
@@ -641,7 +644,7 @@ export interface SocketFunction extends FunctionSpec {
 function defineSocketFunctions<const T extends Record<string, Declaration<SocketFunction>>>(
   specs: T,
 ): Declared<T, SocketFunction> {
-  return byName(nameEach<SocketFunction>(specs, NONE)) as Declared<T, SocketFunction>;
+  return byName(nameEach<SocketFunction>(specs, UNUSED)) as Declared<T, SocketFunction>;
 }
 
 /** The agents' WebSocket API (lib/agent-protocol.ts): connect, disconnect, and their messages. */

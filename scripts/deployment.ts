@@ -108,7 +108,7 @@ function roleDefinition(spec: FunctionSpec) {
   if (spec.table.length) {
     statements.push({ Effect: 'Allow', Action: spec.table.map((action) => `dynamodb:${action}`), Resource: TABLE_ARN });
   }
-  if (spec.connections?.length) {
+  if (spec.connections.length) {
     // Only the agents' WebSocket API of this stage, only its @connections, only the methods it uses.
     statements.push({
       Effect: 'Allow',
