@@ -35,7 +35,7 @@ export function consentPage(options: {
     .filter((operation) => options.tools.includes(operation.name))
     .map((operation) => {
       const acts = operation.tool.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
-      return `<li><strong>${escapeHtml(operation.name)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
+      return `<li><strong>${escapeHtml(operation.tool.title)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
     })
     .join('');
   const body = `<h1>Allow access?</h1>
