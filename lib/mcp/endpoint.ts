@@ -96,6 +96,8 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         return failure;
       }
     });
+    // The whole answer first: a 2025-era answer is a stream the tool call finishes writing.
+    const body = await response.text();
     if (grantEnded) {
       return challenge(urls.resourceMetadata, {
         code: 'invalid_token',
@@ -106,7 +108,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    return new HttpResponse(response.status, await response.text(), headers);
+    return new HttpResponse(response.status, body, headers);
   };
 }
 

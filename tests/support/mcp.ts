@@ -89,6 +89,8 @@ export class TestOAuthProvider implements OAuthClientProvider {
   verifier = '';
   /** The code the last sign-in brought back. */
   code: string | undefined;
+  /** Where the last sign-in came back to: the redirect URI with `code`, `state` and `iss`. */
+  callback: URL | undefined;
   /** Every authorization URL the client was sent to. */
   readonly authorizations: URL[] = [];
 
@@ -133,6 +135,7 @@ export class TestOAuthProvider implements OAuthClientProvider {
   async redirectToAuthorization(url: URL) {
     this.authorizations.push(url);
     const back = await this.browser.signIn(url.toString(), this.redirectUrl);
+    this.callback = back;
     this.code = back.searchParams.get('code') ?? undefined;
   }
 }
