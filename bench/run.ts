@@ -7,6 +7,7 @@
 import { buildAll } from '../scripts/build.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchMcp } from './mcp.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
@@ -29,6 +30,9 @@ await recordResult('unread', {
   peak_memory: memory.figures,
 });
 printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+const mcp = await benchMcp(quick ? 1 : 3, quick ? 10 : 30);
+printRows('MCP tool call against REST, same operation (serverless-offline, 2026-07-28)', mcp.rows);
+await recordResult('mcp', mcp.figures);
 const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
 printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
 await recordResult('launch', push.results.launch);

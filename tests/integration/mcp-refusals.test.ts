@@ -412,22 +412,13 @@ describe('the 2026-07-28 wire on /mcp', () => {
   });
 
   it('still speaks 2025-06-18 to a client that asks for it', async () => {
-    const response = await fetch(`${apiUrl}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'old', version: '1' } },
-      }),
+    const initialized = await mcpCall(token, 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'old', version: '1' },
     });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('"protocolVersion":"2025-06-18"');
+    expect(initialized.status).toBe(200);
+    expect(initialized.text).toContain('"protocolVersion":"2025-06-18"');
   });
 });
 

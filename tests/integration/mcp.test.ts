@@ -215,16 +215,21 @@ async function expectRefresh(client: AnyClient, provider: TestOAuthProvider, sen
   expect(provider.saved?.access_token).not.toBe('mcp-at-not-issued');
 }
 
+/** A fresh user with mail, signed in by `connect`'s client from a 401, with what the client sent. */
+async function signInWith<C>(connect: (provider: TestOAuthProvider, sent: Sent[]) => Promise<C>, name: string) {
+  const user = await userWithMail(name);
+  const provider = new TestOAuthProvider();
+  const sent: Sent[] = [];
+  const client = await connect(provider, sent);
+  expectSignedIn(provider, sent);
+  return { user, provider, sent, client };
+}
+
 describe('MCP with the official SDK clients and their OAuth support', () => {
   let toolsV1: string[] = [];
 
   it('v1 client at 2025-11-25: signs in from a 401, lists the registry tools, runs a read and a sending tool as REST does, refreshes', async () => {
-    const user = await userWithMail('Mia Client');
-    const provider = new TestOAuthProvider();
-    const sent: Sent[] = [];
-
-    const client = await connectV1(provider, sent);
-    expectSignedIn(provider, sent);
+    const { user, provider, sent, client } = await signInWith(connectV1, 'Mia Client');
     toolsV1 = await useTools(client, user);
     await expectRefresh(client, provider, sent);
 
@@ -254,12 +259,7 @@ describe('MCP with the official SDK clients and their OAuth support', () => {
   });
 
   it('v2 client pinned to 2026-07-28: the same sign-in, tools and answers, stateless with the per-request envelope, refreshes', async () => {
-    const user = await userWithMail('Max Modern');
-    const provider = new TestOAuthProvider();
-    const sent: Sent[] = [];
-
-    const client = await connectV2(provider, sent);
-    expectSignedIn(provider, sent);
+    const { user, provider, sent, client } = await signInWith(connectV2, 'Max Modern');
     // The broker's authorization response named its issuer, which the v2 client checked.
     expect(provider.callback?.searchParams.get('iss')).toBe(mcpUrl.origin);
     expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
