@@ -30,6 +30,13 @@ export function restFailure(error: unknown): { status: number; body: unknown } {
   };
 }
 
+/**
+ * The largest request the SDK reads: Lambda's own cap on a synchronous request (6 MB), so a
+ * send with the most attachments REST accepts (3 MiB decoded, 4 MiB as base64) is not
+ * refused here first (the SDK's default is 4 MiB).
+ */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
 const SERVER_INFO = { name: 'chatgpt-broker', title: 'Gmail and desktop broker', version: '0.1.0' };
 const INSTRUCTIONS =
   "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.";
@@ -73,7 +80,10 @@ export async function handleMcpRequest(
   runTool: RunTool,
 ): Promise<Response> {
   // JSON answers, never a stream: a Lambda behind API Gateway answers once.
-  const handler = createMcpHandler(() => toolServer(tools, runTool), { legacy: 'stateless' });
+  const handler = createMcpHandler(() => toolServer(tools, runTool), {
+    legacy: 'stateless',
+    maxRequestBodySize: MAX_REQUEST_BYTES,
+  });
   try {
     return await handler.fetch(request);
   } finally {

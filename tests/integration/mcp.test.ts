@@ -19,6 +19,7 @@ import { mcpTool } from '#lib/mcp/catalog';
 import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
+import { MAX_ATTACHMENT_BYTES } from '#lib/schemas/email';
 import { apiUrl, emulator, newUser, post, rfc822 } from '../support/api.ts';
 import { TestOAuthProvider } from '../support/mcp.ts';
 
@@ -131,7 +132,7 @@ const call = async (client: AnyClient, name: string, args: Record<string, unknow
  * tool's and a consequential tool's answers as the operation's data (what REST answers,
  * without its envelope), and a refusal as an error with REST's message.
  */
-async function useTools(client: AnyClient, user: Awaited<ReturnType<typeof newUser>>): Promise<string[]> {
+async function useTools(client: AnyClient, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
   const { tools } = await client.listTools();
   const expected = allTools.map(mcpTool);
   expect(tools.map((tool) => tool.name)).toEqual(expected.map((tool) => tool.name));
@@ -175,7 +176,6 @@ async function useTools(client: AnyClient, user: Awaited<ReturnType<typeof newUs
   expect(refused.isError).toBe(true);
   expect(refused.structuredContent).toBeUndefined();
   expect(refused.content[0]?.text).toBe(restRefused.json.error.message);
-  return tools.map((tool) => tool.name);
 }
 
 /** The flow went through discovery, registration, PKCE, our consent page and Google's. */
@@ -226,11 +226,9 @@ async function signInWith<C>(connect: (provider: TestOAuthProvider, sent: Sent[]
 }
 
 describe('MCP with the official SDK clients and their OAuth support', () => {
-  let toolsV1: string[] = [];
-
   it('v1 client at 2025-11-25: signs in from a 401, lists the registry tools, runs a read and a sending tool as REST does, refreshes', async () => {
     const { user, provider, sent, client } = await signInWith(connectV1, 'Mia Client');
-    toolsV1 = await useTools(client, user);
+    await useTools(client, user);
     await expectRefresh(client, provider, sent);
 
     // It spoke 2025-11-25: an initialize handshake, then that version on every request.
@@ -264,9 +262,25 @@ describe('MCP with the official SDK clients and their OAuth support', () => {
     expect(provider.callback?.searchParams.get('iss')).toBe(mcpUrl.origin);
     expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
     expect(client.getServerVersion()?.name).toBe('chatgpt-broker');
-    const tools = await useTools(client, user);
-    expect(tools).toEqual(toolsV1.length ? toolsV1 : allTools.map((tool) => tool.name));
+    // The same tools as the v1 client lists: both are held to the registry's.
+    await useTools(client, user);
     await expectRefresh(client, provider, sent);
+
+    // A send with the most attachments REST takes (its base64 is over the SDK's default 4 MiB body).
+    const bytes = Buffer.alloc(MAX_ATTACHMENT_BYTES, 7);
+    const large = await call(client, 'send_email', {
+      to: 'friend@example.com',
+      subject: 'Large',
+      body: 'See attached.',
+      attachments: [
+        { filename: 'large.bin', content_type: 'application/octet-stream', data: bytes.toString('base64') },
+      ],
+    });
+    expect(large.isError, JSON.stringify(large.content)).toBeFalsy();
+    const sentLarge = (await emulator.sent(user.email)).find(
+      (message) => message.id === (large.structuredContent as { message_id: string }).message_id,
+    );
+    expect(sentLarge).toBeDefined();
 
     // It spoke 2026-07-28: no initialize, server/discover first, and on every request the
     // envelope in _meta and the headers the revision requires.
