@@ -28,7 +28,7 @@ describe('POST /api/email/modify', () => {
       body: { message_ids: ids, actions: ['mark_read', 'archive'] },
     });
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.json.data).toEqual({ modified: 300, added_labels: [], removed_labels: ['UNREAD', 'INBOX'] });
+    expect(answer.json.data).toEqual({ requested: 300, added_labels: [], removed_labels: ['UNREAD', 'INBOX'] });
     const gmailCalls = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
     expect(gmailCalls.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /gmail/v1/users/me/messages/batchModify',
