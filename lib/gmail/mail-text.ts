@@ -73,6 +73,17 @@ function wordBytes(encoding: string, text: string): Buffer {
 }
 
 /**
+ * A run of adjacent words in one charset: decoded as one byte string, so a character split
+ * across words survives; word by word when that reads worse (ISO-2022-JP words each end back
+ * in ASCII, and a decoder refuses two escapes in a row once their bytes are joined).
+ */
+function decodeRun(words: Buffer[], charset: string): string {
+  const joined = decodeMailText(Buffer.concat(words), charset);
+  if (words.length === 1 || !joined.includes('\ufffd')) return joined;
+  return words.map((bytes) => decodeMailText(bytes, charset)).join('');
+}
+
+/**
  * Rewrites a header value's RFC 2047 encoded words through `show`, each run of adjacent
  * words in one charset decoded as one byte string by {@link decodeMailText} (senders split
  * a multi-byte character across words; the whitespace between words is folding, not text).
@@ -82,7 +93,7 @@ function rewriteEncodedWords(value: string, show: (text: string) => string): str
   let position = 0;
   let run: { charset: string; bytes: Buffer[] } | null = null;
   const flush = () => {
-    if (run) result += show(decodeMailText(Buffer.concat(run.bytes), run.charset));
+    if (run) result += show(decodeRun(run.bytes, run.charset));
     run = null;
   };
   for (const match of value.matchAll(ENCODED_WORD)) {
