@@ -12,12 +12,12 @@ import { buildAll } from './build.ts';
 import { type DeployTarget, preflight } from './deploy/preflight.ts';
 import { addressesToPaste, deployedApiUrl } from './deploy/stack.ts';
 
-const USAGE = `Usage: npm run deploy -- --stage <stage> [--region <region>] [--check]
+const USAGE = `Usage: npm run deploy -- --stage <stage> [--region <region>] [--alarm-email <address>] [--check]
 
 Checks AWS credentials, the stage's SecureString parameters and GOOGLE_CLIENT_ID, then
 builds and deploys the broker to AWS. --check stops after the checks.
 Region: --region, else AWS_REGION, else us-east-1. PUBLIC_URL (a custom domain) wins over
-the API's own URL.`;
+the API's own URL. --alarm-email (or ALARM_EMAIL) creates the alarms and mails them there.`;
 
 function serverless(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
       stage: { type: 'string' },
       region: { type: 'string' },
       check: { type: 'boolean', default: false },
+      'alarm-email': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,17 +55,24 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`✓ AWS account ${account}, region ${target.region}; parameters and GOOGLE_CLIENT_ID in place.`);
+  const alarmEmail = values['alarm-email'] ?? process.env.ALARM_EMAIL;
+  console.log(
+    alarmEmail
+      ? `✓ Alarms will mail ${alarmEmail} (confirm the subscription AWS sends there).`
+      : '· No --alarm-email: the stage is deployed without alarms (docs/deploy.md, "Alarms").',
+  );
   if (values.check) return 0;
 
   const args = ['deploy', '--stage', target.stage, '--region', target.region];
+  const env = { ...process.env, ...(alarmEmail ? { ALARM_EMAIL: alarmEmail } : {}) };
   let publicUrl = process.env.PUBLIC_URL || (await deployedApiUrl(target));
   await buildAll();
-  await serverless(args, { ...process.env, ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}) });
+  await serverless(args, { ...env, ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}) });
   if (!publicUrl) {
     publicUrl = await deployedApiUrl(target);
     if (!publicUrl) throw new Error('the stack has no HttpApiUrl output after deploying');
     console.log(`\nFirst deploy: deploying again with PUBLIC_URL=${publicUrl} for the MCP sign-in.\n`);
-    await serverless(args, { ...process.env, PUBLIC_URL: publicUrl });
+    await serverless(args, { ...env, PUBLIC_URL: publicUrl });
   }
   console.log(`\nDeployed stage ${target.stage}. Paste these where they go:`);
   for (const { label, url } of addressesToPaste(publicUrl)) console.log(`  ${label}:\n    ${url}`);

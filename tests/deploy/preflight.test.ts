@@ -26,7 +26,7 @@ let serverlessLog: string;
 const servers: { endpoint: string; close(): Promise<void> }[] = [];
 let env: Record<string, string>;
 
-function serverlessCalls(): { args: string[]; publicUrl: string | null }[] {
+function serverlessCalls(): { args: string[]; publicUrl: string | null; alarmEmail: string | null }[] {
   return readFileSync(serverlessLog, 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -39,7 +39,7 @@ beforeAll(async () => {
   // The serverless CLI is the process boundary of a deploy: a fake one records its calls.
   await writeFile(
     join(work, 'serverless'),
-    `#!/usr/bin/env node\nrequire('fs').appendFileSync(${JSON.stringify(serverlessLog)}, JSON.stringify({ args: process.argv.slice(2), publicUrl: process.env.PUBLIC_URL ?? null }) + '\\n');\n`,
+    `#!/usr/bin/env node\nrequire('fs').appendFileSync(${JSON.stringify(serverlessLog)}, JSON.stringify({ args: process.argv.slice(2), publicUrl: process.env.PUBLIC_URL ?? null, alarmEmail: process.env.ALARM_EMAIL ?? null }) + '\\n');\n`,
   );
   await chmod(join(work, 'serverless'), 0o755);
   const sts = await startAwsQueryStandIn(() => ({
@@ -164,6 +164,7 @@ describe('npm run deploy checks before it deploys', () => {
     const { code, output } = await deploy(TARGET);
     expect(code).toBe(0);
     const calls = serverlessCalls();
+    expect(calls.map((call) => call.alarmEmail)).toEqual([null, null]);
     expect(calls.map((call) => call.args)).toEqual([
       ['deploy', ...TARGET],
       ['deploy', ...TARGET],
@@ -178,10 +179,12 @@ describe('npm run deploy checks before it deploys', () => {
     }
   });
 
-  it('a later deploy deploys once, with PUBLIC_URL from the stack', async () => {
-    await writeFile(serverlessLog, `${JSON.stringify({ args: ['deploy'], publicUrl: null })}\n`);
-    const { code } = await deploy(TARGET);
+  it('a later deploy deploys once, with PUBLIC_URL from the stack and the alarms address given', async () => {
+    await writeFile(serverlessLog, `${JSON.stringify({ args: ['deploy'], publicUrl: null, alarmEmail: null })}\n`);
+    const { code } = await deploy([...TARGET, '--alarm-email', 'ops@example.com']);
     expect(code).toBe(0);
-    expect(serverlessCalls().slice(1)).toEqual([{ args: ['deploy', ...TARGET], publicUrl: API_URL }]);
+    expect(serverlessCalls().slice(1)).toEqual([
+      { args: ['deploy', ...TARGET], publicUrl: API_URL, alarmEmail: 'ops@example.com' },
+    ]);
   });
 });
