@@ -32,7 +32,7 @@ export interface PreflightResult {
  * How to create each secret's parameter. A Record over every secret, so a secret added to
  * the registry without a way to create it is a type error here.
  */
-const CREATE: Record<Secret, (name: string, region: string) => string> = {
+export const CREATE: Record<Secret, (name: string, region: string) => string> = {
   job_signing_key: (name, region) =>
     [
       `node -e "console.log(require('crypto').generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'}))" > key.pem`,

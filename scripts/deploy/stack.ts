@@ -37,7 +37,7 @@ function routeOf(endpoint: { routes: readonly { method: string; path: string }[]
 
 /** What to paste where once a stage is deployed at `publicUrl`. */
 export function addressesToPaste(publicUrl: string): { label: string; url: string }[] {
-  const at = (path: string) => new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).href;
+  const at = (path: string) => `${publicUrl.replace(/\/+$/, '')}${path}`;
   return [
     { label: 'API', url: at('/') },
     { label: 'GPT Actions: import the OpenAPI document from', url: at(operations.get_openapi_document.path) },
