@@ -11,6 +11,7 @@ import { benchMcp } from './mcp.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
+import { benchSendOnce } from './send-once.ts';
 import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
@@ -30,6 +31,10 @@ await recordResult('unread', {
   peak_memory: memory.figures,
 });
 printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+printRows(
+  'Sending once: the identity lookup before a send, against the Google emulator',
+  await benchSendOnce(100, quick ? 3 : 15),
+);
 const mcp = await benchMcp(quick ? 1 : 3, quick ? 10 : 30);
 printRows('MCP tool call against REST, same operation (serverless-offline, 2026-07-28)', mcp.rows);
 await recordResult('mcp', mcp.figures);

@@ -6,9 +6,6 @@ import {
   StreamableHTTPClientTransport as TransportV2,
   UnauthorizedError as UnauthorizedV2,
 } from '@modelcontextprotocol/client';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -20,14 +17,11 @@ import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
 import { MAX_ATTACHMENT_BYTES } from '#lib/schemas/email';
-import { apiUrl, emulator, newUser, post, rfc822 } from '../support/api.ts';
-import { TestOAuthProvider } from '../support/mcp.ts';
+import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { connectMcp, publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
 
 const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
-// The MCP URL as the broker publishes it (its PUBLIC_URL), which is what a user configures.
-const mcpUrl = new URL(
-  ((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource,
-);
+const mcpUrl = await publishedMcpUrl();
 const MODERN = '2026-07-28';
 
 /** What a client sent: each request's URL, headers and JSON body (to see the revision it spoke). */
@@ -53,17 +47,8 @@ function recordingFetch(sent: Sent[]): typeof fetch {
   };
 }
 
-/** The v1 SDK client (2025-11-25) as an MCP host connects: 401, discovery, registration, sign-in, token, connect. */
-async function connectV1(provider: TestOAuthProvider, sent: Sent[]): Promise<Client> {
-  const options = { authProvider: provider, fetch: recordingFetch(sent) };
-  const first = new StreamableHTTPClientTransport(mcpUrl, options);
-  await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  if (!provider.code) throw new Error('the sign-in brought back no code');
-  await first.finishAuth(provider.code);
-  const client = new Client({ name: 'test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(mcpUrl, options));
-  return client;
-}
+/** The v1 SDK client (2025-11-25) as an MCP host connects, through a fetch that records what it sends. */
+const connectV1 = (provider: TestOAuthProvider, sent: Sent[]) => connectMcp(provider, mcpUrl, recordingFetch(sent));
 
 /**
  * The v2 SDK client pinned to 2026-07-28 (unpinned, it negotiates 2025-11-25): the same

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { expect } from 'vitest';
 import { Browser } from '../../local/browser.ts';
+import { apiUrl } from './api.ts';
 
 export { Browser, pkce } from '../../local/browser.ts';
 
@@ -71,4 +75,29 @@ export class TestOAuthProvider implements OAuthClientProvider {
     this.callback = back;
     this.code = back.searchParams.get('code') ?? undefined;
   }
+}
+
+/** The MCP URL as the broker publishes it (its PUBLIC_URL), which is what a user configures. */
+export async function publishedMcpUrl(): Promise<URL> {
+  const metadata = await fetch(`${apiUrl}/.well-known/oauth-protected-resource`);
+  return new URL(((await metadata.json()) as { resource: string }).resource);
+}
+
+/**
+ * Connects the v1 SDK client (protocol 2025-11-25) the way an MCP host does: 401, discovery,
+ * registration, sign-in, token, connect; through `fetch` when given (to see what it sends).
+ */
+export async function connectMcp(
+  provider: TestOAuthProvider,
+  mcpUrl: URL,
+  fetch?: typeof globalThis.fetch,
+): Promise<Client> {
+  const options = { authProvider: provider, ...(fetch ? { fetch } : {}) };
+  const first = new StreamableHTTPClientTransport(mcpUrl, options);
+  await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+  if (!provider.code) throw new Error('the sign-in brought back no code');
+  await first.finishAuth(provider.code);
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(mcpUrl, options));
+  return client;
 }
