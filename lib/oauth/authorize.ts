@@ -5,6 +5,7 @@ import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
+import { count, METRIC } from '../metrics.ts';
 import { allTools } from '../operations.ts';
 import { findClient } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
@@ -179,6 +180,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     createdAt: now,
     expiresAt: now + GRANT_LIFETIME_MS,
   });
+  count(METRIC.mcpSignIn);
   const code = randomSecret('mcp-code-');
   registerSecrets(code);
   await codes.put(
