@@ -63,7 +63,12 @@ const GOOGLE_MARGIN_SECONDS = 60;
  * access token's record under a key derived from the access token, so a tool call needs no
  * KMS or Google token call; the access token expires no later than the Google token.
  */
-async function issue(store: Store, config: Config, grant: GrantRecord, now = Date.now()): Promise<TokenAnswer> {
+export async function issueTokens(
+  store: Store,
+  config: Config,
+  grant: GrantRecord,
+  now = Date.now(),
+): Promise<TokenAnswer> {
   let google: Awaited<ReturnType<typeof freshGoogleToken>>;
   try {
     google = await freshGoogleToken(store, config, grant);
@@ -128,7 +133,7 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
   if (await codes.redeem(store, codeHash, now)) {
     const grant = await grants.get(store, record.grantId);
     if (!grant) throw invalidGrant('The authorization has been revoked.');
-    const answer = await issue(store, config, grant, now);
+    const answer = await issueTokens(store, config, grant, now);
     await codes.keepAnswer(store, codeHash, await seal(wrapper, JSON.stringify(answer), codeHash));
     return answer;
   }
@@ -178,7 +183,7 @@ async function refresh(request: WebRequest, store: Store, client: KnownClient): 
   }
   const grant = await grants.get(store, spent.grantId);
   if (!grant) throw invalidGrant('The authorization has ended; sign in again.');
-  return issue(store, request.config, grant);
+  return issueTokens(store, request.config, grant);
 }
 
 /** The token endpoint: authorization code and refresh token grants. */
