@@ -7,8 +7,8 @@ import { keyWrapper, seal } from '#lib/oauth/sealing';
 import { issueTokens } from '#lib/oauth/token';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import { temporaryTokenKeyFile } from '../local/stack.ts';
-import { withEmulator } from './gmail-emulator.ts';
-import { median, type Row } from './report.ts';
+import { timedRuns, withEmulator } from './gmail-emulator.ts';
+import type { Row } from './report.ts';
 
 const RESOURCE = 'https://broker.example/mcp';
 
@@ -66,22 +66,13 @@ export async function benchMcpTokenPath(googleLatencyMs: number, repeats: number
       await control.setLatency(googleLatencyMs, '/token');
 
       const measure = async (run: () => Promise<unknown>, kmsDecrypts: number): Promise<PathCost> => {
-        const times: number[] = [];
-        let reads = 0;
-        let googleCalls = 0;
-        for (let i = 0; i < repeats; i += 1) {
-          await control.clearRequests();
-          const before = dynamo.requestCount();
-          const started = performance.now();
-          await run();
-          times.push(performance.now() - started);
-          reads = dynamo.requestCount() - before;
-          googleCalls = (await control.requests()).filter((request) => request.path.endsWith('/token')).length;
-        }
+        const before = dynamo.requestCount();
+        const { ms, requests } = await timedRuns(control, repeats, run);
         return {
-          ms: Math.round(median(times) * 10) / 10,
-          table_requests: reads,
-          google_token_calls: googleCalls,
+          ms: Math.round(ms * 10) / 10,
+          // Every run makes the same calls.
+          table_requests: (dynamo.requestCount() - before) / repeats,
+          google_token_calls: requests.filter((request) => request.path.endsWith('/token')).length,
           kms_decrypts: kmsDecrypts,
         };
       };

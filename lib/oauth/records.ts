@@ -237,13 +237,15 @@ function tokenKey(kind: 'ACCESS' | 'REFRESH', token: string) {
   return kind === 'ACCESS' ? oauthKeys.accessToken(grantId, hash) : oauthKeys.refreshToken(grantId, hash);
 }
 
+async function putToken(store: Store, kind: 'ACCESS' | 'REFRESH', token: string, record: TokenRecord) {
+  const key = tokenKey(kind, token);
+  if (!key) throw new Error(`not a broker ${kind.toLowerCase()} token`);
+  await put(store, key, record, record.expiresAt);
+}
+
 /** Broker tokens, looked up by the token itself (which names its grant) and stored by its hash. */
 export const tokens = {
-  async putAccess(store: Store, token: string, record: TokenRecord): Promise<void> {
-    const key = tokenKey('ACCESS', token);
-    if (!key) throw new Error('not a broker access token');
-    await put(store, key, record, record.expiresAt);
-  },
+  putAccess: (store: Store, token: string, record: TokenRecord) => putToken(store, 'ACCESS', token, record),
   /** One consistent read: the token's record, while unexpired. */
   async getAccess(store: Store, token: string, now = Date.now()): Promise<TokenRecord | undefined> {
     const key = tokenKey('ACCESS', token);
@@ -253,11 +255,7 @@ export const tokens = {
     const key = tokenKey('ACCESS', token);
     if (key) await remove(store, key);
   },
-  async putRefresh(store: Store, token: string, record: TokenRecord): Promise<void> {
-    const key = tokenKey('REFRESH', token);
-    if (!key) throw new Error('not a broker refresh token');
-    await put(store, key, record, record.expiresAt);
-  },
+  putRefresh: (store: Store, token: string, record: TokenRecord) => putToken(store, 'REFRESH', token, record),
   /** The refresh token's record, spent or not, while unexpired. */
   async getRefresh(store: Store, token: string, now = Date.now()): Promise<TokenRecord | undefined> {
     const key = tokenKey('REFRESH', token);
