@@ -54,7 +54,7 @@ async function authenticateClient(request: WebRequest, store: Store): Promise<Kn
   return client;
 }
 
-/** An access token lives no longer than this, nor past the Google access token sealed in it (less a margin). */
+/** An access token ends this long before the Google access token sealed in it. */
 const GOOGLE_MARGIN_SECONDS = 60;
 
 /**
@@ -150,7 +150,7 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
         // holder has moved on, so this is no double post.
         if (same.refresh_token) {
           const first = await tokens.getRefresh(store, same.refresh_token);
-          if (first?.usedAt !== undefined || !first) throw invalidGrant('The authorization code was already used.');
+          if (!first || first.usedAt !== undefined) throw invalidGrant('The authorization code was already used.');
         }
         return same;
       }
