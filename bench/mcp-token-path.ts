@@ -4,7 +4,7 @@ import { toolNames } from '#lib/mcp/catalog';
 import { authenticateMcp, freshGoogleToken } from '#lib/oauth/grant-access';
 import { type GrantRecord, grants, newGrantId } from '#lib/oauth/records';
 import { keyWrapper, seal } from '#lib/oauth/sealing';
-import { issueTokens } from '#lib/oauth/token';
+import { googleTokenForIssue, issueTokens } from '#lib/oauth/token';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import { temporaryTokenKeyFile } from '../local/stack.ts';
 import { timedRuns, withEmulator } from './gmail-emulator.ts';
@@ -79,7 +79,8 @@ export async function benchMcpTokenPath(googleLatencyMs: number, repeats: number
 
       let bearer = '';
       const issue = await measure(async () => {
-        bearer = (await issueTokens(store, config, grant)).access_token;
+        bearer = (await issueTokens(store, config, grant, await googleTokenForIssue(store, config, grant)))
+          .access_token;
       }, 1);
       const authorization = () => authenticateMcp(store, `Bearer ${bearer}`, RESOURCE);
       const ours = await measure(authorization, 0);

@@ -7,7 +7,7 @@ import { registerSecrets } from '../log.ts';
 import { S256 } from './authorize.ts';
 import { findClient, type KnownClient } from './clients.ts';
 import { OAuthError } from './errors.ts';
-import { GoogleGrantEnded } from './google.ts';
+import { GoogleGrantEnded, type GoogleTokens } from './google.ts';
 import { endGrant, freshGoogleToken } from './grant-access.ts';
 import { codes, type GrantRecord, grants, hashSecret, newToken, tokens } from './records.ts';
 import { OFFLINE_ACCESS } from './scopes.ts';
@@ -58,24 +58,32 @@ async function authenticateClient(request: WebRequest, store: Store): Promise<Kn
 const GOOGLE_MARGIN_SECONDS = 60;
 
 /**
+ * The Google access token to seal into the next access token. Asked before the code or
+ * refresh token is spent, so Google being unreachable leaves the client's credential
+ * usable for a retry; Google's `invalid_grant` has ended the grant (`invalid_grant` here too).
+ */
+export async function googleTokenForIssue(store: Store, config: Config, grant: GrantRecord): Promise<GoogleTokens> {
+  try {
+    return await freshGoogleToken(store, config, grant);
+  } catch (error) {
+    if (error instanceof GoogleGrantEnded) throw invalidGrant('Google ended the authorization; sign in again.');
+    throw error;
+  }
+}
+
+/**
  * Issues an access token (and, when the grant allows, a refresh token) for a grant; only
- * their hashes are stored. A fresh Google access token is obtained now and sealed into the
- * access token's record under a key derived from the access token, so a tool call needs no
- * KMS or Google token call; the access token expires no later than the Google token.
+ * their hashes are stored. The Google access token (from {@link googleTokenForIssue}) is
+ * sealed into the access token's record under a key derived from the access token, so a
+ * tool call needs no KMS or Google token call; the access token expires no later than it.
  */
 export async function issueTokens(
   store: Store,
   config: Config,
   grant: GrantRecord,
+  google: GoogleTokens,
   now = Date.now(),
 ): Promise<TokenAnswer> {
-  let google: Awaited<ReturnType<typeof freshGoogleToken>>;
-  try {
-    google = await freshGoogleToken(store, config, grant);
-  } catch (error) {
-    if (error instanceof GoogleGrantEnded) throw invalidGrant('Google ended the authorization; sign in again.');
-    throw error;
-  }
   const seconds = Math.max(1, Math.min(config.MCP_ACCESS_TOKEN_SECONDS, google.expiresIn - GOOGLE_MARGIN_SECONDS));
   const accessToken = newToken('at', grant.grantId);
   const record = {
@@ -128,12 +136,15 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
   if (resource && resource !== record.resource)
     throw new OAuthError('invalid_target', 'The resource does not match the authorization.');
 
-  const now = Date.now();
   const wrapper = await keyWrapper(config);
-  if (await codes.redeem(store, codeHash, now)) {
-    const grant = await grants.get(store, record.grantId);
-    if (!grant) throw invalidGrant('The authorization has been revoked.');
-    const answer = await issueTokens(store, config, grant, now);
+  // Google first (unless this is a repeat), so its failure does not burn the code.
+  const unused = record.redeemedAt === undefined && record.expiresAt > Date.now();
+  const grant = unused ? await grants.get(store, record.grantId) : undefined;
+  if (unused && !grant) throw invalidGrant('The authorization has been revoked.');
+  const google = grant && (await googleTokenForIssue(store, config, grant));
+  const now = Date.now();
+  if (grant && google && (await codes.redeem(store, codeHash, now))) {
+    const answer = await issueTokens(store, config, grant, google, now);
     await codes.keepAnswer(store, codeHash, await seal(wrapper, JSON.stringify(answer), codeHash));
     return answer;
   }
@@ -173,17 +184,24 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
 async function refresh(request: WebRequest, store: Store, client: KnownClient): Promise<TokenAnswer> {
   const token = request.form.get('refresh_token') ?? '';
   registerSecrets(token);
+  const { config } = request;
   const refused = invalidGrant('The refresh token is not valid.');
-  const spent = await tokens.spendRefresh(store, token, client.clientId);
-  if (!spent) {
-    const record = await tokens.getRefresh(store, token);
-    if (record?.usedAt !== undefined && record.clientId === client.clientId)
-      await endGrant(store, request.config, record.grantId);
+  const record = await tokens.getRefresh(store, token);
+  if (!record || record.clientId !== client.clientId) throw refused;
+  if (record.usedAt !== undefined) {
+    await endGrant(store, config, record.grantId);
     throw refused;
   }
-  const grant = await grants.get(store, spent.grantId);
+  const grant = await grants.get(store, record.grantId);
   if (!grant) throw invalidGrant('The authorization has ended; sign in again.');
-  return issueTokens(store, request.config, grant);
+  // Google first, so its failure leaves the refresh token unspent for a retry.
+  const google = await googleTokenForIssue(store, config, grant);
+  if (!(await tokens.spendRefresh(store, token, client.clientId))) {
+    // Spent by a concurrent request since it was read: that is a second use too.
+    await endGrant(store, config, record.grantId);
+    throw refused;
+  }
+  return issueTokens(store, config, grant, google);
 }
 
 /** The token endpoint: authorization code and refresh token grants. */

@@ -82,6 +82,24 @@ describe('refresh tokens and codes (RFC 9700)', () => {
   });
 });
 
+describe('Google unreachable while issuing', () => {
+  it('burns neither the code nor the refresh token: the retry gets tokens and the grant lives', async () => {
+    const signedIn = await signIn();
+    await emulator.addFault({ method: 'POST', pathPattern: '/token$', status: 503, times: 1 });
+    const failed = await redeem(signedIn);
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(failed.json.access_token).toBeUndefined();
+    const issued = await redeem(signedIn);
+    expect(issued.status).toBe(200);
+
+    await emulator.addFault({ method: 'POST', pathPattern: '/token$', status: 503, times: 1 });
+    expect((await refreshWith(issued.json.refresh_token, signedIn.clientId)).status).toBeGreaterThanOrEqual(500);
+    const retried = await refreshWith(issued.json.refresh_token, signedIn.clientId);
+    expect(retried.status).toBe(200);
+    expect((await mcpCall(retried.json.access_token ?? '', 'tools/call', unread)).text).toContain('"success":true');
+  });
+});
+
 describe('offline_access (SEP-2207)', () => {
   it('is the authorization server’s scope, not the resource’s', async () => {
     const server = (await (await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)).json()) as {
