@@ -96,8 +96,9 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
             context,
             config,
             credentials: { accessToken: access.googleAccessToken },
-            // MCP has no per-call idempotency key; a client's retry is a new call.
+            // MCP has no per-call idempotency key: a send is once per the grant's user and request.
             idempotencyKey: undefined,
+            person: access.token.userId,
           }),
         );
         logger.info('tool', { tool: name, status: answer.status, ms: Date.now() - started });
