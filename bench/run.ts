@@ -7,6 +7,7 @@
 import { buildAll } from '../scripts/build.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchMcpTokenPath } from './mcp-token-path.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
@@ -43,3 +44,9 @@ console.log(
   `\nAt a million idle agents push costs about $${Math.round(perAgent * 1e6).toLocaleString('en-US')} a month ` +
     `(the HTTP fallback $${Math.round(push.results.idle_agent.baseline.usd_per_month * 1e6).toLocaleString('en-US')}).`,
 );
+const tokenPath = await benchMcpTokenPath(100, quick ? 5 : 25);
+printRows(
+  'MCP tool call, token side: sealed Google token in the broker token vs. refreshing on the tool path',
+  tokenPath.rows,
+);
+await recordResult('mcp_token_path', tokenPath.results);

@@ -251,6 +251,21 @@ describe('serverless package', () => {
     }
   });
 
+  it('gives mcp, the busiest function, neither the Google client secret nor the token key', () => {
+    // Its tool calls use the Google token sealed in the broker token (lib/oauth/grant-access.ts).
+    const mcp = lambdaOf('mcp');
+    const actions = statementsOf(mcp).flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    const parameters = JSON.stringify(
+      statementsOf(mcp).filter((statement) => statement.Action.includes('ssm:GetParameter')),
+    );
+    expect(parameters).not.toContain(SECRETS.google_client_secret.parameter);
+    expect(parameters).toContain(SECRETS.job_signing_key.parameter);
+    const variables = mcp.Properties.Environment?.Variables ?? {};
+    expect(variables.TOKEN_KMS_KEY_ID).toBeUndefined();
+    expect(variables[SECRETS.google_client_secret.variable]).toBeUndefined();
+  });
+
   it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
     expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
     expectParameterNameOnly('job_signing_key', 'JOB_SIGNING_KEY');
