@@ -226,6 +226,38 @@ describe('runAgent', () => {
     ]);
   });
 
+  it('waits for its code on the WebSocket: hears it was paired there, and ends the wait when the code expires', async () => {
+    // A WebSocket that answers collect and, when told, says `paired` as the broker does when
+    // the user confirms the code; the fake broker's own polls would never say so.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (socket) => {
+      socket.on('message', () =>
+        socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })),
+      );
+    });
+    const socketUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl, pairingTtlMs: 60_000 }).start();
+    const agent = startAgent();
+    await agent.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    for (const client of server.clients) client.send(JSON.stringify({ type: 'paired', account: 'owner@example.com' }));
+    await agent.log.waitFor(/^Paired to "owner@example\.com"\. Waiting for jobs\./);
+    agent.controller.abort();
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+
+    // Never confirmed: the hold ends with the code, and one poll says to get a new one.
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl, pairingTtlMs: 1_500 }).start();
+    const expiring = startAgent({ reset: true });
+    await expiring.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    await expiring.out.waitFor(/^Pairing code: CODE-2$/);
+    expect(expiring.log.all).toContain('The pairing code expired; getting a new one.');
+    expiring.controller.abort();
+    await expiring.run;
+    server.close();
+  });
+
   it('stops polling at once when the signal aborts, even mid long-poll', async () => {
     await broker.stop();
     broker = await new FakeBroker({ holdMs: 15_000 }).start();
