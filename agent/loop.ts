@@ -251,6 +251,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
   let connectedBefore = false;
   /** Set when the broker refused the connection of an agent waiting for its code: poll until paired. */
   let pairOverPoll = false;
+  let recordingPairing = false;
   const useSocket = (current: Registration) =>
     transport !== 'poll' &&
     socketUrl !== undefined &&
@@ -310,14 +311,20 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
               connectedBefore = true;
             },
             onPaired: (account) => {
-              if (registration === undefined || registration.paired) return;
-              markPaired(registration, account).then(
-                (paired) => {
-                  // Unless the loop moved on to another registration meanwhile.
-                  if (registration?.agent_id === paired.agent_id) registration = paired;
-                },
-                (error: unknown) => log(`Could not record the pairing: ${describeError(error)}`),
-              );
+              // The broker may say it twice (the push, then the next collect): record it once.
+              if (registration === undefined || registration.paired || recordingPairing) return;
+              recordingPairing = true;
+              markPaired(registration, account)
+                .then(
+                  (paired) => {
+                    // Unless the loop moved on to another registration meanwhile.
+                    if (registration?.agent_id === paired.agent_id) registration = paired;
+                  },
+                  (error: unknown) => log(`Could not record the pairing: ${describeError(error)}`),
+                )
+                .finally(() => {
+                  recordingPairing = false;
+                });
             },
             ...options.socketTimings,
           },
