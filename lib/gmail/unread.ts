@@ -20,9 +20,10 @@ import { buildUnreadQuery } from './search.ts';
 /**
  * Message fetches in flight at once: a page of up to 50 is fetched in one wave, so it costs
  * two sequential round trips in all (the list, then the fetches). 50 is the most Gmail
- * recommends per batch request ("over 50 not recommended", of at most 100): a batch's calls
- * count one by one against the user's quota and run at once just the same, so more in
- * flight would only trade that advice for a round trip. This cap is what binds above 50:
+ * recommends per batch request (developers.google.com/gmail/api/guides/batch: at most 100
+ * calls, larger batches "likely to trigger rate limiting", over 50 not recommended, and n
+ * batched calls count as n against the quota), and the same ceiling is kept on calls in
+ * flight at once. This cap is what binds above 50:
  * a page of 100 takes two waves (three round trips). A 429 on one call is retried for that
  * call alone (`retry.ts`), and one message that still fails never fails the page.
  */
