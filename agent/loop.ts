@@ -26,8 +26,8 @@ import { printable } from './verify.ts';
 /**
  * The agent daemon: register and show the pairing code, then hold the broker's WebSocket,
  * on which it hears at once that the code was confirmed and then receives pushed jobs; or
- * poll over HTTP every few seconds (for the pairing too) where a WebSocket cannot be held. Each job is admitted through `admitJob`, launched at
- * most once, and reported. The AbortSignal stops the transport; jobs already received
+ * poll over HTTP every few seconds (for the pairing too) where a WebSocket cannot be held.
+ * Each job is admitted through `admitJob`, launched at most once, and reported. The AbortSignal stops the transport; jobs already received
  * still finish and are reported. Failures are logged and retried with jittered backoff,
  * never fatal, except a changed broker key or a refused registration (the user must act).
  */
