@@ -338,6 +338,9 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
           if (now() - openedAt >= STABLE_CONNECTION_MS) backoff.reset();
           const delay = backoff.next();
           log(`The job connection dropped; reconnecting in ${seconds(delay)}.`);
+          // A `paired` said as the connection died may be lost (the broker took it as told):
+          // one poll after a drop while waiting says whether the code was confirmed.
+          if (registration?.paired === false) askWhy = true;
           await sleep(delay, session.signal);
         }
         continue;

@@ -258,6 +258,28 @@ describe('runAgent', () => {
     server.close();
   });
 
+  it('asks over HTTP once when its connection drops while it waits for its code (a paired notice may have died with it)', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (socket) => {
+      socket.on('message', () =>
+        socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })),
+      );
+    });
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` }).start();
+    const agent = startAgent();
+    const codeLine = await agent.out.waitFor(/^Pairing code: /);
+    await agent.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    // Confirmed, and the connection dies before the agent hears it there: only a poll says so.
+    broker.pair(codeLine.slice('Pairing code: '.length));
+    for (const client of server.clients) client.terminate();
+    await agent.log.waitFor(/^Paired/);
+    agent.controller.abort();
+    await agent.run;
+    server.close();
+  });
+
   it('stops polling at once when the signal aborts, even mid long-poll', async () => {
     await broker.stop();
     broker = await new FakeBroker({ holdMs: 15_000 }).start();
