@@ -135,7 +135,9 @@ async function measureLaunches(
   try {
     const code = (await agent.waitFor(/Pairing code: (\S+)/))[1];
     await call(stack, token, AGENT_PATHS.pair, { code });
-    await agent.waitFor(transport === 'socket' ? /Connected to ws:/ : /Paired( to "[^"]+")?\. Waiting for jobs\./);
+    // Over the socket it connects before the pairing: the pairing line says it heard of it.
+    await agent.waitFor(/Paired( to "[^"]+")?\. Waiting for jobs\./);
+    if (transport === 'socket') await agent.waitFor(/Connected to ws:/);
     const toSpawn: number[] = [];
     const toAnswer: number[] = [];
     for (let i = 0; i < runs + WARM_UP_LAUNCHES; i += 1) {

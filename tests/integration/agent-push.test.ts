@@ -49,6 +49,9 @@ async function pairedAgent(user: CreatedUser, args?: string[]) {
   const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
   const paired = await post(AGENT_PATHS.pair, { token: user.token, body: { code } });
   expect(paired.status).toBe(200);
+  // Written to its state before it says so (it connects before the pairing, so "Connected"
+  // alone does not mean it knows it is paired).
+  await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
   return { agent, recordFile, code, agentId: String(paired.json.data.agent_id) };
 }
 
@@ -254,7 +257,6 @@ describe('launches pushed over the agent WebSocket', () => {
   it('reach an agent that cannot hold a WebSocket through the HTTP poll, once', async () => {
     const user = await newUser();
     const { agent, recordFile, agentId } = await pairedAgent(user, ['--transport', 'poll']);
-    await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['poll'] } });
     expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['poll']]);
     expect(agent.output()).not.toMatch(/Connected to ws:/);
