@@ -61,6 +61,16 @@ function startAgent(overrides: Partial<AgentOptions> = {}) {
   return { controller, out, log, sleeps, run };
 }
 
+/** A WebSocket server standing in for the broker's: it answers every message as a `collect`. */
+async function collectAnsweringSocket() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(server, 'listening');
+  server.on('connection', (socket) => {
+    socket.on('message', () => socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })));
+  });
+  return { server, socketUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 async function pairedAgent() {
   const agent = startAgent({ once: true });
   const codeLine = await agent.out.waitFor(/^Pairing code: /);
@@ -227,16 +237,9 @@ describe('runAgent', () => {
   });
 
   it('waits for its code on the WebSocket: hears it was paired there, and ends the wait when the code expires', async () => {
-    // A WebSocket that answers collect and, when told, says `paired` as the broker does when
-    // the user confirms the code; the fake broker's own polls would never say so.
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(server, 'listening');
-    server.on('connection', (socket) => {
-      socket.on('message', () =>
-        socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })),
-      );
-    });
-    const socketUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The test says `paired` on the socket, as the broker does when the user confirms the
+    // code; the fake broker's own polls would never say so.
+    const { server, socketUrl } = await collectAnsweringSocket();
     await broker.stop();
     broker = await new FakeBroker({ socketUrl, pairingTtlMs: 60_000 }).start();
     const agent = startAgent();
@@ -259,15 +262,9 @@ describe('runAgent', () => {
   });
 
   it('asks over HTTP once when its connection drops while it waits for its code (a paired notice may have died with it)', async () => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(server, 'listening');
-    server.on('connection', (socket) => {
-      socket.on('message', () =>
-        socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })),
-      );
-    });
+    const { server, socketUrl } = await collectAnsweringSocket();
     await broker.stop();
-    broker = await new FakeBroker({ socketUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` }).start();
+    broker = await new FakeBroker({ socketUrl }).start();
     const agent = startAgent();
     const codeLine = await agent.out.waitFor(/^Pairing code: /);
     await agent.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
