@@ -18,7 +18,7 @@ const quick = process.argv.includes('--quick');
 
 await buildAll();
 printRows('Cold start: function bundles (import time in a fresh Node process)', await benchColdStart(quick ? 3 : 7));
-const unreadLatency = await benchUnread(100, [1, 10, 50], quick ? 1 : 3);
+const unreadLatency = await benchUnread(100, [1, 10, 50, 100], quick ? 1 : 3);
 printRows('Unread mail against the Google emulator', unreadLatency);
 const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);
 printRows('Unread: a crafted 1 MB HTML mail against a plain one of the same size', hostile.rows);
@@ -30,7 +30,7 @@ await recordResult('unread', {
   hostile_html_vs_plain: hostile.figures,
   peak_memory: memory.figures,
 });
-printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50, 100], quick ? 1 : 3));
 printRows(
   'Sending once: the identity lookup before a send, against the Google emulator',
   await benchSendOnce(100, quick ? 3 : 15),
