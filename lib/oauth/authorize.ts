@@ -6,11 +6,12 @@ import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
 import { allTools } from '../operations.ts';
-import { findClient } from './clients.ts';
+import { findClient, markClientUsed } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
-import { OAuthPageError } from './errors.ts';
+import { OAuthError, OAuthPageError } from './errors.ts';
 import { exchangeGoogleCode, googleAuthorizationUrl } from './google.ts';
 import { codes, grants, hashSecret, randomSecret, requests } from './records.ts';
+import { isRegisteredRedirectUri, redirectUriProblem } from './redirect-uris.ts';
 import { keyWrapper, seal } from './sealing.ts';
 import type { BrokerUrls } from './urls.ts';
 
@@ -33,9 +34,12 @@ function backToClient(redirectUri: string, params: Record<string, string | undef
 }
 
 /**
- * Checks the client and its exact redirect URI first (a failure
- * there is a page, never a redirect), then the rest of the request (failures go back to
- * the client as `error=`), and shows the consent page.
+ * Checks an authorization request and shows the consent page. Every refusal here is a
+ * page, never a redirect: any client's redirect URI is its own word (anyone may register
+ * one, or write a metadata document), so before the user has seen the consent page our
+ * domain sends no browser to it, not even with an error (RFC 9700 §4.11.2: otherwise a
+ * link to us with a bad parameter is an open redirect). Redirects start once the user
+ * answered the page, which names the application and where it will be sent.
  */
 export async function startAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
   const q = request.query;
@@ -45,26 +49,30 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
   const client = await findClient(store, request.config, clientId).catch((error: unknown) => {
     throw new OAuthPageError(
       'invalid_client',
-      error instanceof Error ? error.message.replace(/^\w+: /, '') : 'Unknown client.',
+      error instanceof OAuthError ? error.description : 'This application could not be identified.',
     );
   });
   if (!client) throw new OAuthPageError('invalid_client', 'This application is not registered here.');
-  if (!redirectUri || !client.redirectUris.includes(redirectUri))
+  // A registration older than today's rules is held to them too (a native client's rules are the widest).
+  if (
+    !isRegisteredRedirectUri(client.redirectUris, redirectUri, client.applicationType) ||
+    redirectUriProblem(redirectUri, client.applicationType, request.config.OAUTH_ALLOW_LOOPBACK_HTTP) !== undefined
+  )
     throw new OAuthPageError('invalid_request', 'The redirect URI is not one this application registered.');
 
-  const state = q.get('state') ?? undefined;
-  const fail = (error: string, description: string) =>
-    backToClient(redirectUri, { error, error_description: description, state }, urls.issuer);
-  if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
+  if (q.get('response_type') !== 'code')
+    throw new OAuthPageError('unsupported_response_type', 'response_type must be code.');
   const codeChallenge = q.get('code_challenge') ?? '';
   if (q.get('code_challenge_method') !== 'S256' || !PKCE_CHALLENGE.test(codeChallenge))
-    return fail('invalid_request', 'PKCE with code_challenge_method=S256 is required.');
+    throw new OAuthPageError('invalid_request', 'PKCE with code_challenge_method=S256 is required.');
   const resource = q.get('resource') ?? urls.resource;
-  if (resource !== urls.resource) return fail('invalid_target', `This server issues tokens only for ${urls.resource}.`);
+  if (resource !== urls.resource)
+    throw new OAuthPageError('invalid_target', `This server issues tokens only for ${urls.resource}.`);
   // One scope per tool; an empty or absent scope (ChatGPT sends `scope=`) means every tool.
   const asked = (q.get('scope') ?? '').split(' ').filter(Boolean);
   const tools = asked.length === 0 ? [...toolNames] : toolNames.filter((name) => asked.includes(name));
-  if (tools.length === 0) return fail('invalid_scope', `Known scopes: ${toolNames.join(' ')}.`);
+  if (tools.length === 0) throw new OAuthPageError('invalid_scope', `Known scopes: ${toolNames.join(' ')}.`);
+  const state = q.get('state') ?? undefined;
 
   const requestId = randomSecret('');
   const browser = randomSecret('');
@@ -179,6 +187,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     createdAt: now,
     expiresAt: now + GRANT_LIFETIME_MS,
   });
+  await markClientUsed(store, pending.clientId, now);
   const code = randomSecret('mcp-code-');
   registerSecrets(code);
   await codes.put(
