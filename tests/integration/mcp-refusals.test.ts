@@ -162,10 +162,10 @@ describe('the MCP endpoint', () => {
     const asked = await new Browser().request(
       authorizationUrl(await register(), challenge, { resource: 'https://other.example/mcp' }),
     );
-    expect(asked.status).toBe(302);
-    const location = new URL(asked.headers.get('location') ?? '');
-    expect(location.origin + location.pathname).toBe(REDIRECT_URI);
-    expect(location.searchParams.get('error')).toBe('invalid_target');
+    // Refused before consent: a page, never a redirect (RFC 9700 §4.11.2).
+    expect(asked.status).toBe(400);
+    expect(asked.headers.get('location')).toBeNull();
+    expect(await asked.text()).toContain('issues tokens only for');
   });
 
   it('refuses a code with a PKCE verifier that does not match, without burning the code', async () => {
