@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
-import { NonPublicAddressError, publicGet } from '../net/public-fetch.ts';
+import { NonPublicAddressError, publicGet, readCapped as readBody } from '../net/public-fetch.ts';
 import type { Attachment } from '../schemas/email.ts';
 import type { OpenAiFileRef } from '../schemas/files.ts';
 
@@ -98,17 +98,9 @@ async function readCapped(response: IncomingMessage, index: number, cap: number,
     response.destroy();
     throw refused(index, `The file at ${host} is ${declared} bytes; the limit is ${cap}.`, 'payload_too_large');
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response) {
-    size += (chunk as Buffer).length;
-    if (size > cap) {
-      response.destroy();
-      throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return readBody(response, cap, () =>
+    refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large'),
+  );
 }
 
 async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: number): Promise<Fetched> {

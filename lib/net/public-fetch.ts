@@ -131,3 +131,21 @@ export function publicGet(url: URL, options: PublicGetOptions): Promise<Incoming
     req.end();
   });
 }
+
+/**
+ * Reads a response body up to `cap` bytes; past the cap the response is dropped and
+ * `tooLarge()` thrown (an error, never a truncation), before the rest is downloaded.
+ */
+export async function readCapped(response: IncomingMessage, cap: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size > cap) {
+      response.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,8 +1,7 @@
-import type { IncomingMessage } from 'node:http';
 import CachePolicy from 'http-cache-semantics';
 import type { Config } from '../config.ts';
 import { logger } from '../log.ts';
-import { publicGet } from '../net/public-fetch.ts';
+import { publicGet, readCapped } from '../net/public-fetch.ts';
 import { OAuthError } from './errors.ts';
 
 /**
@@ -27,21 +26,6 @@ export const UNUSABLE_DOCUMENT = 'The client metadata document could not be used
 
 /** What went wrong, for the log only. */
 class Unusable extends Error {}
-
-/** Reads a body up to `limit` bytes; more is an error, not a truncation. */
-async function readCapped(response: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      response.destroy();
-      throw new Unusable(`larger than ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 const cache = new Map<string, { client: unknown; until: number }>();
 
@@ -70,7 +54,12 @@ async function download(url: URL, config: Config, now: number): Promise<{ docume
     response.resume();
     throw new Unusable(`answered ${response.statusCode}`);
   }
-  const text = await readCapped(response, METADATA_MAX_BYTES);
+  const body = await readCapped(
+    response,
+    METADATA_MAX_BYTES,
+    () => new Unusable(`larger than ${METADATA_MAX_BYTES} bytes`),
+  );
+  const text = body.toString('utf8');
   const policy = new CachePolicy(
     { url: url.pathname + url.search, method: 'GET', headers: { host: url.host, ...REQUEST_HEADERS } },
     { status: 200, headers: response.headers },

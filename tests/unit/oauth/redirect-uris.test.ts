@@ -5,58 +5,46 @@ const accepted = (uri: string, type: 'web' | 'native', allowLoopbackHttp = false
   redirectUriProblem(uri, type, allowLoopbackHttp) === undefined;
 
 describe('redirect URIs a client may register', () => {
-  it.each([
-    'https://chatgpt.com/connector/oauth/abc123',
-    'https://claude.ai/api/mcp/auth_callback',
-    'https://app.example/cb?tenant=a%20b',
-  ])('takes https from any client: %s', (uri) => {
-    expect(accepted(uri, 'web')).toBe(true);
-    expect(accepted(uri, 'native')).toBe(true);
-  });
-
-  it.each([
-    'http://127.0.0.1:33418/callback',
-    'http://localhost:6274/oauth/callback',
-    'http://[::1]:8080/cb',
-    'http://127.0.0.1/callback',
-  ])('takes loopback http from native clients, and from web clients only where the dev setting allows: %s', (uri) => {
-    expect(accepted(uri, 'native')).toBe(true);
-    expect(accepted(uri, 'web')).toBe(false);
-    expect(accepted(uri, 'web', true)).toBe(true);
-  });
-
-  it.each([
-    'com.example.app:/oauth2redirect/example-provider',
-    'com.googleusercontent.apps.123:/cb',
-    'io.modelcontextprotocol.inspector://callback',
-  ])('takes a private-use scheme in reverse-domain form from native clients only: %s', (uri) => {
-    expect(accepted(uri, 'native')).toBe(true);
-    expect(accepted(uri, 'web', true)).toBe(false);
-  });
-
-  it.each([
-    'search-ms:query=invoice&crumb=location:\\\\evil.example\\share',
-    'ms-msdt:/id PCWDiagnostic',
-    'ms-officecmd:{"id":3}',
-    'x-javascript:alert(1)',
-    'chrome://settings',
-    'view-source:https://example.com/',
-    'javascript:alert(1)',
-    'data:text/html,hi',
-    'file:///etc/passwd',
-    'vbscript:msgbox',
-    'about:blank',
-    'blob:https://example.com/1',
-    'cursor://anysphere.cursor-retrieval/oauth/callback',
-    'http://example.com/callback',
-    'https://example.com/cb#fragment',
-    'https://user:pw@example.com/cb',
-    'https://user@example.com/cb',
-    'not a url',
-    '/relative/callback',
-  ])('refuses anything else, for every client: %s', (uri) => {
-    expect(accepted(uri, 'native', true)).toBe(false);
-    expect(accepted(uri, 'web', true)).toBe(false);
+  // Whether a web client, a web client under the OAUTH_ALLOW_LOOPBACK_HTTP dev setting, and
+  // a native client may register each URI.
+  it.each<[string, boolean, boolean, boolean]>([
+    // https: any client.
+    ['https://chatgpt.com/connector/oauth/abc123', true, true, true],
+    ['https://claude.ai/api/mcp/auth_callback', true, true, true],
+    ['https://app.example/cb?tenant=a%20b', true, true, true],
+    // Loopback http: native clients (RFC 8252 §7.3), web clients only under the dev setting.
+    ['http://127.0.0.1:33418/callback', false, true, true],
+    ['http://localhost:6274/oauth/callback', false, true, true],
+    ['http://[::1]:8080/cb', false, true, true],
+    ['http://127.0.0.1/callback', false, true, true],
+    // Private-use schemes in reverse-domain form (RFC 8252 §7.1): native clients only.
+    ['com.example.app:/oauth2redirect/example-provider', false, false, true],
+    ['com.googleusercontent.apps.123:/cb', false, false, true],
+    ['io.modelcontextprotocol.inspector://callback', false, false, true],
+    // Everything else, for every client: schemes that run or read something, no-period schemes.
+    ['search-ms:query=invoice&crumb=location:%5C%5Cevil.example%5Cshare', false, false, false],
+    ['ms-msdt:/id', false, false, false],
+    ['ms-officecmd:open', false, false, false],
+    ['x-javascript:alert(1)', false, false, false],
+    ['chrome://settings', false, false, false],
+    ['view-source:https://example.com/', false, false, false],
+    ['javascript:alert(1)', false, false, false],
+    ['data:text/html,hi', false, false, false],
+    ['file:///etc/passwd', false, false, false],
+    ['vbscript:msgbox', false, false, false],
+    ['about:blank', false, false, false],
+    ['blob:https://example.com/1', false, false, false],
+    ['cursor://anysphere.cursor-retrieval/oauth/callback', false, false, false],
+    ['http://example.com/callback', false, false, false],
+    ['https://example.com/cb#fragment', false, false, false],
+    ['https://user:pw@example.com/cb', false, false, false],
+    ['https://user@example.com/cb', false, false, false],
+    ['not a url', false, false, false],
+    ['/relative/callback', false, false, false],
+  ])('%s: web %s, web under the dev setting %s, native %s', (uri, web, webDev, native) => {
+    expect(accepted(uri, 'web')).toBe(web);
+    expect(accepted(uri, 'web', true)).toBe(webDev);
+    expect(accepted(uri, 'native')).toBe(native);
   });
 
   it.each([
