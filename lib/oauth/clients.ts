@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as z from 'zod';
 import type { Config } from '../config.ts';
 import { countAttempt } from '../jobs/attempts.ts';
@@ -63,11 +64,33 @@ function invalidMetadata(error: z.ZodError): OAuthError {
   return new OAuthError(code, problems.join('; ').slice(0, 500));
 }
 
-/** Registrations one source address (an IPv6 /64) may make per hour; the rest get 429. */
-export function registrationLimit(config: Config, source: string) {
-  // One IPv6 user typically holds a whole /64: count it as one source.
-  const network = source.includes(':') ? source.split(':').slice(0, 4).join(':') : source;
-  return { scope: `oauth-registrations#${network}`, limit: config.OAUTH_REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 };
+/**
+ * The network a request came from, as registrations are counted: an IPv4 address as it is,
+ * an IPv6 address as its /64 (one subscriber typically holds a whole /64 and can pick any
+ * address in it), an IPv4-mapped IPv6 address as its IPv4 address.
+ */
+export function sourceNetwork(source: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1];
+  if (mapped) return mapped;
+  if (isIP(source) !== 6 || source.includes('.')) return source;
+  const [head = '', tail] = source.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** Registrations one source network may make per hour; the rest get 429. */
+function registrationLimit(config: Config, source: string) {
+  return {
+    scope: `oauth-registrations#${sourceNetwork(source)}`,
+    limit: config.OAUTH_REGISTRATIONS_PER_HOUR,
+    windowMs: 3_600_000,
+  };
 }
 
 /**
@@ -144,7 +167,7 @@ export async function markClientUsed(store: Store, clientId: string, now = Date.
   });
 }
 
-/** True when `clientId` names a client ID metadata document (an https URL with a path). */
+/** True when `clientId` names a client ID metadata document (an https URL with a path, written canonically). */
 export function isMetadataDocumentUrl(clientId: string, config: Config): boolean {
   let url: URL;
   try {
@@ -152,7 +175,8 @@ export function isMetadataDocumentUrl(clientId: string, config: Config): boolean
   } catch {
     return false;
   }
-  if (url.hash !== '' || url.username !== '' || url.password !== '') return false;
+  // Written exactly as the URL parser writes it, so one document is one client id.
+  if (url.href !== clientId || url.hash !== '' || url.username !== '' || url.password !== '') return false;
   if (url.protocol === 'https:') return url.pathname.length > 1;
   return config.OAUTH_ALLOW_LOOPBACK_HTTP && url.protocol === 'http:' && url.hostname === '127.0.0.1';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { isMetadataDocumentUrl } from '#lib/oauth/clients';
+import { isMetadataDocumentUrl, sourceNetwork } from '#lib/oauth/clients';
 import { escapeHtml } from '#lib/oauth/pages';
 
 describe('client ID metadata document URLs', () => {
@@ -13,6 +13,23 @@ describe('client ID metadata document URLs', () => {
     expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', strict)).toBe(false);
     expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', tests)).toBe(true);
     expect(isMetadataDocumentUrl('https://user:pw@example.com/client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('https://EXAMPLE.com/client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('https://example.com/a/../client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl(' https://example.com/client.json', strict)).toBe(false);
+  });
+});
+
+describe('the source network registrations are counted for', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:db8:0001:0002:ffff::1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+  ])('%s counts as %s', (source, network) => {
+    expect(sourceNetwork(source)).toBe(network);
   });
 });
 
