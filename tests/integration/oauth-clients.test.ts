@@ -114,6 +114,25 @@ describe('F1: the authorization endpoint is no open redirector', () => {
     expect(location.searchParams.get('iss')).toBe(issuer);
   });
 
+  it('holds a client registered before these rules to them: a stored search-ms: URI gets a page, not a redirect', async () => {
+    const clientId = `mcp-client-legacy-${randomInt(1_000_000)}`;
+    const stored = 'search-ms:query=invoice';
+    const now = Date.now();
+    await clients.put(store, {
+      clientId,
+      clientName: 'Registered before the rules',
+      redirectUris: [stored],
+      authMethod: 'none',
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
+    for (const overrides of [{}, { response_type: 'token' }]) {
+      const response = await new Browser().request(authorizationUrl(clientId, stored, overrides));
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+  });
+
   it.each([
     'search-ms:query=invoice&crumb=location:%5C%5Cattacker.example%5Cshare',
     'ms-msdt:/id',
