@@ -10,6 +10,7 @@ import { benchColdStart } from './cold-start.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
+import { benchSendOnce } from './send-once.ts';
 import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
@@ -29,6 +30,10 @@ await recordResult('unread', {
   peak_memory: memory.figures,
 });
 printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+printRows(
+  'Sending once: the identity lookup before a send, against the Google emulator',
+  await benchSendOnce(100, quick ? 3 : 15),
+);
 const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
 printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
 await recordResult('launch', push.results.launch);

@@ -15,6 +15,8 @@ import {
   type SocketFunction,
 } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
+import { alarms } from './alarms.ts';
+import { logicalId } from './logical-id.ts';
 
 /** The framework's own logical ids (osls, pinned in package.json), for the resources it generates. */
 const naming: {
@@ -42,7 +44,7 @@ export function deployedName(stage: string, fn: string): string {
 
 /** `send_email` -> `SendEmailRole`: a CloudFormation logical id. */
 export function roleId(fn: string): string {
-  return `${fn.replace(/(^|_)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase())}Role`;
+  return `${logicalId(fn)}Role`;
 }
 
 // Left for serverless to resolve, so the same file serves every stage.
@@ -232,14 +234,19 @@ function stageSettings() {
   };
 }
 
-/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, CORS and throttling. */
+/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, alarms, CORS and throttling. */
 export function deployment() {
+  const monitoring = alarms(deployedFunctions, (fn) => deployedName(STAGE, fn), { Ref: 'BrokerTable' });
   return {
     cors: cors(),
     extensions: stageSettings(),
     functions: Object.fromEntries(deployedFunctions.map((spec) => [spec.name, functionDefinition(spec)])),
     resources: {
-      Resources: Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),
+      Conditions: monitoring.Conditions,
+      Resources: {
+        ...Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),
+        ...monitoring.Resources,
+      },
     },
   };
 }

@@ -23,8 +23,13 @@ export interface ApiRequest<TBody> {
   credentials: GoogleCredentials;
   /** The invocation (its request id and remaining time). */
   context: Context;
-  /** The client's `Idempotency-Key` header, when it sent one. */
+  /** The client's `Idempotency-Key` header as sent, when it did (checked by `once()`, which alone uses it). */
   idempotencyKey: string | undefined;
+  /**
+   * Who calls, when the transport already knows it (on /mcp the grant's user: Google's
+   * subject id); otherwise a send looks it up from the token.
+   */
+  person?: string | undefined;
 }
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;

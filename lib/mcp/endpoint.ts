@@ -65,8 +65,9 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
           context,
           config,
           credentials: { accessToken },
-          // MCP has no per-call idempotency key; a client's retry is a new call.
+          // MCP has no per-call idempotency key: a send is once per the grant's user and request.
           idempotencyKey: undefined,
+          person: grant.userId,
         }),
       );
     };

@@ -12,6 +12,7 @@ import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
 import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
+import { ALARM_CONDITION, ALARM_TOPIC } from '../../scripts/alarms.ts';
 import { buildAll } from '../../scripts/build.ts';
 import {
   deployedFunctions,
@@ -28,10 +29,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 const CLIENT_SECRET = 'GOCSPX-package-test-client-secret';
+const ALARM_EMAIL = 'ops@example.com';
 const SIGNING_KEY = generateSigningKeyPair().privateKey;
 
-type Resource = { Type: string; Properties: Record<string, any> };
-let template: { Resources: Record<string, Resource> };
+type Resource = { Type: string; Properties: Record<string, any>; Condition?: string };
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, any> };
 let packageDir: string;
 let functionNames: string[];
 
@@ -136,6 +138,7 @@ beforeAll(async () => {
         // A deployer's shell may hold these; none of them may reach anything packaged.
         GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
         JOB_SIGNING_KEY: SIGNING_KEY,
+        ALARM_EMAIL,
       },
     },
   );
@@ -346,5 +349,44 @@ describe('serverless package', () => {
       ).toEqual([`dist/${name}/index.mjs`]);
       expect((await stat(join(packageDir, `${name}.zip`))).size, name).toBeLessThan(1024 * 1024);
     }
+  });
+
+  it("alarms on each function's errors and throttles, API 5xx and DynamoDB throttling, to the ALARM_EMAIL topic", () => {
+    const alarmsOf = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm',
+    );
+    // Created only when the deployer gave an address (here it did): the condition compares it with ''.
+    expect(template.Conditions[ALARM_CONDITION]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_EMAIL, ''] }] });
+    const topic = template.Resources[ALARM_TOPIC] as Resource;
+    expect(topic.Properties.Subscription).toEqual([{ Protocol: 'email', Endpoint: ALARM_EMAIL }]);
+    for (const [id, resource] of [...alarmsOf, [ALARM_TOPIC, topic] as const]) {
+      expect(resource.Condition, id).toBe(ALARM_CONDITION);
+    }
+    for (const [id, resource] of alarmsOf) expect(resource.Properties.AlarmActions, id).toEqual([{ Ref: ALARM_TOPIC }]);
+    const watched = (namespace: string, metric: string) =>
+      alarmsOf
+        .map(([, resource]) => resource.Properties)
+        .filter((properties) => properties.Namespace === namespace && properties.MetricName === metric)
+        .map((properties) => properties.Dimensions[0].Value);
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(watched('AWS/Lambda', metric).sort(), metric).toEqual(
+        deployedFunctions.map((spec) => deployedName('ci', spec.name)).sort(),
+      );
+    }
+    expect(watched('AWS/DynamoDB', 'ReadThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
+    expect(watched('AWS/DynamoDB', 'WriteThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
+    expect(watched('AWS/ApiGateway', 'ExecutionError')).toEqual([{ Ref: 'WebsocketsApi' }]);
+    const rate = alarmsOf.find(([id]) => id === 'HttpApiServerErrorsAlarm')?.[1].Properties;
+    expect(rate?.Metrics.map((metric: any) => metric.MetricStat?.Metric.MetricName ?? metric.Expression)).toEqual([
+      '5xx',
+      'Count',
+      'IF(requests >= 20, 100 * errors / requests, 0)',
+    ]);
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    const groups = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(deployedFunctions.length);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
   });
 });
