@@ -596,7 +596,8 @@ export const endpoints = defineEndpoints({
   register_oauth_client: {
     routes: [{ method: 'POST', path: '/oauth/register' }],
     summary: 'Dynamic client registration (RFC 7591).',
-    table: ['PutItem'],
+    // UpdateItem: the per-source registration counter.
+    table: ['PutItem', 'UpdateItem'],
   },
   authorize: {
     routes: [{ method: 'GET', path: '/oauth/authorize' }],
@@ -611,8 +612,9 @@ export const endpoints = defineEndpoints({
   google_callback: {
     routes: [{ method: 'GET', path: '/oauth/google/callback' }],
     summary: "Google's redirect back: seals the refresh token into a grant and sends the client its code.",
-    // GetItem: the grant a step-up keeps (lib/oauth/authorize.ts).
-    table: ['GetItem', 'DeleteItem', 'PutItem'],
+    // GetItem: the grant a step-up keeps (lib/oauth/authorize.ts); UpdateItem: a registered
+    // client's first sign-in keeps it past its first day.
+    table: ['GetItem', 'DeleteItem', 'PutItem', 'UpdateItem'],
     // Exchanges Google's code with the broker's Google client.
     secrets: ['google_client_secret'],
     tokenKey: ['GenerateDataKey'],

@@ -7,11 +7,12 @@ import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
 import { count, METRIC } from '../metrics.ts';
 import { allTools } from '../operations.ts';
-import { findClient } from './clients.ts';
+import { findClient, markClientUsed } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage, grantCookie, grantCookieName } from './consent.ts';
-import { OAuthPageError } from './errors.ts';
+import { OAuthError, OAuthPageError } from './errors.ts';
 import { exchangeGoogleCode, googleAuthorizationUrl } from './google.ts';
 import { codes, grants, hashSecret, newGrantId, randomSecret, requests } from './records.ts';
+import { isRegisteredRedirectUri, redirectUriProblem } from './redirect-uris.ts';
 import { OFFLINE_ACCESS, parseScope } from './scopes.ts';
 import { keyWrapper, seal } from './sealing.ts';
 import type { BrokerUrls } from './urls.ts';
@@ -65,9 +66,12 @@ async function stepUp(store: Store, request: WebRequest, clientId: string, resou
 }
 
 /**
- * Checks the client and its exact redirect URI first (a failure
- * there is a page, never a redirect), then the rest of the request (failures go back to
- * the client as `error=`), and shows the consent page.
+ * Checks an authorization request and shows the consent page. Every refusal here is a
+ * page, never a redirect: any client's redirect URI is its own word (anyone may register
+ * one, or write a metadata document), so before the user has seen the consent page our
+ * domain sends no browser to it, not even with an error (RFC 9700 §4.11.2: otherwise a
+ * link to us with a bad parameter is an open redirect). Redirects start once the user
+ * answered the page, which names the application and where it will be sent.
  */
 export async function startAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
   const q = request.query;
@@ -77,28 +81,32 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
   const client = await findClient(store, request.config, clientId).catch((error: unknown) => {
     throw new OAuthPageError(
       'invalid_client',
-      error instanceof Error ? error.message.replace(/^\w+: /, '') : 'Unknown client.',
+      error instanceof OAuthError ? error.description : 'This application could not be identified.',
     );
   });
   if (!client) throw new OAuthPageError('invalid_client', 'This application is not registered here.');
-  if (!redirectUri || !client.redirectUris.includes(redirectUri))
+  // A registration older than today's rules is held to them too (a native client's rules are the widest).
+  if (
+    !isRegisteredRedirectUri(client.redirectUris, redirectUri, client.applicationType) ||
+    redirectUriProblem(redirectUri, client.applicationType, request.config.OAUTH_ALLOW_LOOPBACK_HTTP) !== undefined
+  )
     throw new OAuthPageError('invalid_request', 'The redirect URI is not one this application registered.');
 
-  const state = q.get('state') ?? undefined;
-  const fail = (error: string, description: string) =>
-    backToClient(redirectUri, { error, error_description: description, state }, urls.issuer);
-  if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
+  if (q.get('response_type') !== 'code')
+    throw new OAuthPageError('unsupported_response_type', 'response_type must be code.');
   const codeChallenge = q.get('code_challenge') ?? '';
   if (q.get('code_challenge_method') !== 'S256' || !PKCE_CHALLENGE.test(codeChallenge))
-    return fail('invalid_request', 'PKCE with code_challenge_method=S256 is required.');
+    throw new OAuthPageError('invalid_request', 'PKCE with code_challenge_method=S256 is required.');
   const resource = q.get('resource') ?? urls.resource;
-  if (resource !== urls.resource) return fail('invalid_target', `This server issues tokens only for ${urls.resource}.`);
+  if (resource !== urls.resource)
+    throw new OAuthPageError('invalid_target', `This server issues tokens only for ${urls.resource}.`);
   const asked = parseScope(q.get('scope'));
   if (asked.tools.length === 0)
-    return fail('invalid_scope', `Known scopes: ${[...toolNames, OFFLINE_ACCESS].join(' ')}.`);
+    throw new OAuthPageError('invalid_scope', `Known scopes: ${[...toolNames, OFFLINE_ACCESS].join(' ')}.`);
   // SEP-2207: refresh tokens when asked for, or when the client registered the refresh grant.
   const refreshable = asked.offline || (client.grantTypes ?? ['refresh_token']).includes('refresh_token');
   const step = await stepUp(store, request, clientId, resource, asked.tools);
+  const state = q.get('state') ?? undefined;
 
   const requestId = randomSecret('');
   const browser = randomSecret('');
@@ -223,6 +231,7 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     createdAt: now,
     expiresAt: now + GRANT_LIFETIME_MS,
   });
+  await markClientUsed(store, pending.clientId, now);
   count(METRIC.mcpSignIn);
   const code = randomSecret('mcp-code-');
   registerSecrets(code);

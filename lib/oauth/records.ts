@@ -36,12 +36,17 @@ export interface ClientRecord {
   clientId: string;
   clientName: string;
   redirectUris: string[];
+  /** `web` or `native` (lib/oauth/redirect-uris.ts); absent on registrations older than the field. */
+  applicationType?: 'web' | 'native';
   /** `none` (public, PKCE only) or `client_secret_post`/`client_secret_basic`. */
   authMethod: string;
   secretHash?: string;
   grantTypes?: string[];
   createdAt: number;
+  /** A day after registration until a user signs in through it, then `createdAt` + 180 days. */
   expiresAt: number;
+  /** When a user first signed in through it. */
+  usedAt?: number;
 }
 
 /** An authorization in progress: from the client's request to Google's callback. */

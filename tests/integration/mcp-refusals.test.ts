@@ -84,10 +84,10 @@ describe('the MCP endpoint', () => {
     const asked = await new Browser().request(
       authorizationUrl(await register(), challenge, { resource: 'https://other.example/mcp' }),
     );
-    expect(asked.status).toBe(302);
-    const location = new URL(asked.headers.get('location') ?? '');
-    expect(location.origin + location.pathname).toBe(REDIRECT_URI);
-    expect(location.searchParams.get('error')).toBe('invalid_target');
+    // Refused before consent: a page, never a redirect (RFC 9700 §4.11.2).
+    expect(asked.status).toBe(400);
+    expect(asked.headers.get('location')).toBeNull();
+    expect(await asked.text()).toContain('issues tokens only for');
   });
 
   it('refuses a code with a PKCE verifier that does not match, without burning the code', async () => {
@@ -248,13 +248,15 @@ describe('client ID metadata documents', () => {
     expect((await mcpCall(issued.json.access_token ?? '')).status).toBe(200);
   });
 
-  it('refuses a document that names another client_id, or is too large', async () => {
+  it('refuses a document that names another client_id, or is too large, saying only that it could not be used', async () => {
     const { challenge } = pkce();
     document = { client_id: 'https://elsewhere.example/client.json', redirect_uris: [REDIRECT_URI] };
     expect((await new Browser().request(authorizationUrl(documentUrl, challenge))).status).toBe(400);
     document = { client_id: documentUrl, redirect_uris: [REDIRECT_URI], padding: randomBytes(6_000).toString('hex') };
     const tooLarge = await new Browser().request(authorizationUrl(documentUrl, challenge));
     expect(tooLarge.status).toBe(400);
-    expect(await tooLarge.text()).toContain('too large');
+    const page = await tooLarge.text();
+    expect(page).toContain('could not be used');
+    expect(page).not.toContain('too large');
   });
 });
