@@ -7,7 +7,12 @@ import { isPlainVisibleText } from '../visible-text.ts';
 import { OAuthError } from './errors.ts';
 import { clientFromDocument } from './metadata-document.ts';
 import { type ClientRecord, clients, hashSecret, oauthKeys, randomSecret } from './records.ts';
-import { APPLICATION_TYPES, type ApplicationType, redirectUriProblem } from './redirect-uris.ts';
+import {
+  APPLICATION_TYPES,
+  type ApplicationType,
+  impliedApplicationType,
+  redirectUriProblem,
+} from './redirect-uris.ts';
 
 /** A client as the authorization endpoint needs it, however it introduced itself. */
 export interface KnownClient {
@@ -43,12 +48,16 @@ function clientMetadata(config: Config) {
     .object({
       redirect_uris: z.array(z.string().max(2_000)).min(1).max(10),
       client_name: ClientName.optional(),
-      application_type: z.enum(APPLICATION_TYPES).default('web'),
+      application_type: z.enum(APPLICATION_TYPES).optional(),
       token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
       grant_types: z.array(z.string()).optional(),
       response_types: z.array(z.string()).optional(),
       client_uri: z.string().optional(),
     })
+    .transform((metadata) => ({
+      ...metadata,
+      application_type: metadata.application_type ?? impliedApplicationType(metadata.redirect_uris),
+    }))
     .superRefine((metadata, context) => {
       metadata.redirect_uris.forEach((uri, index) => {
         const problem = redirectUriProblem(uri, metadata.application_type, config.OAUTH_ALLOW_LOOPBACK_HTTP);

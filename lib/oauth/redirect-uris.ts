@@ -12,7 +12,7 @@
  * user name or password.
  */
 
-/** OpenID Connect Dynamic Client Registration's `application_type`; "web" when a client says nothing. */
+/** OpenID Connect Dynamic Client Registration's `application_type`. */
 export const APPLICATION_TYPES = ['web', 'native'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
@@ -29,6 +29,21 @@ function isLoopbackHost(hostname: string): boolean {
 
 function isLoopbackHttp(url: URL): boolean {
   return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+
+/**
+ * The type of a client that did not say: native when every redirect URI is one only a
+ * native app can receive (loopback http, a private-use scheme), as the MCP clients that
+ * predate `application_type` register (Claude Code, VS Code, MCP Inspector); else web, the
+ * registration default. A web client gains nothing by this: it could say "native" itself.
+ */
+export function impliedApplicationType(redirectUris: readonly string[]): ApplicationType {
+  const nativeOnly = redirectUris.every((uri) => {
+    if (!URL.canParse(uri)) return false;
+    const url = new URL(uri);
+    return isLoopbackHttp(url) || REVERSE_DOMAIN_SCHEME.test(url.protocol);
+  });
+  return nativeOnly ? 'native' : 'web';
 }
 
 /**

@@ -168,8 +168,20 @@ describe('application_type (SEP-837)', () => {
     expect(otherPath.status).toBe(400);
   });
 
-  it('counts a client that says nothing as web: https only, no private-use scheme, loopback on its exact port', async () => {
-    const refused = await register({ redirect_uris: ['com.example.mcp-client:/oauth/callback'] });
+  it('takes a client that says nothing as native when all its redirect URIs are native ones (clients older than SEP-837)', async () => {
+    const answer = await register({ redirect_uris: ['http://127.0.0.1:7000/callback', 'com.example.mcp-client:/cb'] });
+    expect(answer.status).toBe(201);
+    expect(answer.json.application_type).toBe('native');
+    const consent = await new Browser().request(
+      authorizationUrl(answer.json.client_id as string, 'http://127.0.0.1:51234/callback'),
+    );
+    expect(consent.status).toBe(200);
+  });
+
+  it('takes any other client that says nothing as web: no private-use scheme, loopback on its exact port', async () => {
+    const refused = await register({
+      redirect_uris: ['https://app.example/cb', 'com.example.mcp-client:/oauth/callback'],
+    });
     expect(refused.status).toBe(400);
     expect(refused.json.error_description).toContain('native');
     // Loopback http is taken from web clients here only because the test stack sets OAUTH_ALLOW_LOOPBACK_HTTP.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRegisteredRedirectUri, redirectUriProblem } from '#lib/oauth/redirect-uris';
+import { impliedApplicationType, isRegisteredRedirectUri, redirectUriProblem } from '#lib/oauth/redirect-uris';
 
 const accepted = (uri: string, type: 'web' | 'native', allowLoopbackHttp = false) =>
   redirectUriProblem(uri, type, allowLoopbackHttp) === undefined;
@@ -82,5 +82,18 @@ describe('matching the redirect URI of an authorization request', () => {
     expect(isRegisteredRedirectUri(registered, 'http://127.0.0.1:7000/callback', 'web')).toBe(true);
     expect(isRegisteredRedirectUri(registered, 'http://127.0.0.1:51234/callback', 'web')).toBe(false);
     expect(isRegisteredRedirectUri(registered, 'https://app.example/cb/', 'web')).toBe(false);
+  });
+});
+
+describe('the type of a client that did not say', () => {
+  it.each([
+    [['http://127.0.0.1:7000/callback'], 'native'],
+    [['http://localhost:33418/', 'com.example.app:/cb'], 'native'],
+    [['https://app.example/cb'], 'web'],
+    [['https://app.example/cb', 'http://127.0.0.1:7000/callback'], 'web'],
+    [['cursor://anysphere.cursor-retrieval/oauth/callback'], 'web'],
+    [['not a uri'], 'web'],
+  ])('%j is %s', (uris, type) => {
+    expect(impliedApplicationType(uris)).toBe(type);
   });
 });
