@@ -7,7 +7,9 @@
  * WebSocket API's failed messages and one on DynamoDB throttling. CloudWatch bills $0.10 a
  * month per alarmed metric (docs/deploy.md gives the total).
  */
+import { METRIC } from '../lib/metrics.ts';
 import type { FunctionSpec } from '../lib/operations.ts';
+import { SERVICE } from '../lib/service.ts';
 import { logicalId } from './logical-id.ts';
 
 // Left for serverless to resolve: the deployer's ALARM_EMAIL, or nothing.
@@ -15,6 +17,14 @@ import { logicalId } from './logical-id.ts';
 export const ALARM_EMAIL = "${env:ALARM_EMAIL, ''}";
 export const ALARM_CONDITION = 'AlarmsWanted';
 export const ALARM_TOPIC = 'AlarmTopic';
+/** The stage's CloudWatch namespace for the broker's own metrics (lib/metrics.ts). */
+export function metricsNamespace(stage: string): string {
+  return `${SERVICE}-${stage}`;
+}
+
+/** Launches no computer picked up within launch_app's wait, in 5 minutes, that mean more than one asleep computer. */
+export const UNPICKED_LAUNCHES = 10;
+
 /** Five minutes: short enough to hear of a fault while it matters, long enough not to flap. */
 const PERIOD = 300;
 
@@ -82,7 +92,12 @@ function serverErrorRate() {
 }
 
 /** The alarms' resources and condition, for `functions` deployed as `<service>-<stage>-<name>`. */
-export function alarms(functions: readonly FunctionSpec[], deployedName: (fn: string) => string, tableRef: object) {
+export function alarms(
+  functions: readonly FunctionSpec[],
+  deployedName: (fn: string) => string,
+  tableRef: object,
+  stage: string,
+) {
   const perFunction = functions.flatMap((spec) => {
     const dimensions = { FunctionName: deployedName(spec.name) };
     return [
@@ -119,6 +134,11 @@ export function alarms(functions: readonly FunctionSpec[], deployedName: (fn: st
         "The agents' WebSocket API failed to run a message's function.",
         { namespace: 'AWS/ApiGateway', name: 'ExecutionError', dimensions: { ApiId: { Ref: 'WebsocketsApi' } } },
         1,
+      ),
+      LaunchesUnpickedAlarm: alarm(
+        `At least ${UNPICKED_LAUNCHES} launches in 5 minutes were not picked up by any computer while launch_app waited (agents offline, or delivery broken).`,
+        { namespace: metricsNamespace(stage), name: METRIC.launchUnpicked, dimensions: { service: SERVICE } },
+        UNPICKED_LAUNCHES,
       ),
       TableReadThrottlesAlarm: alarm(
         'DynamoDB throttled reads of the table.',

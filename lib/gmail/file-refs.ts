@@ -1,9 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
+import { NonPublicAddressError, publicGet } from '../net/public-fetch.ts';
 import type { Attachment } from '../schemas/email.ts';
 import type { OpenAiFileRef } from '../schemas/files.ts';
 
@@ -36,52 +34,6 @@ export interface LinkPolicy {
 /** The deployment's policy for links. */
 export function linkPolicyOf(config: Config): LinkPolicy {
   return { hosts: config.FILE_LINK_HOSTS, httpHosts: config.FILE_LINK_HTTP_HOSTS };
-}
-
-/**
- * Addresses no link may reach unless the allowlist names the address itself. Two lists:
- * a BlockList checks IPv4 addresses against IPv6 rules too (as IPv4-mapped), so one list
- * holding `::ffff:0:0/96` would block every IPv4 address.
- */
-const NON_PUBLIC = new BlockList();
-const NON_PUBLIC_V6 = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 127],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
-}
-
-/** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
-export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    if (mapped) return NON_PUBLIC.check(mapped, 'ipv4');
-    // Any other IPv4-mapped or -compatible form counts as not public: refuse what we cannot place.
-    if (/^::ffff:/i.test(address)) return true;
-    return NON_PUBLIC_V6.check(address, 'ipv6');
-  }
-  return true;
 }
 
 /** A URL's host as the allowlist names it: lowercased, IPv6 without brackets. */
@@ -120,24 +72,6 @@ export function checkLink(link: string, policy: LinkPolicy, index = 0): URL {
   return url;
 }
 
-/** A DNS lookup that refuses non-public answers: the address checked is the one connected to. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    const blocked = addresses.find((entry) => isNonPublicAddress(entry.address));
-    if (blocked || addresses.length === 0) {
-      const refusal = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), {
-        code: 'ENONPUBLIC',
-      });
-      return callback(refusal, '', 0);
-    }
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const [first] = addresses as [LookupAddress];
-    return callback(null, first.address, first.family);
-  });
-};
-
 interface Fetched {
   bytes: Buffer;
 }
@@ -145,29 +79,16 @@ interface Fetched {
 /** One GET with the checks above; follows redirects only through {@link checkLink}. */
 function getOnce(url: URL, index: number, signal: AbortSignal): Promise<IncomingMessage> {
   const host = hostOf(url);
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        signal,
-        // An IP literal is used as is (it is on the allowlist, private or not); a name must resolve publicly.
-        ...(isIP(host) === 0 ? { lookup: publicOnlyLookup } : {}),
-        headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
-      },
-      resolve,
-    );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENONPUBLIC') {
-        reject(refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`));
-      } else if (error.name === 'AbortError') {
-        reject(refused(index, `Downloading the file from ${host} took too long.`));
-      } else {
-        reject(refused(index, `Could not download the file from ${host}.`));
-      }
-    });
-    req.end();
+  // An IP literal is used as is (it is on the allowlist, private or not); a name must resolve publicly.
+  return publicGet(url, {
+    signal,
+    trustLiteral: true,
+    headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof NonPublicAddressError)
+      throw refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`);
+    if (error.name === 'AbortError') throw refused(index, `Downloading the file from ${host} took too long.`);
+    throw refused(index, `Could not download the file from ${host}.`);
   });
 }
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
+import { flushMetrics } from '../metrics.ts';
 import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
@@ -118,6 +119,7 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
       return failureResponse(error, operation.name, context, started);
     } finally {
       clearSecrets();
+      flushMetrics();
     }
   };
 

@@ -10,9 +10,11 @@ import { SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
+import { METRIC } from '#lib/metrics';
 import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
-import { ALARM_CONDITION, ALARM_TOPIC } from '../../scripts/alarms.ts';
+import { SERVICE } from '#lib/service';
+import { ALARM_CONDITION, ALARM_TOPIC, metricsNamespace } from '../../scripts/alarms.ts';
 import { buildAll } from '../../scripts/build.ts';
 import {
   deployedFunctions,
@@ -249,6 +251,21 @@ describe('serverless package', () => {
     }
   });
 
+  it('gives mcp, the busiest function, neither the Google client secret nor the token key', () => {
+    // Its tool calls use the Google token sealed in the broker token (lib/oauth/grant-access.ts).
+    const mcp = lambdaOf('mcp');
+    const actions = statementsOf(mcp).flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    const parameters = JSON.stringify(
+      statementsOf(mcp).filter((statement) => statement.Action.includes('ssm:GetParameter')),
+    );
+    expect(parameters).not.toContain(SECRETS.google_client_secret.parameter);
+    expect(parameters).toContain(SECRETS.job_signing_key.parameter);
+    const variables = mcp.Properties.Environment?.Variables ?? {};
+    expect(variables.TOKEN_KMS_KEY_ID).toBeUndefined();
+    expect(variables[SECRETS.google_client_secret.variable]).toBeUndefined();
+  });
+
   it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
     expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
     expectParameterNameOnly('job_signing_key', 'JOB_SIGNING_KEY');
@@ -376,6 +393,13 @@ describe('serverless package', () => {
     expect(watched('AWS/DynamoDB', 'ReadThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
     expect(watched('AWS/DynamoDB', 'WriteThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
     expect(watched('AWS/ApiGateway', 'ExecutionError')).toEqual([{ Ref: 'WebsocketsApi' }]);
+    // The broker's own metric, in the stage's namespace that every function is told to write to.
+    expect(watched(metricsNamespace('ci'), METRIC.launchUnpicked)).toEqual([SERVICE]);
+    for (const name of functionNames) {
+      expect(lambdaOf(name).Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, name).toBe(
+        metricsNamespace('ci'),
+      );
+    }
     const rate = alarmsOf.find(([id]) => id === 'HttpApiServerErrorsAlarm')?.[1].Properties;
     expect(rate?.Metrics.map((metric: any) => metric.MetricStat?.Metric.MetricName ?? metric.Expression)).toEqual([
       '5xx',

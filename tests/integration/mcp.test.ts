@@ -13,7 +13,7 @@ import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
 import { mcpTool } from '#lib/mcp/catalog';
-import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
+import { oauthKeys, tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
 import { MAX_ATTACHMENT_BYTES } from '#lib/schemas/email';
@@ -228,7 +228,7 @@ describe('MCP with the official SDK clients and their OAuth support', () => {
     );
 
     // What the table holds: the sealed Google refresh token, not the token itself.
-    const record = await tokens.getAccess(store, hashSecret(provider.saved?.access_token ?? ''));
+    const record = await tokens.getAccess(store, provider.saved?.access_token ?? '');
     const raw = await store.db.send(
       new GetCommand({ TableName: store.table, Key: oauthKeys.grant(record?.grantId ?? '') }),
     );
