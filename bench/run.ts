@@ -7,6 +7,7 @@
 import { buildAll } from '../scripts/build.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchMcp } from './mcp.ts';
 import { benchMcpTokenPath } from './mcp-token-path.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
@@ -35,6 +36,9 @@ printRows(
   'Sending once: the identity lookup before a send, against the Google emulator',
   await benchSendOnce(100, quick ? 3 : 15),
 );
+const mcp = await benchMcp(quick ? 1 : 3, quick ? 10 : 30);
+printRows('MCP tool call against REST, same operation (serverless-offline, 2026-07-28)', mcp.rows);
+await recordResult('mcp', mcp.figures);
 const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
 printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
 await recordResult('launch', push.results.launch);

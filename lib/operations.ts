@@ -104,10 +104,10 @@ export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec
   /** ChatGPT asks the user before every call (sends mail, launches apps). */
   readonly consequential: boolean;
   /**
-   * Offered to ChatGPT and MCP clients as a tool, with what clients are told of its effects
-   * (one of `EFFECTS`); absent for agent-only and meta operations.
+   * Offered to ChatGPT and MCP clients as a tool: its name for people and what clients are
+   * told of its effects (one of `EFFECTS`); absent for agent-only and meta operations.
    */
-  readonly tool?: ToolAnnotations;
+  readonly tool?: ToolDeclaration;
   /** Runs tools for its caller (tool-call dispatch): it also gets every tool's scopes, table actions and secrets. */
   readonly runsTools?: boolean;
 }
@@ -122,6 +122,15 @@ export interface ToolAnnotations {
   readonly openWorldHint: boolean;
   /** Repeating the same call has no further effect. */
   readonly idempotentHint: boolean;
+}
+
+/**
+ * A tool as people see it: a short `title` (MCP's display name, also on the consent page and
+ * in /docs; the tool's `name` stays the identifier models and scopes use) and its effects.
+ */
+export interface ToolDeclaration extends ToolAnnotations {
+  /** A few words in sentence case, such as "Send email". */
+  readonly title: string;
 }
 
 /** The kinds of effect a tool has, as MCP hints: tools of one kind are described alike. */
@@ -225,7 +234,7 @@ export const operations = defineOperations({
     consequential: true,
     table: SENDS_ONCE,
     secrets: ['google_client_secret'],
-    tool: EFFECTS.reachesOut,
+    tool: { title: 'Send email', ...EFFECTS.reachesOut },
   },
   get_unread_emails: {
     method: 'POST',
@@ -239,7 +248,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     secrets: ['google_client_secret'],
-    tool: EFFECTS.reads,
+    tool: { title: 'List unread email', ...EFFECTS.reads },
   },
   reply_to_email: {
     method: 'POST',
@@ -254,7 +263,7 @@ export const operations = defineOperations({
     consequential: true,
     table: SENDS_ONCE,
     secrets: ['google_client_secret'],
-    tool: EFFECTS.reachesOut,
+    tool: { title: 'Reply to email', ...EFFECTS.reachesOut },
   },
   search_emails: {
     method: 'POST',
@@ -267,7 +276,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.read],
     consequential: false,
-    tool: EFFECTS.reads,
+    tool: { title: 'Search email', ...EFFECTS.reads },
   },
   read_email: {
     method: 'POST',
@@ -280,7 +289,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.read],
     consequential: false,
-    tool: EFFECTS.reads,
+    tool: { title: 'Read email', ...EFFECTS.reads },
   },
   modify_emails: {
     method: 'POST',
@@ -293,7 +302,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.modify],
     consequential: true,
-    tool: EFFECTS.changes,
+    tool: { title: 'Organize email', ...EFFECTS.changes },
   },
   list_labels: {
     method: 'POST',
@@ -305,7 +314,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.read],
     consequential: false,
-    tool: EFFECTS.reads,
+    tool: { title: 'List labels', ...EFFECTS.reads },
   },
   create_draft: {
     method: 'POST',
@@ -319,7 +328,7 @@ export const operations = defineOperations({
     // Reply drafts read the original they answer.
     scopes: [SCOPES.compose, SCOPES.read],
     consequential: false,
-    tool: EFFECTS.adds,
+    tool: { title: 'Create draft', ...EFFECTS.adds },
   },
   list_drafts: {
     method: 'POST',
@@ -331,7 +340,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.compose],
     consequential: false,
-    tool: EFFECTS.reads,
+    tool: { title: 'List drafts', ...EFFECTS.reads },
   },
   send_draft: {
     method: 'POST',
@@ -345,7 +354,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.compose],
     consequential: true,
     table: SENDS_ONCE,
-    tool: EFFECTS.reachesOut,
+    tool: { title: 'Send draft', ...EFFECTS.reachesOut },
   },
   delete_draft: {
     method: 'POST',
@@ -357,7 +366,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.compose],
     consequential: true,
-    tool: EFFECTS.removes,
+    tool: { title: 'Delete draft', ...EFFECTS.removes },
   },
   get_attachment: {
     method: 'POST',
@@ -370,7 +379,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.read],
     consequential: false,
-    tool: EFFECTS.reads,
+    tool: { title: 'Open attachment', ...EFFECTS.reads },
   },
   launch_app: {
     method: 'POST',
@@ -386,7 +395,7 @@ export const operations = defineOperations({
     table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     secrets: ['job_signing_key'],
     connections: ['POST'],
-    tool: EFFECTS.reachesOut,
+    tool: { title: 'Open app on computer', ...EFFECTS.reachesOut },
   },
   get_launch_status: {
     method: 'GET',
@@ -399,7 +408,7 @@ export const operations = defineOperations({
     ...BY_IDENTITY,
     consequential: false,
     table: ['GetItem'],
-    tool: EFFECTS.reads,
+    tool: { title: 'Check app launch', ...EFFECTS.reads },
   },
   pair_computer: {
     method: 'POST',
@@ -415,7 +424,7 @@ export const operations = defineOperations({
     table: ['GetItem', 'UpdateItem', 'PutItem', 'Query', 'DeleteItem'],
     // Unpairing closes the computer's job connections, so its agent learns at once.
     connections: ['DELETE'],
-    tool: EFFECTS.changes,
+    tool: { title: 'Pair computer', ...EFFECTS.changes },
   },
   list_computers: {
     method: 'GET',
@@ -428,7 +437,7 @@ export const operations = defineOperations({
     ...BY_IDENTITY,
     consequential: false,
     table: ['Query'],
-    tool: EFFECTS.reads,
+    tool: { title: 'List computers', ...EFFECTS.reads },
   },
   unpair_computer: {
     method: 'POST',
@@ -443,7 +452,7 @@ export const operations = defineOperations({
     table: ['Query', 'UpdateItem', 'DeleteItem'],
     // Unpairing closes the computer's job connections, so its agent learns at once.
     connections: ['DELETE'],
-    tool: EFFECTS.removes,
+    tool: { title: 'Unpair computer', ...EFFECTS.removes },
   },
   register_agent: {
     method: 'POST',
@@ -541,7 +550,7 @@ export const operations = defineOperations({
 export const allOperations: readonly Operation[] = Object.values(operations);
 
 /** An operation offered as a tool. */
-export type Tool = Operation & { readonly tool: ToolAnnotations };
+export type Tool = Operation & { readonly tool: ToolDeclaration };
 
 /** The operations offered as tools (OpenAI function calling, MCP), in registry order. */
 export const allTools: readonly Tool[] = allOperations.filter(
@@ -574,7 +583,8 @@ export const endpoints = defineEndpoints({
       { method: 'GET', path: '/mcp' },
       { method: 'DELETE', path: '/mcp' },
     ],
-    summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
+    summary:
+      'MCP over Streamable HTTP, revisions 2026-07-28, 2025-11-25 and 2025-06-18 (stateless): the tools, for tokens this broker issued.',
     table: TOOL_NEEDS.table,
     // Every tool's (launch signs jobs) but the Google client secret: the tools name it only to
     // refresh a refresh token a REST caller sent, and MCP runs them with the Google access token

@@ -1,4 +1,4 @@
-import { operations } from '../operations.ts';
+import { allTools, operations } from '../operations.ts';
 import type { JsonSchema } from './json-schema.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';
 
@@ -140,9 +140,12 @@ function operationSection(method: string, path: string, operation: OpenApiOperat
     ? `<h3>Answer (200, JSON)</h3>\n${fieldTable(fieldRows(answer))}`
     : `<h3>Answer (200)</h3>\n<p>${escapeHtml(typeof ok.description === 'string' ? ok.description : '')}</p>`;
   const id = `op-${operation.operationId}`;
+  // A tool's name for people (the registry's MCP title), which the consent page shows too.
+  const title = allTools.find((tool) => tool.name === operation.operationId)?.tool.title;
+  const tool = title ? `<p class="meta">Tool: <strong>${escapeHtml(title)}</strong></p>\n` : '';
   return `<section id="${escapeHtml(id)}">
 <h2><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h2>
-<p class="summary">${escapeHtml(operation.summary)}</p>
+${tool}<p class="summary">${escapeHtml(operation.summary)}</p>
 <p>${escapeHtml(operation.description)}</p>
 <p class="meta">operationId: <code>${escapeHtml(operation.operationId)}</code> · Auth: ${escapeHtml(auth)} · ${consequential}</p>
 ${input}

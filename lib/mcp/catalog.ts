@@ -1,6 +1,7 @@
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
+import * as z from 'zod';
 import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../chatgpt/json-schema.ts';
-import { allTools, SCOPES, type Tool } from '../operations.ts';
+import { allTools, type Operation, SCOPES, type Tool } from '../operations.ts';
 
 /** Tool names, which are also the OAuth scopes a client can ask for (one scope per tool). */
 export const toolNames: readonly string[] = allTools.map((operation) => operation.name);
@@ -15,17 +16,68 @@ export interface McpToolDefinition {
   annotations: ToolAnnotations;
 }
 
-/** An operation as an MCP tool: the same input schema as the OpenAI tools, its answer as the output schema. */
+/**
+ * The REST answers come in two shapes: the envelope `{success, message, data}` and a flat
+ * `{success, ...fields}` (the mail listings). MCP says success or failure with `isError`, so
+ * its structured answer is the envelope's `data`, or the flat answer without `success`.
+ */
+function isEnvelope(response: z.ZodType | undefined): response is z.ZodObject<{ data: z.ZodType }> {
+  return response instanceof z.ZodObject && 'data' in response.shape && 'message' in response.shape;
+}
+
+/** The schema of a tool's structured answer, derived from the operation's REST response schema. */
+function dataSchema(operation: Operation): z.ZodType | undefined {
+  const { response } = operation;
+  if (isEnvelope(response)) return response.shape.data;
+  if (response instanceof z.ZodObject) return response.omit({ success: true });
+  return response;
+}
+
+/** An operation as an MCP tool: the same input schema as the OpenAI tools, its data as the output schema. */
 export function mcpTool(operation: Tool): McpToolDefinition {
   if (!operation.request) throw new Error(`tool ${operation.name} has no request schema`);
-  const output = operation.response ? outputJsonSchema(operation.response) : undefined;
+  const data = dataSchema(operation);
+  const output = data ? outputJsonSchema(data) : undefined;
   return {
     name: operation.name,
-    title: operation.summary,
+    title: operation.tool.title,
     description: operation.description,
     inputSchema: inputJsonSchema(operation.request) as JsonSchema & { type: 'object' },
     ...(output && output.type === 'object' ? { outputSchema: output as JsonSchema & { type: 'object' } } : {}),
-    annotations: { title: operation.summary, ...operation.tool },
+    annotations: { ...operation.tool },
+  };
+}
+
+type Body = Record<string, unknown>;
+
+/**
+ * A REST answer (status and body) as an MCP tool result. A refusal or failure is `isError`
+ * with the message REST gives as the first text (and the code and details, if any, as JSON
+ * after it); a success is the operation's data as `structuredContent`, with the REST message
+ * (if any) and the data as JSON text for clients that read only `content`. A launch the
+ * computer refused or failed is answered 200 with `success: false`: an error with its data.
+ */
+export function mcpResult(operation: Operation, answer: { status: number; body: unknown }): CallToolResult {
+  const body = (answer.body ?? {}) as Body;
+  if (answer.status >= 400) {
+    const error = (body.error ?? {}) as { code?: string; message?: string; details?: unknown };
+    const explained = error.details === undefined ? [] : [{ code: error.code, details: error.details }];
+    return {
+      isError: true,
+      content: [
+        { type: 'text', text: error.message ?? `Failed with status ${answer.status}.` },
+        ...explained.map((extra) => ({ type: 'text' as const, text: JSON.stringify(extra) })),
+      ],
+    };
+  }
+  const { success, ...withoutSuccess } = body;
+  const enveloped = isEnvelope(operation.response);
+  const data = (enveloped ? body.data : withoutSuccess) as Body;
+  const said = enveloped && typeof body.message === 'string' ? [{ type: 'text' as const, text: body.message }] : [];
+  return {
+    ...(success === false ? { isError: true } : {}),
+    content: [...said, { type: 'text', text: JSON.stringify(data) }],
+    structuredContent: data,
   };
 }
 

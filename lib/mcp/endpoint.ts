@@ -112,6 +112,8 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         return failure;
       }
     });
+    // The whole answer first: a 2025-era answer is a stream the tool call finishes writing.
+    const body = await response.text();
     if (googleRefused) {
       // Gmail did nothing with a refused token. This broker token carries it, so it is done:
       // the client refreshes, and the token endpoint asks Google for a new one.
@@ -125,9 +127,10 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    return new HttpResponse(response.status, await response.text(), headers);
+    return new HttpResponse(response.status, body, headers);
   };
 }
+
 function toWebRequest(request: WebRequest): Request {
   const { event } = request;
   const url = `https://${event.requestContext.domainName}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;

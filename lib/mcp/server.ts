@@ -1,11 +1,9 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, createMcpHandler, Server } from '@modelcontextprotocol/server';
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import { allTools } from '../operations.ts';
-import { mcpTool } from './catalog.ts';
+import { mcpResult, mcpTool } from './catalog.ts';
 
 /** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
 export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
@@ -33,52 +31,62 @@ export function restFailure(error: unknown): { status: number; body: unknown } {
 }
 
 /**
- * One MCP server for one HTTP request (stateless: no sessions, nothing kept between
- * requests; a stateless transport cannot be reused). It lists `tools` (the grant's) and
- * runs a call through `runTool`. A tool's success carries its answer both as
- * `structuredContent` (matching the output schema) and as JSON text for older clients; a
- * refusal (4xx) or failure is a tool error with the REST error body, which the model can read.
+ * The largest request the SDK reads: Lambda's own cap on a synchronous request (6 MB), so a
+ * send with the most attachments REST accepts (3 MiB decoded, 4 MiB as base64) is not
+ * refused here first (the SDK's default is 4 MiB).
+ */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+const SERVER_INFO = { name: 'chatgpt-broker', title: 'Gmail and desktop broker', version: '0.1.0' };
+const INSTRUCTIONS =
+  "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.";
+
+/** One protocol instance serving the grant's `tools`; the SDK makes one per request, of either era. */
+function toolServer(tools: ReadonlyMap<string, ToolRunner>, runTool: RunTool): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+  });
+  server.setRequestHandler('tools/list', async () => ({
+    tools: allTools.filter((operation) => tools.has(operation.name)).map(mcpTool),
+  }));
+  server.setRequestHandler('tools/call', async (call): Promise<CallToolResult> => {
+    const runner = tools.get(call.params.name);
+    if (!runner) {
+      const known = [...tools.keys()].join(', ');
+      return {
+        isError: true,
+        content: [{ type: 'text', text: `Unknown or not granted tool "${call.params.name}". Tools: ${known}.` }],
+      };
+    }
+    const answer = await runTool(runner, call.params.arguments ?? {});
+    return mcpResult(runner.operation, answer);
+  });
+  return server;
+}
+
+/**
+ * Answers one HTTP request to `/mcp` for the grant's `tools`, in whichever protocol era the
+ * client speaks: 2026-07-28 (a per-request `_meta` envelope, `server/discover`, no
+ * handshake) or 2025-11-25 / 2025-06-18 (`initialize`, then stateless requests). The
+ * official SDK's serving entry classifies the request, checks the envelope and the
+ * `MCP-Protocol-Version` / `Mcp-Method` / `Mcp-Name` headers the revision requires, and
+ * answers an unknown version with UnsupportedProtocolVersionError. Nothing is kept between
+ * requests, so any Lambda instance can answer any of them.
  */
 export async function handleMcpRequest(
   request: Request,
   tools: ReadonlyMap<string, ToolRunner>,
   runTool: RunTool,
 ): Promise<Response> {
-  const server = new Server(
-    { name: 'chatgpt-broker', version: '0.1.0' },
-    {
-      capabilities: { tools: { listChanged: false } },
-      instructions:
-        "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.",
-    },
-  );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: allTools.filter((operation) => tools.has(operation.name)).map(mcpTool),
-  }));
-  server.setRequestHandler(CallToolRequestSchema, async (call): Promise<CallToolResult> => {
-    const runner = tools.get(call.params.name);
-    if (!runner) {
-      return {
-        isError: true,
-        content: [
-          {
-            type: 'text',
-            text: `Unknown or not granted tool "${call.params.name}". Tools: ${[...tools.keys()].join(', ')}.`,
-          },
-        ],
-      };
-    }
-    const answer = await runTool(runner, call.params.arguments ?? {});
-    const text = JSON.stringify(answer.body);
-    if (answer.status >= 400) return { isError: true, content: [{ type: 'text', text }] };
-    return { content: [{ type: 'text', text }], structuredContent: answer.body as Record<string, unknown> };
+  // JSON answers, never a stream: a Lambda behind API Gateway answers once.
+  const handler = createMcpHandler(() => toolServer(tools, runTool), {
+    legacy: 'stateless',
+    maxRequestBodySize: MAX_REQUEST_BYTES,
   });
-  // No sessionIdGenerator: stateless, so any Lambda instance can answer any request.
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-  await server.connect(transport);
   try {
-    return await transport.handleRequest(request);
+    return await handler.fetch(request);
   } finally {
-    await server.close();
+    await handler.close();
   }
 }

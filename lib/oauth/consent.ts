@@ -24,6 +24,11 @@ export function grantCookie(clientId: string, value: string, maxAgeSeconds: numb
   return `${grantCookieName(clientId)}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
 }
 
+/** A tool's title for people (the registry's), or the name itself for anything else granted. */
+function titleOf(name: string): string {
+  return allTools.find((operation) => operation.name === name)?.tool.title ?? name;
+}
+
 /**
  * The page that asks the user, per client, whether it may act for them: the client's
  * name (as it named itself: escaped, and said to be unverified), where it will receive
@@ -51,13 +56,13 @@ export function consentPage(options: {
     .filter((operation) => options.tools.includes(operation.name))
     .map((operation) => {
       const acts = operation.tool.readOnlyHint ? '' : ' <span class="acts">(acts for you)</span>';
-      return `<li><strong>${escapeHtml(operation.name)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
+      return `<li><strong>${escapeHtml(operation.tool.title)}</strong>: ${escapeHtml(operation.summary)}${acts}</li>`;
     })
     .join('');
   const kept =
     options.kept.length === 0
       ? ''
-      : `<p>It keeps what you allowed before: ${options.kept.map((name) => `<strong>${escapeHtml(name)}</strong>`).join(', ')}.</p>`;
+      : `<p>It keeps what you allowed before: ${options.kept.map((name) => `<strong>${escapeHtml(titleOf(name))}</strong>`).join(', ')}.</p>`;
   const body = `<h1>Allow access?</h1>
 <p><strong>${escapeHtml(options.clientName)}</strong> (a name the application gave itself) wants to use your
 Gmail and your paired computer through this broker. It will be sent back to <code>${escapeHtml(redirectHost)}</code>.</p>

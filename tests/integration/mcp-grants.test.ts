@@ -4,6 +4,7 @@ import { parseConfig } from '#lib/config';
 import { storeFor } from '#lib/jobs/table';
 import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
 import { openWithToken } from '#lib/oauth/sealing';
+import { operations } from '#lib/operations';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
 import {
@@ -96,7 +97,9 @@ describe('Google unreachable while issuing', () => {
     expect((await refreshWith(issued.json.refresh_token, signedIn.clientId)).status).toBeGreaterThanOrEqual(500);
     const retried = await refreshWith(issued.json.refresh_token, signedIn.clientId);
     expect(retried.status).toBe(200);
-    expect((await mcpCall(retried.json.access_token ?? '', 'tools/call', unread)).text).toContain('"success":true');
+    expect((await mcpCall(retried.json.access_token ?? '', 'tools/call', unread)).text).toContain(
+      '"structuredContent"',
+    );
   });
 });
 
@@ -146,7 +149,7 @@ describe('the fast /mcp path', () => {
     await emulator.clearRequests();
     const call = await mcpCall(bearer, 'tools/call', unread);
     expect(call.status).toBe(200);
-    expect(call.text).toContain('"success":true');
+    expect(call.text).toContain('"structuredContent"');
     const google = await emulator.requests();
     expect(google.some((request) => request.path.includes('/gmail/'))).toBe(true);
     expect(google.filter((request) => request.path.endsWith('/token'))).toEqual([]);
@@ -187,9 +190,12 @@ describe('step-up (SEP-2350)', () => {
     const consent = await browser.request(url);
     const html = await consent.text();
     const asked = /<ul>(.*?)<\/ul>/s.exec(html)?.[1] ?? '';
-    expect(asked).toContain('send_email');
-    expect(asked).not.toContain('get_unread_emails');
-    expect(html).toContain('It keeps what you allowed before: <strong>get_unread_emails</strong>');
+    // Tools by their titles for people (the registry's).
+    expect(asked).toContain(operations.send_email.tool.title);
+    expect(asked).not.toContain(operations.get_unread_emails.tool.title);
+    expect(html).toContain(
+      `It keeps what you allowed before: <strong>${operations.get_unread_emails.tool.title}</strong>`,
+    );
     const approved = await browser.answerConsent(html, 'approve');
     const { location } = await browser.follow(approved, REDIRECT_URI);
     const code = new URL(location ?? '').searchParams.get('code') ?? '';
@@ -198,11 +204,11 @@ describe('step-up (SEP-2350)', () => {
 
     const sent = await mcpCall(stepped.access_token ?? '', 'tools/call', send('After step-up'));
     expect(sent.status).toBe(200);
-    expect(sent.text).toContain('"success":true');
+    expect(sent.text).toContain('"structuredContent"');
     const mailbox = await emulator.sent(user.email);
     expect(mailbox).toHaveLength(1);
     expect(mailbox[0]?.raw).toContain('Subject: After step-up');
     const read = await mcpCall(stepped.access_token ?? '', 'tools/call', unread);
-    expect(read.text).toContain('"success":true');
+    expect(read.text).toContain('"structuredContent"');
   });
 });

@@ -12,10 +12,11 @@ async function signIn(email: string): Promise<Client> {
   return connectMcp(new TestOAuthProvider(), mcpUrl);
 }
 
+/** send_email's MCP answer: its data as structuredContent, REST's message as the first text. */
 interface SendAnswer {
   isError?: boolean;
-  content: unknown;
-  structuredContent?: { message: string; data: { message_id: string; repeat: boolean } };
+  content: Array<{ type: string; text?: string }>;
+  structuredContent?: { message_id: string; repeat: boolean };
 }
 
 const send = async (client: Client, mail: object) =>
@@ -44,18 +45,18 @@ describe('sending once over MCP', () => {
     const before = (await emulator.sent(user.email)).length;
     const first = await send(one, mail);
     const second = await send(two, mail);
-    expect(first.structuredContent?.data.repeat).toBe(false);
+    expect(first.structuredContent?.repeat).toBe(false);
     expect(second.isError).toBeFalsy();
-    expect(second.structuredContent?.data).toEqual({ ...first.structuredContent?.data, repeat: true });
-    expect(second.structuredContent?.message).toMatch(/not sent again/);
+    expect(second.structuredContent).toEqual({ ...first.structuredContent, repeat: true });
+    expect(second.content[0]?.text).toMatch(/not sent again/);
     expect(await emulator.sent(user.email)).toHaveLength(before + 1);
 
     // A changed body is a new mail.
-    expect((await send(two, { ...mail, body: 'Corrected.' })).structuredContent?.data.repeat).toBe(false);
+    expect((await send(two, { ...mail, body: 'Corrected.' })).structuredContent?.repeat).toBe(false);
     expect(await emulator.sent(user.email)).toHaveLength(before + 2);
     // The same person over REST with a token of their own: still the same person.
     const rest = await post('/api/email/send', { token: user.token, body: mail });
-    expect(rest.json.data).toEqual({ ...first.structuredContent?.data, repeat: true });
+    expect(rest.json.data).toEqual({ ...first.structuredContent, repeat: true });
     expect(await emulator.sent(user.email)).toHaveLength(before + 2);
   });
 
@@ -66,20 +67,20 @@ describe('sending once over MCP', () => {
     const answers = await Promise.all([send(one, mail), send(two, mail)]);
     await emulator.setLatency(0);
     expect(await emulator.sent(user.email)).toHaveLength(before + 1);
-    const sent = answers.filter((answer) => answer.structuredContent?.data.repeat === false);
+    const sent = answers.filter((answer) => answer.structuredContent?.repeat === false);
     expect(sent).toHaveLength(1);
     // The other one says it is a repeat: either of a finished send or of one still under way.
     const [other] = answers.filter((answer) => answer !== sent[0]);
     if (other?.isError) expect(JSON.stringify(other.content)).toMatch(/already being handled/);
-    else expect(other?.structuredContent?.data).toEqual({ ...sent[0]?.structuredContent?.data, repeat: true });
+    else expect(other?.structuredContent).toEqual({ ...sent[0]?.structuredContent, repeat: true });
   });
 
   it('keeps two users apart: the same mail from another user signed in over MCP is sent', async () => {
     const stranger = await newUser();
     const theirs = await signIn(stranger.email);
     const mail = { to: 'ana@example.com', subject: 'Same words', body: 'Same body.' };
-    expect((await send(one, mail)).structuredContent?.data.repeat).toBe(false);
-    expect((await send(theirs, mail)).structuredContent?.data.repeat).toBe(false);
+    expect((await send(one, mail)).structuredContent?.repeat).toBe(false);
+    expect((await send(theirs, mail)).structuredContent?.repeat).toBe(false);
     expect(await emulator.sent(stranger.email)).toHaveLength(1);
     await theirs.close();
   });

@@ -202,7 +202,8 @@ describe('the MCP endpoint', () => {
     // grant at Google kills that one too.
     const before = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
     expect(before.status).toBe(200);
-    expect(before.text).toContain('"success":true');
+    expect(before.text).toContain('"structuredContent"');
+    expect(before.text).not.toContain('"isError":true');
     await emulator.revokeGrants(signedIn.email);
     const call = await mcpCall(issued.access_token ?? '', 'tools/call', unread);
     expect(call.status).toBe(401);
@@ -211,6 +212,122 @@ describe('the MCP endpoint', () => {
     expect((await mcpCall(issued.access_token ?? '')).status).toBe(401);
     const refreshed = await refreshWith(issued.refresh_token, signedIn.clientId);
     expect(refreshed.json.error).toBe('invalid_grant');
+  });
+});
+
+/** One 2026-07-28 request as the revision has a client send it: the envelope in `_meta`, and its headers. */
+async function modernCall(
+  token: string,
+  method: string,
+  params: Record<string, unknown> = {},
+  options: { version?: string; meta?: Record<string, unknown>; headers?: Record<string, string | undefined> } = {},
+) {
+  const version = options.version ?? '2026-07-28';
+  const meta = options.meta ?? {
+    'io.modelcontextprotocol/protocolVersion': version,
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const headers: Record<string, string | undefined> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': version,
+    'mcp-method': method,
+    ...options.headers,
+  };
+  const response = await fetch(`${apiUrl}/mcp`, {
+    method: 'POST',
+    headers: Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => !!entry[1])),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: meta } }),
+  });
+  return {
+    status: response.status,
+    json: (await response.json()) as {
+      result?: Record<string, unknown>;
+      error?: { code: number; message: string; data?: Record<string, unknown> };
+    },
+  };
+}
+
+describe('the 2026-07-28 wire on /mcp', () => {
+  let token = '';
+  beforeAll(async () => {
+    token = (await redeem(await signIn())).json.access_token ?? '';
+  });
+
+  it('answers server/discover with the revisions, capabilities and server it offers, without a handshake', async () => {
+    const discovered = await modernCall(token, 'server/discover');
+    expect(discovered.status).toBe(200);
+    const result = discovered.json.result ?? {};
+    expect(result.supportedVersions).toContain('2026-07-28');
+    expect(result.capabilities).toEqual({ tools: { listChanged: false } });
+    expect(result.resultType).toBe('complete');
+    expect(result._meta).toMatchObject({ 'io.modelcontextprotocol/serverInfo': { name: 'chatgpt-broker' } });
+    // A tool call needs no initialize either, and its result says it is complete.
+    const listed = await modernCall(
+      token,
+      'tools/call',
+      { name: 'list_labels', arguments: {} },
+      {
+        headers: { 'mcp-name': 'list_labels' },
+      },
+    );
+    expect(listed.json.result).toMatchObject({
+      resultType: 'complete',
+      structuredContent: { labels: expect.any(Array) },
+    });
+  });
+
+  it('answers a version it does not speak with UnsupportedProtocolVersionError naming the ones it does', async () => {
+    const unknown = await modernCall(token, 'tools/list', {}, { version: '2099-01-01' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error?.code).toBe(-32022);
+    expect(unknown.json.error?.data).toMatchObject({ requested: '2099-01-01', supported: ['2026-07-28'] });
+  });
+
+  it('checks the envelope and the headers the revision requires against the body', async () => {
+    const noCapabilities = await modernCall(
+      token,
+      'tools/list',
+      {},
+      {
+        meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
+      },
+    );
+    expect(noCapabilities.status).toBe(400);
+    expect(noCapabilities.json.error?.message).toContain('io.modelcontextprotocol/clientCapabilities');
+    const noVersionHeader = await modernCall(
+      token,
+      'tools/list',
+      {},
+      { headers: { 'mcp-protocol-version': undefined } },
+    );
+    expect(noVersionHeader.status).toBe(400);
+    expect(noVersionHeader.json.error?.message).toContain('MCP-Protocol-Version header is absent');
+    const otherMethod = await modernCall(token, 'tools/list', {}, { headers: { 'mcp-method': 'tools/call' } });
+    expect(otherMethod.status).toBe(400);
+    const otherName = await modernCall(
+      token,
+      'tools/call',
+      { name: 'send_email', arguments: {} },
+      {
+        headers: { 'mcp-name': 'list_labels' },
+      },
+    );
+    expect(otherName.status).toBe(400);
+    expect(otherName.json.error?.message).toContain('Mcp-Name');
+    // Nothing was sent through the mismatched call.
+    expect(otherName.json.result).toBeUndefined();
+  });
+
+  it('still speaks 2025-06-18 to a client that asks for it', async () => {
+    const initialized = await mcpCall(token, 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'old', version: '1' },
+    });
+    expect(initialized.status).toBe(200);
+    expect(initialized.text).toContain('"protocolVersion":"2025-06-18"');
   });
 });
 

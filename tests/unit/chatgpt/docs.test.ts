@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, fieldRows, renderDocsPage, typeLabel } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument, documentedOperations } from '#lib/chatgpt/openapi';
-import { allOperations, SCOPES } from '#lib/operations';
+import { allOperations, allTools, SCOPES } from '#lib/operations';
 import { handler } from '../../../functions/get_docs_page.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { runHandler } from './support.ts';
@@ -23,6 +23,14 @@ describe('the docs page', () => {
     expect(send).toContain('consequential: ChatGPT asks the user before every call');
     expect(send).toContain('<code>attachments[].filename</code>');
     expect(send).toContain(SCOPES.send);
+  });
+
+  it("shows each tool's title, the name the consent page and MCP clients show people", () => {
+    for (const tool of allTools) {
+      const start = page.indexOf(`id="op-${tool.name}"`);
+      const section = page.slice(start, page.indexOf('</section>', start));
+      expect(section).toContain(`Tool: <strong>${escapeHtml(tool.tool.title)}</strong>`);
+    }
   });
 
   it('tables each request field with its type, whether it is required, and its description', () => {
