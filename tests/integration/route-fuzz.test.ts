@@ -77,18 +77,16 @@ describe('every route, given hostile input', () => {
       const path = route.path.replace(/\{[^}]+\}/g, encodeURIComponent(pathValue));
       const token = tokens[tokenIndex];
       const hasBody = route.method !== 'GET';
-      const response = await fetch(`${apiUrl}${path}${query ? `?${query}` : ''}`, {
+      const status = await send(`${apiUrl}${path}${query ? `?${query}` : ''}`, source, {
         method: route.method,
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(hasBody ? { 'content-type': body.type } : {}),
+          ...(hasBody ? { 'content-type': body.type, 'content-length': String(Buffer.byteLength(body.text)) } : {}),
         },
         ...(hasBody ? { body: body.text } : {}),
-        redirect: 'manual',
       });
-      await response.arrayBuffer();
-      if (response.status >= 500)
-        answers.push(`${response.status} for ${JSON.stringify({ path, query, body: body.text.slice(0, 200) })}`);
+      if (status >= 500)
+        answers.push(`${status} for ${JSON.stringify({ path, query, body: body.text.slice(0, 200) })}`);
     }
     expect(answers).toEqual([]);
   });
