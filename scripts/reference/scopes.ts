@@ -1,7 +1,7 @@
 /**
  * docs/reference/scopes.md: the Google scopes each tool needs, from the registry, with
  * Google's class of each (lib/google/scopes.ts), so a deployer sees what offering a tool
- * costs in Google's verification.
+ * costs in Google's verification, and whether ChatGPT asks the user before calling it.
  */
 import { SCOPE_CLASS, SCOPES, scopeClass } from '../../lib/google/scopes.ts';
 import { googleScopesFor } from '../../lib/mcp/catalog.ts';
@@ -21,11 +21,18 @@ Each tool declares the narrowest Google scopes it needs (\`lib/operations.ts\`);
 token lacks one answers 403 \`insufficient_scope\` naming it. A tool is as strict as its
 strictest scope: **sensitive** scopes need Google's verification (a privacy policy, a
 justification of each scope, a demo video), **restricted** ones that and a yearly
-third-party security assessment for an app used beyond its own test users.
+third-party security assessment for an app used beyond its own test users. A tool that
+asks first is \`consequential\` in the registry: GPT Actions get
+\`x-openai-isConsequential: true\` and ChatGPT asks the user before each call.
 
 ${table(
-  ['tool', 'Google scopes', "Google's class"],
-  allTools.map((tool) => [`\`${tool.name}\``, codes(tool.scopes.map(short)), scopeClass(tool.scopes)]),
+  ['tool', 'Google scopes', "Google's class", 'asks first'],
+  allTools.map((tool) => [
+    `\`${tool.name}\``,
+    codes(tool.scopes.map(short)),
+    scopeClass(tool.scopes),
+    tool.consequential ? 'yes' : 'no',
+  ]),
 )}
 
 A GPT's Actions ask Google for the scopes its OAuth settings name, so a stage can offer
