@@ -32,7 +32,7 @@ export const PRICES = {
 };
 /** serverless.yml's memory for the agent functions (socket handlers and the poll). */
 const AGENT_FUNCTION_GB = 128 / 1024;
-/** The long poll this replaced, as `npm run bench` measured it before the change (README). */
+/** The long poll this replaced, as `npm run bench` measured it before the change (docs/performance.md). */
 const LONG_POLL_USD_PER_MONTH = 4.88;
 const HOURS_PER_MONTH = 720;
 const agentBundle = fileURLToPath(new URL('../dist/agent/agent.mjs', import.meta.url));

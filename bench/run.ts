@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the figures the README quotes, each printed beside a baseline measured
+ * `npm run bench`: the figures docs/performance.md quotes, each printed beside a baseline measured
  * in the same run (the machines are shared and noisy: compare ratios, not raw times), and
  * written to bench/results.json under each benchmark's own key. Loopback only; every part
  * is bounded and stops by itself.

@@ -574,7 +574,7 @@ function defineEndpoints<const T extends Record<string, Declaration<Endpoint>>>(
 // What `mcp` may run, as `call_tool` may: every tool's table actions and secrets.
 const TOOL_NEEDS = toolNeeds(allOperations);
 
-/** MCP and its OAuth 2.1 front (README, "MCP"). */
+/** MCP and its OAuth 2.1 front (docs/mcp.md). */
 export const endpoints = defineEndpoints({
   mcp: {
     routes: [

@@ -3,7 +3,7 @@
  * platform, through Node's single executable applications (node --experimental-sea-config
  * and postject): dist/agent-sea/chatgpt-broker-agent (.exe on Windows). It is this Node
  * binary with the agent injected, so it is as large as Node itself and needs nothing
- * installed. Other platforms: run this script there (see the README's agent section).
+ * installed. Other platforms: run this script there (see docs/agent.md).
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';

@@ -5,11 +5,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { configurationPage } from './configuration.ts';
 import { deployPage } from './deploy.ts';
 import { functionsPage } from './functions.ts';
+import { scopesPage } from './scopes.ts';
 
 export function referencePages(): Record<string, string> {
-  return { 'docs/reference/functions.md': functionsPage(), 'docs/reference/deploy.md': deployPage() };
+  return {
+    'docs/reference/functions.md': functionsPage(),
+    'docs/reference/deploy.md': deployPage(),
+    'docs/reference/scopes.md': scopesPage(),
+    'docs/reference/configuration.md': configurationPage(),
+  };
 }
 
 export async function writeReferencePages(root: string): Promise<string[]> {

@@ -69,7 +69,7 @@ function scriptedModel() {
   return { server, requests };
 }
 
-describe("the README's function-calling example (examples/function-calling.ts)", () => {
+describe('the documented function-calling example (examples/function-calling.ts)', () => {
   const model = scriptedModel();
   let baseURL: string;
   beforeAll(async () => {

@@ -9,7 +9,7 @@ let program: string | undefined;
  * this Node binary under a name of its own (a hard link, else a copy), run with
  * `record-args.mjs` as its first fixed argument. The catalog refuses `node` (and a
  * symlink to it) by name, but cannot tell a renamed copy of an interpreter from any other
- * program: the README's agent section says so, and these tests rely on exactly that.
+ * program: docs/agent.md says so, and these tests rely on exactly that.
  *
  * One fixed place per user, reused by every test process (test workers are killed, so a
  * per-process copy would never be cleaned up); made by rename, so racing processes agree.
