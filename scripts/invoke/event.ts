@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Operation } from '#lib/operations';
 
 export interface EventInput {
-  operation: Operation;
+  operation: Pick<Operation, 'name' | 'method' | 'path'>;
   /** The request: the JSON body, or for GET the path and query parameters. */
   data: Record<string, unknown>;
   token?: string | undefined;

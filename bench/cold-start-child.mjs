@@ -1,0 +1,27 @@
+// One cold start, in this fresh process: imports a function bundle, then (when given an
+// event) sends it one request. Plain JavaScript so that no TypeScript loader runs here.
+// argv: bundle file, event JSON or "" (import only). Prints one line: COLD_START {json}.
+const [file, eventJson] = process.argv.slice(2);
+const started = performance.now();
+const { handler } = await import(file);
+const imported = performance.now();
+let status;
+if (eventJson) {
+  const context = {
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+    memoryLimitInMB: '1024',
+    awsRequestId: 'cold-start-bench',
+    logGroupName: 'bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 29_000,
+  };
+  const answer = await handler(JSON.parse(eventJson), context);
+  status = answer?.statusCode;
+}
+const answered = performance.now();
+const result = { import_ms: imported - started, first_request_ms: eventJson ? answered - imported : null, status };
+process.stdout.write(`\nCOLD_START ${JSON.stringify(result)}\n`);
+process.exit(0);
