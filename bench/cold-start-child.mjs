@@ -1,7 +1,9 @@
 // One cold start, in this fresh process: imports a function bundle, then (when given an
-// event) sends it one request. Plain JavaScript so that no TypeScript loader runs here.
-// argv: bundle file, event JSON or "" (import only). Prints one line: COLD_START {json}.
-const [file, eventJson] = process.argv.slice(2);
+// event) sends it one request. Plain JavaScript so that no TypeScript loader runs here; run
+// as `node --input-type=module -e <this file's text> <bundle> <event JSON or "">`, so that the
+// first import also starts Node's ES module loader, as the Lambda runtime's import does.
+// Prints one line: COLD_START {json}.
+const [file, eventJson] = process.argv.slice(-2);
 const started = performance.now();
 const { handler } = await import(file);
 const imported = performance.now();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,13 @@ async function folderKib(folder: string): Promise<number> {
 async function coldStart(file: string, event: unknown, env: NodeJS.ProcessEnv): Promise<ColdStart> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [CHILD, file, event === undefined ? '' : JSON.stringify(event)],
+    [
+      '--input-type=module',
+      '-e',
+      await readFile(CHILD, 'utf8'),
+      file,
+      event === undefined ? '' : JSON.stringify(event),
+    ],
     { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
   );
   const line = stdout.split('\n').find((text) => text.startsWith('COLD_START '));

@@ -22,6 +22,10 @@ const common: BuildOptions = {
   // cold starts: the runtime's own copy is CommonJS and loads whole packages at import.
   bundle: true,
   platform: 'node',
+  // The ES module build of packages that ship both (the AWS SDK's dist-es): esbuild's node
+  // default prefers `main` (CommonJS), which is neither tree-shaken nor importable by name
+  // through await import().
+  mainFields: ['module', 'main'],
   format: 'esm',
   target: 'node22',
   minify: true,
