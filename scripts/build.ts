@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { builtinsViaRequire } from './builtins-via-require.ts';
 import { deployedFunctions, deployment } from './deployment.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,7 @@ const common: BuildOptions = {
   keepNames: true,
   legalComments: 'none',
   banner: { js: requireShim },
+  plugins: [builtinsViaRequire],
   logLevel: 'warning',
 };
 
