@@ -37,6 +37,11 @@ const common: BuildOptions = {
   logLevel: 'warning',
 };
 
+/** A function's handler source, as its metafile names it (paths are relative to the project root). */
+export function entrySource(name: string): string {
+  return `functions/${name}.ts`;
+}
+
 /** Where esbuild's metafile of function `name` is written (outside the function's artifact folder). */
 export function metafilePath(name: string, dist = join(root, 'dist')): string {
   return join(dist, 'metafiles', `${name}.json`);
@@ -45,7 +50,8 @@ export function metafilePath(name: string, dist = join(root, 'dist')): string {
 async function buildFunction(name: string, dist: string): Promise<void> {
   const { metafile } = await build({
     ...common,
-    entryPoints: { index: join(root, 'functions', `${name}.ts`) },
+    absWorkingDir: root,
+    entryPoints: { index: entrySource(name) },
     outdir: join(dist, name),
     outExtension: { '.js': '.mjs' },
     // What a function loads only when first needed (await import(), e.g. the SSM client for

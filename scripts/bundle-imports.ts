@@ -12,10 +12,11 @@ function packageOf(input: string): string | undefined {
  * the chunks it imports statically, and those in the rest of its chunks. Read from
  * esbuild's metafile of that one function's build.
  */
-export function bundlePackages(metafile: Metafile): { atImport: Set<string>; later: Set<string> } {
+export function bundlePackages(metafile: Metafile, entrySource: string): { atImport: Set<string>; later: Set<string> } {
   const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint);
-  if (!entry) throw new Error('The metafile has no entry point output.');
+  // Each await import() target is an entry point of its own too: pick the handler's.
+  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint === entrySource);
+  if (!entry) throw new Error(`The metafile has no output for ${entrySource}.`);
   const loaded = new Set<string>();
   const pending = [entry];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '#lib/operations';
-import { buildAll, metafilePath } from '../../scripts/build.ts';
+import { buildAll, entrySource, metafilePath } from '../../scripts/build.ts';
 import { bundlePackages, isAwsSdk } from '../../scripts/bundle-imports.ts';
 import { deployedFunctions } from '../../scripts/deployment.ts';
 
@@ -20,7 +20,10 @@ beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'bundle-imports-'));
   await buildAll(dist);
   for (const spec of deployedFunctions) {
-    packages.set(spec.name, bundlePackages(JSON.parse(await readFile(metafilePath(spec.name, dist), 'utf8'))));
+    packages.set(
+      spec.name,
+      bundlePackages(JSON.parse(await readFile(metafilePath(spec.name, dist), 'utf8')), entrySource(spec.name)),
+    );
   }
 }, 300_000);
 
