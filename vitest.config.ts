@@ -30,6 +30,8 @@ export default defineConfig({
           // Rebuilds dist/, which the integration project's serverless-offline serves from.
           sequence: { groupOrder: 2 },
           include: ['tests/deploy/**/*.test.ts'],
+          // Each file builds every bundle: one at a time, or on a shared machine both time out.
+          fileParallelism: false,
           testTimeout: 120_000,
         },
       },

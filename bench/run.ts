@@ -18,7 +18,9 @@ import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts'
 const quick = process.argv.includes('--quick');
 
 await buildAll();
-printRows('Cold start: function bundles (import time in a fresh Node process)', await benchColdStart(quick ? 3 : 7));
+const coldStart = await benchColdStart(quick ? 3 : 7);
+printRows('Cold start: each function bundle imported in a fresh Node process, then its first request', coldStart.rows);
+await recordResult('cold_start', coldStart.results);
 const unreadLatency = await benchUnread(100, [1, 10, 50, 100], quick ? 1 : 3);
 printRows('Unread mail against the Google emulator', unreadLatency);
 const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);

@@ -1,4 +1,3 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsClientOptions } from './aws.ts';
 import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
@@ -20,6 +19,9 @@ export type Secret = keyof typeof SECRETS;
 const cache = new Map<string, Promise<string | undefined>>();
 
 async function fromParameter(name: string, config: Config): Promise<string | undefined> {
+  // Loaded on the first read, not at import: most functions never read a secret, and the
+  // ones that do read it once per cold start.
+  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
   const ssm = new SSMClient(awsClientOptions(config, config.SSM_ENDPOINT));
   try {
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));

@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { builtinsViaRequire } from './builtins-via-require.ts';
 import { deployedFunctions, deployment } from './deployment.ts';
 import { writeReferencePages } from './reference/write.ts';
 
@@ -19,37 +20,67 @@ const requireShim =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const common: BuildOptions = {
-  // Lambda's nodejs22.x runtime ships AWS SDK v3; bundling it again only slows cold starts.
-  external: ['@aws-sdk/*'],
+  // The AWS SDK clients are bundled too (ESM, tree-shaken, minified), as AWS advises for Node
+  // cold starts: the runtime's own copy is CommonJS and loads whole packages at import.
   bundle: true,
   platform: 'node',
+  // The ES module build of packages that ship both (the AWS SDK's dist-es): esbuild's node
+  // default prefers `main` (CommonJS), which is neither tree-shaken nor importable by name
+  // through await import().
+  mainFields: ['module', 'main'],
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   minify: true,
   keepNames: true,
   legalComments: 'none',
   banner: { js: requireShim },
+  plugins: [builtinsViaRequire],
   logLevel: 'warning',
 };
 
-/** Builds every function bundle, the agent and dist/deployment.json; returns the function names. */
-export async function buildAll(): Promise<string[]> {
-  await rm(join(root, 'dist'), { recursive: true, force: true });
-  await mkdir(join(root, 'dist'), { recursive: true });
+/** A function's handler source, as its metafile names it (paths are relative to the project root). */
+export function entrySource(name: string): string {
+  return `functions/${name}.ts`;
+}
+
+/** Where esbuild's metafile of function `name` is written (outside the function's artifact folder). */
+export function metafilePath(name: string, dist = join(root, 'dist')): string {
+  return join(dist, 'metafiles', `${name}.json`);
+}
+
+async function buildFunction(name: string, dist: string): Promise<void> {
+  const { metafile } = await build({
+    ...common,
+    absWorkingDir: root,
+    entryPoints: { index: entrySource(name) },
+    outdir: join(dist, name),
+    outExtension: { '.js': '.mjs' },
+    // What a function loads only when first needed (await import(), e.g. the SSM client for
+    // a secret) goes into its own chunk, so it is neither parsed nor run at import.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    metafile: true,
+  });
+  await writeFile(metafilePath(name, dist), JSON.stringify(metafile));
+}
+
+/**
+ * Builds every function bundle (with its metafile), the agent and deployment.json into
+ * `dist` (the project's dist/ unless told otherwise); returns the function names.
+ */
+export async function buildAll(dist = join(root, 'dist')): Promise<string[]> {
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(join(dist, 'metafiles'), { recursive: true });
   const names = deployedFunctions.map((spec) => spec.name);
   await Promise.all([
-    writeFile(join(root, 'dist', 'deployment.json'), `${JSON.stringify(deployment(), null, 2)}\n`),
-    ...names.map((name) =>
-      build({
-        ...common,
-        entryPoints: [join(root, 'functions', `${name}.ts`)],
-        outfile: join(root, 'dist', name, 'index.mjs'),
-      }),
-    ),
+    writeFile(join(dist, 'deployment.json'), `${JSON.stringify(deployment(), null, 2)}\n`),
+    ...names.map((name) => buildFunction(name, dist)),
     build({
       ...common,
       entryPoints: [join(root, 'agent', 'bin.ts')],
-      outfile: join(root, 'dist', 'agent', 'agent.mjs'),
+      outfile: join(dist, 'agent', 'agent.mjs'),
+      // The agent runs on the user's own Node (20 or later, README), not on Lambda's.
+      target: 'node20',
       minify: false,
     }),
   ]);

@@ -1,0 +1,49 @@
+import type { Metafile } from 'esbuild';
+
+/** The npm package a bundled input file comes from (`@scope/name` or `name`), or undefined for our own code. */
+function packageOf(input: string): string | undefined {
+  const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return match?.[1];
+}
+
+/**
+ * What a function bundle built with splitting runs when it is imported, against what it
+ * loads only later (through `await import()`): the npm packages in the entry file and in
+ * the chunks it imports statically, and those in the rest of its chunks. Read from
+ * esbuild's metafile of that one function's build.
+ */
+export function bundlePackages(metafile: Metafile, entrySource: string): { atImport: Set<string>; later: Set<string> } {
+  const outputs = metafile.outputs;
+  // Each await import() target is an entry point of its own too: pick the handler's.
+  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint === entrySource);
+  if (!entry) throw new Error(`The metafile has no output for ${entrySource}.`);
+  const loaded = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    for (const dependency of outputs[file]?.imports ?? []) {
+      if (!dependency.external && dependency.kind === 'import-statement') pending.push(dependency.path);
+    }
+  }
+  const atImport = new Set<string>();
+  const later = new Set<string>();
+  for (const [file, output] of Object.entries(outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const name = packageOf(input);
+      if (name) (loaded.has(file) ? atImport : later).add(name);
+    }
+  }
+  for (const name of atImport) later.delete(name);
+  return { atImport, later };
+}
+
+/** Whether a package is part of the AWS SDK for JavaScript v3 (its clients and the Smithy runtime under them). */
+export function isAwsSdk(name: string): boolean {
+  return (
+    name.startsWith('@aws-sdk/') ||
+    name.startsWith('@smithy/') ||
+    name === '@aws-crypto' ||
+    name.startsWith('@aws-crypto/')
+  );
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionSpec } from '#lib/operations';
+import { buildAll, entrySource, metafilePath } from '../../scripts/build.ts';
+import { bundlePackages, isAwsSdk } from '../../scripts/bundle-imports.ts';
+import { deployedFunctions } from '../../scripts/deployment.ts';
+
+/** Whether the registry says the function calls AWS at all: the table, a secret in SSM, `@connections`, KMS. */
+function declaresAws(spec: FunctionSpec): boolean {
+  return [spec.table, spec.secrets, spec.connections, spec.tokenKey ?? []].some((uses) => uses.length > 0);
+}
+
+// Its own build folder: the package test rebuilds dist/ at the same time.
+let dist: string;
+const packages = new Map<string, ReturnType<typeof bundlePackages>>();
+
+beforeAll(async () => {
+  dist = await mkdtemp(join(tmpdir(), 'bundle-imports-'));
+  await buildAll(dist);
+  for (const spec of deployedFunctions) {
+    packages.set(
+      spec.name,
+      bundlePackages(JSON.parse(await readFile(metafilePath(spec.name, dist), 'utf8')), entrySource(spec.name)),
+    );
+  }
+}, 300_000);
+
+afterAll(() => rm(dist, { recursive: true, force: true }));
+
+function packagesOf(name: string) {
+  const found = packages.get(name);
+  if (!found) throw new Error(`no metafile for ${name}`);
+  return found;
+}
+
+describe('what each function bundle loads at import', () => {
+  const withoutAws = deployedFunctions.filter((spec) => !declaresAws(spec));
+  const withTable = deployedFunctions.filter((spec) => spec.table.length > 0);
+  const secretsOnly = deployedFunctions.filter(
+    (spec) => spec.secrets.length > 0 && spec.table.length === 0 && spec.connections.length === 0 && !spec.tokenKey,
+  );
+
+  it('covers both kinds of function', () => {
+    expect(withoutAws.length).toBeGreaterThan(0);
+    expect(withTable.length).toBeGreaterThan(0);
+    expect(secretsOnly.length).toBeGreaterThan(0);
+  });
+
+  it.each(withoutAws.map((spec) => spec.name))(
+    '%s declares no AWS use and loads no AWS SDK module at import',
+    (name) => {
+      const { atImport } = packagesOf(name);
+      expect(atImport.size, 'the bundle has packages at all').toBeGreaterThan(0);
+      expect([...atImport].filter(isAwsSdk)).toEqual([]);
+    },
+  );
+
+  it.each(withTable.map((spec) => spec.name))('%s uses the table and bundles the DynamoDB client', (name) => {
+    const { atImport, later } = packagesOf(name);
+    expect([...atImport, ...later]).toContain('@aws-sdk/client-dynamodb');
+  });
+
+  it.each(secretsOnly.map((spec) => spec.name))(
+    '%s reads secrets: the SSM client is loaded on first use, not at import',
+    (name) => {
+      const { atImport, later } = packagesOf(name);
+      expect(later).toContain('@aws-sdk/client-ssm');
+      expect([...atImport].filter(isAwsSdk)).toEqual([]);
+    },
+  );
+});
