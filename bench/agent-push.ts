@@ -171,7 +171,7 @@ async function measureLaunches(
 
 /**
  * Fresh agents for the first-launch figure: each is a registration, and one network address
- * may register 20 an hour (REGISTRATIONS_PER_HOUR), of which this bench uses 4 elsewhere.
+ * may register 20 an hour (AGENT_REGISTRATIONS_PER_HOUR's default), of which this bench uses 4 elsewhere.
  */
 const FIRST_LAUNCH_RUNS = 10;
 

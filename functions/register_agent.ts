@@ -14,7 +14,10 @@ const UNPAIRED_POLL_INTERVAL_MS = 2_000;
  */
 export const run: Action<typeof operations.register_agent> = async ({ body, config, event }) => {
   const source = event.requestContext?.http?.sourceIp ?? 'unknown';
-  const { agent, pairingCode, expiresAt } = await registerAgent(storeFor(config), body, Date.now(), source);
+  const { agent, pairingCode, expiresAt } = await registerAgent(storeFor(config), body, Date.now(), {
+    source,
+    perHour: config.AGENT_REGISTRATIONS_PER_HOUR,
+  });
   return withStatus(201, {
     agent_id: agent.agent_id,
     pairing_code: pairingCode,

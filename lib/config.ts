@@ -80,6 +80,15 @@ export const ConfigSchema = z.object({
     .default('false')
     .transform((value) => value === 'true')
     .describe('Lets client ID metadata documents and redirect URIs use http://127.0.0.1 (tests only).'),
+  AGENT_REGISTRATIONS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(20)
+    .describe(
+      'Desktop agents (`/api/agent/register`) one source address may register per hour: each holds a live pairing code, and the fewer live codes there are, the less a guessed one is worth.',
+    ),
   OAUTH_REGISTRATIONS_PER_HOUR: z.coerce
     .number()
     .int()

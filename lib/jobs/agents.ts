@@ -3,12 +3,6 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { countAttempt } from './attempts.ts';
 import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
 
-/**
- * New agents one network address may register per hour: each holds a live pairing code,
- * and the fewer live codes there are, the less a guessed code is worth.
- */
-export const REGISTRATIONS_PER_HOUR = 20;
-
 /** How long a pairing code works (RFC 8628 suggests minutes). */
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;
 
@@ -60,13 +54,16 @@ export async function registerAgent(
   store: Store,
   input: { name: string; platform: string; public_key: string },
   now: number,
-  /** Where the registration came from (its IP address): registrations are counted per source. */
-  source?: string,
+  /**
+   * Where the registration came from (its IP address) and how many one source may make an
+   * hour (AGENT_REGISTRATIONS_PER_HOUR): registrations are counted per source.
+   */
+  from?: { source: string; perHour: number },
 ): Promise<{ agent: AgentRecord; pairingCode: string; expiresAt: number }> {
-  if (source !== undefined) {
+  if (from !== undefined) {
     await countAttempt(
       store,
-      { scope: `registrations#${source}`, limit: REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
+      { scope: `registrations#${from.source}`, limit: from.perHour, windowMs: 3_600_000 },
       now,
       'Too many agent registrations from this network; wait before starting another agent.',
     );

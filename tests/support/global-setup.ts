@@ -69,6 +69,9 @@ export default async function setup(project: TestProject) {
       LAUNCH_WAIT_MS: '4000',
       OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
       OAUTH_REGISTRATIONS_PER_HOUR: String(OAUTH_REGISTRATIONS_PER_HOUR),
+      // Every agent the suite starts registers from 127.0.0.1; the limit itself is pinned by
+      // tests/unit/jobs/pairing.test.ts at its deployed default.
+      AGENT_REGISTRATIONS_PER_HOUR: '1000',
       // Client ID metadata documents served by the tests on 127.0.0.1.
       OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
       // The attachment tests' local file server: named by address, and allowed plain http.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerSocketMessage } from '#lib/agent-protocol';
+import { parseConfig } from '#lib/config';
 import type { GoogleUser } from '#lib/google/identity';
-import { awaitingPairing, getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
+import { awaitingPairing, getAgent, registerAgent } from '#lib/jobs/agents';
 import { addConnection, listConnections } from '#lib/jobs/connections';
 import {
   chooseComputer,
@@ -30,8 +31,15 @@ const someone = (): GoogleUser => {
   count += 1;
   return { id: `user-${count}`, email: `u${count}@example.com` };
 };
+/** The deployed default (the test stack raises it, since the whole suite registers from one address). */
+const REGISTRATIONS_PER_HOUR = parseConfig({}).AGENT_REGISTRATIONS_PER_HOUR;
 const register = (name: string, now = Date.now(), source?: string) =>
-  registerAgent(store, { name, platform: 'linux', public_key: generateSigningKeyPair().publicKey }, now, source);
+  registerAgent(
+    store,
+    { name, platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    now,
+    source === undefined ? undefined : { source, perHour: REGISTRATIONS_PER_HOUR },
+  );
 
 describe('pairing a computer', () => {
   it('binds the agent to the user, and a repeated confirmation by the same user answers the same pairing', async () => {
