@@ -4,7 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import packageJson from '../package.json' with { type: 'json' };
+import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';
 import {
+  argumentWarnings,
   buildCatalog,
   builtInEntries,
   type Catalog,
@@ -126,11 +128,19 @@ Config file (JSON):
   bundle_id    macOS: run as /usr/bin/open -b <bundle_id> [urls] [--args ...]
   desktop_id   Linux: run as /usr/bin/gtk-launch <desktop_id> [urls]
   args         fixed arguments, always passed first
-  allow_args   false (default): no arguments from ChatGPT; true: appended
-               literally, only for a native program (not a script) whose real
-               name is no shell, interpreter or launcher (links resolved);
-               "url": each argument must be an http:// or https:// URL
-               without control, bidi or invisible characters
+  allow_args   what arguments ChatGPT may add after the fixed ones:
+               false (default): none
+               "url": http:// or https:// URLs without control, bidi or
+               invisible characters
+               "words": plain words (letters, digits, spaces, . , _ ' -),
+               starting with a letter or digit: never an option or a path
+               {"files": ["/home/me/Documents"]}: absolute paths of existing
+               files inside those folders (links resolved)
+               "${UNSAFE_ANY}": anything, unchecked; warned about at every
+               start. Only for a program you have read.
+               Words, files and "${UNSAFE_ANY}" need a native program (not a
+               script); shells, interpreters and launchers (flock, env, sudo,
+               ...) take none of them. The old true now means none: choose one
   aliases      other names ChatGPT may use (names ignore case, spaces, . - _)
   null         removes a built-in app; an entry with a built-in's name replaces it
   only         keep just these apps
@@ -351,10 +361,12 @@ export async function main(io: CliProcess): Promise<number> {
     io.stderr(error.message);
     return EXIT.config;
   }
+  // Before anything else, every start: an entry that takes anything, or one to migrate.
+  for (const line of argumentWarnings(catalog)) io.stderr(line);
   if (command.listApps) {
     for (const entry of catalog.entries) {
       const aliases = entry.aliases.length > 0 ? ` (also: ${entry.aliases.join(', ')})` : '';
-      const args = entry.allowArgs === false ? 'no args' : entry.allowArgs === 'url' ? 'URL args' : 'any args';
+      const args = entry.argsRefusal === undefined ? describeAllowArgs(entry.allowArgs) : 'no args (see the warning)';
       io.stdout(`${entry.name}${aliases}: ${describeTarget(entry.target)}; ${args}`);
     }
     return EXIT.ok;

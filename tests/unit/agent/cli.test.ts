@@ -48,7 +48,7 @@ function startBin(args: string[]) {
 
 async function recorderConfig(recordFile: string): Promise<string> {
   const file = path.join(await tempDir(), 'agent.json');
-  const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: true } };
+  const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: 'unsafe-any' } };
   await writeFile(file, JSON.stringify({ apps, only: ['recorder'] }));
   return file;
 }
@@ -170,7 +170,12 @@ describe('flags', () => {
   it('lists the catalog with the config applied', async () => {
     const config = await recorderConfig('/tmp/record');
     const result = await runMain(['--config', config, '--list-apps']);
-    expect(result).toEqual({ code: 0, stdout: `recorder: ${recorderProgram()}; any args`, stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: `recorder: ${recorderProgram()}; ANY args, unchecked (unsafe-any)`,
+      // The free form is announced at every start, listing included.
+      stderr: expect.stringMatching(/^WARNING: apps\.recorder takes ANY arguments ChatGPT sends, unchecked/),
+    });
   });
 
   it('exits 4 when the state directory holds a corrupt state file', async () => {

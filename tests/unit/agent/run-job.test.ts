@@ -153,7 +153,7 @@ describe('jobs that are refused without spawning anything', () => {
     async () => {
       const tool = path.join(await tempDir(), 'tool');
       await copyFile('/usr/bin/true', tool);
-      const config = { apps: { tool: { command: tool, args: [RECORDER, recordFile], allow_args: true } } };
+      const config = { apps: { tool: { command: tool, args: [RECORDER, recordFile], allow_args: 'unsafe-any' } } };
       const catalog = buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));
       await checkArgumentTargets(catalog);
       await writeFile(tool, '#!/bin/sh\nexec "$@"\n');

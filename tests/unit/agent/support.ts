@@ -85,7 +85,7 @@ export async function runCli(argv: string[], extra: Partial<CliProcess> = {}): P
 }
 
 /** A catalog whose "recorder" app is node (under another name: `recorderProgram`) running record-args.mjs into `recordFile`. */
-export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = true): Catalog {
+export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = 'unsafe-any'): Catalog {
   const config = {
     apps: {
       recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: allowArgs },

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { CreatedUser } from '../../emulator/control-client.ts';
+import {
+  type AgentProcess,
+  recordArgsProgram,
+  recordedArgs,
+  runStandaloneAgent,
+  startAgent,
+} from '../support/agent-process.ts';
+import { newUser, post } from '../support/api.ts';
+import { launchOutcome } from '../support/launch.ts';
+import { recorderProgram } from '../support/recorder-program.ts';
+
+/**
+ * Security review finding F3: an `allow_args: true` entry for `flock` ran
+ * `flock <lock> -c "id > <file>"`, a shell command chosen by whoever talked ChatGPT into
+ * the launch. The real agent (the built bundle, as users run it), paired through the API.
+ */
+
+/** flock from util-linux, on every Linux this agent supports. */
+const FLOCK = ['/usr/bin/flock', '/bin/flock'].find((file) => existsSync(file)) ?? '/usr/bin/flock';
+
+async function pairedAgent(user: CreatedUser, catalog: object): Promise<AgentProcess> {
+  const agent = await startAgent({ catalog, name: 'review-laptop' });
+  const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
+  const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
+  expect(paired.status).toBe(200);
+  await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
+  return agent;
+}
+
+describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind (F3)', () => {
+  let user: CreatedUser;
+  let agent: AgentProcess;
+  let work: string;
+  let docs: string;
+  let recordFile: string;
+  let shellOutput: string;
+
+  beforeAll(async () => {
+    user = await newUser();
+    work = await realpath(await mkdtemp(join(tmpdir(), 'agent-args-')));
+    docs = join(work, 'Documents');
+    await mkdir(docs);
+    recordFile = join(work, 'args.jsonl');
+    shellOutput = join(work, 'id.txt');
+    const recorder = (allow_args: unknown) => ({
+      command: recorderProgram(),
+      args: [recordArgsProgram, recordFile],
+      allow_args,
+    });
+    agent = await pairedAgent(user, {
+      apps: {
+        // The review's entry, as an installed agent's config still has it.
+        lock: { command: FLOCK, allow_args: true },
+        'doc viewer': recorder({ files: [docs] }),
+        'word recorder': recorder('words'),
+      },
+    });
+  });
+  afterAll(() => agent?.stop());
+
+  const launch = async (app_name: string, args: string[]) =>
+    launchOutcome(await post('/api/app/launch', { token: user.token, body: { app_name, args } }), user.token);
+
+  it('refuses the flock entry of the review its shell command, runs nothing, and says how to migrate', async () => {
+    const lockFile = join(work, 'lock');
+    await writeFile(lockFile, '');
+    const outcome = await launch('lock', [lockFile, '-c', `id > ${shellOutput}`]);
+    expect(outcome).toMatchObject({
+      success: false,
+      data: {
+        status: 'refused',
+        reason: expect.stringMatching(/args_refused: apps\.lock: allow_args true .* no longer accepted.*"words"/),
+      },
+    });
+    expect(existsSync(shellOutput)).toBe(false);
+    // And the agent said so when it started, where a service's log keeps it.
+    expect(agent.output()).toMatch(/Warning: apps\.lock: allow_args true \(any text\) is no longer accepted/);
+  });
+
+  it('will not start with flock taking arguments in any of the new forms', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'agent-state-'));
+    for (const allow_args of ['unsafe-any', 'words', { files: [docs] }]) {
+      const config = join(work, 'flock.json');
+      await writeFile(config, JSON.stringify({ apps: { lock: { command: FLOCK, allow_args } } }));
+      const run = await runStandaloneAgent(['--config', config, '--state-dir', stateDir, '--broker', inject('apiUrl')]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/apps\.lock\.command: "flock" may not take caller arguments \(allow_args\): runs/);
+      expect(run.stdout).not.toMatch(/Pairing code/);
+    }
+    expect(existsSync(shellOutput)).toBe(false);
+  });
+
+  it('passes a file inside the named folder as its real path, and refuses any other path', async () => {
+    const note = join(docs, 'note.txt');
+    await writeFile(note, 'hello');
+    const outside = join(work, 'secret.txt');
+    await writeFile(outside, 'secret');
+    const linkOut = join(docs, 'innocent.txt');
+    await symlink(outside, linkOut);
+    const linkIn = join(work, 'shortcut.txt');
+    await symlink(note, linkIn);
+
+    expect(await launch('doc viewer', [linkIn])).toMatchObject({ success: true, data: { status: 'launched' } });
+    await vi.waitFor(async () => expect(await recordedArgs(recordFile)).toEqual([[note]]), { timeout: 5_000 });
+
+    for (const arg of [outside, linkOut, `${docs}/../secret.txt`, 'note.txt', docs, '--help', join(docs, 'none')]) {
+      expect(await launch('doc viewer', [arg]), arg).toMatchObject({
+        success: false,
+        data: {
+          status: 'refused',
+          reason: expect.stringContaining(`takes only absolute paths of existing files inside ${docs}`),
+        },
+      });
+    }
+    expect(await recordedArgs(recordFile)).toEqual([[note]]);
+  });
+
+  it('passes plain words and refuses anything a program could read as an option, path or address', async () => {
+    const before = (await recordedArgs(recordFile)).length;
+    expect(await launch('word recorder', ['quarterly report', 'Straße'])).toMatchObject({
+      data: { status: 'launched' },
+    });
+    await vi.waitFor(async () => expect((await recordedArgs(recordFile)).length).toBe(before + 1), { timeout: 5_000 });
+    expect((await recordedArgs(recordFile)).at(-1)).toEqual(['quarterly report', 'Straße']);
+    for (const arg of ['-c', '--eval=1', '/etc/passwd', 'a=b', 'https://example.com/', '$(id)']) {
+      expect(await launch('word recorder', [arg]), arg).toMatchObject({
+        data: { status: 'refused', reason: expect.stringContaining('takes only plain words') },
+      });
+    }
+    expect((await recordedArgs(recordFile)).length).toBe(before + 1);
+  });
+});
