@@ -33,44 +33,35 @@ async function pairedAgent(user: CreatedUser, catalog: object): Promise<AgentPro
   return agent;
 }
 
-describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind (F3)', () => {
+/** A scratch folder of real paths (macOS's /tmp is a link) for files, locks and records. */
+async function workDir(): Promise<string> {
+  return realpath(await mkdtemp(join(tmpdir(), 'agent-args-')));
+}
+
+async function launchAs(user: CreatedUser, app_name: string, args: string[]) {
+  return launchOutcome(await post('/api/app/launch', { token: user.token, body: { app_name, args } }), user.token);
+}
+
+describe.runIf(process.platform === 'linux')("the security review's flock entry (F3)", () => {
   let user: CreatedUser;
   let agent: AgentProcess;
   let work: string;
-  let docs: string;
-  let recordFile: string;
   let shellOutput: string;
 
   beforeAll(async () => {
     user = await newUser();
-    work = await realpath(await mkdtemp(join(tmpdir(), 'agent-args-')));
-    docs = join(work, 'Documents');
-    await mkdir(docs);
-    recordFile = join(work, 'args.jsonl');
+    work = await workDir();
     shellOutput = join(work, 'id.txt');
-    const recorder = (allow_args: unknown) => ({
-      command: recorderProgram(),
-      args: [recordArgsProgram, recordFile],
-      allow_args,
-    });
-    agent = await pairedAgent(user, {
-      apps: {
-        // The review's entry, as an installed agent's config still has it.
-        lock: { command: FLOCK, allow_args: true },
-        'doc viewer': recorder({ files: [docs] }),
-        'word recorder': recorder('words'),
-      },
-    });
+    // The review's entry, as an installed agent's config still has it.
+    agent = await pairedAgent(user, { apps: { lock: { command: FLOCK, allow_args: true } } });
   });
   afterAll(() => agent?.stop());
 
-  const launch = async (app_name: string, args: string[]) =>
-    launchOutcome(await post('/api/app/launch', { token: user.token, body: { app_name, args } }), user.token);
-
-  it('refuses the flock entry of the review its shell command, runs nothing, and says how to migrate', async () => {
+  it('is refused its shell command, runs nothing, and the agent says how to migrate', async () => {
     const lockFile = join(work, 'lock');
     await writeFile(lockFile, '');
-    const outcome = await launch('lock', [lockFile, '-c', `id > ${shellOutput}`]);
+    const outcome = await launchAs(user, 'lock', [lockFile, '-c', `id > ${shellOutput}`]);
+    expect(existsSync(shellOutput)).toBe(false);
     expect(outcome).toMatchObject({
       success: false,
       data: {
@@ -78,14 +69,13 @@ describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind (F
         reason: expect.stringMatching(/args_refused: apps\.lock: allow_args true .* no longer accepted.*"words"/),
       },
     });
-    expect(existsSync(shellOutput)).toBe(false);
     // And the agent said so when it started, where a service's log keeps it.
     expect(agent.output()).toMatch(/Warning: apps\.lock: allow_args true \(any text\) is no longer accepted/);
   });
 
-  it('will not start with flock taking arguments in any of the new forms', async () => {
+  it('keeps the agent from starting when flock takes arguments in any of the new forms', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'agent-state-'));
-    for (const allow_args of ['unsafe-any', 'words', { files: [docs] }]) {
+    for (const allow_args of ['unsafe-any', 'words', { files: [work] }]) {
       const config = join(work, 'flock.json');
       await writeFile(config, JSON.stringify({ apps: { lock: { command: FLOCK, allow_args } } }));
       const run = await runStandaloneAgent(['--config', config, '--state-dir', stateDir, '--broker', inject('apiUrl')]);
@@ -93,8 +83,34 @@ describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind (F
       expect(run.stderr).toMatch(/apps\.lock\.command: "flock" may not take caller arguments \(allow_args\): runs/);
       expect(run.stdout).not.toMatch(/Pairing code/);
     }
-    expect(existsSync(shellOutput)).toBe(false);
   });
+});
+
+describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind', () => {
+  let user: CreatedUser;
+  let agent: AgentProcess;
+  let work: string;
+  let docs: string;
+  let recordFile: string;
+
+  beforeAll(async () => {
+    user = await newUser();
+    work = await workDir();
+    docs = join(work, 'Documents');
+    await mkdir(docs);
+    recordFile = join(work, 'args.jsonl');
+    const recorder = (allow_args: unknown) => ({
+      command: recorderProgram(),
+      args: [recordArgsProgram, recordFile],
+      allow_args,
+    });
+    agent = await pairedAgent(user, {
+      apps: { 'doc viewer': recorder({ files: [docs] }), 'word recorder': recorder('words') },
+    });
+  });
+  afterAll(() => agent?.stop());
+
+  const launch = (app_name: string, args: string[]) => launchAs(user, app_name, args);
 
   it('passes a file inside the named folder as its real path, and refuses any other path', async () => {
     const note = join(docs, 'note.txt');
