@@ -213,6 +213,33 @@ describe('the agent binary', () => {
     expect(stdout).toMatch(/Exit codes:[\s\S]*130 +forced exit/);
   });
 
+  it.each([
+    ['install', /systemctl --user[\s\S]*writes nothing and prints other\s+ways/, /5 +already installed/],
+    ['uninstall', /state directory \(keys,\s+pairing\) is kept/, /5 +not installed/],
+    ['status', /whether the service is installed/, /6 +not running/],
+  ])('prints the own help of "%s --help"', async (command, says, exit) => {
+    const agent = startBin([command, '--help']);
+    expect(await agent.exited).toEqual([EXIT.ok, null]);
+    const text = agent.stdout.all.join('\n');
+    expect(text).toMatch(new RegExp(`^Usage: chatgpt-broker-agent ${command} \\[options\\]\n`));
+    expect(text).toMatch(says);
+    expect(text).toMatch(exit);
+    expect(text).toContain('--state-dir DIR');
+    // Not the whole manual: no catalog format, no other command's flags.
+    expect(text).not.toContain('Config file (JSON)');
+    expect(text).not.toContain('--transport');
+    expect(agent.stdout.all.length).toBeLessThan(30);
+  });
+
+  it('ends quietly when its output pipe is closed (status | head)', async () => {
+    const agent = startBin(['status', '--state-dir', await tempDir()]);
+    // The reader goes away before the agent writes its first line.
+    agent.child.stdout.destroy();
+    // What status answers for an agent that never ran, with no stack trace on stderr.
+    expect(await agent.exited).toEqual([EXIT.notRunning, null]);
+    expect(agent.stderr.all).toEqual([]);
+  });
+
   it("exits 2 at once, naming the broker's limit, when --name is longer than the broker accepts", async () => {
     const broker = await startFakeBroker();
     const name = 'n'.repeat(100);
