@@ -31,11 +31,17 @@ export function standaloneAgent(): Promise<string> {
   return copied;
 }
 
-/** Runs the standalone agent with `args` to completion (e.g. `status`), from its own directory. */
-export async function runStandaloneAgent(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the standalone agent with `args` to completion (e.g. `status`), from its own
+ * directory; `env` replaces the environment (a fake `systemctl` first on PATH, a HOME).
+ */
+export async function runStandaloneAgent(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = await standaloneAgent();
   return new Promise((resolve) => {
-    execFile(process.execPath, [file, ...args], { cwd: dirname(file) }, (error, stdout, stderr) => {
+    execFile(process.execPath, [file, ...args], { cwd: dirname(file), env }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
     });
   });
