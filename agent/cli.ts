@@ -18,6 +18,7 @@ import {
 } from './catalog.ts';
 import { openLogFile } from './log-file.ts';
 import { BrokerKeyChangedError, RegistrationRefusedError, runAgent, type Transport } from './loop.ts';
+import { checkRegisteredName } from './registered-name.ts';
 import { installCommand, statusCommand, uninstallCommand } from './service/commands.ts';
 import type { CommandRunner } from './service/install.ts';
 import type { AgentProgram } from './service/plan.ts';
@@ -242,6 +243,8 @@ export interface CliRun {
   configFile: string | undefined;
   stateDir: string;
   name: string;
+  /** Whether `--name` was given rather than taken from the host name. */
+  nameGiven: boolean;
   transport: Transport;
   once: boolean;
   reset: boolean;
@@ -308,6 +311,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     configFile: values.config,
     stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
     name,
+    nameGiven: values.name !== undefined,
     transport,
     once: values.once === true,
     reset: values.reset === true,
@@ -468,6 +472,15 @@ export async function main(io: CliProcess): Promise<number> {
     }
   });
   try {
+    const nameNotice = await checkRegisteredName({
+      stateDir: command.stateDir,
+      brokerUrl: command.brokerUrl,
+      name: command.name,
+      nameGiven: command.nameGiven,
+      reset: command.reset,
+      now: Date.now(),
+    });
+    if (nameNotice !== undefined) stderr(nameNotice);
     const run = await runAgent(
       {
         brokerUrl: command.brokerUrl,

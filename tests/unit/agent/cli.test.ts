@@ -77,6 +77,7 @@ describe('flags', () => {
       configFile: undefined,
       stateDir: '/home/me/.local/state/chatgpt-broker-agent',
       name: nameFromHostname(hostname()),
+      nameGiven: false,
       transport: 'auto',
       once: false,
       reset: false,
