@@ -80,7 +80,8 @@ function optionLines(platform: AgentPlatform, env: Env, home: string) {
     stateDir: `  --state-dir DIR    A directory of its own for keys, pairing and seen job ids
                      (default: ${defaultStateDir(platform, env, home)})`,
     name: `  --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
-                     characters (default: the host name, cut to fit)`,
+                     characters (default: the host name, cut to fit); set at
+                     registration: to change it later, --reset and pair again`,
     help: '  -h, --help         Show this help',
   };
 }
