@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import {
-  type AgentProcess,
+  type Machine,
+  pairedMachine,
   recordArgsProgram,
   recordedArgs,
   runStandaloneAgent,
-  startAgent,
 } from '../support/agent-process.ts';
-import { newUser, post } from '../support/api.ts';
+import { post } from '../support/api.ts';
 import { launchOutcome } from '../support/launch.ts';
 import { recorderProgram } from '../support/recorder-program.ts';
 
@@ -24,41 +24,22 @@ import { recorderProgram } from '../support/recorder-program.ts';
 /** flock from util-linux, on every Linux this agent supports. */
 const FLOCK = ['/usr/bin/flock', '/bin/flock'].find((file) => existsSync(file)) ?? '/usr/bin/flock';
 
-async function pairedAgent(user: CreatedUser, catalog: object): Promise<AgentProcess> {
-  const agent = await startAgent({ catalog, name: 'review-laptop' });
-  const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
-  const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
-  expect(paired.status).toBe(200);
-  await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
-  return agent;
-}
-
-/** A scratch folder of real paths (macOS's /tmp is a link) for files, locks and records. */
-async function workDir(): Promise<string> {
-  return realpath(await mkdtemp(join(tmpdir(), 'agent-args-')));
-}
-
 async function launchAs(user: CreatedUser, app_name: string, args: string[]) {
   return launchOutcome(await post('/api/app/launch', { token: user.token, body: { app_name, args } }), user.token);
 }
 
 describe.runIf(process.platform === 'linux')("the security review's flock entry (F3)", () => {
-  let user: CreatedUser;
-  let agent: AgentProcess;
-  let work: string;
-  let shellOutput: string;
-
+  let machine: Machine;
+  // The review's entry, as an installed agent's config still has it.
   beforeAll(async () => {
-    user = await newUser();
-    work = await workDir();
-    shellOutput = join(work, 'id.txt');
-    // The review's entry, as an installed agent's config still has it.
-    agent = await pairedAgent(user, { apps: { lock: { command: FLOCK, allow_args: true } } });
+    machine = await pairedMachine(() => ({ apps: { lock: { command: FLOCK, allow_args: true } } }));
   });
-  afterAll(() => agent?.stop());
+  afterAll(() => machine?.agent.stop());
 
   it('is refused its shell command, runs nothing, and the agent says how to migrate', async () => {
+    const { user, work, agent } = machine;
     const lockFile = join(work, 'lock');
+    const shellOutput = join(work, 'id.txt');
     await writeFile(lockFile, '');
     const outcome = await launchAs(user, 'lock', [lockFile, '-c', `id > ${shellOutput}`]);
     expect(existsSync(shellOutput)).toBe(false);
@@ -74,6 +55,7 @@ describe.runIf(process.platform === 'linux')("the security review's flock entry 
   });
 
   it('keeps the agent from starting when flock takes arguments in any of the new forms', async () => {
+    const { work } = machine;
     const stateDir = await mkdtemp(join(tmpdir(), 'agent-state-'));
     for (const allow_args of ['unsafe-any', 'words', { files: [work] }]) {
       const config = join(work, 'flock.json');
@@ -87,34 +69,31 @@ describe.runIf(process.platform === 'linux')("the security review's flock entry 
 });
 
 describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind', () => {
-  let user: CreatedUser;
-  let agent: AgentProcess;
-  let work: string;
+  let machine: Machine;
   let docs: string;
   let recordFile: string;
 
   beforeAll(async () => {
-    user = await newUser();
-    work = await workDir();
-    docs = join(work, 'Documents');
-    await mkdir(docs);
-    recordFile = join(work, 'args.jsonl');
-    const recorder = (allow_args: unknown) => ({
-      command: recorderProgram(),
-      args: [recordArgsProgram, recordFile],
-      allow_args,
-    });
-    agent = await pairedAgent(user, {
-      apps: { 'doc viewer': recorder({ files: [docs] }), 'word recorder': recorder('words') },
+    machine = await pairedMachine(async (work) => {
+      docs = join(work, 'Documents');
+      await mkdir(docs);
+      recordFile = join(work, 'args.jsonl');
+      const recorder = (allow_args: unknown) => ({
+        command: recorderProgram(),
+        args: [recordArgsProgram, recordFile],
+        allow_args,
+      });
+      return { apps: { 'doc viewer': recorder({ files: [docs] }), 'word recorder': recorder('words') } };
     });
   });
-  afterAll(() => agent?.stop());
+  afterAll(() => machine?.agent.stop());
 
-  const launch = (app_name: string, args: string[]) => launchAs(user, app_name, args);
+  const launch = (app_name: string, args: string[]) => launchAs(machine.user, app_name, args);
 
   it('passes a file inside the named folder as its real path, and refuses any other path', async () => {
     const note = join(docs, 'note.txt');
     await writeFile(note, 'hello');
+    const { work } = machine;
     const outside = join(work, 'secret.txt');
     await writeFile(outside, 'secret');
     const linkOut = join(docs, 'innocent.txt');

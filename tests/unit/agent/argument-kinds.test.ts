@@ -7,39 +7,25 @@ import {
   argumentWarnings,
   buildCatalog,
   type Catalog,
-  CatalogConfigError,
-  type CatalogEntry,
   checkArgs,
   checkArgumentTargets,
   parseCatalogConfig,
 } from '../../../agent/catalog.ts';
-import { PLATFORM, removeTempDirs, tempDir } from './support.ts';
+import { catalogEntry, configErrors, PLATFORM, removeTempDirs, tempDir } from './support.ts';
 
 function catalogOf(apps: object, platform: AgentPlatform = 'linux'): Catalog {
   return buildCatalog(platform, {}, parseCatalogConfig(JSON.stringify({ apps }), platform));
 }
 
-/** The named entry of `catalog` (failing the test when it is missing). */
-function entryOf(catalog: Catalog, name: string): CatalogEntry {
-  const found = catalog.find(name);
-  if (found === undefined) throw new Error(`${name} is not in the catalog`);
-  return found;
-}
-
-function configErrors(apps: object, platform: AgentPlatform = 'linux'): string[] {
-  try {
-    catalogOf(apps, platform);
-  } catch (error) {
-    if (error instanceof CatalogConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+/** The problems the agent finds in a config of these `apps`. */
+function appErrors(apps: object, platform: AgentPlatform = 'linux'): string[] {
+  return configErrors({ apps }, platform);
 }
 
 describe('an old catalog (allow_args: true)', () => {
   // The security review's entry: flock ran `-c <shell command>` from the caller.
   const catalog = catalogOf({ lock: { command: '/usr/bin/flock', allow_args: true } });
-  const lock = entryOf(catalog, 'lock');
+  const lock = catalogEntry(catalog, 'lock');
 
   it('still loads, so an installed agent keeps starting, but the entry takes no arguments', () => {
     expect(lock.allowArgs).toBe(false);
@@ -65,13 +51,13 @@ describe('the free form', () => {
       'WARNING: apps.viewer takes ANY arguments ChatGPT sends, unchecked (allow_args "unsafe-any"): ' +
         'a mail or web page that talks ChatGPT into a launch chooses them',
     ]);
-    expect(checkArgs(entryOf(catalog, 'viewer'), ['-x', '$(id)'])).toEqual({ ok: true, args: ['-x', '$(id)'] });
+    expect(checkArgs(catalogEntry(catalog, 'viewer'), ['-x', '$(id)'])).toEqual({ ok: true, args: ['-x', '$(id)'] });
     expect(describeAllowArgs('unsafe-any')).toBe('ANY args, unchecked (unsafe-any)');
   });
 
   it('has no other spelling', () => {
     for (const allow_args of ['any', 'true', 'unsafe', 'files', {}, { files: [] }, { files: ['/a'], more: 1 }]) {
-      expect(configErrors({ x: { command: '/opt/x', allow_args } }).join(), JSON.stringify(allow_args)).toMatch(
+      expect(appErrors({ x: { command: '/opt/x', allow_args } }).join(), JSON.stringify(allow_args)).toMatch(
         /apps\.x\.allow_args/,
       );
     }
@@ -119,7 +105,7 @@ describe('plain words', () => {
 
   it('are what a "words" entry takes, each checked', () => {
     const catalog = catalogOf({ search: { command: '/opt/search', allow_args: 'words' } });
-    const search = entryOf(catalog, 'search');
+    const search = catalogEntry(catalog, 'search');
     expect(checkArgs(search, ['tax', 'return 2024'])).toEqual({ ok: true, args: ['tax', 'return 2024'] });
     expect(checkArgs(search, ['tax', '-c'])).toEqual({
       ok: false,
@@ -182,16 +168,16 @@ describe('files inside named folders', () => {
   });
 
   it('refuses a folder that is relative or a whole disk in the config', () => {
-    expect(configErrors({ v: { command: '/opt/v', allow_args: { files: ['Documents'] } } })).toEqual([
+    expect(appErrors({ v: { command: '/opt/v', allow_args: { files: ['Documents'] } } })).toEqual([
       'apps.v.allow_args.files: "Documents" must be an absolute folder',
     ]);
-    expect(configErrors({ v: { command: '/opt/v', allow_args: { files: ['/'] } } })).toEqual([
+    expect(appErrors({ v: { command: '/opt/v', allow_args: { files: ['/'] } } })).toEqual([
       'apps.v.allow_args.files: "/" is a whole disk: name the folder the files are in',
     ]);
-    expect(configErrors({ v: { command: 'C:\\Tools\\v.exe', allow_args: { files: ['D:\\'] } } }, 'windows')).toEqual([
+    expect(appErrors({ v: { command: 'C:\\Tools\\v.exe', allow_args: { files: ['D:\\'] } } }, 'windows')).toEqual([
       'apps.v.allow_args.files: "D:\\" is a whole disk: name the folder the files are in',
     ]);
-    expect(configErrors({ v: { command: '/opt/v', allow_args: { files: ['/home/me/Documents'] } } })).toEqual([]);
+    expect(appErrors({ v: { command: '/opt/v', allow_args: { files: ['/home/me/Documents'] } } })).toEqual([]);
   });
 });
 

@@ -5,9 +5,7 @@ import type { AgentPlatform } from '#lib/agent-protocol';
 import { ARGUMENT_RUNNERS, argumentRunner, TERMINAL_MARK } from '../../../agent/argument-runners.ts';
 import {
   buildCatalog,
-  type Catalog,
   CatalogConfigError,
-  type CatalogEntry,
   checkArgs,
   checkArgumentTargets,
   GTK_LAUNCH_COMMAND,
@@ -16,7 +14,7 @@ import {
   planLaunch,
 } from '../../../agent/catalog.ts';
 import { formatOf, NATIVE_FORMAT } from '../../../agent/executable.ts';
-import { PLATFORM, removeTempDirs, tempDir } from './support.ts';
+import { configErrors, catalogEntry as entry, PLATFORM, removeTempDirs, tempDir } from './support.ts';
 
 const windowsEnv = {
   SystemRoot: 'D:\\Win',
@@ -25,22 +23,6 @@ const windowsEnv = {
   LOCALAPPDATA: 'D:\\Users\\me\\AppData\\Local',
 };
 const none = () => false;
-
-function entry(catalog: Catalog, name: string): CatalogEntry {
-  const found = catalog.find(name);
-  if (found === undefined) throw new Error(`${name} is not in the catalog`);
-  return found;
-}
-
-function configErrors(config: unknown, platform: AgentPlatform = 'linux'): string[] {
-  try {
-    buildCatalog(platform, {}, parseCatalogConfig(JSON.stringify(config), platform));
-  } catch (error) {
-    if (error instanceof CatalogConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('built-in catalogs', () => {
   it('resolves Windows paths from the environment, case-insensitively', () => {
