@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as z from 'zod';
 import type { AgentPlatform } from '#lib/agent-protocol';
+import { HIDDEN_CHARACTERS } from '#lib/visible-text';
 import {
   type AllowArgs,
   AllowArgsConfig,
@@ -513,14 +514,6 @@ export function argumentWarnings(catalog: Catalog): string[] {
   }
   return lines;
 }
-
-/**
- * Characters that change what a reader sees without being seen: controls (C0, DEL, C1)
- * and format characters, which include the bidirectional controls (U+061C, U+200E/F,
- * U+202A-202E, U+2066-2069: they reorder the text around them), the zero-width ones
- * (U+200B-200D, U+2060), the byte-order mark and the soft hyphen.
- */
-const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
 
 /**
  * An http: or https: URL, serialised by the WHATWG URL parser; `undefined` for anything

@@ -3,6 +3,7 @@ import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
+import { HIDDEN_CHARACTERS } from '#lib/visible-text';
 import packageJson from '../package.json' with { type: 'json' };
 import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';
 import {
@@ -334,7 +335,7 @@ function checkedName(name: string): string {
  */
 export function nameFromHostname(host: string): string {
   const visible = host
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(new RegExp(HIDDEN_CHARACTERS.source, 'gu'), '')
     .replace(new RegExp(`(?!${AGENT_NAME_CHARACTER.source}).`, 'gu'), '-')
     .trim();
   let name = '';

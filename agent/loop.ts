@@ -24,10 +24,10 @@ import type { StatusWriter } from './status-file.ts';
 import { printable } from './verify.ts';
 
 /**
- * The agent daemon: register and show the pairing code (polling until it is confirmed),
- * then hold the broker's WebSocket for pushed jobs, or poll over HTTP every few seconds
- * where a WebSocket cannot be held. Each job is admitted through `admitJob`, launched at
- * most once, and reported. The AbortSignal stops the transport; jobs already received
+ * The agent daemon: register and show the pairing code, then hold the broker's WebSocket,
+ * on which it hears at once that the code was confirmed and then receives pushed jobs; or
+ * poll over HTTP every few seconds (for the pairing too) where a WebSocket cannot be held.
+ * Each job is admitted through `admitJob`, launched at most once, and reported. The AbortSignal stops the transport; jobs already received
  * still finish and are reported. Failures are logged and retried with jittered backoff,
  * never fatal, except a changed broker key or a refused registration (the user must act).
  */
@@ -249,14 +249,22 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
   /** Set when the socket was refused: one HTTP poll tells why (unknown agent, clock, unpaired). */
   let askWhy = false;
   let connectedBefore = false;
+  /** Set when the broker refused the connection of an agent waiting for its code: poll until paired. */
+  let pairOverPoll = false;
+  let recordingPairing = false;
   const useSocket = (current: Registration) =>
-    transport !== 'poll' && current.paired && socketUrl !== undefined && !askWhy && now() >= pollUntil;
+    transport !== 'poll' &&
+    socketUrl !== undefined &&
+    !askWhy &&
+    now() >= pollUntil &&
+    (current.paired || (!pairOverPoll && !pairingExpired(current, now())));
 
   while (!session.signal.aborted) {
     let onSocket = false;
     try {
       if (registration === undefined) {
         registration = await register();
+        pairOverPoll = false;
         continue;
       }
       const current = registration;
@@ -264,6 +272,17 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       if (useSocket(current) && socketUrl !== undefined) {
         onSocket = true;
         const openedAt = now();
+        // Waiting for the code: the hold ends when the code expires unpaired, and one poll
+        // then says whether it was confirmed after all or a new code is needed.
+        const hold = new AbortController();
+        const release = () => hold.abort();
+        session.signal.addEventListener('abort', release, { once: true });
+        const expiry =
+          current.paired || current.pairing_expires_at === undefined
+            ? undefined
+            : setTimeout(() => {
+                if (registration?.paired !== true) release();
+              }, current.pairing_expires_at - now());
         const onJob = (raw: unknown, connection: JobConnection) => {
           take(current, raw, {
             ack: connection.ack,
@@ -282,18 +301,46 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
             onReady: () => {
               socketFailures = 0;
               void status?.connection('connected', undefined, 'websocket');
-              log(connectedBefore ? 'Reconnected.' : `Connected to ${socketUrl}; jobs arrive as they are made.`);
+              log(
+                connectedBefore
+                  ? 'Reconnected.'
+                  : current.paired
+                    ? `Connected to ${socketUrl}; jobs arrive as they are made.`
+                    : `Connected to ${socketUrl}; waiting for the pairing code to be confirmed.`,
+              );
               connectedBefore = true;
+            },
+            onPaired: (account) => {
+              // The broker may say it twice (the push, then the next collect): record it once.
+              if (registration === undefined || registration.paired || recordingPairing) return;
+              recordingPairing = true;
+              markPaired(registration, account)
+                .then(
+                  (paired) => {
+                    // Unless the loop moved on to another registration meanwhile.
+                    if (registration?.agent_id === paired.agent_id) registration = paired;
+                  },
+                  (error: unknown) => log(`Could not record the pairing: ${describeError(error)}`),
+                )
+                .finally(() => {
+                  recordingPairing = false;
+                });
             },
             ...options.socketTimings,
           },
-          session.signal,
-        );
+          hold.signal,
+        ).finally(() => {
+          clearTimeout(expiry);
+          session.signal.removeEventListener('abort', release);
+        });
         if (end === 'closed') {
           await status?.connection('disconnected', 'the job connection dropped');
           if (now() - openedAt >= STABLE_CONNECTION_MS) backoff.reset();
           const delay = backoff.next();
           log(`The job connection dropped; reconnecting in ${seconds(delay)}.`);
+          // A `paired` said as the connection died may be lost (the broker took it as told):
+          // one poll after a drop while waiting says whether the code was confirmed.
+          if (registration?.paired === false) askWhy = true;
           await sleep(delay, session.signal);
         }
         continue;
@@ -346,6 +393,9 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       if (error instanceof SocketRefusedError && error.status !== 429) {
         log(`${error.message}; asking over HTTP why, in ${seconds(delay)}.`);
         askWhy = true;
+        // A broker that will not hold the connection of an agent waiting for its code is
+        // asked over HTTP until the code is confirmed, not refused again at every poll.
+        if (registration?.paired === false) pairOverPoll = true;
       } else if (onSocket) {
         socketFailures += 1;
         if (transport === 'auto' && socketFailures >= SOCKET_FAILURES_BEFORE_FALLBACK) {

@@ -12,7 +12,8 @@ import type { AgentIdentity } from './broker-client.ts';
 
 /**
  * The agent's push connection: one WebSocket to the broker, opened with signed headers
- * (timestamp and nonce, like every agent request). Jobs arrive as messages; the agent
+ * (timestamp and nonce, like every agent request), already while the pairing code waits
+ * to be confirmed (`paired` arrives on it). Jobs arrive as messages; the agent
  * says `collect` on opening and then every `SOCKET_HEARTBEAT_MS` (which also keeps API
  * Gateway from closing an idle connection), and opens a new connection before the
  * 2-hour limit. Nothing runs on the broker while the agent waits.
@@ -42,6 +43,11 @@ export interface SocketOptions {
   onJob: (raw: unknown, connection: JobConnection) => void;
   /** The connection works: the broker accepted the signed connect and answered the first `collect`. */
   onReady?: () => void;
+  /**
+   * The broker says the agent's pairing code was confirmed (it may say so again: once is
+   * enough). The connection then carries jobs like any other.
+   */
+  onPaired?: (account: string | null) => void;
   /** The broker's clock as of `localTime`, from each `collected` answer. */
   onServerTime: (serverTime: number, localTime: number) => void;
   heartbeatMs?: number;
@@ -140,7 +146,11 @@ export function holdSocket(options: SocketOptions, signal: AbortSignal): Promise
       if (!parsed.success) return;
       const message = parsed.data;
       if (message.type === 'job') options.onJob(message.job, connection);
-      else if (message.type === 'collected') {
+      else if (message.type === 'paired') {
+        options.onPaired?.(message.account ?? null);
+        // Anything launched between the pairing and this message is waiting: ask for it.
+        collect();
+      } else if (message.type === 'collected') {
         if (!ready) options.onReady?.();
         ready = true;
         clearTimeout(answerDeadline);

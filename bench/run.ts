@@ -7,16 +7,18 @@
 import { buildAll } from '../scripts/build.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchMcpTokenPath } from './mcp-token-path.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
+import { benchSendOnce } from './send-once.ts';
 import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
 
 await buildAll();
 printRows('Cold start: function bundles (import time in a fresh Node process)', await benchColdStart(quick ? 3 : 7));
-const unreadLatency = await benchUnread(100, [1, 10, 50], quick ? 1 : 3);
+const unreadLatency = await benchUnread(100, [1, 10, 50, 100], quick ? 1 : 3);
 printRows('Unread mail against the Google emulator', unreadLatency);
 const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);
 printRows('Unread: a crafted 1 MB HTML mail against a plain one of the same size', hostile.rows);
@@ -28,7 +30,11 @@ await recordResult('unread', {
   hostile_html_vs_plain: hostile.figures,
   peak_memory: memory.figures,
 });
-printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50, 100], quick ? 1 : 3));
+printRows(
+  'Sending once: the identity lookup before a send, against the Google emulator',
+  await benchSendOnce(100, quick ? 3 : 15),
+);
 const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
 printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
 await recordResult('launch', push.results.launch);
@@ -38,3 +44,9 @@ console.log(
   `\nAt a million idle agents push costs about $${Math.round(perAgent * 1e6).toLocaleString('en-US')} a month ` +
     `(the HTTP fallback $${Math.round(push.results.idle_agent.baseline.usd_per_month * 1e6).toLocaleString('en-US')}).`,
 );
+const tokenPath = await benchMcpTokenPath(100, quick ? 5 : 25);
+printRows(
+  'MCP tool call, token side: sealed Google token in the broker token vs. refreshing on the tool path',
+  tokenPath.rows,
+);
+await recordResult('mcp_token_path', tokenPath.results);

@@ -1,3 +1,4 @@
+import { transcodeToUtf8 } from './gmail-text.ts';
 import type { StoredMessage } from './mailbox.ts';
 import type { MailHeader } from './message.ts';
 import { snippetOf } from './message.ts';
@@ -5,8 +6,9 @@ import { headerParams, type MimeNode, nodeAt } from './mime-tree.ts';
 
 /**
  * Renders stored messages as Gmail API resources in each `format`. The `full` part tree
- * mirrors the source's MIME nesting; leaf bodies are transfer-decoded bytes in the part's
- * own charset (named in its Content-Type), large ones served by attachment id.
+ * mirrors the source's MIME nesting; inline text parts are transcoded to UTF-8 under their
+ * original headers (the declared charset still named), other leaves are the transfer-decoded
+ * bytes; large parts and files are served by attachment id as their original bytes.
  */
 
 export const MESSAGE_FORMATS = ['full', 'metadata', 'minimal', 'raw'] as const;
@@ -107,6 +109,10 @@ function toPart(message: StoredMessage, node: MimeNode, partId: string, headers:
   const disposition = node.headers.find((header) => header.name.toLowerCase() === 'content-disposition')?.value ?? '';
   const isFile = node.filename !== '' || headerParams(disposition).value === 'attachment';
   const byId = isFile || node.body.length > INLINE_BODY_BYTES;
+  const contentType = node.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
+  const inline = node.mimeType.startsWith('text/')
+    ? transcodeToUtf8(node.body, headerParams(contentType).params.get('charset'))
+    : node.body;
   return {
     partId,
     mimeType: node.mimeType,
@@ -114,7 +120,7 @@ function toPart(message: StoredMessage, node: MimeNode, partId: string, headers:
     headers,
     body: byId
       ? { size: node.body.length, attachmentId: attachmentId(message, partId) }
-      : { size: node.body.length, ...(node.body.length > 0 ? { data: toBase64Url(node.body) } : {}) },
+      : { size: inline.length, ...(inline.length > 0 ? { data: toBase64Url(inline) } : {}) },
   };
 }
 

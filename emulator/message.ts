@@ -1,6 +1,7 @@
 import type { Address, Attachment, Email } from 'postal-mime';
-import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import PostalMime, { addressParser } from 'postal-mime';
 import { htmlToText } from '#lib/gmail/html-to-text';
+import { decodeHeaderWords } from './gmail-text.ts';
 import { type MimeNode, parseMimeTree } from './mime-tree.ts';
 import type { SearchableAddress } from './query.ts';
 
@@ -95,7 +96,7 @@ function headersOnly(tree: MimeNode): Email {
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   const tree = parseMimeTree(raw);
   const email = await PostalMime.parse(raw).catch(() => headersOnly(tree));
-  const headers = email.headers.map((header) => ({ name: header.originalKey, value: decodeWords(header.value) }));
+  const headers = email.headers.map((header) => ({ name: header.originalKey, value: decodeHeaderWords(header.value) }));
   const contentType = email.headers.find((header) => header.key === 'content-type')?.value ?? 'text/plain';
   const dateMs = email.date === undefined ? Number.NaN : Date.parse(email.date);
   const textPlain = email.text;

@@ -1,10 +1,10 @@
-import { decodeWords } from 'postal-mime';
+import { decodeHeaderWords } from './gmail-text.ts';
 
 /**
  * The MIME structure of a source exactly as it nests, which Gmail's `format=full` payload
  * mirrors part for part: multipart containers with their children, and leaves whose body
  * is the transfer-decoded bytes (base64 and quoted-printable undone, charset untouched: the
- * part's own Content-Type still says which). This is separate from postal-mime's view
+ * part's own Content-Type still says which; gmail-format.ts transcodes text for `format=full`). This is separate from postal-mime's view
  * (message.ts) because Gmail stores and shows mail that postal-mime refuses, such as 300
  * nested multiparts.
  */
@@ -102,7 +102,7 @@ function splitMultipart(body: string, boundary: string): string[] {
 
 /** A header value read as latin1: 8-bit bytes as UTF-8, then RFC 2047 words decoded. */
 function decodeText(latin1: string): string {
-  return decodeWords(Buffer.from(latin1, 'latin1').toString('utf8'));
+  return decodeHeaderWords(Buffer.from(latin1, 'latin1').toString('utf8'));
 }
 
 function parseNode(source: string, depth: number): MimeNode {

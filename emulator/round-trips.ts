@@ -17,3 +17,23 @@ export function sequentialRoundTrips(requests: readonly RecordedRequest[]): numb
   });
   return Math.max(0, ...depth);
 }
+
+/**
+ * The most requests the emulator was answering at one moment: how many calls the client had
+ * in flight at once, at most (a request that ended as another started does not overlap it).
+ */
+export function mostInFlight(requests: readonly RecordedRequest[]): number {
+  const edges = requests.flatMap((request) => [
+    { at: request.startedAt, change: 1 },
+    { at: request.endedAt, change: -1 },
+  ]);
+  // Ends before starts at the same instant.
+  edges.sort((a, b) => a.at - b.at || a.change - b.change);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) {
+    open += edge.change;
+    most = Math.max(most, open);
+  }
+  return most;
+}

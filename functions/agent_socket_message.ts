@@ -3,15 +3,16 @@ import { BrokerError } from '#lib/errors';
 import { socketHandler } from '#lib/http/socket-handler';
 import { agentOfConnection } from '#lib/jobs/connections';
 import { collectJobs } from '#lib/jobs/delivery';
+import { tellIfPaired } from '#lib/jobs/pairing-notice';
 import { acknowledgeJob, recordResult } from '#lib/jobs/queue';
 import { socketsFor } from '#lib/jobs/sockets';
 import { storeFor } from '#lib/jobs/table';
 
 /**
  * WebSocket `$default`: what an agent sends on its authenticated connection. `collect`
- * (after connecting, then as the heartbeat) pushes every queued job and the broker's
- * clock; `ack` takes a delivered job out of the queue; `result` is recorded (the first
- * wins) and confirmed on the socket.
+ * (after connecting, then as the heartbeat) says `paired` if the agent was paired and not
+ * yet told, then pushes every queued job and the broker's clock; `ack` takes a delivered
+ * job out of the queue; `result` is recorded (the first wins) and confirmed on the socket.
  */
 export const handler = socketHandler('agent_socket_message', async ({ connectionId, json, config }) => {
   const message = AgentSocketMessage.parse(json);
@@ -21,6 +22,7 @@ export const handler = socketHandler('agent_socket_message', async ({ connection
   const sockets = socketsFor(config);
   switch (message.action) {
     case 'collect':
+      await tellIfPaired(store, sockets, agentId, connectionId);
       await collectJobs(store, sockets, agentId, connectionId, Date.now());
       return;
     case 'ack':

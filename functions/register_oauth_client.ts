@@ -13,10 +13,14 @@ function json(text: string): unknown {
   }
 }
 
-/** Dynamic client registration (RFC 7591). */
+/** Dynamic client registration (RFC 7591), counted per source address. */
 export const handler = webHandler(
   endpoints.register_oauth_client,
   'json',
-  async ({ config, text }) =>
-    new HttpResponse(201, await registerClient(storeFor(config), json(text)), { 'Cache-Control': 'no-store' }),
+  async ({ config, event, text }) =>
+    new HttpResponse(
+      201,
+      await registerClient(storeFor(config), config, json(text), event.requestContext.http.sourceIp),
+      { 'Cache-Control': 'no-store' },
+    ),
 );

@@ -8,8 +8,10 @@ import { isValidPublicKey } from './jobs/signing.ts';
  *
  * Two transports carry jobs, sharing the broker's lease and ack code:
  * - push (preferred): the agent holds a WebSocket to `socket_url`, opened with signed
- *   headers over `SOCKET_CONNECT`; jobs arrive as `{type: 'job'}` messages, and the agent
- *   sends `collect` (also its heartbeat), `ack` and `result` messages;
+ *   headers over `SOCKET_CONNECT`, already while its pairing code waits to be confirmed
+ *   (the broker says `{type: 'paired'}` on it the moment the user confirms, so the first
+ *   launch does not wait for a poll); jobs arrive as `{type: 'job'}` messages, and the
+ *   agent sends `collect` (also its heartbeat), `ack` and `result` messages;
  * - HTTP poll (fallback, for networks that block WebSockets): `POST /api/agent/poll`
  *   answers at once, and the agent asks again every `FALLBACK_POLL_INTERVAL_MS`.
  *
@@ -103,7 +105,10 @@ export const RegisterResponse = z.object({
   broker_public_key: z.string().min(1).max(1_000),
   /** How long to wait between polls while the pairing code is unconfirmed. */
   poll_interval_ms: z.number().int().min(0).max(600_000),
-  /** The WebSocket to hold once paired (absent: the broker offers only the HTTP poll). */
+  /**
+   * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
+   * agent on it when it is paired (absent: the broker offers only the HTTP poll).
+   */
   socket_url: z.url({ protocol: /^wss?$/ }).optional(),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
@@ -166,11 +171,14 @@ export const AgentSocketMessage = z.discriminatedUnion('action', [
 export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
 
 /**
- * What the broker sends on the agent's socket: a signed `job` (left `unknown` for
- * `verifyJob`), the answer to `collect` with the broker's clock (so the agent can tell
+ * What the broker sends on the agent's socket: `paired` once the user confirmed the code
+ * (with the account, for the agent to show its user; sent when the pairing is made, or at
+ * the agent's next `collect` if it connected after that), a signed `job` (left `unknown`
+ * for `verifyJob`), the answer to `collect` with the broker's clock (so the agent can tell
  * its own clock is off), and whether a `result` was recorded.
  */
 export const BrokerSocketMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('paired'), account: z.string().max(320).nullish() }),
   z.object({ type: z.literal('job'), job: z.unknown() }),
   z.object({ type: z.literal('collected'), server_time: z.number().int(), queued: z.number().int().min(0) }),
   z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),

@@ -47,6 +47,8 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** MCP client registrations (`/oauth/register`) one source address may make per hour. */
+  OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long a redeemed authorization code answers a second redemption with the same tokens. */
   OAUTH_CODE_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   /** Lifetime of the broker's own MCP access tokens. */

@@ -4,9 +4,10 @@ import { MAX_ATTACHMENT_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type GetAttachmentRequest } from '../schemas/mailbox.ts';
 import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
+import { decodeMailText } from './mail-text.ts';
 import { truncateText } from './parse.ts';
 import { messageParts } from './part-tree.ts';
-import { charsetOf, decodeText, fileNameOf, PARTS_WITHOUT_DATA } from './payload.ts';
+import { charsetOf, fileNameOf, PARTS_WITHOUT_DATA } from './payload.ts';
 
 /**
  * Largest file answered as content (base64 or handed to ChatGPT): base64 grows it by 4/3 and
@@ -93,7 +94,8 @@ export const getAttachment = /* @__PURE__ */ gmailOperation(
       size: bytes.length,
     };
     if (isTextLike(contentType)) {
-      const text = truncateText(decodeText(bytes, charsetOf(part)), input.max_chars ?? DEFAULT_READ_CHARS);
+      // attachments.get gives a file's original bytes (assumed: GMAIL-BEHAVIOURS.md); the one rule reads them either way.
+      const text = truncateText(decodeMailText(bytes, charsetOf(part)), input.max_chars ?? DEFAULT_READ_CHARS);
       return { ...base, text: text.text, text_truncated: text.truncated, data: null };
     }
     if (bytes.length > MAX_RETURNED_FILE_BYTES) {

@@ -1,6 +1,6 @@
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order
- * in the result. With `limit` 25, fetching 50 messages takes two waves of round trips
+ * in the result. With `limit` 50, fetching 50 messages takes one wave of round trips
  * instead of 50. Rejects with the first failure; no new call starts after it (calls in flight finish).
  */
 export async function mapWithConcurrency<T, R>(

@@ -1,9 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
+import { NonPublicAddressError, publicGet } from '../net/public-fetch.ts';
 import type { Attachment } from '../schemas/email.ts';
 import type { OpenAiFileRef } from '../schemas/files.ts';
 
@@ -36,52 +34,6 @@ export interface LinkPolicy {
 /** The deployment's policy for links. */
 export function linkPolicyOf(config: Config): LinkPolicy {
   return { hosts: config.FILE_LINK_HOSTS, httpHosts: config.FILE_LINK_HTTP_HOSTS };
-}
-
-/**
- * Addresses no link may reach unless the allowlist names the address itself. Two lists:
- * a BlockList checks IPv4 addresses against IPv6 rules too (as IPv4-mapped), so one list
- * holding `::ffff:0:0/96` would block every IPv4 address.
- */
-const NON_PUBLIC = new BlockList();
-const NON_PUBLIC_V6 = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 127],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
-}
-
-/** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
-export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    if (mapped) return NON_PUBLIC.check(mapped, 'ipv4');
-    // Any other IPv4-mapped or -compatible form counts as not public: refuse what we cannot place.
-    if (/^::ffff:/i.test(address)) return true;
-    return NON_PUBLIC_V6.check(address, 'ipv6');
-  }
-  return true;
 }
 
 /** A URL's host as the allowlist names it: lowercased, IPv6 without brackets. */
@@ -120,24 +72,6 @@ export function checkLink(link: string, policy: LinkPolicy, index = 0): URL {
   return url;
 }
 
-/** A DNS lookup that refuses non-public answers: the address checked is the one connected to. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    const blocked = addresses.find((entry) => isNonPublicAddress(entry.address));
-    if (blocked || addresses.length === 0) {
-      const refusal = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), {
-        code: 'ENONPUBLIC',
-      });
-      return callback(refusal, '', 0);
-    }
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const [first] = addresses as [LookupAddress];
-    return callback(null, first.address, first.family);
-  });
-};
-
 interface Fetched {
   bytes: Buffer;
 }
@@ -145,53 +79,100 @@ interface Fetched {
 /** One GET with the checks above; follows redirects only through {@link checkLink}. */
 function getOnce(url: URL, index: number, signal: AbortSignal): Promise<IncomingMessage> {
   const host = hostOf(url);
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        signal,
-        // An IP literal is used as is (it is on the allowlist, private or not); a name must resolve publicly.
-        ...(isIP(host) === 0 ? { lookup: publicOnlyLookup } : {}),
-        headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
-      },
-      resolve,
-    );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENONPUBLIC') {
-        reject(refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`));
-      } else if (error.name === 'AbortError') {
-        reject(refused(index, `Downloading the file from ${host} took too long.`));
-      } else {
-        reject(refused(index, `Could not download the file from ${host}.`));
-      }
-    });
-    req.end();
+  // An IP literal is used as is (it is on the allowlist, private or not); a name must resolve publicly.
+  return publicGet(url, {
+    signal,
+    trustLiteral: true,
+    headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof NonPublicAddressError)
+      throw refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`);
+    if (error.name === 'AbortError') throw refused(index, `Downloading the file from ${host} took too long.`);
+    throw refused(index, `Could not download the file from ${host}.`);
   });
 }
 
-async function readCapped(response: IncomingMessage, index: number, cap: number, host: string): Promise<Buffer> {
+/**
+ * What all files of one mail may still bring (MAX_LINKED_TOTAL_BYTES), shared by their
+ * parallel downloads, and the signal that stops every one of them at the first refusal.
+ */
+interface Budget {
+  remaining: number;
+  readonly stop: AbortController;
+}
+
+function totalRefused(): BrokerError {
+  const message = `The linked files total more than ${MAX_LINKED_TOTAL_BYTES} bytes; at most that goes in one mail.`;
+  return new BrokerError('payload_too_large', message, { details: [{ field: 'openaiFileIdRefs', message }] });
+}
+
+/**
+ * Reads a body under the file's cap and the mail's shared budget, stopping at the first
+ * byte over either. A body that stalls past the deadline or whose connection drops is the
+ * link's fault (a 400 naming it), not the broker's.
+ */
+async function readCapped(
+  response: IncomingMessage,
+  index: number,
+  host: string,
+  budget: Budget,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const cap = MAX_LINKED_FILE_BYTES;
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > cap) {
     response.destroy();
     throw refused(index, `The file at ${host} is ${declared} bytes; the limit is ${cap}.`, 'payload_too_large');
   }
+  if (Number.isFinite(declared) && declared > budget.remaining) {
+    // The other files' bytes so far plus this one's announced size already pass the total.
+    response.destroy();
+    throw totalRefused();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response) {
-    size += (chunk as Buffer).length;
-    if (size > cap) {
-      response.destroy();
-      throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
+  try {
+    for await (const chunk of response) {
+      size += (chunk as Buffer).length;
+      budget.remaining -= (chunk as Buffer).length;
+      if (size > cap) {
+        throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
+      }
+      if (budget.remaining < 0) throw totalRefused();
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (error) {
+    response.destroy();
+    if (error instanceof BrokerError) throw error;
+    if (budget.stop.signal.aborted) throw budget.stop.signal.reason;
+    if (signal.aborted) throw refused(index, `Downloading the file from ${host} took too long.`);
+    throw refused(index, `The connection to ${host} broke off before the whole file arrived.`);
   }
   return Buffer.concat(chunks);
 }
 
-async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: number): Promise<Fetched> {
-  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+async function fetchLink(link: string, policy: LinkPolicy, index: number, budget: Budget): Promise<Fetched> {
+  // One signal per file for its deadline and the mail's stop. Not AbortSignal.any: on Node 20
+  // a composite of a timeout signal was seen never to fire once the body had started.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), FETCH_TIMEOUT_MS);
+  const stop = () => deadline.abort();
+  budget.stop.signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await download(link, policy, index, budget, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+    budget.stop.signal.removeEventListener('abort', stop);
+  }
+}
+
+async function download(
+  link: string,
+  policy: LinkPolicy,
+  index: number,
+  budget: Budget,
+  signal: AbortSignal,
+): Promise<Fetched> {
   let url = checkLink(link, policy, index);
   for (let hop = 0; ; hop += 1) {
     const response = await getOnce(url, index, signal);
@@ -209,7 +190,7 @@ async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: n
         `The file host answered ${status}; ChatGPT's links are valid five minutes, so ask for the file again.`,
       );
     }
-    return { bytes: await readCapped(response, index, cap, hostOf(url)) };
+    return { bytes: await readCapped(response, index, hostOf(url), budget, signal) };
   }
 }
 
@@ -225,17 +206,16 @@ export async function fetchFileRefs(
   policy: LinkPolicy,
 ): Promise<Attachment[]> {
   if (!refs || refs.length === 0) return [];
-  // Each file is checked against the cap as it streams; the total is checked once all arrived.
+  // Each file and the total are checked as the bytes stream; the first refusal stops every download.
+  const budget: Budget = { remaining: MAX_LINKED_TOTAL_BYTES, stop: new AbortController() };
   const files = await Promise.all(
-    refs.map((ref, index) => fetchLink(ref.download_link, policy, index, MAX_LINKED_FILE_BYTES)),
+    refs.map((ref, index) =>
+      fetchLink(ref.download_link, policy, index, budget).catch((error: unknown) => {
+        if (!budget.stop.signal.aborted) budget.stop.abort(error);
+        throw error;
+      }),
+    ),
   );
-  const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
-  if (total > MAX_LINKED_TOTAL_BYTES) {
-    throw new BrokerError(
-      'payload_too_large',
-      `The linked files total ${total} bytes; at most ${MAX_LINKED_TOTAL_BYTES} go in one mail.`,
-    );
-  }
   return refs.map((ref, index) => ({
     filename: ref.name,
     content_type: MIME.test(ref.mime_type) ? ref.mime_type : 'application/octet-stream',

@@ -4,9 +4,10 @@ import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
+import { decodeMailText } from './mail-text.ts';
 import { type Truncated, truncateText } from './parse.ts';
 import type { MessageParts, Part } from './part-tree.ts';
-import { charsetOf, decodeText } from './payload.ts';
+import { charsetOf } from './payload.ts';
 
 /**
  * A message's readable body from Gmail's `format=full` part tree: only the text parts are
@@ -34,6 +35,11 @@ export interface BodySource {
   signal: AbortSignal;
 }
 
+/**
+ * A text part's bytes: inline `body.data` (UTF-8, as Gmail transcodes it), else fetched by
+ * attachment id. Whether Gmail transcodes that too is undocumented; the emulator assumes
+ * it does not (the original bytes), and decodeMailText reads a part right either way.
+ */
 async function partBytes(source: BodySource, part: Part): Promise<Buffer> {
   if (part.body?.data) return Buffer.from(part.body.data, 'base64url');
   const id = part.body?.attachmentId;
@@ -70,7 +76,7 @@ function withinBudget(parts: Part[]): Part[] {
 
 async function readParts(source: BodySource, parts: Part[]): Promise<string> {
   const bytes = await Promise.all(parts.map((part) => partBytes(source, part)));
-  return bytes.map((content, index) => decodeText(content, charsetOf(parts[index] as Part))).join('\n');
+  return bytes.map((content, index) => decodeMailText(content, charsetOf(parts[index] as Part))).join('\n');
 }
 
 /** A message's readable text as read. */

@@ -59,22 +59,25 @@ export const modifyEmails = /* @__PURE__ */ gmailOperation(
       ...(add.length > 0 ? { addLabelIds: add } : {}),
       ...(remove.length > 0 ? { removeLabelIds: remove } : {}),
     };
-    let modified = 0;
+    // Gmail's batchModify answers 204 with no body: it names no id it changed and skips ids
+    // not in the mailbox (GMAIL-BEHAVIOURS.md), so the answer counts what was requested.
+    // Reading the labels back would cost one messages.get per id (300 ids: 301 calls, not 1).
+    let requested = 0;
     if (input.thread_id) {
       const threadId = input.thread_id;
       await gmailCall({ ...modify, notFound: `No thread with thread_id ${threadId} found` }, () =>
         gmail.users.threads.modify({ userId: 'me', id: threadId, requestBody: change }, { signal }),
       );
-      modified = 1;
+      requested = 1;
     } else {
       const ids = [...new Set(input.message_ids ?? [])];
       for (const chunk of chunks(ids, MAX_MODIFY_IDS)) {
         await gmailCall(modify, () =>
           gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: chunk, ...change } }, { signal }),
         );
-        modified += chunk.length;
+        requested += chunk.length;
       }
     }
-    return { modified, added_labels: add, removed_labels: remove };
+    return { requested, added_labels: add, removed_labels: remove };
   },
 );

@@ -1,5 +1,6 @@
-import PostalMime, { type Address, addressParser, decodeWords, type Email } from 'postal-mime';
+import PostalMime, { type Address, addressParser, type Email } from 'postal-mime';
 import { htmlToText } from './html-to-text.ts';
+import { decodeEncodedWords, withUtf8EncodedWords } from './mail-text.ts';
 import { repairWindows1252 } from './windows-1252.ts';
 
 /** One address of a message, decoded. `name` is '' when the header gave none. */
@@ -68,24 +69,26 @@ export function readMailHeaders(headers: HeaderList): MailHeaders {
   };
 }
 
-function mailboxes(addresses: Address[] | Address | undefined): Mailbox[] {
+function mailboxes(addresses: Address[] | Address | undefined, repair = (name: string) => name): Mailbox[] {
   if (addresses === undefined) return [];
   const list = Array.isArray(addresses) ? addresses : [addresses];
   return list.flatMap((entry): Mailbox[] => {
-    if (entry.group !== undefined)
-      return entry.group.map(({ name, address }) => ({ name: repairWindows1252(name), address }));
-    return entry.address ? [{ name: repairWindows1252(entry.name), address: entry.address }] : [];
+    if (entry.group !== undefined) return entry.group.map(({ name, address }) => ({ name: repair(name), address }));
+    return entry.address ? [{ name: repair(entry.name), address: entry.address }] : [];
   });
 }
 
-/** The mailboxes of an address header's raw value (RFC 2047 names decoded, groups flattened). */
+/**
+ * The mailboxes of an address header's raw value (RFC 2047 names decoded by the one rule of
+ * mail-text.ts, groups flattened).
+ */
 export function parseAddressHeader(value: string | null | undefined): Mailbox[] {
-  return value ? mailboxes(addressParser(value)) : [];
+  return value ? mailboxes(addressParser(withUtf8EncodedWords(value))) : [];
 }
 
-/** An unstructured header's raw value with RFC 2047 encoded-words decoded. */
+/** An unstructured header's raw value with RFC 2047 encoded-words decoded by the one rule of mail-text.ts. */
 export function decodeHeaderText(value: string | null | undefined): string {
-  return value ? repairWindows1252(decodeWords(value)) : '';
+  return value ? decodeEncodedWords(value) : '';
 }
 
 // Characters that make a display name ambiguous unless quoted (RFC 5322 "specials").
@@ -126,12 +129,13 @@ function readableBody(email: Email): string {
 export async function parseMessage(raw: Uint8Array | string): Promise<ParsedMail> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'base64url') : raw;
   const email = await PostalMime.parse(bytes);
-  const [from] = mailboxes(email.from);
+  // postal-mime decodes through TextDecoder, whose Windows-1252 is wrong at 0x80-0x9F (windows-1252.ts).
+  const [from] = mailboxes(email.from, repairWindows1252);
   return {
     from: from ?? null,
-    to: mailboxes(email.to),
-    cc: mailboxes(email.cc),
-    replyTo: mailboxes(email.replyTo),
+    to: mailboxes(email.to, repairWindows1252),
+    cc: mailboxes(email.cc, repairWindows1252),
+    replyTo: mailboxes(email.replyTo, repairWindows1252),
     subject: repairWindows1252(email.subject ?? ''),
     date: headerValue(email, 'date'),
     messageId: messageIds(email.messageId)[0] ?? null,

@@ -10,13 +10,12 @@ import {
   truncateText,
 } from './parse.ts';
 import { MAX_PART_DEPTH, type MessageParts, type Part, partHeader } from './part-tree.ts';
-import { repairWindows1252 } from './windows-1252.ts';
 
 /**
  * Reading a Gmail message resource: the headers every answer shows, and the files attached
  * as the part-tree walk (part-tree.ts) found them (the body is read by message-body.ts).
- * Gmail has already undone the transfer encodings; the bytes are still in each part's own
- * charset.
+ * Gmail has already undone the transfer encodings; text parts come as UTF-8 while their
+ * Content-Type still names the sender's charset (mail-text.ts reads both).
  */
 
 /** The headers every answer that shows a message gives, read through the one capped reader. */
@@ -45,20 +44,10 @@ function nestedParts(levels: number): string {
  */
 export const PARTS_WITHOUT_DATA = `payload(${nestedParts(MAX_PART_DEPTH)})`;
 
-/** The `charset` parameter of a part's Content-Type, lowercased, or null. */
+/** The `charset` parameter of a part's Content-Type, lowercased, or null: what the sender declared. */
 export function charsetOf(part: Part): string | null {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(partHeader(part, 'Content-Type') ?? '');
   return match?.[1]?.toLowerCase() ?? null;
-}
-
-/** Decodes bytes in a charset the runtime knows, else as UTF-8 (never throws). */
-export function decodeText(bytes: Uint8Array, charset: string | null): string {
-  try {
-    return repairWindows1252(new TextDecoder(charset ?? 'utf-8').decode(bytes));
-  } catch {
-    // An unknown charset label: UTF-8 is the likeliest truth and never fails.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
 }
 
 /** The id get_attachment takes: Gmail's part id (stable) and attachment id (which Gmail may reissue). */

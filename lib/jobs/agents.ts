@@ -24,6 +24,17 @@ export interface AgentRecord {
   paired_at?: number;
   /** Set once the agent has been told it is paired. */
   paired_notified?: boolean;
+  /** Until when its pairing code works; removed once paired (set only by registration). */
+  pairing_expires_at?: number;
+}
+
+/**
+ * Whether the agent is waiting for its code to be confirmed: registered, never paired, and
+ * its code still works. Such an agent may hold its job connection to hear `paired` at once;
+ * one that was paired and then unpaired is not waiting (it must register again).
+ */
+export function awaitingPairing(agent: AgentRecord, now: number): boolean {
+  return !agent.user_id && agent.pairing_expires_at !== undefined && now < agent.pairing_expires_at;
 }
 
 // Consonants only (as RFC 8628 advises): no vowels means no accidental words, and no
@@ -73,7 +84,12 @@ export async function registerAgent(
     new PutCommand({
       TableName: store.table,
       // An agent that is never paired disappears a day after its code expired.
-      Item: { ...keys.agent(agent.agent_id), ...agent, ttl: ttlSeconds(expiresAt + 86_400_000) },
+      Item: {
+        ...keys.agent(agent.agent_id),
+        ...agent,
+        pairing_expires_at: expiresAt,
+        ttl: ttlSeconds(expiresAt + 86_400_000),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BrokerSocketMessage } from '../agent-protocol.ts';
 import type { SocketPort } from './sockets.ts';
 import type { Store } from './table.ts';
 import { keys, queryPrefix, ttlSeconds } from './table.ts';
@@ -56,6 +57,27 @@ export async function listConnections(store: Store, agentId: string, now: number
     .filter((item) => Number(item.ttl) * 1000 > now)
     .sort((a, b) => Number(b.connected_at) - Number(a.connected_at))
     .map((item) => String(item.connection_id));
+}
+
+/**
+ * Sends one message to each of the agent's given connections, forgetting those found gone;
+ * true when at least one took it.
+ */
+export async function sendToConnections(
+  store: Store,
+  sockets: SocketPort,
+  agentId: string,
+  connections: string[],
+  message: BrokerSocketMessage,
+): Promise<boolean> {
+  const delivered = await Promise.all(
+    connections.map(async (connectionId) => {
+      if (await sockets.send(connectionId, message)) return true;
+      await removeConnection(store, connectionId, agentId);
+      return false;
+    }),
+  );
+  return delivered.includes(true);
 }
 
 /**

@@ -1,6 +1,5 @@
-import { listConnections, removeConnection } from './connections.ts';
+import { listConnections, removeConnection, sendToConnections } from './connections.ts';
 import { type Lease, leaseJob, leaseJobs, releaseLease } from './queue.ts';
-import type { SignedJob } from './signing.ts';
 import type { SocketPort } from './sockets.ts';
 import type { Store } from './table.ts';
 
@@ -43,7 +42,9 @@ export async function offerLease(
   lease: Lease,
   connections: string[],
 ): Promise<Exclude<PushOutcome, 'not_deliverable'>> {
-  const sent = connections.length > 0 && (await sendToAll(store, sockets, agentId, connections, lease.job));
+  const sent =
+    connections.length > 0 &&
+    (await sendToConnections(store, sockets, agentId, connections, { type: 'job', job: lease.job }));
   if (!sent) await releaseLease(store, agentId, lease);
   return sent ? 'pushed' : 'no_connection';
 }
@@ -71,23 +72,6 @@ export async function collectJobs(
     await removeConnection(store, connectionId, agentId);
   }
   return leases.length;
-}
-
-async function sendToAll(
-  store: Store,
-  sockets: SocketPort,
-  agentId: string,
-  connections: string[],
-  job: SignedJob,
-): Promise<boolean> {
-  const delivered = await Promise.all(
-    connections.map(async (connectionId) => {
-      if (await sockets.send(connectionId, { type: 'job', job })) return true;
-      await removeConnection(store, connectionId, agentId);
-      return false;
-    }),
-  );
-  return delivered.includes(true);
 }
 
 async function giveBack(store: Store, agentId: string, leases: Lease[]): Promise<void> {

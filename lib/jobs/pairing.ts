@@ -4,6 +4,7 @@ import type { GoogleUser } from '../google/identity.ts';
 import { type AgentRecord, getAgent, normalisePairingCode } from './agents.ts';
 import { type AttemptLimit, assertUnderLimit, countAttempt } from './attempts.ts';
 import { closeConnections } from './connections.ts';
+import { announcePairing } from './pairing-notice.ts';
 import type { SocketPort } from './sockets.ts';
 import { keys, queryPrefix, type Store, updateIf } from './table.ts';
 
@@ -98,7 +99,8 @@ async function secondConfirmation(
  * Binds the agent behind a pairing code to the signed-in user. The code is marked used in
  * the same conditional write that checks it is unexpired, so it pairs once; it is kept
  * (until it expires) so that a second confirmation can be told what happened. Wrong codes
- * count against the account's hourly limit.
+ * count against the account's hourly limit. The agent is told at once on the connection
+ * it holds while waiting.
  */
 export async function pairComputer(
   store: Store,
@@ -131,7 +133,7 @@ export async function pairComputer(
   }
   const agent = await updateIf<AgentRecord>(store, {
     Key: keys.agent(String(used.agent_id)),
-    UpdateExpression: 'SET user_id = :user, user_email = :email, paired_at = :now REMOVE #ttl',
+    UpdateExpression: 'SET user_id = :user, user_email = :email, paired_at = :now REMOVE #ttl, pairing_expires_at',
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(user_id)',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: { ':user': user.id, ':email': user.email ?? null, ':now': now },
@@ -155,6 +157,7 @@ export async function pairComputer(
   await store.db.send(
     new PutCommand({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...computer } }),
   );
+  await announcePairing(store, sockets, agent, now);
   return computer;
 }
 

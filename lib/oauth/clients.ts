@@ -1,81 +1,122 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import type { Config } from '../config.ts';
-import type { Store } from '../jobs/table.ts';
+import { countAttempt } from '../jobs/attempts.ts';
+import { type Store, ttlSeconds, updateIf } from '../jobs/table.ts';
+import { isPlainVisibleText } from '../visible-text.ts';
 import { OAuthError } from './errors.ts';
-import { type ClientRecord, clients, hashSecret, randomSecret } from './records.ts';
+import { clientFromDocument } from './metadata-document.ts';
+import { type ClientRecord, clients, hashSecret, oauthKeys, randomSecret } from './records.ts';
+import {
+  APPLICATION_TYPES,
+  type ApplicationType,
+  impliedApplicationType,
+  redirectUriProblem,
+} from './redirect-uris.ts';
 
 /** A client as the authorization endpoint needs it, however it introduced itself. */
 export interface KnownClient {
   clientId: string;
   clientName: string;
   redirectUris: string[];
+  /** How its redirect URIs are judged (redirect-uris.ts); registrations older than the field count as native. */
+  applicationType: ApplicationType;
   authMethod: string;
   secretHash?: string;
+  /** The grant types it registered; absent on records from before they were kept (both were allowed). */
+  grantTypes?: string[];
 }
 
-/** Registered clients are forgotten after this long (they register again). */
+/** A registered client that is used is forgotten this long after it registered (it registers again). */
 export const CLIENT_LIFETIME_MS = 180 * 24 * 3_600_000;
-/** A client metadata document larger than this, or slower than this, is refused. */
-export const METADATA_MAX_BYTES = 5_120;
-export const METADATA_TIMEOUT_MS = 3_000;
+/** A registered client that no user ever signed in through is forgotten after this. */
+export const UNUSED_CLIENT_LIFETIME_MS = 24 * 3_600_000;
 
 const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
-const DANGEROUS_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:']);
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-/**
- * Whether a redirect URI may be registered: https; http on a loopback host (RFC 8252
- * native apps, e.g. Claude Code's local callback); or a native app's private scheme.
- * Never a fragment, never a scheme that runs or reads something in the browser.
- */
-export function acceptableRedirectUri(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.hash !== '' || value.includes('#')) return false;
-  if (url.protocol === 'https:') return true;
-  if (url.protocol === 'http:') return isLoopback(url.hostname);
-  return !DANGEROUS_SCHEMES.has(url.protocol) && /^[a-z][a-z0-9+.-]*:$/.test(url.protocol);
-}
-
+/** A client's name as the consent page shows it: plain visible text, as computer names are. */
 const ClientName = z
   .string()
   .trim()
   .min(1)
   .max(100)
-  .refine((name) => !/[\p{Cc}]/u.test(name), 'must not contain control characters');
+  .refine(isPlainVisibleText, 'must not contain control, bidi, zero-width or line-break characters');
 
 /** What RFC 7591 registration and client metadata documents may say (the parts we use). */
-const ClientMetadata = z.object({
-  redirect_uris: z
-    .array(
-      z.string().max(2_000).refine(acceptableRedirectUri, 'must be https, http on a loopback host, or an app scheme'),
-    )
-    .min(1)
-    .max(10),
-  client_name: ClientName.optional(),
-  token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
-  grant_types: z.array(z.string()).optional(),
-  response_types: z.array(z.string()).optional(),
-  client_uri: z.string().optional(),
-});
-
-function invalidMetadata(error: z.ZodError): OAuthError {
-  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'metadata'}: ${issue.message}`);
-  return new OAuthError('invalid_client_metadata', problems.join('; ').slice(0, 500));
+function clientMetadata(config: Config) {
+  return z
+    .object({
+      redirect_uris: z.array(z.string().max(2_000)).min(1).max(10),
+      client_name: ClientName.optional(),
+      application_type: z.enum(APPLICATION_TYPES).optional(),
+      token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
+      grant_types: z.array(z.string()).optional(),
+      response_types: z.array(z.string()).optional(),
+      client_uri: z.string().optional(),
+    })
+    .transform((metadata) => ({
+      ...metadata,
+      application_type: metadata.application_type ?? impliedApplicationType(metadata.redirect_uris),
+    }))
+    .superRefine((metadata, context) => {
+      metadata.redirect_uris.forEach((uri, index) => {
+        const problem = redirectUriProblem(uri, metadata.application_type, config.OAUTH_ALLOW_LOOPBACK_HTTP);
+        if (problem) context.addIssue({ code: 'custom', path: ['redirect_uris', index], message: problem });
+      });
+    });
 }
 
-/** Registers a client (RFC 7591); a confidential one gets a secret, shown once and stored hashed. */
-export async function registerClient(store: Store, body: unknown, now = Date.now()) {
-  const parsed = ClientMetadata.safeParse(body);
+function invalidMetadata(error: z.ZodError): OAuthError {
+  // RFC 7591 §3.2.2 has its own code for a refused redirect URI.
+  const code = error.issues.some((issue) => issue.path[0] === 'redirect_uris' && issue.path.length > 1)
+    ? 'invalid_redirect_uri'
+    : 'invalid_client_metadata';
+  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'metadata'}: ${issue.message}`);
+  return new OAuthError(code, problems.join('; ').slice(0, 500));
+}
+
+/**
+ * The network a request came from, as registrations are counted: an IPv4 address as it is,
+ * an IPv6 address as its /64 (one subscriber typically holds a whole /64 and can pick any
+ * address in it), an IPv4-mapped IPv6 address as its IPv4 address.
+ */
+export function sourceNetwork(source: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1];
+  if (mapped) return mapped;
+  if (isIP(source) !== 6 || source.includes('.')) return source;
+  const [head = '', tail] = source.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** Registrations one source network may make per hour; the rest get 429. */
+function registrationLimit(config: Config, source: string) {
+  return {
+    scope: `oauth-registrations#${sourceNetwork(source)}`,
+    limit: config.OAUTH_REGISTRATIONS_PER_HOUR,
+    windowMs: 3_600_000,
+  };
+}
+
+/**
+ * Registers a client (RFC 7591); a confidential one gets a secret, shown once and stored
+ * hashed. Counted per source address first; the client lasts a day unless a user signs in
+ * through it ({@link markClientUsed}).
+ */
+export async function registerClient(store: Store, config: Config, body: unknown, source: string, now = Date.now()) {
+  await countAttempt(
+    store,
+    registrationLimit(config, source),
+    now,
+    'Too many client registrations from this network; try again later.',
+  );
+  const parsed = clientMetadata(config).safeParse(body);
   if (!parsed.success) throw invalidMetadata(parsed.error);
   const metadata = parsed.data;
   const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
@@ -93,25 +134,52 @@ export async function registerClient(store: Store, body: unknown, now = Date.now
     clientId,
     clientName: metadata.client_name ?? 'An unnamed application',
     redirectUris: metadata.redirect_uris,
+    applicationType: metadata.application_type,
     authMethod,
+    grantTypes,
     ...(secret ? { secretHash: hashSecret(secret) } : {}),
     createdAt: now,
-    expiresAt: now + CLIENT_LIFETIME_MS,
+    expiresAt: now + UNUSED_CLIENT_LIFETIME_MS,
   };
   await clients.put(store, record);
   return {
     client_id: clientId,
     client_id_issued_at: Math.floor(now / 1000),
-    ...(secret ? { client_secret: secret, client_secret_expires_at: Math.floor(record.expiresAt / 1000) } : {}),
+    // The secret lives as long as a used client: that is what a client that goes on to sign anyone in gets.
+    ...(secret
+      ? { client_secret: secret, client_secret_expires_at: Math.floor((now + CLIENT_LIFETIME_MS) / 1000) }
+      : {}),
     client_name: record.clientName,
     redirect_uris: record.redirectUris,
+    application_type: metadata.application_type,
     token_endpoint_auth_method: authMethod,
     grant_types: grantTypes,
     response_types: ['code'],
   };
 }
 
-/** True when `clientId` names a client ID metadata document (an https URL with a path). */
+/**
+ * A user signed in through this registered client: it is kept for its full lifetime from
+ * registration instead of a day. Once only, and only while it is alive; a client named by
+ * a metadata document has no record, so nothing happens.
+ */
+export async function markClientUsed(store: Store, clientId: string, now = Date.now()): Promise<void> {
+  await updateIf(store, {
+    Key: oauthKeys.client(clientId),
+    UpdateExpression: 'SET usedAt = :now, expiresAt = createdAt + :lifetime, #ttl = :ttl',
+    ConditionExpression: 'attribute_not_exists(usedAt) AND expiresAt > :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':now': now,
+      ':lifetime': CLIENT_LIFETIME_MS,
+      // The table's TTL is in seconds; createdAt is not known here without a read, so the
+      // item is kept at most one lifetime from now: expiresAt is what every read checks.
+      ':ttl': ttlSeconds(now + CLIENT_LIFETIME_MS),
+    },
+  });
+}
+
+/** True when `clientId` names a client ID metadata document (an https URL with a path, written canonically). */
 export function isMetadataDocumentUrl(clientId: string, config: Config): boolean {
   let url: URL;
   try {
@@ -119,87 +187,38 @@ export function isMetadataDocumentUrl(clientId: string, config: Config): boolean
   } catch {
     return false;
   }
-  if (url.hash !== '' || url.username !== '' || url.password !== '') return false;
+  // Written exactly as the URL parser writes it, so one document is one client id.
+  if (url.href !== clientId || url.hash !== '' || url.username !== '' || url.password !== '') return false;
   if (url.protocol === 'https:') return url.pathname.length > 1;
   return config.OAUTH_ALLOW_LOOPBACK_HTTP && url.protocol === 'http:' && url.hostname === '127.0.0.1';
 }
 
-function privateAddress(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) === 0) return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');
-  return (
-    /^(10|127|0)\./.test(host) ||
-    /^192\.168\./.test(host) ||
-    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-    /^169\.254\./.test(host) ||
-    /^(::1?|f[cd]|fe80)/i.test(host)
-  );
-}
-
-/** Reads a body up to `limit` bytes; more is an error, not a truncation. */
-async function readCapped(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new OAuthError('invalid_client', 'The client metadata document is too large.');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
- * Fetches a client ID metadata document: no redirects, a time and size cap, no private
- * addresses (except 127.0.0.1 over http where config allows it, for tests); the document
- * must name itself as `client_id`. Such a client is public (PKCE, no secret).
+ * The client a metadata document describes: it must name itself as `client_id`, and such a
+ * client is public (PKCE, no secret). Fetched and kept by metadata-document.ts.
  */
-export async function fetchMetadataDocument(clientId: string, config: Config): Promise<KnownClient> {
+export function fetchMetadataDocument(clientId: string, config: Config): Promise<KnownClient> {
   const url = new URL(clientId);
-  const loopbackAllowed = config.OAUTH_ALLOW_LOOPBACK_HTTP && url.hostname === '127.0.0.1';
-  if (!loopbackAllowed && privateAddress(url.hostname))
-    throw new OAuthError('invalid_client', 'The client metadata document must be on a public host.');
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      redirect: 'error',
-      headers: { Accept: 'application/json' },
-      signal: AbortSignal.timeout(METADATA_TIMEOUT_MS),
-    });
-  } catch {
-    throw new OAuthError('invalid_client', 'The client metadata document could not be fetched.');
-  }
-  if (!response.ok) throw new OAuthError('invalid_client', `The client metadata document answered ${response.status}.`);
-  let document: unknown;
-  try {
-    document = JSON.parse(await readCapped(response, METADATA_MAX_BYTES));
-  } catch (error) {
-    if (error instanceof OAuthError) throw error;
-    throw new OAuthError('invalid_client', 'The client metadata document is not JSON.');
-  }
-  const parsed = ClientMetadata.extend({ client_id: z.string() }).safeParse(document);
-  if (!parsed.success) throw invalidMetadata(parsed.error);
-  if (parsed.data.client_id !== clientId)
-    throw new OAuthError('invalid_client', 'The client metadata document names another client_id.');
-  const method = parsed.data.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') throw new OAuthError('invalid_client', 'A client metadata document client must be public.');
-  return {
-    clientId,
-    clientName: parsed.data.client_name ?? url.hostname,
-    redirectUris: parsed.data.redirect_uris,
-    authMethod: 'none',
-  };
+  return clientFromDocument(url, config, (document) => {
+    const parsed = clientMetadata(config)
+      .and(z.object({ client_id: z.literal(clientId) }))
+      .parse(document);
+    if ((parsed.token_endpoint_auth_method ?? 'none') !== 'none') throw new Error('not a public client');
+    return {
+      clientId,
+      clientName: parsed.client_name ?? url.hostname,
+      redirectUris: parsed.redirect_uris,
+      applicationType: parsed.application_type,
+      authMethod: 'none',
+      grantTypes: parsed.grant_types ?? ['authorization_code'],
+    };
+  });
 }
 
 /** The client behind `clientId`: a registered one, or one named by its metadata document. */
 export async function findClient(store: Store, config: Config, clientId: string): Promise<KnownClient | undefined> {
   if (isMetadataDocumentUrl(clientId, config)) return fetchMetadataDocument(clientId, config);
   if (clientId.length > 100) return undefined;
-  return clients.get(store, clientId);
+  const record = await clients.get(store, clientId);
+  return record && { ...record, applicationType: record.applicationType ?? 'native' };
 }

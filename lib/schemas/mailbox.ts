@@ -164,7 +164,12 @@ export type ModifyEmailsRequest = z.infer<typeof ModifyEmailsRequest>;
 
 /** What a modify did. */
 export const ModifyResult = z.object({
-  modified: z.number().int().describe('How many message ids (or 1 thread) the change was applied to.'),
+  requested: z
+    .number()
+    .int()
+    .describe(
+      "How many distinct message ids the change was sent to Gmail for (or 1 thread). Gmail's batchModify reports nothing per id and skips ids not in the mailbox, so this is not a count of emails changed.",
+    ),
   added_labels: z.array(z.string()),
   removed_labels: z.array(z.string()),
 });

@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PATHS, BrokerSocketMessage, SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -52,7 +53,26 @@ async function pairedAgent(user: CreatedUser, args?: string[]) {
   const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
   const paired = await post(AGENT_PATHS.pair, { token: user.token, body: { code } });
   expect(paired.status).toBe(200);
+  // Written to its state before it says so (it connects before the pairing, so "Connected"
+  // alone does not mean it knows it is paired).
+  await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
   return { agent, recordFile, code, agentId: String(paired.json.data.agent_id) };
+}
+
+/**
+ * How many signed requests (socket connects and HTTP polls) the agent has made: each spends
+ * one nonce, which the broker keeps for the skew window.
+ */
+async function signedRequests(agentId: string): Promise<number> {
+  const { Items = [] } = await store.db.send(
+    new ScanCommand({
+      TableName: store.table,
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': keys.nonce(agentId, '').pk },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.length;
 }
 
 /** Nothing is left to deliver: the agent acknowledged or reported every job. */
@@ -93,6 +113,56 @@ describe('launches pushed over the agent WebSocket', () => {
       timeout: 10_000,
       interval: 50,
     });
+  });
+
+  it('tell an agent waiting for its code that it is paired over the connection it holds: no poll, and the first launch is pushed', async () => {
+    const user = await newUser();
+    const recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
+    const agent = await run({ recordFile });
+    const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
+    await agent.waitFor(/Connected to ws:\S+; waiting for the pairing code to be confirmed\./);
+    const paired = await post(AGENT_PATHS.pair, { token: user.token, body: { code } });
+    expect(paired.status).toBe(200);
+    const agentId = String(paired.json.data.agent_id);
+    await agent.waitFor(new RegExp(`Paired to "${user.email}"\\. Waiting for jobs\\.`));
+    // Its only signed request was the socket's connect: it heard of the pairing on the
+    // socket, not from a poll (it would poll every 2 s while waiting otherwise).
+    expect(await signedRequests(agentId)).toBe(1);
+
+    const answer = await post('/api/app/launch', {
+      token: user.token,
+      body: { app_name: 'recorder', args: ['first'] },
+    });
+    expect((await launchOutcome(answer, user.token)).data.status).toBe('launched');
+    expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['first']]);
+    expect(await signedRequests(agentId)).toBe(1);
+    expect(agent.output()).not.toMatch(/Reconnected/);
+  });
+
+  it('tell an agent that connected only after its code was confirmed, at its first collect', async () => {
+    const user = await newUser();
+    const keys = generateSigningKeyPair();
+    const registered = await post(AGENT_PATHS.register, {
+      body: { name: 'late-connect', platform: 'linux', public_key: keys.publicKey },
+    });
+    const agentId = String(registered.json.agent_id);
+    expect(
+      (await post(AGENT_PATHS.pair, { token: user.token, body: { code: registered.json.pairing_code } })).status,
+    ).toBe(200);
+    const socket = new WebSocket(inject('socketUrl'), {
+      headers: { ...signRequest({ ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId }, keys.privateKey) },
+    });
+    const messages: unknown[] = [];
+    socket.on('message', (data) => messages.push(BrokerSocketMessage.parse(JSON.parse(String(data)))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ action: 'collect' }));
+    await vi.waitFor(() => expect(messages).toHaveLength(2), { timeout: 10_000, interval: 20 });
+    expect(messages).toEqual([{ type: 'paired', account: user.email }, expect.objectContaining({ type: 'collected' })]);
+    // Told once: the next collect is only answered.
+    socket.send(JSON.stringify({ action: 'collect' }));
+    await vi.waitFor(() => expect(messages).toHaveLength(3), { timeout: 10_000, interval: 20 });
+    expect(messages[2]).toMatchObject({ type: 'collected' });
+    socket.close();
   });
 
   it('run exactly once when the agent was killed while idle and restarted at once', async () => {
@@ -191,7 +261,6 @@ describe('launches pushed over the agent WebSocket', () => {
   it('reach an agent that cannot hold a WebSocket through the HTTP poll, once', async () => {
     const user = await newUser();
     const { agent, recordFile, agentId } = await pairedAgent(user, ['--transport', 'poll']);
-    await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
     const answer = await post('/api/app/launch', { token: user.token, body: { app_name: 'recorder', args: ['poll'] } });
     expect(await settledRuns(answer.json.data.job_id, agentId, recordFile)).toEqual([['poll']]);
     expect(agent.output()).not.toMatch(/Connected to ws:/);
@@ -226,12 +295,16 @@ describe('signed agent connects and requests', () => {
     const headers = { ...signRequest({ ...SOCKET_CONNECT, body: '', timestamp: Date.now(), agentId }, privateKey) };
     const first = await connect(headers);
     expect(first.outcome).toBe('open');
-    // The connection works: collect is answered with the broker's clock.
+    // The connection works: collect is answered with the broker's clock (after `paired`: the
+    // agent connected after its code was confirmed, so it is told now).
     const answer = new Promise<unknown>((resolve) =>
-      first.socket.once('message', (data) => resolve(JSON.parse(String(data)))),
+      first.socket.on('message', (data) => {
+        const message = BrokerSocketMessage.parse(JSON.parse(String(data)));
+        if (message.type === 'collected') resolve(message);
+      }),
     );
     first.socket.send(JSON.stringify({ action: 'collect' }));
-    expect(BrokerSocketMessage.parse(await answer)).toMatchObject({ type: 'collected', queued: 0 });
+    expect(await answer).toMatchObject({ type: 'collected', queued: 0 });
 
     const replayed = await connect(headers);
     expect(replayed.outcome).toBe(401);

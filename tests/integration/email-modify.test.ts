@@ -28,7 +28,7 @@ describe('POST /api/email/modify', () => {
       body: { message_ids: ids, actions: ['mark_read', 'archive'] },
     });
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.json.data).toEqual({ modified: 300, added_labels: [], removed_labels: ['UNREAD', 'INBOX'] });
+    expect(answer.json.data).toEqual({ requested: 300, added_labels: [], removed_labels: ['UNREAD', 'INBOX'] });
     const gmailCalls = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
     expect(gmailCalls.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /gmail/v1/users/me/messages/batchModify',
@@ -36,6 +36,29 @@ describe('POST /api/email/modify', () => {
     for (const id of [ids[0], ids[150], ids[299]]) expect(await labelsOf(user.token, id ?? '')).toEqual([]);
     const unread = await post('/api/email/unread', { token: user.token, body: { limit: 5 } });
     expect(unread.json.count).toBe(0);
+  });
+
+  it("says the change was requested, not done, for ids Gmail may skip: another account's email stays unread", async () => {
+    const user = await newUser();
+    const stranger = await newUser();
+    const own = await receive(user, mail(1));
+    const foreign = await receive(stranger, mail(2));
+    await emulator.clearRequests();
+    const answer = await post('/api/email/modify', {
+      token: user.token,
+      body: { message_ids: [own.id, foreign.id], actions: ['mark_read'] },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.data.requested).toBe(2);
+    expect(answer.json.message).toBe(
+      'Requested the change for 2 emails; Gmail does not confirm each one (ids not in this mailbox are skipped).',
+    );
+    expect(answer.json.message).not.toMatch(/Updated/);
+    // What this honesty costs: nothing; the one batchModify is the only Gmail call.
+    const gmailCalls = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
+    expect(gmailCalls).toHaveLength(1);
+    expect(await labelsOf(user.token, own.id)).toEqual(['INBOX']);
+    expect(await labelsOf(stranger.token, foreign.id)).toEqual(['INBOX', 'UNREAD']);
   });
 
   it('stars, moves to the inbox, marks unread and adds and removes labels by name', async () => {

@@ -7,23 +7,28 @@ describe('Gmail round trips for reading many messages', () => {
     await emulator.setLatency(0);
   });
 
-  it.each([1, 10, 50])('search at limit %i costs the list plus at most two sequential round trips', async (limit) => {
-    const user = await newUser();
-    for (let i = 0; i < limit; i += 1) {
-      await emulator.seedMessage({
-        email: user.email,
-        raw: rfc822(['From: a@example.com', `To: ${user.email}`, `Subject: Report ${i}`, '', `Body ${i}`]),
-      });
-    }
-    await emulator.setLatency(150);
-    await emulator.clearRequests();
-    const answer = await post('/api/email/search', { token: user.token, body: { query: 'subject:report', limit } });
-    expect(answer.status).toBe(200);
-    expect(answer.json.count).toBe(limit);
-    const gmail = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
-    expect(gmail).toHaveLength(limit + 1);
-    expect(sequentialRoundTrips(gmail)).toBeLessThanOrEqual(3);
-  });
+  it.each([1, 10, 50])(
+    'search at limit %i costs two sequential round trips: the list, then every message at once',
+    async (limit) => {
+      const user = await newUser();
+      for (let i = 0; i < limit; i += 1) {
+        await emulator.seedMessage({
+          email: user.email,
+          raw: rfc822(['From: a@example.com', `To: ${user.email}`, `Subject: Report ${i}`, '', `Body ${i}`]),
+        });
+      }
+      // Latency well above this machine's scheduling noise, as in unread-round-trips.test.ts:
+      // fetches sent together must not read as a second wave.
+      await emulator.setLatency(400);
+      await emulator.clearRequests();
+      const answer = await post('/api/email/search', { token: user.token, body: { query: 'subject:report', limit } });
+      expect(answer.status).toBe(200);
+      expect(answer.json.count).toBe(limit);
+      const gmail = (await emulator.requests()).filter((request) => request.path.startsWith('/gmail/'));
+      expect(gmail).toHaveLength(limit + 1);
+      expect(sequentialRoundTrips(gmail)).toBe(2);
+    },
+  );
 
   it('a thread of 50 messages reads in ONE Gmail call', async () => {
     const user = await newUser();

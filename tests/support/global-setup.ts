@@ -29,6 +29,8 @@ declare module 'vitest' {
     tokenKeyFile: string;
     /** How long a redeemed authorization code answers again with the same tokens. */
     codeReuseGraceSeconds: number;
+    /** Client registrations one source address may make per hour. */
+    oauthRegistrationsPerHour: number;
   }
 }
 
@@ -37,6 +39,8 @@ const GOOGLE_CLIENT_ID = 'test-client.apps.googleusercontent.com';
 const GOOGLE_CLIENT_SECRET = 'test-client-secret';
 /** Short, so the replay test does not wait long for the grace to pass. */
 const CODE_REUSE_GRACE_SECONDS = 2;
+/** Room for every test that registers from 127.0.0.1; the limit's own test uses other loopback sources. */
+const OAUTH_REGISTRATIONS_PER_HOUR = 40;
 
 /**
  * Builds the bundles and runs the broker once for the integration tests: the Google
@@ -64,6 +68,7 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'DEBUG',
       LAUNCH_WAIT_MS: '4000',
       OAUTH_CODE_REUSE_GRACE_SECONDS: String(CODE_REUSE_GRACE_SECONDS),
+      OAUTH_REGISTRATIONS_PER_HOUR: String(OAUTH_REGISTRATIONS_PER_HOUR),
       // Client ID metadata documents served by the tests on 127.0.0.1.
       OAUTH_ALLOW_LOOPBACK_HTTP: 'true',
       // The attachment tests' local file server: named by address, and allowed plain http.
@@ -86,5 +91,6 @@ export default async function setup(project: TestProject) {
   project.provide('googleClientSecret', GOOGLE_CLIENT_SECRET);
   project.provide('tokenKeyFile', tokenKeyFile);
   project.provide('codeReuseGraceSeconds', CODE_REUSE_GRACE_SECONDS);
+  project.provide('oauthRegistrationsPerHour', OAUTH_REGISTRATIONS_PER_HOUR);
   return () => stack.stop();
 }

@@ -61,6 +61,16 @@ function startAgent(overrides: Partial<AgentOptions> = {}) {
   return { controller, out, log, sleeps, run };
 }
 
+/** A WebSocket server standing in for the broker's: it answers every message as a `collect`. */
+async function collectAnsweringSocket() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(server, 'listening');
+  server.on('connection', (socket) => {
+    socket.on('message', () => socket.send(JSON.stringify({ type: 'collected', server_time: Date.now(), queued: 0 })));
+  });
+  return { server, socketUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 async function pairedAgent() {
   const agent = startAgent({ once: true });
   const codeLine = await agent.out.waitFor(/^Pairing code: /);
@@ -224,6 +234,47 @@ describe('runAgent', () => {
       'Cannot open the job connection: the broker refused the job connection (HTTP 429); retrying in 2.0 s.',
       'Cannot open the job connection (the broker refused the job connection (HTTP 429)); polling every 5.0 s instead, and trying the connection again in 10 min.',
     ]);
+  });
+
+  it('waits for its code on the WebSocket: hears it was paired there, and ends the wait when the code expires', async () => {
+    // The test says `paired` on the socket, as the broker does when the user confirms the
+    // code; the fake broker's own polls would never say so.
+    const { server, socketUrl } = await collectAnsweringSocket();
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl, pairingTtlMs: 60_000 }).start();
+    const agent = startAgent();
+    await agent.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    for (const client of server.clients) client.send(JSON.stringify({ type: 'paired', account: 'owner@example.com' }));
+    await agent.log.waitFor(/^Paired to "owner@example\.com"\. Waiting for jobs\./);
+    agent.controller.abort();
+    await expect(agent.run).resolves.toEqual({ reason: 'stopped' });
+
+    // Never confirmed: the hold ends with the code, and one poll says to get a new one.
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl, pairingTtlMs: 1_500 }).start();
+    const expiring = startAgent({ reset: true });
+    await expiring.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    await expiring.out.waitFor(/^Pairing code: CODE-2$/);
+    expect(expiring.log.all).toContain('The pairing code expired; getting a new one.');
+    expiring.controller.abort();
+    await expiring.run;
+    server.close();
+  });
+
+  it('asks over HTTP once when its connection drops while it waits for its code (a paired notice may have died with it)', async () => {
+    const { server, socketUrl } = await collectAnsweringSocket();
+    await broker.stop();
+    broker = await new FakeBroker({ socketUrl }).start();
+    const agent = startAgent();
+    const codeLine = await agent.out.waitFor(/^Pairing code: /);
+    await agent.log.waitFor(/waiting for the pairing code to be confirmed\.$/);
+    // Confirmed, and the connection dies before the agent hears it there: only a poll says so.
+    broker.pair(codeLine.slice('Pairing code: '.length));
+    for (const client of server.clients) client.terminate();
+    await agent.log.waitFor(/^Paired/);
+    agent.controller.abort();
+    await agent.run;
+    server.close();
   });
 
   it('stops polling at once when the signal aborts, even mid long-poll', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { BrokerSocketMessage } from '#lib/agent-protocol';
 import type { GoogleUser } from '#lib/google/identity';
-import { getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
+import { awaitingPairing, getAgent, REGISTRATIONS_PER_HOUR, registerAgent } from '#lib/jobs/agents';
 import { addConnection, listConnections } from '#lib/jobs/connections';
 import {
   chooseComputer,
@@ -74,6 +75,56 @@ describe('pairing a computer', () => {
     });
     expect(closed).toContain('contested-connection');
     expect(await listConnections(store, contested.agent.agent_id, Date.now())).toEqual([]);
+  });
+
+  it('tells an agent waiting for its code at once, on the connection it holds; only while it waits may it connect', async () => {
+    const sent: Array<[string, BrokerSocketMessage]> = [];
+    const live: SocketPort = {
+      send: async (connectionId, message) => {
+        sent.push([connectionId, message]);
+        return connectionId !== 'gone-connection';
+      },
+      close: async () => undefined,
+    };
+    const owner = someone();
+    const now = Date.now();
+    const { agent, pairingCode } = await register('waiting', now);
+    const waiting = await getAgent(store, agent.agent_id);
+    expect(waiting && awaitingPairing(waiting, now)).toBe(true);
+    expect(waiting && awaitingPairing(waiting, now + 11 * 60_000)).toBe(false); // its code expired
+    await addConnection(store, agent.agent_id, 'waiting-connection', now);
+    await addConnection(store, agent.agent_id, 'gone-connection', now);
+
+    await pairComputer(store, live, owner, pairingCode, now);
+    expect(sent.sort()).toEqual([
+      ['gone-connection', { type: 'paired', account: owner.email }],
+      ['waiting-connection', { type: 'paired', account: owner.email }],
+    ]);
+    expect(await listConnections(store, agent.agent_id, now)).toEqual(['waiting-connection']);
+    const paired = await getAgent(store, agent.agent_id);
+    expect(paired?.paired_notified).toBe(true);
+    expect(paired && awaitingPairing(paired, now)).toBe(false);
+
+    // Unpaired, it is not waiting again: its connect is refused and it must register anew.
+    await unpairComputer(store, live, owner, 'waiting');
+    const unpaired = await getAgent(store, agent.agent_id);
+    expect(unpaired?.user_id).toBeUndefined();
+    expect(unpaired && awaitingPairing(unpaired, now)).toBe(false);
+  });
+
+  it('pairs even when telling the agent fails: it hears at its next collect or poll', async () => {
+    const failing: SocketPort = {
+      send: async () => {
+        throw new Error('API Gateway is down');
+      },
+      close: async () => undefined,
+    };
+    const { agent, pairingCode } = await register('unlucky');
+    await addConnection(store, agent.agent_id, 'unlucky-connection', Date.now());
+    expect((await pairComputer(store, failing, someone(), pairingCode, Date.now())).name).toBe('unlucky');
+    const paired = await getAgent(store, agent.agent_id);
+    expect(paired?.user_id).toBeDefined();
+    expect(paired?.paired_notified).toBeUndefined();
   });
 
   it('refuses an expired code', async () => {

@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { acceptableRedirectUri, isMetadataDocumentUrl } from '#lib/oauth/clients';
+import { isMetadataDocumentUrl, sourceNetwork } from '#lib/oauth/clients';
 import { escapeHtml } from '#lib/oauth/pages';
-
-describe('redirect URIs a client may register', () => {
-  it.each([
-    ['https://chatgpt.com/connector/oauth/abc123', true],
-    ['https://claude.ai/api/mcp/auth_callback', true],
-    ['http://127.0.0.1:33418/callback', true],
-    ['http://localhost:6274/oauth/callback', true],
-    ['http://[::1]:8080/cb', true],
-    ['cursor://anysphere.cursor-retrieval/oauth/callback', true],
-    ['http://example.com/callback', false],
-    ['https://example.com/cb#fragment', false],
-    ['javascript:alert(1)', false],
-    ['data:text/html,hi', false],
-    ['not a url', false],
-  ])('%s: %s', (uri, accepted) => {
-    expect(acceptableRedirectUri(uri)).toBe(accepted);
-  });
-});
 
 describe('client ID metadata document URLs', () => {
   it('are https URLs with a path; http://127.0.0.1 only where config allows it', () => {
@@ -31,6 +13,23 @@ describe('client ID metadata document URLs', () => {
     expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', strict)).toBe(false);
     expect(isMetadataDocumentUrl('http://127.0.0.1:8080/client.json', tests)).toBe(true);
     expect(isMetadataDocumentUrl('https://user:pw@example.com/client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('https://EXAMPLE.com/client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl('https://example.com/a/../client.json', strict)).toBe(false);
+    expect(isMetadataDocumentUrl(' https://example.com/client.json', strict)).toBe(false);
+  });
+});
+
+describe('the source network registrations are counted for', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:db8:0001:0002:ffff::1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+  ])('%s counts as %s', (source, network) => {
+    expect(sourceNetwork(source)).toBe(network);
   });
 });
 
