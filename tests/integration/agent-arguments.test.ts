@@ -1,19 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CreatedUser } from '../../emulator/control-client.ts';
-import {
-  type Machine,
-  pairedMachine,
-  recordArgsProgram,
-  recordedArgs,
-  runStandaloneAgent,
-} from '../support/agent-process.ts';
+import { type Machine, pairedMachine, runStandaloneAgent } from '../support/agent-process.ts';
 import { post } from '../support/api.ts';
 import { launchOutcome } from '../support/launch.ts';
-import { recorderProgram } from '../support/recorder-program.ts';
 
 /**
  * Security review finding F3: an `allow_args: true` entry for `flock` ran
@@ -65,69 +58,5 @@ describe.runIf(process.platform === 'linux')("the security review's flock entry 
       expect(run.stderr).toMatch(/apps\.lock\.command: "flock" may not take caller arguments \(allow_args\): runs/);
       expect(run.stdout).not.toMatch(/Pairing code/);
     }
-  });
-});
-
-describe.runIf(process.platform === 'linux')('arguments from ChatGPT, by kind', () => {
-  let machine: Machine;
-  let docs: string;
-  let recordFile: string;
-
-  beforeAll(async () => {
-    machine = await pairedMachine(async (work) => {
-      docs = join(work, 'Documents');
-      await mkdir(docs);
-      recordFile = join(work, 'args.jsonl');
-      const recorder = (allow_args: unknown) => ({
-        command: recorderProgram(),
-        args: [recordArgsProgram, recordFile],
-        allow_args,
-      });
-      return { apps: { 'doc viewer': recorder({ files: [docs] }), 'word recorder': recorder('words') } };
-    });
-  });
-  afterAll(() => machine?.agent.stop());
-
-  const launch = (app_name: string, args: string[]) => launchAs(machine.user, app_name, args);
-
-  it('passes a file inside the named folder as its real path, and refuses any other path', async () => {
-    const note = join(docs, 'note.txt');
-    await writeFile(note, 'hello');
-    const { work } = machine;
-    const outside = join(work, 'secret.txt');
-    await writeFile(outside, 'secret');
-    const linkOut = join(docs, 'innocent.txt');
-    await symlink(outside, linkOut);
-    const linkIn = join(work, 'shortcut.txt');
-    await symlink(note, linkIn);
-
-    expect(await launch('doc viewer', [linkIn])).toMatchObject({ success: true, data: { status: 'launched' } });
-    await vi.waitFor(async () => expect(await recordedArgs(recordFile)).toEqual([[note]]), { timeout: 5_000 });
-
-    for (const arg of [outside, linkOut, `${docs}/../secret.txt`, 'note.txt', docs, '--help', join(docs, 'none')]) {
-      expect(await launch('doc viewer', [arg]), arg).toMatchObject({
-        success: false,
-        data: {
-          status: 'refused',
-          reason: expect.stringContaining(`takes only absolute paths of existing files inside ${docs}`),
-        },
-      });
-    }
-    expect(await recordedArgs(recordFile)).toEqual([[note]]);
-  });
-
-  it('passes plain words and refuses anything a program could read as an option, path or address', async () => {
-    const before = (await recordedArgs(recordFile)).length;
-    expect(await launch('word recorder', ['quarterly report', 'Straße'])).toMatchObject({
-      data: { status: 'launched' },
-    });
-    await vi.waitFor(async () => expect((await recordedArgs(recordFile)).length).toBe(before + 1), { timeout: 5_000 });
-    expect((await recordedArgs(recordFile)).at(-1)).toEqual(['quarterly report', 'Straße']);
-    for (const arg of ['-c', '--eval=1', '/etc/passwd', 'a=b', 'https://example.com/', '$(id)']) {
-      expect(await launch('word recorder', [arg]), arg).toMatchObject({
-        data: { status: 'refused', reason: expect.stringContaining('takes only plain words') },
-      });
-    }
-    expect((await recordedArgs(recordFile)).length).toBe(before + 1);
   });
 });
