@@ -3,7 +3,10 @@ import path from 'node:path';
 /**
  * Programs that run (or hand on) their arguments as code or as a command, which a file's
  * first bytes cannot tell apart from any other program: an interpreter is an ordinary
- * ELF, Mach-O or PE file. None of them may take caller arguments (`allow_args: true`).
+ * ELF, Mach-O or PE file. None of them may take caller arguments of any kind but URLs
+ * (browsers): not words, not files, not `"unsafe-any"` (see argument-kinds.ts). The kinds
+ * are the guard; this list is the second one, for programs that run a plain word
+ * (`flock <lock> <command>`, `sg <group> <command>`) or a file (`cmake <dir>`).
  * Scripts (`#!`) and files of no native executable format are refused by content, in
  * `executable.ts`; this list is for what only a name gives away.
  *
@@ -105,6 +108,39 @@ export const ARGUMENT_RUNNERS: Readonly<Record<string, string | Browser>> = {
   run0: 'runs its arguments as a command, as another user',
   'systemd-run': 'runs its arguments as a command, as a service',
   nohup: 'runs its arguments as a command',
+  flock: 'runs `<lock file> <command>` and `-c <shell command>`',
+  sg: 'runs its arguments as a shell command, in another group',
+  newgrp: 'starts a shell in another group',
+  logsave: 'runs `<log file> <command>`',
+  'run-parts': 'runs every program in the folder it is given',
+  'xvfb-run': 'runs its arguments as a command',
+  'dbus-launch': 'runs its arguments as a command',
+  'dbus-run-session': 'runs its arguments as a command',
+  'ssh-agent': 'runs its arguments as a command',
+  'gpg-agent': 'runs `--daemon <command>`',
+  eatmydata: 'runs its arguments as a command',
+  fakeroot: 'runs its arguments as a command',
+  faketime: 'runs its arguments as a command',
+  torsocks: 'runs its arguments as a command',
+  proxychains: 'runs its arguments as a command',
+  catchsegv: 'runs its arguments as a command',
+  setarch: 'runs its arguments as a command',
+  linux32: 'runs its arguments as a command',
+  linux64: 'runs its arguments as a command',
+  numactl: 'runs its arguments as a command',
+  cpulimit: 'runs its arguments as a command',
+  chpst: 'runs its arguments as a command',
+  unbuffer: 'runs its arguments as a command',
+  parallel: 'runs its arguments as commands',
+  at: 'schedules commands',
+  batch: 'schedules commands',
+  crontab: 'installs a table of commands from a file',
+  entr: 'runs its arguments as a command',
+  mpirun: 'runs its arguments as a command',
+  perf: 'runs its arguments as a command (`perf record <command>`)',
+  lldb: 'a debugger runs its arguments as a command',
+  gdbserver: 'runs its arguments as a command',
+  m4: 'runs `syscmd(...)` from its input files',
   setsid: 'runs its arguments as a command',
   timeout: 'runs its arguments as a command',
   time: 'runs its arguments as a command',
@@ -147,6 +183,31 @@ export const ARGUMENT_RUNNERS: Readonly<Record<string, string | Browser>> = {
   launchctl: 'macOS: starts services and runs `asuser ... <command>`',
   automator: 'macOS: runs workflows',
   scripteditor: 'macOS: runs AppleScript',
+  // Compilers and build tools: they run code from the files or folders they are given.
+  gcc: 'runs build plugins (`-fplugin`) and writes any file (`-o`); compiles what it is given',
+  cc: 'the C compiler (gcc/clang): runs plugins and writes any file',
+  'c++': 'the C++ compiler: runs plugins and writes any file',
+  'g++': 'the C++ compiler: runs plugins and writes any file',
+  clang: 'runs plugins (`-fplugin`) and writes any file (`-o`)',
+  'clang++': 'runs plugins (`-fplugin`) and writes any file (`-o`)',
+  tcc: 'runs C source (`-run`)',
+  cmake: 'runs `-P <script>` and the CMakeLists.txt of any folder',
+  ninja: 'runs the build commands of any build file',
+  meson: 'runs the build files of any folder',
+  cargo: 'runs build scripts of any project and `cargo run`',
+  rustc: 'compiles and writes any file; runs proc macros',
+  go: 'runs `go run <file>` and `go generate` commands',
+  npm: 'runs package scripts (`npm exec`, `npm run`)',
+  npx: 'downloads and runs any package',
+  pnpm: 'runs package scripts and `pnpm dlx`',
+  yarn: 'runs package scripts and `yarn dlx`',
+  pip: 'installs packages, which run setup code',
+  pipx: 'runs any package (`pipx run`)',
+  uv: 'runs any script or package (`uv run`)',
+  uvx: 'downloads and runs any package',
+  ant: 'runs the tasks of any build file',
+  mvn: 'runs the plugins of any project',
+  gradle: 'runs any build script',
   // Terminal emulators run `-e <command>` (many also match TERMINAL_MARK).
   konsole: 'a terminal emulator runs `-e <command>`',
   kitty: 'a terminal emulator runs its arguments as a command',

@@ -22,13 +22,29 @@ function currentUser(): string | undefined {
   return process.platform === 'win32' && domain !== undefined ? `${domain}\\${name}` : name;
 }
 
+/**
+ * A line writer for `stream` that goes quiet once its reader has gone (`status | head`:
+ * EPIPE), instead of crashing with a stack trace; the command ends as it would have, and
+ * a running agent keeps its log file. Any other write error is still thrown.
+ */
+function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`);
+  };
+}
+
 // No top-level await: the single-executable build is CommonJS.
 void main({
   argv: process.argv.slice(2),
   env: process.env,
   platform: process.platform,
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
+  stdout: lineWriter(process.stdout),
+  stderr: lineWriter(process.stderr),
   onSignal: (handler) => {
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);

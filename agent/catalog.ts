@@ -2,6 +2,17 @@ import path from 'node:path';
 import * as z from 'zod';
 import type { AgentPlatform } from '#lib/agent-protocol';
 import { HIDDEN_CHARACTERS } from '#lib/visible-text';
+import {
+  type AllowArgs,
+  AllowArgsConfig,
+  type ArgsCheck,
+  checkFileArgs,
+  folderProblems,
+  inspectsProgram,
+  isPlainWord,
+  legacyTrueRefusal,
+  UNSAFE_ANY,
+} from './argument-kinds.ts';
 import { argumentRunner, hasShortName, isUncPath, programName } from './argument-runners.ts';
 import { type Inspection, type InspectPort, inspectExecutable, NATIVE_FORMAT } from './executable.ts';
 
@@ -11,8 +22,7 @@ import { type Inspection, type InspectPort, inspectExecutable, NATIVE_FORMAT } f
  * broker only ever sends a name and arguments; nothing here comes from the network.
  */
 
-/** `false`: no caller arguments; `true`: appended literally; `'url'`: each must be an http(s) URL. */
-export type AllowArgs = boolean | 'url';
+export type { AllowArgs, ArgsCheck };
 
 export type LaunchTarget =
   /** Absolute executables, tried in order: the first one that exists is run. */
@@ -28,6 +38,11 @@ export interface CatalogEntry {
   target: LaunchTarget;
   fixedArgs: string[];
   allowArgs: AllowArgs;
+  /**
+   * Set when the config asked for arguments in a form no longer accepted (the old
+   * `allow_args: true`): the entry takes none, and this says why and how to migrate.
+   */
+  argsRefusal?: string | undefined;
   source: 'built-in' | 'config';
 }
 
@@ -269,7 +284,7 @@ function entrySchema(platform: AgentPlatform) {
       bundle_id: z.string().regex(APP_ID, 'must look like com.example.App').optional(),
       desktop_id: z.string().regex(APP_ID, 'must look like org.example.App').optional(),
       args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).optional(),
-      allow_args: z.union([z.boolean(), z.literal('url')], { error: 'must be false, true or "url"' }).optional(),
+      allow_args: AllowArgsConfig.optional(),
       aliases: z.array(Name).max(20).optional(),
     })
     .superRefine((entry, ctx) => {
@@ -278,9 +293,15 @@ function entrySchema(platform: AgentPlatform) {
         ctx.addIssue({ code: 'custom', message: 'needs exactly one of "command", "bundle_id", "desktop_id"' });
         return;
       }
+      const allowArgs = kindOf(entry.allow_args);
       if (entry.command !== undefined) {
-        for (const message of commandProblems(entry.command, platform, entry.allow_args ?? false)) {
+        for (const message of commandProblems(entry.command, platform, allowArgs)) {
           ctx.addIssue({ code: 'custom', path: ['command'], message });
+        }
+      }
+      if (typeof allowArgs === 'object') {
+        for (const message of folderProblems(allowArgs.files, platform === 'windows' ? path.win32 : path.posix)) {
+          ctx.addIssue({ code: 'custom', path: ['allow_args', 'files'], message });
         }
       }
       if (entry.bundle_id !== undefined && platform !== 'macos') {
@@ -288,8 +309,7 @@ function entrySchema(platform: AgentPlatform) {
       }
       // No file to read behind a bundle id: its last part is the app's name (com.apple.Terminal).
       const app = entry.bundle_id?.split('.').pop();
-      const allowArgs = entry.allow_args ?? false;
-      const runner = app === undefined || allowArgs === false ? undefined : argumentRunner(app, allowArgs);
+      const runner = app === undefined || allowArgs === false ? undefined : argumentRunner(app, runnerRule(allowArgs));
       if (runner !== undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -304,7 +324,7 @@ function entrySchema(platform: AgentPlatform) {
         if (entry.args !== undefined && entry.args.length > 0) {
           ctx.addIssue({ code: 'custom', path: ['args'], message: 'gtk-launch passes no fixed arguments' });
         }
-        if (entry.allow_args === true) {
+        if (allowArgs !== false && allowArgs !== 'url') {
           ctx.addIssue({ code: 'custom', path: ['allow_args'], message: 'desktop_id entries take false or "url"' });
         }
       }
@@ -342,11 +362,21 @@ function commandProblems(command: string, platform: AgentPlatform, allowArgs: Al
   if (platform === 'windows' && hasShortName(command)) {
     problems.push('must use long names, not 8.3 short names like PROGRA~1 (they hide which program it is)');
   }
-  const runner = argumentRunner(command, allowArgs);
+  const runner = argumentRunner(command, runnerRule(allowArgs));
   if (runner !== undefined) {
     problems.push(`"${programName(command)}" may not take caller arguments (allow_args): ${runner.why}`);
   }
   return problems;
+}
+
+/** The kind an entry's `allow_args` declares; the old `true` declares none (see `legacyTrueRefusal`). */
+function kindOf(allowArgs: AllowArgsConfig | undefined): AllowArgs {
+  return allowArgs === undefined || allowArgs === true ? false : allowArgs;
+}
+
+/** Browsers may take URLs; no runner takes any other kind. */
+function runnerRule(allowArgs: AllowArgs): true | 'url' {
+  return allowArgs === 'url' ? 'url' : true;
 }
 
 function configSchema(platform: AgentPlatform) {
@@ -407,7 +437,8 @@ export function buildCatalog(platform: AgentPlatform, env: Env, config: CatalogC
       aliases,
       target,
       fixedArgs: value.args ?? [],
-      allowArgs: value.allow_args ?? false,
+      allowArgs: kindOf(value.allow_args),
+      argsRefusal: value.allow_args === true ? legacyTrueRefusal(name) : undefined,
       source: 'config',
     });
   }
@@ -430,20 +461,26 @@ export function buildCatalog(platform: AgentPlatform, env: Env, config: CatalogC
 // ---------------------------------------------------------------------------------------
 // Arguments and command lines
 
-export type ArgsCheck = { ok: true; args: string[] } | { ok: false; message: string };
-
 /**
- * Whether `entry` accepts these caller arguments, and the arguments to pass: URL
- * arguments as the WHATWG URL parser serialises them (what the browser will load).
+ * Whether `entry` accepts these caller arguments by their text, and the arguments to
+ * pass: URL arguments as the WHATWG URL parser serialises them (what the browser will
+ * load). File arguments are checked against the disk by {@link checkArgsOnDisk} after this.
  */
 export function checkArgs(entry: CatalogEntry, args: readonly string[]): ArgsCheck {
   if (args.length === 0) return { ok: true, args: [] };
+  if (entry.argsRefusal !== undefined) return { ok: false, message: entry.argsRefusal };
   if (entry.allowArgs === false) return { ok: false, message: `${entry.name} takes no arguments` };
   if (args.length > MAX_ARGS) return { ok: false, message: `at most ${MAX_ARGS} arguments` };
   const passed: string[] = [];
   for (const arg of args) {
     if (arg.length > MAX_ARG_LENGTH) return { ok: false, message: `an argument is longer than ${MAX_ARG_LENGTH}` };
     if (arg.includes('\0')) return { ok: false, message: 'an argument contains a NUL character' };
+    if (entry.allowArgs === 'words' && !isPlainWord(arg)) {
+      return {
+        ok: false,
+        message: `${entry.name} takes only plain words (letters, digits, spaces and . , _ ' -, starting with a letter or digit)`,
+      };
+    }
     if (entry.allowArgs !== 'url') {
       passed.push(arg);
       continue;
@@ -454,6 +491,28 @@ export function checkArgs(entry: CatalogEntry, args: readonly string[]): ArgsChe
     passed.push(url);
   }
   return { ok: true, args: passed };
+}
+
+/** For a `files` entry: each argument an existing file inside its folders, as its real path; others pass as they are. */
+export function checkArgsOnDisk(entry: CatalogEntry, args: string[]): Promise<ArgsCheck> {
+  const kind = entry.allowArgs;
+  if (typeof kind !== 'object' || args.length === 0) return Promise.resolve({ ok: true, args });
+  return checkFileArgs(entry.name, args, kind.files);
+}
+
+/** Lines the agent prints at every start about entries whose arguments need the user's eye. */
+export function argumentWarnings(catalog: Catalog): string[] {
+  const lines: string[] = [];
+  for (const entry of catalog.entries) {
+    if (entry.argsRefusal !== undefined) lines.push(`Warning: ${entry.argsRefusal}`);
+    if (entry.allowArgs === UNSAFE_ANY) {
+      lines.push(
+        `WARNING: apps.${entry.name} takes ANY arguments ChatGPT sends, unchecked (allow_args "${UNSAFE_ANY}"): ` +
+          'a mail or web page that talks ChatGPT into a launch chooses them',
+      );
+    }
+  }
+  return lines;
 }
 
 /**
@@ -491,7 +550,7 @@ export function isWebUrl(text: string): boolean {
 // What an entry that takes any arguments runs, told by content
 
 /**
- * Why an `allow_args: true` entry's program at `command` may not take caller arguments,
+ * Why the program at `command` of an entry taking words, files or anything may not take caller arguments,
  * or `undefined`: the file (links resolved) must be a native executable of the platform
  * (not a `#!` script, not a format a helper runs) whose real name is not an
  * {@link ARGUMENT_RUNNERS} name. A file that cannot be read is refused: unchecked is no.
@@ -506,7 +565,7 @@ export async function argumentTargetProblem(
     inspection = await inspect(command);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return `${command} cannot be inspected (${code}); allow_args: true needs a program the agent can read`;
+    return `${command} cannot be inspected (${code}); an entry taking arguments needs a program the agent can read`;
   }
   const { realPath, format } = inspection;
   const shown = realPath === command ? command : `${command} (which is ${realPath})`;
@@ -522,13 +581,13 @@ export async function argumentTargetProblem(
 }
 
 /**
- * Checks every `allow_args: true` program of `catalog` by content; throws
+ * Checks by content every program of `catalog` that takes words, files or anything; throws
  * `CatalogConfigError` listing each refused one.
  */
 export async function checkArgumentTargets(catalog: Catalog, inspect: InspectPort = inspectExecutable): Promise<void> {
   const problems: string[] = [];
   for (const entry of catalog.entries) {
-    if (entry.allowArgs !== true || entry.target.kind !== 'exec') continue;
+    if (!inspectsProgram(entry.allowArgs) || entry.target.kind !== 'exec') continue;
     for (const command of entry.target.paths) {
       const problem = await argumentTargetProblem(command, catalog.platform, inspect);
       if (problem !== undefined) problems.push(`apps.${entry.name}.command: ${problem}`);

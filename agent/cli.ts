@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
 import { HIDDEN_CHARACTERS } from '#lib/visible-text';
 import packageJson from '../package.json' with { type: 'json' };
+import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';
 import {
+  argumentWarnings,
   buildCatalog,
   builtInEntries,
   type Catalog,
@@ -17,6 +19,7 @@ import {
 } from './catalog.ts';
 import { openLogFile } from './log-file.ts';
 import { BrokerKeyChangedError, RegistrationRefusedError, runAgent, type Transport } from './loop.ts';
+import { checkRegisteredName } from './registered-name.ts';
 import { installCommand, statusCommand, uninstallCommand } from './service/commands.ts';
 import type { CommandRunner } from './service/install.ts';
 import type { AgentProgram } from './service/plan.ts';
@@ -70,7 +73,78 @@ export function defaultStateDir(platform: AgentPlatform, env: Env, home: string)
   return path.posix.join(base, DIR_NAME);
 }
 
+/** Each option's lines in the usage texts, written once for the full text and each command's. */
+function optionLines(platform: AgentPlatform, env: Env, home: string) {
+  return {
+    broker: `  --broker URL       Broker base URL (default: ${DEFAULT_BROKER})`,
+    config: '  --config FILE      JSON file that extends or narrows the app catalog (below)',
+    stateDir: `  --state-dir DIR    A directory of its own for keys, pairing and seen job ids
+                     (default: ${defaultStateDir(platform, env, home)})`,
+    name: `  --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
+                     characters (default: the host name, cut to fit); set at
+                     registration: to change it later, --reset and pair again`,
+    help: '  -h, --help         Show this help',
+  };
+}
+
+/** The help of one subcommand: what it does, the options it reads, its exit codes. */
+const COMMAND_HELP: Record<
+  Exclude<CommandName, 'run'>,
+  { summary: string; options: Exclude<keyof ReturnType<typeof optionLines>, 'help'>[]; exits: string }
+> = {
+  install: {
+    summary: `Installs the agent as a per-user service that starts now and at every login
+(a systemd user unit on Linux, a LaunchAgent on macOS, a logon task on Windows;
+no admin rights), running with the options given here. It first checks that the
+service manager answers (on Linux, systemctl --user); where it does not, it
+writes nothing and prints other ways to start the agent at login. If a later
+step fails, what it wrote is removed again.`,
+    options: ['broker', 'config', 'stateDir', 'name'],
+    exits: `  0    installed
+  1    the service manager does not answer, or one of its commands failed
+       (nothing is left behind)
+  2    bad command line
+  5    already installed ("uninstall" first to change how it runs)`,
+  },
+  uninstall: {
+    summary: `Stops and removes the service "install" made. The state directory (keys,
+pairing) is kept; run the agent with --reset to pair again from scratch.`,
+    options: ['stateDir'],
+    exits: `  0    removed
+  1    a service command failed
+  2    bad command line
+  5    not installed`,
+  },
+  status: {
+    summary: `Shows the broker, the pairing, the connection, the catalog size, the last job,
+and whether the service is installed, from the state directory.`,
+    options: ['broker', 'stateDir'],
+    exits: `  0    running, connected and paired
+  2    bad command line
+  6    not running, not connected or not paired`,
+  },
+};
+
+/** `<command> --help`: that command's own text; `run` (or none) has the full one. */
+export function commandUsage(command: CommandName, platform: AgentPlatform, env: Env, home: string): string {
+  if (command === 'run') return usage(platform, env, home);
+  const help = COMMAND_HELP[command];
+  const options = optionLines(platform, env, home);
+  const lines = help.options.map((option) => options[option]);
+  return `Usage: chatgpt-broker-agent ${command} [options]
+
+${help.summary}
+
+Options:
+${[...lines, options.help].join('\n')}
+
+Exit codes:
+${help.exits}
+`;
+}
+
 export function usage(platform: AgentPlatform, env: Env, home: string): string {
+  const options = optionLines(platform, env, home);
   const builtIns = builtInEntries(platform, env)
     .map((entry) => entry.name)
     .join(', ');
@@ -95,19 +169,17 @@ On first start it registers and prints one line "Pairing code: <CODE>". Say
 "<CODE>"} with your Google token) before the code expires.
 
 Options:
-  --broker URL       Broker base URL (default: ${DEFAULT_BROKER})
-  --config FILE      JSON file that extends or narrows the app catalog (below)
-  --state-dir DIR    A directory of its own for keys, pairing and seen job ids
-                     (default: ${defaultStateDir(platform, env, home)})
-  --name NAME        Name for this computer when pairing, at most ${AGENT_NAME_MAX}
-                     characters (default: the host name, cut to fit)
+${options.broker}
+${options.config}
+${options.stateDir}
+${options.name}
   --transport MODE   auto (default): hold the broker's WebSocket, and poll over
                      HTTP only while it cannot be held; socket: never poll once
                      paired; poll: never open the WebSocket (proxies that block it)
   --once             Handle at most one job, then exit
   --reset            Forget the registration and pinned broker key, pair again
   --list-apps        Print the app catalog (with --config applied) and exit
-  -h, --help         Show this help
+${options.help} (each command has its own: install --help)
   -v, --version      Show the version
 
 Config file (JSON):
@@ -127,11 +199,19 @@ Config file (JSON):
   bundle_id    macOS: run as /usr/bin/open -b <bundle_id> [urls] [--args ...]
   desktop_id   Linux: run as /usr/bin/gtk-launch <desktop_id> [urls]
   args         fixed arguments, always passed first
-  allow_args   false (default): no arguments from ChatGPT; true: appended
-               literally, only for a native program (not a script) whose real
-               name is no shell, interpreter or launcher (links resolved);
-               "url": each argument must be an http:// or https:// URL
-               without control, bidi or invisible characters
+  allow_args   what arguments ChatGPT may add after the fixed ones:
+               false (default): none
+               "url": http:// or https:// URLs without control, bidi or
+               invisible characters
+               "words": plain words (letters, digits, spaces, . , _ ' -),
+               starting with a letter or digit: never an option or a path
+               {"files": ["/home/me/Documents"]}: absolute paths of existing
+               files inside those folders (links resolved)
+               "${UNSAFE_ANY}": anything, unchecked; warned about at every
+               start. Only for a program you have read.
+               Words, files and "${UNSAFE_ANY}" need a native program (not a
+               script); shells, interpreters and launchers (flock, env, sudo,
+               ...) take none of them. The old true now means none: choose one
   aliases      other names ChatGPT may use (names ignore case, spaces, . - _)
   null         removes a built-in app; an entry with a built-in's name replaces it
   only         keep just these apps
@@ -165,13 +245,15 @@ export interface CliRun {
   configFile: string | undefined;
   stateDir: string;
   name: string;
+  /** Whether `--name` was given rather than taken from the host name. */
+  nameGiven: boolean;
   transport: Transport;
   once: boolean;
   reset: boolean;
   listApps: boolean;
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'version' } | CliRun;
+export type CliCommand = { kind: 'help'; command: CommandName } | { kind: 'version' } | CliRun;
 
 /** Parses the flags; throws `UsageError` for anything wrong. */
 export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home: string): CliCommand {
@@ -204,7 +286,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
   if (!(COMMANDS as readonly string[]).includes(commandName) || extra.length > 0) {
     throw new UsageError(`unknown command "${[commandName, ...extra].join(' ')}" (commands: ${COMMANDS.join(', ')})`);
   }
-  if (values.help === true) return { kind: 'help' };
+  if (values.help === true) return { kind: 'help', command: commandName as CommandName };
   if (values.version === true) return { kind: 'version' };
 
   const brokerUrl = values.broker ?? DEFAULT_BROKER;
@@ -231,6 +313,7 @@ export function parseCli(argv: string[], platform: AgentPlatform, env: Env, home
     configFile: values.config,
     stateDir: path.resolve(values['state-dir'] ?? defaultStateDir(platform, env, home)),
     name,
+    nameGiven: values.name !== undefined,
     transport,
     once: values.once === true,
     reset: values.reset === true,
@@ -318,7 +401,7 @@ export async function main(io: CliProcess): Promise<number> {
     return EXIT.usage;
   }
   if (command.kind === 'help') {
-    io.stdout(usage(platform, io.env, home).trimEnd());
+    io.stdout(commandUsage(command.command, platform, io.env, home).trimEnd());
     return EXIT.ok;
   }
   if (command.kind === 'version') {
@@ -352,10 +435,12 @@ export async function main(io: CliProcess): Promise<number> {
     io.stderr(error.message);
     return EXIT.config;
   }
+  // Before anything else, every start: an entry that takes anything, or one to migrate.
+  for (const line of argumentWarnings(catalog)) io.stderr(line);
   if (command.listApps) {
     for (const entry of catalog.entries) {
       const aliases = entry.aliases.length > 0 ? ` (also: ${entry.aliases.join(', ')})` : '';
-      const args = entry.allowArgs === false ? 'no args' : entry.allowArgs === 'url' ? 'URL args' : 'any args';
+      const args = entry.argsRefusal === undefined ? describeAllowArgs(entry.allowArgs) : 'no args (see the warning)';
       io.stdout(`${entry.name}${aliases}: ${describeTarget(entry.target)}; ${args}`);
     }
     return EXIT.ok;
@@ -389,6 +474,15 @@ export async function main(io: CliProcess): Promise<number> {
     }
   });
   try {
+    const nameNotice = await checkRegisteredName({
+      stateDir: command.stateDir,
+      brokerUrl: command.brokerUrl,
+      name: command.name,
+      nameGiven: command.nameGiven,
+      reset: command.reset,
+      now: Date.now(),
+    });
+    if (nameNotice !== undefined) stderr(nameNotice);
     const run = await runAgent(
       {
         brokerUrl: command.brokerUrl,

@@ -1,9 +1,11 @@
 import { jobIdOf, type PublicKeyInput, type SignedJob, verifyJob } from '#lib/jobs/signing';
+import { inspectsProgram } from './argument-kinds.ts';
 import {
   argumentTargetProblem,
   type Catalog,
   type CatalogEntry,
   checkArgs,
+  checkArgsOnDisk,
   type LaunchPlan,
   planLaunch,
 } from './catalog.ts';
@@ -65,12 +67,14 @@ export async function admitJob(raw: unknown, context: AdmissionContext): Promise
   if (entry === undefined)
     return refuse('unknown_app', `"${printable(job.app)}" is not in this computer's app catalog`);
 
-  const args = checkArgs(entry, job.args);
+  const written = checkArgs(entry, job.args);
+  if (!written.ok) return refuse('args_refused', written.message);
+  const args = await checkArgsOnDisk(entry, written.args);
   if (!args.ok) return refuse('args_refused', args.message);
   const plan = planLaunch(entry, args.args, context.fileExists);
   // Checked at startup too; checked again because the file may have changed since (an
   // update that turned a program into a wrapper script, a link pointed elsewhere).
-  if (entry.allowArgs === true && args.args.length > 0 && entry.target.kind === 'exec') {
+  if (inspectsProgram(entry.allowArgs) && args.args.length > 0 && entry.target.kind === 'exec') {
     const problem = await argumentTargetProblem(plan.command, context.catalog.platform, context.inspect);
     if (problem !== undefined) return refuse('args_refused', problem);
   }

@@ -9,6 +9,7 @@ import {
   installService,
   isInstalled,
   ServiceCommandError,
+  ServiceUnavailableError,
   servicePlan,
   uninstallService,
 } from './install.ts';
@@ -70,8 +71,13 @@ export async function installCommand(command: CliRun, io: ServiceCommandIo, exit
       io.stderr(`chatgpt-broker-agent: ${error.message}`);
       return exits.service;
     }
+    if (error instanceof ServiceUnavailableError) {
+      io.stderr(`chatgpt-broker-agent: ${error.message}.`);
+      for (const line of error.otherWays) io.stdout(line);
+      return exits.error;
+    }
     if (error instanceof ServiceCommandError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}. Files written stay; "uninstall" removes them.`);
+      io.stderr(`chatgpt-broker-agent: ${error.message}. What install wrote is removed again.`);
       return exits.error;
     }
     throw error;

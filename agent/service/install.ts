@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { linuxPlan } from './linux.ts';
 import { macosPlan } from './macos.ts';
 import { type Command, type PlanFor, pathFor, type ServicePlan, type ServiceSettings, showCommand } from './plan.ts';
@@ -42,7 +43,23 @@ export class AlreadyInstalledError extends Error {
   }
 }
 
-/** A service command failed; what was written stays, and is named. */
+/** The service manager did not answer before install: nothing was written. */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    readonly command: Command,
+    readonly result: CommandResult,
+    /** The next best ways to start at login, from the plan. */
+    readonly otherWays: string[],
+  ) {
+    super(
+      `the service manager does not answer ("${showCommand(command)}": exit ${result.code}` +
+        `${result.stderr ? `, ${result.stderr}` : ''}), so nothing was installed and nothing written`,
+    );
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+/** A service command failed; install has removed what it wrote. */
 export class ServiceCommandError extends Error {
   constructor(
     readonly command: Command,
@@ -72,22 +89,39 @@ export async function isInstalled(plan: ServicePlan, fsPath: FsPath = samePath):
 }
 
 /**
- * Writes the plan's files and runs its start commands; `say` gets one line per step.
- * Refuses (AlreadyInstalledError) if the service is already installed.
+ * Checks that the service manager answers, writes the plan's files and runs its start
+ * commands; `say` gets one line per step. Refuses (AlreadyInstalledError) if the service
+ * is already installed, and writes nothing if the manager does not answer
+ * (ServiceUnavailableError). If writing or starting fails, what was done is undone
+ * before the error is thrown: a failed install leaves nothing that `status` or a second
+ * `install` would take for a service.
  */
 export async function installService(plan: ServicePlan, host: ServiceHost): Promise<void> {
   const { say, run = runCommand, fsPath = samePath } = host;
   if (await isInstalled(plan, fsPath)) throw new AlreadyInstalledError(plan.marker);
-  const p = pathFor(plan.platform);
-  for (const file of plan.files) {
-    const target = fsPath(file.path);
-    await mkdir(fsPath(p.dirname(file.path)), { recursive: true });
-    if (file.copyFrom !== undefined) await copyFile(fsPath(file.copyFrom), target);
-    else await writeFile(target, file.content ?? '');
-    if (file.mode !== undefined && plan.platform !== 'windows') await chmod(target, file.mode);
-    say(`Wrote ${file.path}${file.copyFrom === undefined ? '' : ` (a copy of ${file.copyFrom})`}`);
+  for (const command of plan.preflight) {
+    const result = await run(command);
+    if (result.code !== 0) throw new ServiceUnavailableError(command, result, plan.otherWays);
   }
-  for (const command of plan.start) await runChecked(command, run, say);
+  const p = pathFor(plan.platform);
+  const written: string[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const file of plan.files) {
+      const target = fsPath(file.path);
+      const created = await mkdir(fsPath(p.dirname(file.path)), { recursive: true });
+      if (created !== undefined) createdDirs.push(created);
+      written.push(file.path);
+      if (file.copyFrom !== undefined) await copyFile(fsPath(file.copyFrom), target);
+      else await writeFile(target, file.content ?? '');
+      if (file.mode !== undefined && plan.platform !== 'windows') await chmod(target, file.mode);
+      say(`Wrote ${file.path}${file.copyFrom === undefined ? '' : ` (a copy of ${file.copyFrom})`}`);
+    }
+    for (const command of plan.start) await runChecked(command, run, say);
+  } catch (error) {
+    await undoInstall(plan, written, createdDirs, { say, run, fsPath });
+    throw error;
+  }
   say(`It runs: ${plan.commandLine.map((arg) => (/[\s"]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
   for (const note of plan.notes) say(note);
 }
@@ -118,6 +152,33 @@ export async function uninstallService(plan: ServicePlan, host: ServiceHost): Pr
     say(`Ran ${showCommand(command)}${result.code === 0 ? '' : ` (exit ${result.code})`}`);
   }
   return true;
+}
+
+/**
+ * Takes back a partial install: unregisters (a failed `enable --now` may have left its
+ * links), removes the files written and the directories made for them, newest first.
+ */
+async function undoInstall(
+  plan: ServicePlan,
+  written: string[],
+  createdDirs: string[],
+  host: { say: (line: string) => void; run: CommandRunner; fsPath: FsPath },
+): Promise<void> {
+  for (const command of [...plan.stop, ...plan.afterRemove]) await host.run(command);
+  for (const file of written.reverse()) {
+    await rm(host.fsPath(file), { force: true });
+    host.say(`Removed ${file} (install did not finish)`);
+  }
+  // mkdir -p answers the first directory it made; remove it and what is below it, if empty.
+  for (const dir of createdDirs.reverse()) await removeEmptyTree(dir);
+}
+
+/** Removes `dir` and its subdirectories if no file is anywhere inside (never a file). */
+async function removeEmptyTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return;
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyTree(path.join(dir, entry.name));
+  await rmdir(dir).catch(() => undefined);
 }
 
 async function runChecked(command: Command, run: CommandRunner, say: (line: string) => void): Promise<void> {

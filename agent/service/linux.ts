@@ -1,4 +1,12 @@
-import { commandFor, installedProgram, type PlanFor, pathFor, SERVICE_NAME } from './plan.ts';
+import {
+  commandFor,
+  directCommandLine,
+  installedProgram,
+  type PlanFor,
+  pathFor,
+  SERVICE_NAME,
+  type ServiceSettings,
+} from './plan.ts';
 
 /**
  * A systemd user unit: no root, starts when the user's session starts (default.target of
@@ -18,6 +26,10 @@ export const linuxPlan: PlanFor = (settings) => {
     platform: 'linux',
     marker: unitFile,
     files: [file, { path: unitFile, content: renderUnit(commandLine), mode: 0o644 }],
+    // Answers only where a user manager runs (not in most containers, WSL without systemd,
+    // or a login without a user session): "Failed to connect to bus" otherwise.
+    preflight: [systemctl('show-environment')],
+    otherWays: otherWays(settings, configHome),
     start: [systemctl('daemon-reload'), systemctl('enable', '--now', UNIT_NAME)],
     stop: [systemctl('disable', '--now', UNIT_NAME)],
     afterRemove: [systemctl('daemon-reload')],
@@ -25,6 +37,54 @@ export const linuxPlan: PlanFor = (settings) => {
     notes: [`See it with: systemctl --user status ${UNIT_NAME}`],
   };
 };
+
+/**
+ * Where there is no systemd user manager: an XDG autostart entry, which desktop sessions
+ * (GNOME, KDE, Xfce, ...) start at login, or the plain command for a login script. Both
+ * run the agent from where it is now: install copied nothing.
+ */
+function otherWays(settings: ServiceSettings, configHome: string): string[] {
+  const commandLine = directCommandLine(settings);
+  const autostart = pathFor('linux').join(configHome, 'autostart', `${SERVICE_NAME}.desktop`);
+  return [
+    'Other ways to start it at login:',
+    `- In a desktop session (GNOME, KDE, Xfce, ...): save these lines as ${autostart}`,
+    ...renderAutostart(commandLine)
+      .trimEnd()
+      .split('\n')
+      .map((line) => `    ${line}`),
+    '- Anywhere else: run this at login (for example from ~/.profile), or now in a terminal:',
+    `    ${commandLine.map(shellWord).join(' ')} &`,
+  ];
+}
+
+/** An XDG autostart desktop entry (Desktop Entry Specification 1.5) that runs `commandLine`. */
+export function renderAutostart(commandLine: string[]): string {
+  return `[Desktop Entry]
+Type=Application
+Name=chatgpt-broker agent
+Comment=Starts the apps you ask ChatGPT for
+Exec=${commandLine.map(execWord).join(' ')}
+Terminal=false
+X-GNOME-Autostart-enabled=true
+`;
+}
+
+/**
+ * One Exec word, by the spec's quoting rules: double-quoted with the quote, backquote,
+ * dollar and backslash escaped; then every backslash doubled (the value is also a string,
+ * whose escapes are undone first); and the percent sign doubled, so no field code expands.
+ */
+function execWord(word: string): string {
+  if (/[\n\r]/.test(word)) throw new Error('an autostart argument may not contain a line break');
+  const quoted = `"${word.replace(/["`$\\]/g, (c) => `\\${c}`)}"`;
+  return quoted.replace(/\\/g, '\\\\').replace(/%/g, '%%');
+}
+
+/** One POSIX shell word, single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
 
 export function renderUnit(commandLine: string[]): string {
   return `[Unit]

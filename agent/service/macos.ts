@@ -17,6 +17,8 @@ export const macosPlan: PlanFor = (settings) => {
     platform: 'macos',
     marker: plist,
     files: [file, { path: plist, content: renderPlist(commandLine), mode: 0o644 }],
+    preflight: [],
+    otherWays: [],
     start: [launchctl('bootstrap', domain, plist)],
     stop: [launchctl('bootout', `${domain}/${LAUNCHD_LABEL}`)],
     afterRemove: [],

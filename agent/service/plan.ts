@@ -55,6 +55,13 @@ export interface ServicePlan {
   marker: string;
   /** Written by install in this order, removed by uninstall. */
   files: ServiceFile[];
+  /**
+   * Run before anything is written, each must succeed: the service manager answers. When
+   * one fails, install writes nothing and shows `otherWays` instead.
+   */
+  preflight: Command[];
+  /** Lines offering the next best way to start the agent at login, where the manager does not answer. */
+  otherWays: string[];
   /** Run after the files are written: register and start the service. */
   start: Command[];
   /** Run before the files are removed: stop and unregister it. */
@@ -85,15 +92,7 @@ export function installedProgram(
   programDir: string,
 ): { file: ServiceFile; commandLine: string[] } {
   const p = pathFor(settings.platform);
-  const flags = [
-    '--broker',
-    settings.brokerUrl,
-    '--state-dir',
-    settings.stateDir,
-    ...(settings.configFile === undefined ? [] : ['--config', settings.configFile]),
-    '--name',
-    settings.name,
-  ];
+  const flags = agentFlags(settings);
   const program = settings.program;
   if (program.kind === 'executable') {
     const installed = p.join(programDir, SERVICE_NAME + (settings.platform === 'windows' ? '.exe' : ''));
@@ -104,6 +103,26 @@ export function installedProgram(
     file: { path: installed, copyFrom: program.script, mode: 0o644 },
     commandLine: [program.node, installed, ...flags],
   };
+}
+
+/** The flags the service passes: the broker, state directory, config and name install was given. */
+function agentFlags(settings: ServiceSettings): string[] {
+  return [
+    '--broker',
+    settings.brokerUrl,
+    '--state-dir',
+    settings.stateDir,
+    ...(settings.configFile === undefined ? [] : ['--config', settings.configFile]),
+    '--name',
+    settings.name,
+  ];
+}
+
+/** The command line that runs this agent where it is now (not an installed copy), with the service's flags. */
+export function directCommandLine(settings: ServiceSettings): string[] {
+  const program = settings.program;
+  const run = program.kind === 'executable' ? [program.path] : [program.node, program.script];
+  return [...run, ...agentFlags(settings)];
 }
 
 /** Shown as one line, for humans (not for a shell). */

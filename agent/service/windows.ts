@@ -21,6 +21,8 @@ export const windowsPlan: PlanFor = (settings) => {
     platform: 'windows',
     marker: taskFile,
     files: [file, { path: taskFile, content: utf16(renderTask(commandLine, settings.user)) }],
+    preflight: [],
+    otherWays: [],
     start: [schtasks('/Create', '/TN', TASK_NAME, '/XML', taskFile), schtasks('/Run', '/TN', TASK_NAME)],
     stop: [schtasks('/End', '/TN', TASK_NAME), schtasks('/Delete', '/TN', TASK_NAME, '/F')],
     afterRemove: [],

@@ -22,7 +22,11 @@ export const LaunchAppRequest = z.object({
     .array(AppArgument)
     .max(20)
     .nullish()
-    .describe("Optional arguments, e.g. a URL for a browser. The computer's agent decides which apps take arguments."),
+    .describe(
+      "Optional arguments. The computer's agent checks each against the kind the app's entry declares, and refuses any other: " +
+        'an http(s) URL (browsers), plain words (letters, digits, spaces; never an option like -x or a path), ' +
+        'or the absolute path of an existing file in folders the entry names. Most apps take none.',
+    ),
   agent: z
     .string()
     .max(AGENT_NAME_MAX)

@@ -32,7 +32,11 @@ async function run(options: { stateDir?: string; recordFile: string; args?: stri
   const agent = await startAgent({
     catalog: {
       apps: {
-        recorder: { command: recorderProgram(), args: [recordArgsProgram, options.recordFile], allow_args: true },
+        recorder: {
+          command: recorderProgram(),
+          args: [recordArgsProgram, options.recordFile],
+          allow_args: 'unsafe-any',
+        },
       },
     },
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),

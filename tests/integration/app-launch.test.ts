@@ -53,7 +53,9 @@ describe('launching an app through a paired agent', () => {
     recordFile = join(await mkdtemp(join(tmpdir(), 'record-')), 'args.jsonl');
     agent = await startAgent({
       catalog: {
-        apps: { recorder: { command: recorderProgram(), args: [recordArgsProgram, recordFile], allow_args: true } },
+        apps: {
+          recorder: { command: recorderProgram(), args: [recordArgsProgram, recordFile], allow_args: 'unsafe-any' },
+        },
       },
       name: 'work-laptop',
     });

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, spawnAgent } from '../../local/agent-process.ts';
+import { newUser, post } from './api.ts';
 
 const agentBundle = fileURLToPath(new URL('../../dist/agent/agent.mjs', import.meta.url));
 export const recordArgsProgram = fileURLToPath(new URL('../fixtures/record-args.mjs', import.meta.url));
@@ -31,11 +33,17 @@ export function standaloneAgent(): Promise<string> {
   return copied;
 }
 
-/** Runs the standalone agent with `args` to completion (e.g. `status`), from its own directory. */
-export async function runStandaloneAgent(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the standalone agent with `args` to completion (e.g. `status`), from its own
+ * directory; `env` replaces the environment (a fake `systemctl` first on PATH, a HOME).
+ */
+export async function runStandaloneAgent(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = await standaloneAgent();
   return new Promise((resolve) => {
-    execFile(process.execPath, [file, ...args], { cwd: dirname(file) }, (error, stdout, stderr) => {
+    execFile(process.execPath, [file, ...args], { cwd: dirname(file), env }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
     });
   });
@@ -71,4 +79,23 @@ export async function recordedArgs(file: string): Promise<string[][]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as string[]);
+}
+
+/** A signed-in user, a scratch folder of real paths (macOS's /tmp is a link), and the real agent paired to that user. */
+export interface Machine {
+  user: CreatedUser;
+  work: string;
+  agent: AgentProcess;
+}
+
+/** Sets up a {@link Machine} whose agent runs the catalog `catalogIn(work)` gives. */
+export async function pairedMachine(catalogIn: (work: string) => Promise<object> | object): Promise<Machine> {
+  const user = await newUser();
+  const work = await realpath(await mkdtemp(join(tmpdir(), 'agent-args-')));
+  const agent = await startAgent({ catalog: await catalogIn(work), name: 'test-computer' });
+  const [, code] = await agent.waitFor(/Pairing code: (\S+)/);
+  const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
+  expect(paired.status).toBe(200);
+  await agent.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
+  return { user, work, agent };
 }

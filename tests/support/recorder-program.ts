@@ -5,7 +5,7 @@ import path from 'node:path';
 let program: string | undefined;
 
 /**
- * A native program that records its arguments, for the catalog's `allow_args: true`:
+ * A native program that records its arguments, for catalog entries that take arguments (`"unsafe-any"`, `"words"`, files):
  * this Node binary under a name of its own (a hard link, else a copy), run with
  * `record-args.mjs` as its first fixed argument. The catalog refuses `node` (and a
  * symlink to it) by name, but cannot tell a renamed copy of an interpreter from any other

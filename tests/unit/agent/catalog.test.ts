@@ -5,9 +5,7 @@ import type { AgentPlatform } from '#lib/agent-protocol';
 import { ARGUMENT_RUNNERS, argumentRunner, TERMINAL_MARK } from '../../../agent/argument-runners.ts';
 import {
   buildCatalog,
-  type Catalog,
   CatalogConfigError,
-  type CatalogEntry,
   checkArgs,
   checkArgumentTargets,
   GTK_LAUNCH_COMMAND,
@@ -16,7 +14,7 @@ import {
   planLaunch,
 } from '../../../agent/catalog.ts';
 import { formatOf, NATIVE_FORMAT } from '../../../agent/executable.ts';
-import { PLATFORM, removeTempDirs, tempDir } from './support.ts';
+import { configErrors, catalogEntry as entry, PLATFORM, removeTempDirs, tempDir } from './support.ts';
 
 const windowsEnv = {
   SystemRoot: 'D:\\Win',
@@ -25,22 +23,6 @@ const windowsEnv = {
   LOCALAPPDATA: 'D:\\Users\\me\\AppData\\Local',
 };
 const none = () => false;
-
-function entry(catalog: Catalog, name: string): CatalogEntry {
-  const found = catalog.find(name);
-  if (found === undefined) throw new Error(`${name} is not in the catalog`);
-  return found;
-}
-
-function configErrors(config: unknown, platform: AgentPlatform = 'linux'): string[] {
-  try {
-    buildCatalog(platform, {}, parseCatalogConfig(JSON.stringify(config), platform));
-  } catch (error) {
-    if (error instanceof CatalogConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('built-in catalogs', () => {
   it('resolves Windows paths from the environment, case-insensitively', () => {
@@ -110,7 +92,7 @@ describe('built-in catalogs', () => {
   });
 
   it('passes fixed and caller arguments to a bundle after --args', () => {
-    const config = { apps: { notes: { bundle_id: 'com.example.Notes', args: ['--fresh'], allow_args: true } } };
+    const config = { apps: { notes: { bundle_id: 'com.example.Notes', args: ['--fresh'], allow_args: 'words' } } };
     const catalog = buildCatalog('macos', {}, parseCatalogConfig(JSON.stringify(config), 'macos'));
     expect(planLaunch(entry(catalog, 'notes'), ['a b'], none)).toEqual({
       command: OPEN_COMMAND,
@@ -132,7 +114,7 @@ describe('the config file', () => {
   it('adds an app, replaces a built-in keeping its aliases, and removes one with null', () => {
     const config = {
       apps: {
-        notes: { command: '/opt/notes/bin/notes', args: ['--new'], allow_args: true, aliases: ['my notes'] },
+        notes: { command: '/opt/notes/bin/notes', args: ['--new'], allow_args: 'words', aliases: ['my notes'] },
         chrome: { command: '/opt/chrome/chrome', allow_args: 'url' },
         nautilus: null,
       },
@@ -172,8 +154,8 @@ describe('the config file', () => {
     ['a .bat with trailing dots', { apps: { x: { command: '/opt/run.bat. .' } } }, /not a \.bat script/],
     ['a .sh script', { apps: { x: { command: '/opt/run.sh' } } }, /not a \.sh script/],
     [
-      'a shell taking arguments',
-      { apps: { x: { command: '/bin/bash', allow_args: true } } },
+      'a shell taking words',
+      { apps: { x: { command: '/bin/bash', allow_args: 'words' } } },
       /"bash" may not take caller arguments \(allow_args\): a shell runs `-c <command>`/,
     ],
     [
@@ -195,12 +177,12 @@ describe('the config file', () => {
     [
       'a wrong allow_args',
       { apps: { x: { command: '/opt/a', allow_args: 'yes' } } },
-      /apps\.x\.allow_args: must be false, true or "url"/,
+      /apps\.x\.allow_args: must be false, "url", "words", \{"files": \["<folder>", \.\.\.\]\} or, only for a program you have read, "unsafe-any"/,
     ],
     ['a bundle id off macOS', { apps: { x: { bundle_id: 'com.example.X' } } }, /bundle_id entries work only on macOS/],
     [
       'a desktop id with any args',
-      { apps: { x: { desktop_id: 'a.b', allow_args: true } } },
+      { apps: { x: { desktop_id: 'a.b', allow_args: 'words' } } },
       /desktop_id entries take false or "url"/,
     ],
     ['an unknown top-level key', { app: {} }, /Unrecognized key: "app"/],
@@ -233,7 +215,10 @@ describe('the config file', () => {
       /not a \.bat script|alternate data stream/,
     );
     expect(
-      configErrors({ apps: { x: { command: 'C:\\Windows\\System32\\cmd.exe', allow_args: true } } }, 'windows').join(),
+      configErrors(
+        { apps: { x: { command: 'C:\\Windows\\System32\\cmd.exe', allow_args: 'unsafe-any' } } },
+        'windows',
+      ).join(),
     ).toMatch(/"cmd" may not take caller arguments/);
   });
 
@@ -263,7 +248,7 @@ describe('caller arguments', () => {
   });
 
   it('refuses too many or too long arguments and NUL characters', () => {
-    const config = { apps: { any: { command: '/opt/any', allow_args: true } } };
+    const config = { apps: { any: { command: '/opt/any', allow_args: 'unsafe-any' } } };
     const any = entry(buildCatalog('linux', {}, parseCatalogConfig(JSON.stringify(config), 'linux')), 'any');
     expect(
       checkArgs(
@@ -280,13 +265,17 @@ describe('caller arguments', () => {
 describe('programs that may not take caller arguments, by name', () => {
   const runnerNames = Object.keys(ARGUMENT_RUNNERS);
 
-  it.each(runnerNames)('refuses %s with allow_args: true', (name) => {
-    expect(configErrors({ apps: { x: { command: `/opt/tools/${name}`, allow_args: true } } }).join()).toMatch(
-      `"${name}" may not take caller arguments`,
-    );
-    expect(
-      configErrors({ apps: { x: { command: `C:\\Tools\\${name.toUpperCase()}.EXE`, allow_args: true } } }, 'windows'),
-    ).toHaveLength(1);
+  it.each(runnerNames)('refuses %s taking words, files or anything', (name) => {
+    for (const [platform, command, folder] of [
+      ['linux', `/opt/tools/${name}`, '/home/me/Documents'],
+      ['windows', `C:\\Tools\\${name.toUpperCase()}.EXE`, 'C:\\Users\\me\\Documents'],
+    ] as const) {
+      for (const allow_args of ['words', { files: [folder] }, 'unsafe-any']) {
+        const errors = configErrors({ apps: { x: { command, allow_args } } }, platform);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(`may not take caller arguments`);
+      }
+    }
   });
 
   it.each([
@@ -316,24 +305,24 @@ describe('programs that may not take caller arguments, by name', () => {
 
   it('lets browsers take URLs, never anything', () => {
     expect(configErrors({ apps: { web: { command: '/opt/chrome/chrome', allow_args: 'url' } } })).toEqual([]);
-    expect(configErrors({ apps: { web: { command: '/opt/chrome/chrome', allow_args: true } } }).join()).toMatch(
+    expect(configErrors({ apps: { web: { command: '/opt/chrome/chrome', allow_args: 'words' } } }).join()).toMatch(
       /renderer-cmd-prefix.*allow_args "url"/,
     );
   });
 
   it('refuses macOS terminals and script runners by bundle id', () => {
-    const errors = (bundle_id: string, allow_args: boolean | 'url') =>
+    const errors = (bundle_id: string, allow_args: false | 'url' | 'words') =>
       configErrors({ apps: { x: { bundle_id, allow_args } } }, 'macos');
-    expect(errors('com.apple.Terminal', true).join()).toMatch(/com\.apple\.Terminal may not take caller arguments/);
+    expect(errors('com.apple.Terminal', 'words').join()).toMatch(/com\.apple\.Terminal may not take caller arguments/);
     expect(errors('com.googlecode.iterm2', 'url')).toHaveLength(1);
-    expect(errors('com.apple.ScriptEditor2', true)).toHaveLength(1);
-    expect(errors('com.google.Chrome', true)).toHaveLength(1);
+    expect(errors('com.apple.ScriptEditor2', 'words')).toHaveLength(1);
+    expect(errors('com.google.Chrome', 'words')).toHaveLength(1);
     expect(errors('com.google.Chrome', 'url')).toEqual([]);
     expect(errors('com.apple.Terminal', false)).toEqual([]);
   });
 
   it('refuses Windows 8.3 short names with arguments, and network or device paths always', () => {
-    const windows = (command: string, allow_args = true) =>
+    const windows = (command: string, allow_args: false | 'unsafe-any' = 'unsafe-any') =>
       configErrors({ apps: { x: { command, allow_args } } }, 'windows').join();
     expect(windows('C:\\PROGRA~1\\PYTHON~1\\PYTHON~1.EXE')).toMatch(/8\.3 short names/);
     expect(windows('C:\\Tools\\NOTEPA~1.EXE')).toMatch(/8\.3 short names/);
@@ -358,7 +347,7 @@ describe('programs that may not take caller arguments, by content', () => {
     return [];
   }
 
-  const anyArgs = (command: string) => ({ apps: { tool: { command, allow_args: true } } });
+  const anyArgs = (command: string) => ({ apps: { tool: { command, allow_args: 'unsafe-any' } } });
 
   /** A real native program of this machine (a copy of /usr/bin/true) under `name`. */
   async function nativeProgram(name: string, dir?: string): Promise<string> {
@@ -429,7 +418,7 @@ describe('programs that may not take caller arguments, by content', () => {
     expect((await startupErrors(anyArgs(text))).join()).toMatch(`${text} is not a native ${PLATFORM} program`);
     const missing = path.join(await tempDir(), 'missing');
     expect((await startupErrors(anyArgs(missing))).join()).toMatch(
-      `${missing} cannot be inspected (ENOENT); allow_args: true needs a program the agent can read`,
+      `${missing} cannot be inspected (ENOENT); an entry taking arguments needs a program the agent can read`,
     );
   });
 

@@ -48,7 +48,7 @@ function startBin(args: string[]) {
 
 async function recorderConfig(recordFile: string): Promise<string> {
   const file = path.join(await tempDir(), 'agent.json');
-  const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: true } };
+  const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: 'unsafe-any' } };
   await writeFile(file, JSON.stringify({ apps, only: ['recorder'] }));
   return file;
 }
@@ -77,6 +77,7 @@ describe('flags', () => {
       configFile: undefined,
       stateDir: '/home/me/.local/state/chatgpt-broker-agent',
       name: nameFromHostname(hostname()),
+      nameGiven: false,
       transport: 'auto',
       once: false,
       reset: false,
@@ -170,7 +171,12 @@ describe('flags', () => {
   it('lists the catalog with the config applied', async () => {
     const config = await recorderConfig('/tmp/record');
     const result = await runMain(['--config', config, '--list-apps']);
-    expect(result).toEqual({ code: 0, stdout: `recorder: ${recorderProgram()}; any args`, stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: `recorder: ${recorderProgram()}; ANY args, unchecked (unsafe-any)`,
+      // The free form is announced at every start, listing included.
+      stderr: expect.stringMatching(/^WARNING: apps\.recorder takes ANY arguments ChatGPT sends, unchecked/),
+    });
   });
 
   it('exits 4 when the state directory holds a corrupt state file', async () => {
@@ -206,6 +212,33 @@ describe('the agent binary', () => {
     }
     expect(stdout).toContain('"allow_args": "url"');
     expect(stdout).toMatch(/Exit codes:[\s\S]*130 +forced exit/);
+  });
+
+  it.each([
+    ['install', /systemctl --user[\s\S]*writes nothing and prints other\s+ways/, /5 +already installed/],
+    ['uninstall', /state directory \(keys,\s+pairing\) is kept/, /5 +not installed/],
+    ['status', /whether the service is installed/, /6 +not running/],
+  ])('prints the own help of "%s --help"', async (command, says, exit) => {
+    const agent = startBin([command, '--help']);
+    expect(await agent.exited).toEqual([EXIT.ok, null]);
+    const text = agent.stdout.all.join('\n');
+    expect(text).toMatch(new RegExp(`^Usage: chatgpt-broker-agent ${command} \\[options\\]\n`));
+    expect(text).toMatch(says);
+    expect(text).toMatch(exit);
+    expect(text).toContain('--state-dir DIR');
+    // Not the whole manual: no catalog format, no other command's flags.
+    expect(text).not.toContain('Config file (JSON)');
+    expect(text).not.toContain('--transport');
+    expect(agent.stdout.all.length).toBeLessThan(30);
+  });
+
+  it('ends quietly when its output pipe is closed (status | head)', async () => {
+    const agent = startBin(['status', '--state-dir', await tempDir()]);
+    // The reader goes away before the agent writes its first line.
+    agent.child.stdout.destroy();
+    // What status answers for an agent that never ran, with no stack trace on stderr.
+    expect(await agent.exited).toEqual([EXIT.notRunning, null]);
+    expect(agent.stderr.all).toEqual([]);
   });
 
   it("exits 2 at once, naming the broker's limit, when --name is longer than the broker accepts", async () => {

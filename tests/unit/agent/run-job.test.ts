@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair, type JobFields, signJob } from '#lib/jobs/signing';
@@ -153,7 +153,7 @@ describe('jobs that are refused without spawning anything', () => {
     async () => {
       const tool = path.join(await tempDir(), 'tool');
       await copyFile('/usr/bin/true', tool);
-      const config = { apps: { tool: { command: tool, args: [RECORDER, recordFile], allow_args: true } } };
+      const config = { apps: { tool: { command: tool, args: [RECORDER, recordFile], allow_args: 'unsafe-any' } } };
       const catalog = buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));
       await checkArgumentTargets(catalog);
       await writeFile(tool, '#!/bin/sh\nexec "$@"\n');
@@ -240,5 +240,55 @@ describe('launch failures', () => {
     const outcome = await runJob(job({ app: 'ghost' }), ctx);
     expect(outcome.result).toMatchObject({ status: 'failed', message: `not installed at ${missing}` });
     expect(outcome.line).toBe(`failed ghost (job ${outcome.result?.job_id}): not installed at ${missing}`);
+  });
+});
+
+describe('arguments by kind, from the wire to the spawn', () => {
+  /** A context whose "recorder" app takes arguments of the kind `allow_args` names. */
+  async function kindContext(allow_args: unknown) {
+    const config = { apps: { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args } } };
+    const catalog = buildCatalog(PLATFORM, {}, parseCatalogConfig(JSON.stringify(config), PLATFORM));
+    return { context: await contextFor(stateDir, { catalog }) };
+  }
+
+  it.runIf(PLATFORM !== 'windows')(
+    'passes a file inside the named folder as its real path, and spawns nothing for one outside',
+    async () => {
+      const root = await realpath(await tempDir());
+      const docs = path.join(root, 'Documents');
+      await mkdir(docs);
+      const note = path.join(docs, 'note.txt');
+      await writeFile(note, 'x');
+      const outside = path.join(root, 'secret.txt');
+      await writeFile(outside, 'x');
+      const shortcut = path.join(root, 'shortcut');
+      await symlink(note, shortcut);
+      const { context: files } = await kindContext({ files: [docs] });
+
+      const launched = await runJob(job({ args: [shortcut] }), files);
+      await spawn.exited();
+      expect(launched.result?.status).toBe('launched');
+      expect(recordedLines(recordFile)).toEqual([[note]]);
+
+      const refused = await runJob(job({ args: [outside] }), files);
+      expect(refused.result).toEqual({
+        job_id: expect.any(String),
+        status: 'refused',
+        message: `args_refused: recorder takes only absolute paths of existing files inside ${docs}`,
+      });
+      expect(spawn.calls).toHaveLength(1);
+    },
+  );
+
+  it('passes plain words, and spawns nothing for an option', async () => {
+    const { context: words } = await kindContext('words');
+    const launched = await runJob(job({ args: ['quarterly report'] }), words);
+    await spawn.exited();
+    expect(launched.result?.status).toBe('launched');
+    expect(recordedLines(recordFile)).toEqual([['quarterly report']]);
+
+    const refused = await runJob(job({ args: ['-c'] }), words);
+    expect(refused.result?.message).toMatch(/^args_refused: recorder takes only plain words/);
+    expect(spawn.calls).toHaveLength(1);
   });
 });

@@ -32,6 +32,20 @@ function recordingRunner(code = 0): CommandRunner & { calls: Command[] } {
   );
 }
 
+/** Runs every command well except the one whose arguments include `failing`, which fails as systemctl does without a bus. */
+function failingAt(failing: string): CommandRunner & { calls: Command[] } {
+  const calls: Command[] = [];
+  return Object.assign(
+    async (command: Command) => {
+      calls.push(command);
+      return command.args.includes(failing)
+        ? { code: 1, stderr: 'Failed to connect to bus: No medium found' }
+        : { code: 0, stderr: '' };
+    },
+    { calls },
+  );
+}
+
 /** Every file under `dir`, relative, with forward slashes. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -92,6 +106,7 @@ async function rendering(platform: AgentPlatform): Promise<Rendering> {
 
 const expected = {
   linux: {
+    preflight: ['systemctl --user show-environment'],
     files: [
       'home/.config/systemd/user/chatgpt-broker-agent.service',
       'home/.local/share/chatgpt-broker-agent/agent.mjs',
@@ -130,13 +145,14 @@ describe.each(['linux', 'macos', 'windows'] as const)('the %s service', (platfor
 
     await installService(plan, { say: (line) => said.push(line), run, fsPath });
     expect(await filesUnder(root)).toEqual(expected[platform].files);
-    expect(run.calls.map(shown)).toEqual(expected[platform].start);
+    const preflight: readonly string[] = 'preflight' in expected[platform] ? expected.linux.preflight : [];
+    expect(run.calls.map(shown)).toEqual([...preflight, ...expected[platform].start]);
     for (const file of plan.files)
       expect(said).toContain(`Wrote ${file.path}${file.copyFrom ? ` (a copy of ${file.copyFrom})` : ''}`);
     expect(await readFile(fsPath(plan.files[0]?.path ?? ''), 'utf8')).toBe('// the agent bundle\n');
 
     await expect(installService(plan, { say: () => undefined, run, fsPath })).rejects.toThrow(AlreadyInstalledError);
-    expect(run.calls).toHaveLength(expected[platform].start.length);
+    expect(run.calls).toHaveLength(preflight.length + expected[platform].start.length);
 
     run.calls.length = 0;
     expect(await uninstallService(plan, { say: (line) => said.push(line), run, fsPath })).toBe(true);
@@ -281,14 +297,59 @@ describe('agent install, uninstall, status on the command line', () => {
     expect((await runCli(['uninstall', ...flags], io)).code).toBe(EXIT.service);
   });
 
-  it('reports a failed service command with its message and exit 1', async () => {
-    const { settings } = await rendering('linux');
-    const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: recordingRunner(1) };
-    const result = await runCli(['install', '--state-dir', settings.stateDir], io);
+  it('writes nothing where the user service manager does not answer, and offers the next best ways', async () => {
+    const { settings, root } = await rendering('linux');
+    const run = failingAt('show-environment');
+    const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: run };
+    const flags = ['--state-dir', settings.stateDir, '--name', 'desk'];
+    const result = await runCli(['install', ...flags], io);
     expect(result.code).toBe(EXIT.error);
-    expect(result.stderr.join()).toMatch(
-      /"systemctl --user daemon-reload" failed \(exit 1\): Failed to connect to bus/,
+    expect(result.stderr).toEqual([
+      'chatgpt-broker-agent: the service manager does not answer ("systemctl --user show-environment": exit 1, ' +
+        'Failed to connect to bus: No medium found), so nothing was installed and nothing written.',
+    ]);
+    expect(run.calls).toHaveLength(1);
+    expect(await filesUnder(root)).toEqual([]);
+    // The agent where it is now, not a copy install never made.
+    const direct = [process.execPath, settings.program.kind === 'script' ? settings.program.script : ''];
+    expect(result.stdout).toEqual([
+      'Other ways to start it at login:',
+      `- In a desktop session (GNOME, KDE, Xfce, ...): save these lines as ${settings.home}/.config/autostart/chatgpt-broker-agent.desktop`,
+      '    [Desktop Entry]',
+      '    Type=Application',
+      '    Name=chatgpt-broker agent',
+      '    Comment=Starts the apps you ask ChatGPT for',
+      `    Exec=${[...direct, '--broker', 'http://localhost:3000', '--state-dir', settings.stateDir, '--name', 'desk']
+        .map((word) => `"${word}"`)
+        .join(' ')}`,
+      '    Terminal=false',
+      '    X-GNOME-Autostart-enabled=true',
+      '- Anywhere else: run this at login (for example from ~/.profile), or now in a terminal:',
+      `    ${direct.join(' ')} --broker http://localhost:3000 --state-dir ${settings.stateDir} --name desk &`,
+    ]);
+    const status = await runCli(['status', ...flags], io);
+    expect(status.stdout).toContain('Service:     not installed');
+  });
+
+  it('takes back a failed install: no file left, status says not installed, install can be tried again', async () => {
+    const { settings, root } = await rendering('linux');
+    const run = failingAt('daemon-reload');
+    const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: run };
+    const flags = ['--state-dir', settings.stateDir];
+    const result = await runCli(['install', ...flags], io);
+    expect(result.code).toBe(EXIT.error);
+    expect(result.stderr).toEqual([
+      'chatgpt-broker-agent: "systemctl --user daemon-reload" failed (exit 1): Failed to connect to bus: No medium found. ' +
+        'What install wrote is removed again.',
+    ]);
+    expect(result.stdout).toContain(
+      `Removed ${settings.home}/.config/systemd/user/chatgpt-broker-agent.service (install did not finish)`,
     );
+    expect(await filesUnder(root)).toEqual([]);
+    expect(await readdir(root)).toEqual([]);
+    expect((await runCli(['status', ...flags], io)).stdout).toContain('Service:     not installed');
+    // Not "already installed": the second try gets as far as the first.
+    expect((await runCli(['install', ...flags], io)).stderr.join()).toMatch(/daemon-reload" failed/);
   });
 
   it('will not install the agent run from source', async () => {

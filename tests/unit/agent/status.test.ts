@@ -47,7 +47,7 @@ describe('agent status', () => {
     const stateDir = await tempDir();
     const recordFile = path.join(await tempDir(), 'record.jsonl');
     const config = path.join(await tempDir(), 'agent.json');
-    const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: true } };
+    const apps = { recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: 'unsafe-any' } };
     await writeFile(config, JSON.stringify({ apps, only: ['recorder'] }));
     const child = spawn(
       process.execPath,

@@ -5,7 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AllowArgs, buildCatalog, type Catalog, parseCatalogConfig } from '../../../agent/catalog.ts';
+import type { AgentPlatform } from '#lib/agent-protocol';
+import {
+  type AllowArgs,
+  buildCatalog,
+  type Catalog,
+  CatalogConfigError,
+  type CatalogEntry,
+  parseCatalogConfig,
+} from '../../../agent/catalog.ts';
 import { agentPlatform, type CliProcess, main } from '../../../agent/cli.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';
 import { recorderProgram } from '../../support/recorder-program.ts';
@@ -84,8 +92,26 @@ export async function runCli(argv: string[], extra: Partial<CliProcess> = {}): P
   return { code, stdout, stderr };
 }
 
+/** The named entry of `catalog` (failing the test when it is missing). */
+export function catalogEntry(catalog: Catalog, name: string): CatalogEntry {
+  const found = catalog.find(name);
+  if (found === undefined) throw new Error(`${name} is not in the catalog`);
+  return found;
+}
+
+/** The problems the agent finds in `config` (a config file's JSON) for `platform`; none: []. */
+export function configErrors(config: unknown, platform: AgentPlatform = 'linux'): string[] {
+  try {
+    buildCatalog(platform, {}, parseCatalogConfig(JSON.stringify(config), platform));
+  } catch (error) {
+    if (error instanceof CatalogConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
 /** A catalog whose "recorder" app is node (under another name: `recorderProgram`) running record-args.mjs into `recordFile`. */
-export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = true): Catalog {
+export function recorderCatalog(recordFile: string, allowArgs: AllowArgs = 'unsafe-any'): Catalog {
   const config = {
     apps: {
       recorder: { command: recorderProgram(), args: [RECORDER, recordFile], allow_args: allowArgs },

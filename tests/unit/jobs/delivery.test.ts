@@ -52,7 +52,7 @@ const catalog = buildCatalog(
   {},
   // Never run (the spawn below only counts), but the catalog wants a program that may take arguments.
   parseCatalogConfig(
-    JSON.stringify({ apps: { recorder: { command: recorderProgram(), allow_args: true } } }),
+    JSON.stringify({ apps: { recorder: { command: recorderProgram(), allow_args: 'unsafe-any' } } }),
     PLATFORM,
   ),
 );
