@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+/** The bits of the page's DOM the checks read (the project compiles without the DOM library). */
+export interface PageGlobals {
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    activeElement: { textContent: string | null } | null;
+  };
+  axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeResult[] }> };
+}
+interface AxeResult {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown }[];
+}
+
+// axe-core's own browser bundle, run inside the page under test.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One accessibility rule a page breaks, as axe-core reports it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core's WCAG 2.x A/AA rules on the loaded page and returns the serious and critical
+ * violations. Injected over the DevTools protocol, which the page's CSP does not govern.
+ */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const { axe, document } = globalThis as unknown as PageGlobals;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => String(node.target)),
+    }));
+  });
+  return violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
+}
+
+/** How many CSS pixels the page is wider than its viewport (0: no horizontal scroll). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as PageGlobals).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+}
