@@ -174,6 +174,13 @@ section{padding:4px 10px 12px}
 h2{flex-wrap:wrap}
 nav ul{columns:1}
 th,td{padding:4px}
+/* Each field becomes a card: its name, then type, whether required, description, full width. */
+table,tbody,tr,td{display:block}
+thead{display:none}
+tr{border-top:1px solid #ddd;padding:6px 0}
+td{border:0;padding:1px 0}
+td:nth-child(2)::before{content:"Type: "}
+td:nth-child(3)::before{content:"Required: "}
 }
 `;
 
