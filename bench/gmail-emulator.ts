@@ -1,7 +1,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { type Config, parseConfig } from '#lib/config';
 import { createGmailClient } from '#lib/gmail/client';
-import { EmulatorControl } from '../emulator/control-client.ts';
+import { EmulatorControl, type RecordedRequest } from '../emulator/control-client.ts';
 import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
 import { median, type Row } from './report.ts';
@@ -57,6 +57,27 @@ export async function seedPlainMailbox(
 }
 
 /**
+ * Runs `run` `repeats` times, the emulator's request log cleared before each: the median
+ * wall time, and the Google requests of the last run.
+ */
+export async function timedRuns(
+  control: EmulatorControl,
+  repeats: number,
+  run: () => Promise<unknown>,
+): Promise<{ ms: number; requests: RecordedRequest[] }> {
+  const times: number[] = [];
+  let requests: RecordedRequest[] = [];
+  for (let r = 0; r < repeats; r += 1) {
+    await control.clearRequests();
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+    requests = await control.requests();
+  }
+  return { ms: median(times), requests };
+}
+
+/**
  * Ours and the baseline, one after the other, with `latencyMs` added to every Gmail
  * request at the emulator (reset to 0 afterwards): median time and round trips of each.
  */
@@ -67,19 +88,9 @@ export async function measureAtLatency(
   baseline: () => Promise<unknown>,
 ): Promise<{ ours: Measured; baseline: Measured }> {
   const measure = async (run: () => Promise<unknown>): Promise<Measured> => {
-    const times: number[] = [];
-    let trips = 0;
-    let requests = 0;
-    for (let r = 0; r < repeats; r += 1) {
-      await control.clearRequests();
-      const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
-      const gmailRequests = (await control.requests()).filter((request) => request.path.startsWith('/gmail/'));
-      trips = sequentialRoundTrips(gmailRequests);
-      requests = gmailRequests.length;
-    }
-    return { ms: median(times), trips, requests };
+    const { ms, requests } = await timedRuns(control, repeats, run);
+    const gmailRequests = requests.filter((request) => request.path.startsWith('/gmail/'));
+    return { ms, trips: sequentialRoundTrips(gmailRequests), requests: gmailRequests.length };
   };
   await control.setLatency(latencyMs);
   try {

@@ -7,9 +7,11 @@
 import { buildAll } from '../scripts/build.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchMcpTokenPath } from './mcp-token-path.ts';
 import { printRows } from './report.ts';
 import { recordResult } from './results.ts';
 import { benchSearch } from './search.ts';
+import { benchSendOnce } from './send-once.ts';
 import { benchHostileUnread, benchUnread, benchUnreadMemory } from './unread.ts';
 
 const quick = process.argv.includes('--quick');
@@ -29,6 +31,10 @@ await recordResult('unread', {
   peak_memory: memory.figures,
 });
 printRows('Search against the Google emulator', await benchSearch(100, [1, 10, 50], quick ? 1 : 3));
+printRows(
+  'Sending once: the identity lookup before a send, against the Google emulator',
+  await benchSendOnce(100, quick ? 3 : 15),
+);
 const push = await benchAgentPush(quick ? 5 : 25, quick ? 5 : 20);
 printRows('Desktop agent: launch latency and idle cost (serverless-offline, real agent process)', push.rows);
 await recordResult('launch', push.results.launch);
@@ -38,3 +44,9 @@ console.log(
   `\nAt a million idle agents push costs about $${Math.round(perAgent * 1e6).toLocaleString('en-US')} a month ` +
     `(the HTTP fallback $${Math.round(push.results.idle_agent.baseline.usd_per_month * 1e6).toLocaleString('en-US')}).`,
 );
+const tokenPath = await benchMcpTokenPath(100, quick ? 5 : 25);
+printRows(
+  'MCP tool call, token side: sealed Google token in the broker token vs. refreshing on the tool path',
+  tokenPath.rows,
+);
+await recordResult('mcp_token_path', tokenPath.results);

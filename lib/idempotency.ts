@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import {
   IdempotencyAlreadyInProgressError,
@@ -10,6 +9,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
+import type { GoogleCredentials } from './google/credentials.ts';
+import { subjectOf } from './google/identity.ts';
 import { TABLE_ATTRIBUTES, tableClient } from './jobs/table.ts';
 
 /**
@@ -22,12 +23,21 @@ export const REPEAT_WINDOW_SECONDS = 180;
 export interface OnceRequest {
   /** The validated request (without credentials): what makes two calls the same. */
   body: object;
-  /** Who asks: their access token, hashed here and never stored. */
-  credentials: { accessToken: string };
+  /** The caller's Google token: asked only who it belongs to, when `person` is not given. */
+  credentials: GoogleCredentials;
+  /**
+   * Who sends, when the transport already knows (on /mcp the grant's user): Google's subject
+   * id. Without it the token's subject is looked up (lib/google/identity.ts, cached).
+   */
+  person?: string | undefined;
   config: Config;
   /** The invocation: an interrupted first attempt stops blocking repeats once it has timed out. */
   context: Context;
-  /** The client's own `Idempotency-Key`, when it sent one: then it alone names the call. */
+  /**
+   * The client's own `Idempotency-Key` header as it came, when it sent one: checked here,
+   * where it is used, so a malformed key fails only a send, never a read. With it, the key
+   * and the person alone name the call.
+   */
   idempotencyKey?: string | undefined;
 }
 
@@ -51,27 +61,35 @@ function persistenceFor(config: Config, operation: string): DynamoDBPersistenceL
   return layer;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+// Stripe's and the IETF draft's keys are opaque strings; Powertools stores the key hashed, so only the shape is checked.
+const IDEMPOTENCY_KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+
+/** The client's `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header), refused unless well formed. */
+function checkedKey(value: string | undefined): string | undefined {
+  if (value === undefined || IDEMPOTENCY_KEY_SHAPE.test(value)) return value;
+  throw new BrokerError('invalid_request', 'The Idempotency-Key header must be 1-255 printable ASCII characters.', {
+    details: [{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }],
+  });
 }
 
 /**
  * Runs `work` once for a request and its repeats (AWS Powertools idempotency on the table):
- * the same caller sending the same request again within REPEAT_WINDOW_SECONDS gets the first
+ * the same person (Google's subject id, never a token: tokens rotate hourly and differ per
+ * instance) sending the same request again within REPEAT_WINDOW_SECONDS gets the first
  * result back with `repeat: true`, and nothing runs again. A repeat that arrives while the
  * first is still running is a `conflict` (409, try again in a moment); a failed first
  * attempt leaves no record, so its retry runs. With an `Idempotency-Key` the key alone names
- * the call, and reusing it for a different request is a `conflict` too.
+ * the call for that person, and reusing it for a different request is a `conflict` too.
  */
 export async function once<T extends object>(
   operation: { name: string },
   request: OnceRequest,
   work: () => Promise<T>,
 ): Promise<{ result: T; repeat: boolean }> {
-  const caller = sha256(request.credentials.accessToken);
-  const key = request.idempotencyKey;
+  const key = checkedKey(request.idempotencyKey);
+  const person = request.person ?? (await subjectOf(request.credentials, request.config));
   const input = {
-    key: key === undefined ? { caller, request: request.body } : { caller, key },
+    key: key === undefined ? { person, request: request.body } : { person, key },
     payload: request.body,
   };
   const config = new IdempotencyConfig({
@@ -85,6 +103,8 @@ export async function once<T extends object>(
   const run = makeIdempotent(async (_: typeof input) => ({ ...(await work()) }) as Record<string, JSONValue>, {
     persistenceStore: persistenceFor(request.config, operation.name),
     config,
+    // Not Powertools' default (the Lambda's name): a send through /api, /mcp or call_tool is one send.
+    keyPrefix: operation.name,
   });
   try {
     const result = (await run(input)) as T & { repeat?: boolean };

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SERVICE } from './service.ts';
 
 /**
  * The broker's structured logger. Log lines carry ids, routes, statuses and error codes,
@@ -6,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
  * slip in (an upstream message quoting a request), so `describeError` replaces every
  * string the request registered as secret (its tokens) before the line is written.
  */
-export const logger = new Logger({ serviceName: 'chatgpt-broker' });
+export const logger = new Logger({ serviceName: SERVICE });
 
 const secrets = new Set<string>();
 

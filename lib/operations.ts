@@ -576,9 +576,10 @@ export const endpoints = defineEndpoints({
     ],
     summary: 'MCP over Streamable HTTP (stateless, JSON answers): the tools, for tokens this broker issued.',
     table: TOOL_NEEDS.table,
-    // Every tool's (launch signs jobs), and the broker's Google client to refresh the grant's token.
-    secrets: union([TOOL_NEEDS.secrets, ['google_client_secret']]),
-    tokenKey: ['Decrypt'],
+    // Every tool's (launch signs jobs) but the Google client secret: the tools name it only to
+    // refresh a refresh token a REST caller sent, and MCP runs them with the Google access token
+    // sealed in the broker token (got at /oauth/token). No token key either, for the same reason.
+    secrets: TOOL_NEEDS.secrets.filter((secret) => secret !== 'google_client_secret'),
     connections: TOOL_NEEDS.connections,
   },
   get_protected_resource_metadata: {
@@ -610,7 +611,8 @@ export const endpoints = defineEndpoints({
   google_callback: {
     routes: [{ method: 'GET', path: '/oauth/google/callback' }],
     summary: "Google's redirect back: seals the refresh token into a grant and sends the client its code.",
-    table: ['DeleteItem', 'PutItem'],
+    // GetItem: the grant a step-up keeps (lib/oauth/authorize.ts).
+    table: ['GetItem', 'DeleteItem', 'PutItem'],
     // Exchanges Google's code with the broker's Google client.
     secrets: ['google_client_secret'],
     tokenKey: ['GenerateDataKey'],
@@ -618,13 +620,16 @@ export const endpoints = defineEndpoints({
   issue_token: {
     routes: [{ method: 'POST', path: '/oauth/token' }],
     summary: 'Token endpoint: authorization code (with a short reuse grace) and rotating refresh tokens.',
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    // Query: ending a grant deletes its partition (the grant and its tokens).
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    // Gets the Google access token sealed into each access token it issues.
+    secrets: ['google_client_secret'],
     tokenKey: ['GenerateDataKey', 'Decrypt'],
   },
   revoke_token: {
     routes: [{ method: 'POST', path: '/oauth/revoke' }],
     summary: 'Token revocation (RFC 7009): ends the grant behind the token.',
-    table: ['GetItem', 'DeleteItem'],
+    table: ['GetItem', 'DeleteItem', 'Query'],
     tokenKey: ['Decrypt'],
   },
 });

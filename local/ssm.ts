@@ -16,6 +16,8 @@ export interface LocalSsm {
  */
 export async function startLocalSsm(options: {
   parameters: Record<string, string>;
+  /** A parameter's type where it is not `SecureString` (the deploy preflight refuses those). */
+  types?: Record<string, string>;
   onCall?: (call: AwsCall) => void;
 }): Promise<LocalSsm> {
   const server = createServer(async (request, response) => {
@@ -35,7 +37,8 @@ export async function startLocalSsm(options: {
     if (action !== 'GetParameter') return answer(400, { __type: 'UnknownOperationException' });
     const value = input.Name === undefined ? undefined : options.parameters[input.Name];
     if (value === undefined) return answer(400, { __type: 'ParameterNotFound', message: `${input.Name} not found` });
-    return answer(200, { Parameter: { Name: input.Name, Type: 'SecureString', Value: value, Version: 1 } });
+    const type = options.types?.[input.Name ?? ''] ?? 'SecureString';
+    return answer(200, { Parameter: { Name: input.Name, Type: type, Value: value, Version: 1 } });
   });
   return listenOnLoopback(server);
 }

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEMO_USER } from '../emulator/demo.ts';
 import { operations } from '../lib/operations.ts';
+import { localUrl } from '../local/local-ports.ts';
 
-const broker = process.env.BROKER_URL ?? 'http://localhost:3000';
+const broker = process.env.BROKER_URL ?? localUrl('http');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
 

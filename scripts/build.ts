@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { deployedFunctions, deployment } from './deployment.ts';
+import { writeReferencePages } from './reference/write.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -58,5 +59,7 @@ export async function buildAll(): Promise<string[]> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
   const names = await buildAll();
+  const pages = await writeReferencePages(root);
   console.log(`Built ${names.length} functions and the agent into dist/ in ${Date.now() - started} ms`);
+  console.log(`Wrote the reference pages generated from the code: ${pages.join(', ')}`);
 }

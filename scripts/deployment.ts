@@ -15,6 +15,9 @@ import {
   type SocketFunction,
 } from '../lib/operations.ts';
 import { SECRETS, type Secret } from '../lib/secrets.ts';
+import { SERVICE } from '../lib/service.ts';
+import { alarms, metricsNamespace } from './alarms.ts';
+import { logicalId } from './logical-id.ts';
 
 /** The framework's own logical ids (osls, pinned in package.json), for the resources it generates. */
 const naming: {
@@ -24,8 +27,8 @@ const naming: {
   getWebsocketsRouteLogicalId(routeKey: string): string;
 } = createRequire(import.meta.url)('serverless/lib/plugins/aws/lib/naming.js');
 
-/** serverless.yml's `service`: deployed functions are `<service>-<stage>-<function>`. */
-export const SERVICE = 'chatgpt-broker';
+/** serverless.yml's `service` (lib/service.ts): deployed functions are `<service>-<stage>-<function>`. */
+export { SERVICE };
 
 /** Every deployed function, in registry order. */
 export const deployedFunctions: readonly FunctionSpec[] = allFunctions;
@@ -42,7 +45,7 @@ export function deployedName(stage: string, fn: string): string {
 
 /** `send_email` -> `SendEmailRole`: a CloudFormation logical id. */
 export function roleId(fn: string): string {
-  return `${fn.replace(/(^|_)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase())}Role`;
+  return `${logicalId(fn)}Role`;
 }
 
 // Left for serverless to resolve, so the same file serves every stage.
@@ -82,13 +85,14 @@ function functionDefinition(spec: FunctionSpec) {
     spec.secrets.map((secret) => [SECRETS[secret].variable, secretParameter(secret, STAGE)]),
   );
   if (spec.tokenKey?.length) environment.TOKEN_KMS_KEY_ID = { Ref: TOKEN_KEY };
+  environment.POWERTOOLS_METRICS_NAMESPACE = metricsNamespace(STAGE);
   return {
     handler: `dist/${spec.name}/index.handler`,
     role: roleId(spec.name),
     package: { patterns: [`dist/${spec.name}/**`] },
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
     ...(spec.reservedConcurrency ? { reservedConcurrency: spec.reservedConcurrency } : {}),
-    ...(Object.keys(environment).length ? { environment } : {}),
+    environment,
     events: isSocketFunction(spec)
       ? [{ websocket: { route: spec.websocket } }]
       : routesOf(spec).map((route) => ({ httpApi: route })),
@@ -232,14 +236,19 @@ function stageSettings() {
   };
 }
 
-/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, CORS and throttling. */
+/** What dist/deployment.json holds: serverless.yml's `functions`, the roles, alarms, CORS and throttling. */
 export function deployment() {
+  const monitoring = alarms(deployedFunctions, (fn) => deployedName(STAGE, fn), { Ref: 'BrokerTable' }, STAGE);
   return {
     cors: cors(),
     extensions: stageSettings(),
     functions: Object.fromEntries(deployedFunctions.map((spec) => [spec.name, functionDefinition(spec)])),
     resources: {
-      Resources: Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),
+      Conditions: monitoring.Conditions,
+      Resources: {
+        ...Object.fromEntries(deployedFunctions.map((spec) => [roleId(spec.name), roleDefinition(spec)])),
+        ...monitoring.Resources,
+      },
     },
   };
 }

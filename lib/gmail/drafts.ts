@@ -14,7 +14,7 @@ import { gmailRootUrl } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { type GmailOperationOptions, gmailOperation, operationSignal } from './deadline.ts';
-import { gmailCall } from './errors.ts';
+import { countedSend, gmailCall } from './errors.ts';
 import { decodeEntities } from './html-to-text.ts';
 import { formatMailbox } from './parse.ts';
 import { shownHeaders } from './payload.ts';
@@ -157,8 +157,10 @@ export const listDrafts = /* @__PURE__ */ gmailOperation(
 /** Sends a draft as it stands (Gmail removes the draft). POST: never retried. */
 export const sendDraft = /* @__PURE__ */ gmailOperation(
   async (gmail, draftId: string, signal): Promise<SentMessage> => {
-    const { data } = await gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
-      gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
+    const { data } = await countedSend(() =>
+      gmailCall(compose(`No draft with draft_id ${draftId} found`), () =>
+        gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, { signal }),
+      ),
     );
     if (!data.id) throw new BrokerError('upstream_error', 'Gmail sent the draft but returned no id.');
     return { message_id: data.id, thread_id: data.threadId ?? data.id };

@@ -1,4 +1,5 @@
 import { BrokerError } from '../errors.ts';
+import { count, METRIC } from '../metrics.ts';
 import { type GoogleErrorFacts, googleErrorFacts, isRateLimit } from './google-error.ts';
 
 /** What the failing call was for, so the error can say what is missing. */
@@ -152,6 +153,27 @@ export async function gmailCall<T>(context: GmailErrorContext, call: () => Promi
   try {
     return await call();
   } catch (error) {
-    throw toBrokerError(error, context);
+    const failure = toBrokerError(error, context);
+    // Google's failures only: an error of ours thrown inside the call is not Google's.
+    if (!(error instanceof BrokerError)) {
+      count(METRIC.googleError);
+      if (failure.kind === 'rate_limited') count(METRIC.googleThrottled);
+    }
+    throw failure;
+  }
+}
+
+/** Kinds that mean Google is down or slow rather than that it refused this mail. */
+const NOT_A_REFUSAL = new Set(['rate_limited', 'upstream_error', 'internal']);
+
+/** Runs a send (a message or a draft) and counts how it went: sent, or refused by Gmail. */
+export async function countedSend<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    const sent = await send();
+    count(METRIC.mailSent);
+    return sent;
+  } catch (error) {
+    if (error instanceof BrokerError && !NOT_A_REFUSAL.has(error.kind)) count(METRIC.mailRefused);
+    throw error;
   }
 }

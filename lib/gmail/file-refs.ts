@@ -171,27 +171,87 @@ function getOnce(url: URL, index: number, signal: AbortSignal): Promise<Incoming
   });
 }
 
-async function readCapped(response: IncomingMessage, index: number, cap: number, host: string): Promise<Buffer> {
+/**
+ * What all files of one mail may still bring (MAX_LINKED_TOTAL_BYTES), shared by their
+ * parallel downloads, and the signal that stops every one of them at the first refusal.
+ */
+interface Budget {
+  remaining: number;
+  readonly stop: AbortController;
+}
+
+function totalRefused(): BrokerError {
+  const message = `The linked files total more than ${MAX_LINKED_TOTAL_BYTES} bytes; at most that goes in one mail.`;
+  return new BrokerError('payload_too_large', message, { details: [{ field: 'openaiFileIdRefs', message }] });
+}
+
+/**
+ * Reads a body under the file's cap and the mail's shared budget, stopping at the first
+ * byte over either. A body that stalls past the deadline or whose connection drops is the
+ * link's fault (a 400 naming it), not the broker's.
+ */
+async function readCapped(
+  response: IncomingMessage,
+  index: number,
+  host: string,
+  budget: Budget,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const cap = MAX_LINKED_FILE_BYTES;
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > cap) {
     response.destroy();
     throw refused(index, `The file at ${host} is ${declared} bytes; the limit is ${cap}.`, 'payload_too_large');
   }
+  if (Number.isFinite(declared) && declared > budget.remaining) {
+    // The other files' bytes so far plus this one's announced size already pass the total.
+    response.destroy();
+    throw totalRefused();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response) {
-    size += (chunk as Buffer).length;
-    if (size > cap) {
-      response.destroy();
-      throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
+  try {
+    for await (const chunk of response) {
+      size += (chunk as Buffer).length;
+      budget.remaining -= (chunk as Buffer).length;
+      if (size > cap) {
+        throw refused(index, `The file at ${host} is larger than the limit of ${cap} bytes.`, 'payload_too_large');
+      }
+      if (budget.remaining < 0) throw totalRefused();
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (error) {
+    response.destroy();
+    if (error instanceof BrokerError) throw error;
+    if (budget.stop.signal.aborted) throw budget.stop.signal.reason;
+    if (signal.aborted) throw refused(index, `Downloading the file from ${host} took too long.`);
+    throw refused(index, `The connection to ${host} broke off before the whole file arrived.`);
   }
   return Buffer.concat(chunks);
 }
 
-async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: number): Promise<Fetched> {
-  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+async function fetchLink(link: string, policy: LinkPolicy, index: number, budget: Budget): Promise<Fetched> {
+  // One signal per file for its deadline and the mail's stop. Not AbortSignal.any: on Node 20
+  // a composite of a timeout signal was seen never to fire once the body had started.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), FETCH_TIMEOUT_MS);
+  const stop = () => deadline.abort();
+  budget.stop.signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await download(link, policy, index, budget, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+    budget.stop.signal.removeEventListener('abort', stop);
+  }
+}
+
+async function download(
+  link: string,
+  policy: LinkPolicy,
+  index: number,
+  budget: Budget,
+  signal: AbortSignal,
+): Promise<Fetched> {
   let url = checkLink(link, policy, index);
   for (let hop = 0; ; hop += 1) {
     const response = await getOnce(url, index, signal);
@@ -209,7 +269,7 @@ async function fetchLink(link: string, policy: LinkPolicy, index: number, cap: n
         `The file host answered ${status}; ChatGPT's links are valid five minutes, so ask for the file again.`,
       );
     }
-    return { bytes: await readCapped(response, index, cap, hostOf(url)) };
+    return { bytes: await readCapped(response, index, hostOf(url), budget, signal) };
   }
 }
 
@@ -225,17 +285,16 @@ export async function fetchFileRefs(
   policy: LinkPolicy,
 ): Promise<Attachment[]> {
   if (!refs || refs.length === 0) return [];
-  // Each file is checked against the cap as it streams; the total is checked once all arrived.
+  // Each file and the total are checked as the bytes stream; the first refusal stops every download.
+  const budget: Budget = { remaining: MAX_LINKED_TOTAL_BYTES, stop: new AbortController() };
   const files = await Promise.all(
-    refs.map((ref, index) => fetchLink(ref.download_link, policy, index, MAX_LINKED_FILE_BYTES)),
+    refs.map((ref, index) =>
+      fetchLink(ref.download_link, policy, index, budget).catch((error: unknown) => {
+        if (!budget.stop.signal.aborted) budget.stop.abort(error);
+        throw error;
+      }),
+    ),
   );
-  const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
-  if (total > MAX_LINKED_TOTAL_BYTES) {
-    throw new BrokerError(
-      'payload_too_large',
-      `The linked files total ${total} bytes; at most ${MAX_LINKED_TOTAL_BYTES} go in one mail.`,
-    );
-  }
   return refs.map((ref, index) => ({
     filename: ref.name,
     content_type: MIME.test(ref.mime_type) ? ref.mime_type : 'application/octet-stream',

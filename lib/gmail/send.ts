@@ -7,7 +7,7 @@ import type { SendEmailRequest } from '../schemas/email.ts';
 import { gmailRootUrl } from './client.ts';
 import { composeMessage } from './compose.ts';
 import { type GmailOperationOptions, operationSignal } from './deadline.ts';
-import { gmailCall } from './errors.ts';
+import { countedSend, gmailCall } from './errors.ts';
 
 /**
  * Above this many bytes of RFC 822 the message goes through the media upload endpoint:
@@ -50,23 +50,25 @@ export async function sendRaw(
 ): Promise<SentMessage> {
   const signal = operationSignal(options);
   const thread = threadId ? { threadId } : {};
-  const response = await gmailCall({ scope: SCOPES.send }, () => {
-    if (raw.length <= UPLOAD_THRESHOLD_BYTES) {
+  const response = await countedSend(() =>
+    gmailCall({ scope: SCOPES.send }, () => {
+      if (raw.length <= UPLOAD_THRESHOLD_BYTES) {
+        return gmail.users.messages.send(
+          { userId: 'me', requestBody: { raw: raw.toString('base64url'), ...thread } },
+          { signal, timeout: SEND_TIMEOUT_MS },
+        );
+      }
+      const rootUrl = gmailRootUrl(gmail);
       return gmail.users.messages.send(
-        { userId: 'me', requestBody: { raw: raw.toString('base64url'), ...thread } },
-        { signal, timeout: SEND_TIMEOUT_MS },
+        {
+          userId: 'me',
+          ...(threadId ? { requestBody: thread } : {}),
+          media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+        },
+        { signal, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
       );
-    }
-    const rootUrl = gmailRootUrl(gmail);
-    return gmail.users.messages.send(
-      {
-        userId: 'me',
-        ...(threadId ? { requestBody: thread } : {}),
-        media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
-      },
-      { signal, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
-    );
-  });
+    }),
+  );
   const { id, threadId: sentThreadId } = response.data;
   if (!id) throw new BrokerError('upstream_error', 'Gmail accepted the message but returned no id.');
   return { message_id: id, thread_id: sentThreadId ?? threadId ?? id };

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
+import { flushMetrics } from '../metrics.ts';
 import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
@@ -23,8 +24,13 @@ export interface ApiRequest<TBody> {
   credentials: GoogleCredentials;
   /** The invocation (its request id and remaining time). */
   context: Context;
-  /** The client's `Idempotency-Key` header, when it sent one. */
+  /** The client's `Idempotency-Key` header as sent, when it did (checked by `once()`, which alone uses it). */
   idempotencyKey: string | undefined;
+  /**
+   * Who calls, when the transport already knows it (on /mcp the grant's user: Google's
+   * subject id); otherwise a send looks it up from the token.
+   */
+  person?: string | undefined;
 }
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
@@ -113,6 +119,7 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
       return failureResponse(error, operation.name, context, started);
     } finally {
       clearSecrets();
+      flushMetrics();
     }
   };
 

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { type Config, getConfig } from '../config.ts';
 import { describeError, logger } from '../log.ts';
+import { flushMetrics } from '../metrics.ts';
 import { toHttpFailure } from './errors.ts';
 
 /**
@@ -49,6 +50,7 @@ export function socketHandler(name: string, run: (request: SocketRequest) => Pro
       else logger.error('socket event failed', { ...attributes, ...describeError(error) });
       return { statusCode: failure.status };
     } finally {
+      flushMetrics();
       logger.resetKeys();
     }
   };

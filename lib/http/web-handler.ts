@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Config } from '../config.ts';
 import { clearSecrets, describeError, logger } from '../log.ts';
+import { flushMetrics } from '../metrics.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import type { FunctionSpec } from '../operations.ts';
 import { configFor } from './api-handler.ts';
@@ -98,6 +99,7 @@ export function webHandler(
       }
     } finally {
       clearSecrets();
+      flushMetrics();
     }
     logger.info('request', { operation: operation.name, status: reply.status, ms: Date.now() - started });
     return toResult(reply);

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { count, METRIC } from '../metrics.ts';
 import { listConnections } from './connections.ts';
 import { offerLease, pushJob } from './delivery.ts';
 import { createJob, DELIVERY_LEASE_MS, getJob, isFinished, type JobRecord } from './queue.ts';
@@ -58,5 +59,7 @@ export async function launchOnAgent(
     }
     if (Date.now() - started > FAST_CHECKS_FOR_MS) delay = Math.min(delay * 2, LONGEST_CHECK_MS);
   }
+  // Still waiting in the queue: no computer took it while we waited (the alarm's sign of agents offline).
+  if (latest.status === 'pending') count(METRIC.launchUnpicked);
   return latest;
 }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { count, METRIC } from '../metrics.ts';
 import type { JobStatus } from '../schemas/apps.ts';
 import { type SignedJob, signJob } from './signing.ts';
 import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
@@ -213,6 +214,10 @@ export async function recordResult(
       },
     }),
   ]);
+  if (recorded !== undefined) {
+    count(METRIC.launchDelivered);
+    if (result.status === 'refused') count(METRIC.launchRefused);
+  }
   return recorded !== undefined;
 }
 

@@ -4,27 +4,47 @@ import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { storeFor } from '../jobs/table.ts';
 import { describeError, logger } from '../log.ts';
-import { GoogleGrantEnded } from '../oauth/google.ts';
-import { authenticateMcp, forgetGoogleToken, googleAccessToken, McpTokenRefused } from '../oauth/grant-access.ts';
+import { authenticateMcp, type McpAccess, McpTokenRefused } from '../oauth/grant-access.ts';
+import { tokens } from '../oauth/records.ts';
 import { brokerUrls } from '../oauth/urls.ts';
 import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
 
-/** The 401 that starts (or restarts) an MCP client's sign-in: where to discover how (RFC 9728 §5.1). */
-function challenge(resourceMetadata: string, error?: { code: string; description: string }): HttpResponse {
+/** A challenge (RFC 6750 §3): 401 to sign in (again), 403 `insufficient_scope` naming the scope to add (step-up). */
+function challenge(
+  resourceMetadata: string,
+  error?: { code: string; description: string; scope?: string },
+  status = 401,
+): HttpResponse {
   const parts = [`resource_metadata="${resourceMetadata}"`];
   if (error) parts.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
+  if (error?.scope) parts.push(`scope="${error.scope}"`);
   return new HttpResponse(
-    401,
+    status,
     { error: error?.code ?? 'invalid_request', error_description: error?.description ?? 'Sign in first.' },
     { 'WWW-Authenticate': `Bearer ${parts.join(', ')}`, 'Cache-Control': 'no-store' },
   );
 }
 
+/** The tool a single JSON-RPC `tools/call` names, if the body is one. */
+function calledTool(body: string): string | undefined {
+  try {
+    const message = JSON.parse(body) as { method?: unknown; params?: { name?: unknown } };
+    return message.method === 'tools/call' && typeof message.params?.name === 'string'
+      ? message.params.name
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Checks the broker's own access token, then serves MCP with the grant's tools.
- * A tool call runs the same action as the tool's REST handler, with a Google access token
- * got from the grant's sealed refresh token. When Google has ended that refresh token the
- * grant is deleted and the answer is a 401, so the client signs in again instead of looping.
+ * Checks the broker's own access token (one table read), then serves MCP: every tool is
+ * listed, the grant's tools run, and a call to a tool outside the grant is a 403
+ * `insufficient_scope` naming that tool's scope, so the client can step up (SEP-2350).
+ * A tool call runs the same action as the tool's REST handler, with the Google access token
+ * sealed in the broker token's record: no KMS and no Google token call on this path. When
+ * Google refuses that token, the broker token is deleted and the answer is a 401, so the
+ * client refreshes (which asks Google again, and ends the grant if Google ended it).
  */
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
   return async (request: WebRequest): Promise<HttpResponse> => {
@@ -41,7 +61,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         error: 'forbidden',
         error_description: 'This origin may not call the MCP endpoint.',
       });
-    let access: Awaited<ReturnType<typeof authenticateMcp>>;
+    let access: McpAccess;
     try {
       access = await authenticateMcp(store, request.header('authorization'), urls.resource);
     } catch (error) {
@@ -51,55 +71,54 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         error.reason === 'invalid' ? { code: 'invalid_token', description: error.message } : undefined,
       );
     }
-    const { grant } = access;
-    const granted = new Map([...runners].filter(([name]) => access.token.tools.includes(name)));
-    let grantEnded = false;
-
-    const run = async (runner: ToolRunner, args: Record<string, unknown>) => {
-      const accessToken = await googleAccessToken(store, config, grant);
-      return restAnswer(
-        await runner.run({
-          body: args,
-          rawBody: JSON.stringify(args),
-          event,
-          context,
-          config,
-          credentials: { accessToken },
-          // MCP has no per-call idempotency key; a client's retry is a new call.
-          idempotencyKey: undefined,
-        }),
+    const granted = (name: string) => access.token.tools.includes(name);
+    const tool = calledTool(request.text);
+    if (tool !== undefined && runners.has(tool) && !granted(tool)) {
+      return challenge(
+        urls.resourceMetadata,
+        { code: 'insufficient_scope', description: `Calling ${tool} needs the ${tool} scope.`, scope: tool },
+        403,
       );
-    };
-    const response = await handleMcpRequest(toWebRequest(request), granted, async (runner, args) => {
+    }
+    let googleRefused = false;
+
+    const response = await handleMcpRequest(toWebRequest(request), runners, async (runner, args) => {
       const started = Date.now();
-      const tool = runner.operation.name;
+      const name = runner.operation.name;
       try {
-        let answer: Awaited<ReturnType<typeof run>>;
-        try {
-          answer = await run(runner, args);
-        } catch (error) {
-          if (!(error instanceof BrokerError && error.kind === 'invalid_token')) throw error;
-          // Google refused the cached access token (revoked or expired early): Gmail did
-          // nothing, so one retry with a freshly refreshed token is safe, and tells a dead
-          // grant (invalid_grant) apart from a stale token.
-          forgetGoogleToken(grant.grantId);
-          answer = await run(runner, args);
-        }
-        logger.info('tool', { tool, status: answer.status, ms: Date.now() - started });
+        // Also for a call the check above could not see (not a single JSON-RPC request).
+        if (!granted(name)) throw new BrokerError('forbidden', `Calling ${name} needs the ${name} scope.`);
+        const answer = restAnswer(
+          await runner.run({
+            body: args,
+            rawBody: JSON.stringify(args),
+            event,
+            context,
+            config,
+            credentials: { accessToken: access.googleAccessToken },
+            // MCP has no per-call idempotency key: a send is once per the grant's user and request.
+            idempotencyKey: undefined,
+            person: access.token.userId,
+          }),
+        );
+        logger.info('tool', { tool: name, status: answer.status, ms: Date.now() - started });
         return answer;
       } catch (error) {
-        if (error instanceof GoogleGrantEnded) grantEnded = true;
+        if (error instanceof BrokerError && error.kind === 'invalid_token') googleRefused = true;
         const failure = restFailure(error);
-        const attributes = { tool, status: failure.status, ms: Date.now() - started };
+        const attributes = { tool: name, status: failure.status, ms: Date.now() - started };
         if (failure.status >= 500) logger.error('tool failed', { ...attributes, ...describeError(error) });
         else logger.warn('tool refused', attributes);
         return failure;
       }
     });
-    if (grantEnded) {
+    if (googleRefused) {
+      // Gmail did nothing with a refused token. This broker token carries it, so it is done:
+      // the client refreshes, and the token endpoint asks Google for a new one.
+      await tokens.revokeAccess(store, access.bearer);
       return challenge(urls.resourceMetadata, {
         code: 'invalid_token',
-        description: 'Google ended the authorization; sign in again.',
+        description: 'Google refused the access; refresh the token or sign in again.',
       });
     }
     const headers: Record<string, string> = {};
@@ -109,7 +128,6 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
     return new HttpResponse(response.status, await response.text(), headers);
   };
 }
-
 function toWebRequest(request: WebRequest): Request {
   const { event } = request;
   const url = `https://${event.requestContext.domainName}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;

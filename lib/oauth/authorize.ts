@@ -5,12 +5,14 @@ import { redirect, type WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
+import { count, METRIC } from '../metrics.ts';
 import { allTools } from '../operations.ts';
 import { findClient } from './clients.ts';
-import { CONSENT_COOKIE, consentCookie, consentPage } from './consent.ts';
+import { CONSENT_COOKIE, consentCookie, consentPage, grantCookie, grantCookieName } from './consent.ts';
 import { OAuthPageError } from './errors.ts';
 import { exchangeGoogleCode, googleAuthorizationUrl } from './google.ts';
-import { codes, grants, hashSecret, randomSecret, requests } from './records.ts';
+import { codes, grants, hashSecret, newGrantId, randomSecret, requests } from './records.ts';
+import { OFFLINE_ACCESS, parseScope } from './scopes.ts';
 import { keyWrapper, seal } from './sealing.ts';
 import type { BrokerUrls } from './urls.ts';
 
@@ -25,11 +27,41 @@ const S256 = (verifier: string) => createHash('sha256').update(verifier).digest(
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Back to the client's (already checked) redirect URI with these parameters. */
-function backToClient(redirectUri: string, params: Record<string, string | undefined>, issuer: string): HttpResponse {
+function backToClient(
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+  issuer: string,
+  cookie?: string,
+): HttpResponse {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries({ ...params, iss: issuer }))
     if (value !== undefined) url.searchParams.set(name, value);
-  return redirect(url.toString());
+  return redirect(url.toString(), cookie);
+}
+
+/**
+ * Step-up (SEP-2350): this browser's live grant to the same client, from the grant cookie
+ * its last authorization set. The new authorization keeps that grant's tools (`tools` is
+ * the union, even for a client that did not accumulate scopes) and the consent page asks
+ * only for the rest (`asked`). Without one, everything asked is asked.
+ */
+async function stepUp(store: Store, request: WebRequest, clientId: string, resource: string, tools: string[]) {
+  const [grantId = '', secret = ''] = (request.cookies.get(grantCookieName(clientId)) ?? '').split('.');
+  const previous = grantId && secret ? await grants.get(store, grantId) : undefined;
+  if (
+    !previous ||
+    previous.browserHash !== hashSecret(secret) ||
+    previous.clientId !== clientId ||
+    previous.resource !== resource
+  )
+    return { tools, asked: tools, previous: undefined };
+  const added = tools.filter((name) => !previous.tools.includes(name));
+  if (added.length === 0) return { tools, asked: tools, previous: undefined };
+  return {
+    tools: toolNames.filter((name) => tools.includes(name) || previous.tools.includes(name)),
+    asked: added,
+    previous,
+  };
 }
 
 /**
@@ -61,10 +93,12 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
     return fail('invalid_request', 'PKCE with code_challenge_method=S256 is required.');
   const resource = q.get('resource') ?? urls.resource;
   if (resource !== urls.resource) return fail('invalid_target', `This server issues tokens only for ${urls.resource}.`);
-  // One scope per tool; an empty or absent scope (ChatGPT sends `scope=`) means every tool.
-  const asked = (q.get('scope') ?? '').split(' ').filter(Boolean);
-  const tools = asked.length === 0 ? [...toolNames] : toolNames.filter((name) => asked.includes(name));
-  if (tools.length === 0) return fail('invalid_scope', `Known scopes: ${toolNames.join(' ')}.`);
+  const asked = parseScope(q.get('scope'));
+  if (asked.tools.length === 0)
+    return fail('invalid_scope', `Known scopes: ${[...toolNames, OFFLINE_ACCESS].join(' ')}.`);
+  // SEP-2207: refresh tokens when asked for, or when the client registered the refresh grant.
+  const refreshable = asked.offline || (client.grantTypes ?? ['refresh_token']).includes('refresh_token');
+  const step = await stepUp(store, request, clientId, resource, asked.tools);
 
   const requestId = randomSecret('');
   const browser = randomSecret('');
@@ -77,7 +111,10 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
     ...(state === undefined ? {} : { state }),
     codeChallenge,
     resource,
-    tools,
+    tools: step.tools,
+    askedTools: step.asked,
+    ...(step.previous ? { previousGrantId: step.previous.grantId } : {}),
+    refreshable,
     browserHash: hashSecret(browser),
     approved: false,
     upstreamVerifier: randomBytes(32).toString('base64url'),
@@ -87,7 +124,8 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
     requestId,
     clientName: client.clientName,
     redirectUri,
-    tools,
+    tools: step.asked,
+    kept: step.previous?.tools ?? [],
     action: urls.authorize,
     cookie: consentCookie(browser, REQUEST_LIFETIME_MS / 1000),
   });
@@ -157,7 +195,10 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
   if (!google.refreshToken)
     return back({ error: 'server_error', error_description: 'Google did not grant offline access. Sign in again.' });
   const user = await identifyUser({ accessToken: google.accessToken }, config);
-  const tools = pending.tools.filter((name) => {
+  // Step-up keeps what this browser's earlier grant allowed, but only for the same person.
+  const previous = pending.previousGrantId ? await grants.get(store, pending.previousGrantId) : undefined;
+  const consented = previous?.userId === user.id ? pending.tools : pending.askedTools;
+  const tools = consented.filter((name) => {
     const operation = allTools.find((candidate) => candidate.name === name);
     return operation?.scopes.every((scope) => google.scopes.includes(scope)) ?? false;
   });
@@ -165,7 +206,8 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     return back({ error: 'access_denied', error_description: 'No Google permission needed by the tools was granted.' });
 
   const now = Date.now();
-  const grantId = randomSecret('').slice(0, 32);
+  const grantId = newGrantId();
+  const grantSecret = randomSecret('');
   await grants.put(store, {
     grantId,
     userId: user.id,
@@ -176,9 +218,12 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     tools,
     googleScopes: google.scopes,
     googleRefreshToken: await seal(await keyWrapper(config), google.refreshToken, grantId),
+    refreshable: pending.refreshable,
+    browserHash: hashSecret(grantSecret),
     createdAt: now,
     expiresAt: now + GRANT_LIFETIME_MS,
   });
+  count(METRIC.mcpSignIn);
   const code = randomSecret('mcp-code-');
   registerSecrets(code);
   await codes.put(
@@ -194,7 +239,12 @@ export async function finishAuthorization(request: WebRequest, store: Store, url
     },
     now + CODE_LIFETIME_MS + 120_000,
   );
-  return back({ code });
+  return backToClient(
+    pending.redirectUri,
+    { code, state: pending.state },
+    urls.issuer,
+    grantCookie(pending.clientId, `${grantId}.${grantSecret}`, GRANT_LIFETIME_MS / 1000),
+  );
 }
 
 export { S256 };

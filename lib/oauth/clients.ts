@@ -12,6 +12,8 @@ export interface KnownClient {
   redirectUris: string[];
   authMethod: string;
   secretHash?: string;
+  /** The grant types it registered; absent on records from before they were kept (both were allowed). */
+  grantTypes?: string[];
 }
 
 /** Registered clients are forgotten after this long (they register again). */
@@ -94,6 +96,7 @@ export async function registerClient(store: Store, body: unknown, now = Date.now
     clientName: metadata.client_name ?? 'An unnamed application',
     redirectUris: metadata.redirect_uris,
     authMethod,
+    grantTypes,
     ...(secret ? { secretHash: hashSecret(secret) } : {}),
     createdAt: now,
     expiresAt: now + CLIENT_LIFETIME_MS,
@@ -194,6 +197,7 @@ export async function fetchMetadataDocument(clientId: string, config: Config): P
     clientName: parsed.data.client_name ?? url.hostname,
     redirectUris: parsed.data.redirect_uris,
     authMethod: 'none',
+    grantTypes: parsed.data.grant_types ?? ['authorization_code'],
   };
 }
 

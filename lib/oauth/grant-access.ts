@@ -1,14 +1,16 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
-import { GoogleGrantEnded, refreshGoogleToken, revokeGoogleToken } from './google.ts';
-import { type GrantRecord, grants, hashSecret, type TokenRecord, tokens } from './records.ts';
-import { keyWrapper, unseal } from './sealing.ts';
+import { GoogleGrantEnded, type GoogleTokens, refreshGoogleToken, revokeGoogleToken } from './google.ts';
+import { type GrantRecord, grants, type TokenRecord, tokens } from './records.ts';
+import { keyWrapper, openWithToken, unseal } from './sealing.ts';
 
-/** A request's authority on the MCP endpoint: the grant behind a valid broker access token. */
+/** A request's authority on the MCP endpoint: a valid broker access token and the Google token sealed in it. */
 export interface McpAccess {
-  grant: GrantRecord;
   token: TokenRecord;
+  /** The bearer token itself (to delete it when Google refuses the access token it carries). */
+  bearer: string;
+  googleAccessToken: string;
 }
 
 /** Why a bearer token was refused, for the `WWW-Authenticate` challenge. */
@@ -23,9 +25,11 @@ export class McpTokenRefused extends Error {
 }
 
 /**
- * Checks a broker access token for this resource: it must exist (by hash), be unexpired,
- * be bound to `resource` (RFC 8707 audience), and its grant must still be live. Google
- * tokens are never accepted here.
+ * Checks a broker access token for this resource with one table read: it must exist (by
+ * hash, in its grant's partition), be unexpired and bound to `resource` (RFC 8707 audience).
+ * Ending a grant deletes its tokens, so a token that exists belongs to a live grant. The
+ * Google access token is opened with a key derived from the bearer token: no KMS, no
+ * Google call. Google tokens are never accepted here.
  */
 export async function authenticateMcp(
   store: Store,
@@ -33,69 +37,46 @@ export async function authenticateMcp(
   resource: string,
   now = Date.now(),
 ): Promise<McpAccess> {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-  if (!token) throw new McpTokenRefused('missing', 'Sign in: this server needs an access token it issued.');
-  registerSecrets(token);
-  const record = await tokens.getAccess(store, hashSecret(token), now);
-  if (!record) throw new McpTokenRefused('invalid', 'The access token is unknown or expired.');
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (!bearer) throw new McpTokenRefused('missing', 'Sign in: this server needs an access token it issued.');
+  registerSecrets(bearer);
+  const record = await tokens.getAccess(store, bearer, now);
+  if (!record?.google) throw new McpTokenRefused('invalid', 'The access token is unknown or expired.');
   if (record.resource !== resource)
     throw new McpTokenRefused('invalid', 'The access token was issued for another resource.');
-  const grant = await grants.get(store, record.grantId, now);
-  if (!grant) throw new McpTokenRefused('invalid', 'The authorization has ended; sign in again.');
-  return { grant, token: record };
+  const googleAccessToken = openWithToken(record.google, bearer, record.grantId);
+  registerSecrets(googleAccessToken);
+  return { token: record, bearer, googleAccessToken };
 }
 
-const MAX_CACHED = 500;
-// Per warm Lambda: grant id -> Google access token, until a minute before it expires.
-const googleTokens = new Map<string, { token: string; until: number }>();
-
 /**
- * A Google access token for the grant's user, from the sealed refresh token. Google's
- * `invalid_grant` ends the grant here and now ({@link GoogleGrantEnded} goes up, so the
- * client gets a 401 and signs in again rather than retrying forever).
+ * A fresh Google access token for the grant's user, from its sealed refresh token (one KMS
+ * Decrypt and one call to Google's token endpoint): done when the client obtains or
+ * refreshes its broker token, never on a tool call. Google's `invalid_grant` ends the
+ * grant here and now ({@link GoogleGrantEnded} goes up).
  */
-export async function googleAccessToken(
-  store: Store,
-  config: Config,
-  grant: GrantRecord,
-  now = Date.now(),
-): Promise<string> {
-  const hit = googleTokens.get(grant.grantId);
-  if (hit && hit.until > now) {
-    registerSecrets(hit.token);
-    return hit.token;
-  }
+export async function freshGoogleToken(store: Store, config: Config, grant: GrantRecord): Promise<GoogleTokens> {
   const refreshToken = await unseal(await keyWrapper(config), grant.googleRefreshToken, grant.grantId);
   registerSecrets(refreshToken);
   try {
     const fresh = await refreshGoogleToken(config, refreshToken);
     registerSecrets(fresh.accessToken);
-    if (googleTokens.size >= MAX_CACHED) googleTokens.delete(googleTokens.keys().next().value as string);
-    googleTokens.set(grant.grantId, { token: fresh.accessToken, until: now + (fresh.expiresIn - 60) * 1000 });
-    return fresh.accessToken;
+    return fresh;
   } catch (error) {
-    if (error instanceof GoogleGrantEnded) {
-      googleTokens.delete(grant.grantId);
-      await grants.revoke(store, grant.grantId);
-    }
+    if (error instanceof GoogleGrantEnded) await grants.revoke(store, grant.grantId);
     throw error;
   }
 }
 
-/** Forgets a cached Google token (Google refused it); the next call refreshes. */
-export function forgetGoogleToken(grantId: string): void {
-  googleTokens.delete(grantId);
-}
-
-/** Ends a grant: tells Google to drop the refresh token (best effort) and deletes the grant. */
+/** Ends a grant: tells Google to drop the refresh token (best effort) and deletes the grant and its tokens. */
 export async function endGrant(store: Store, config: Config, grantId: string): Promise<void> {
   const grant = await grants.get(store, grantId);
-  googleTokens.delete(grantId);
-  if (!grant) return;
   try {
-    const refreshToken = await unseal(await keyWrapper(config), grant.googleRefreshToken, grant.grantId);
-    registerSecrets(refreshToken);
-    await revokeGoogleToken(config, refreshToken);
+    if (grant) {
+      const refreshToken = await unseal(await keyWrapper(config), grant.googleRefreshToken, grant.grantId);
+      registerSecrets(refreshToken);
+      await revokeGoogleToken(config, refreshToken);
+    }
   } catch {
     // Google's side is best effort; ours ends below whatever Google said.
   } finally {

@@ -1,4 +1,5 @@
 import { toolNames } from '../mcp/catalog.ts';
+import { OFFLINE_ACCESS } from './scopes.ts';
 import type { BrokerUrls } from './urls.ts';
 
 /** RFC 9728 protected-resource metadata for the MCP endpoint. */
@@ -26,7 +27,8 @@ export function authorizationServerMetadata(urls: BrokerUrls) {
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
-    scopes_supported: [...toolNames],
+    // SEP-2207: offline_access is the authorization server's, never the resource's.
+    scopes_supported: [...toolNames, OFFLINE_ACCESS],
     client_id_metadata_document_supported: true,
     authorization_response_iss_parameter_supported: true,
   };

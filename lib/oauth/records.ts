@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteIf, type Store, ttlSeconds, updateIf } from '../jobs/table.ts';
-import type { Sealed } from './sealing.ts';
+import type { Sealed, TokenSealed } from './sealing.ts';
 
 /**
  * What the OAuth front keeps in the broker's one table, and where. Every secret that a
@@ -15,8 +15,10 @@ export const oauthKeys = {
   request: (requestId: string) => ({ pk: `OAUTHREQ#${requestId}`, sk: 'REQUEST' }),
   code: (codeHash: string) => ({ pk: `OAUTHCODE#${codeHash}`, sk: 'CODE' }),
   grant: (grantId: string) => ({ pk: `GRANT#${grantId}`, sk: 'GRANT' }),
-  accessToken: (tokenHash: string) => ({ pk: `OAUTHTOKEN#${tokenHash}`, sk: 'ACCESS' }),
-  refreshToken: (tokenHash: string) => ({ pk: `OAUTHTOKEN#${tokenHash}`, sk: 'REFRESH' }),
+  // A grant's tokens live in its partition, so ending the grant finds and deletes them all
+  // (one Query), and checking an access token needs no read of the grant.
+  accessToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `ACCESS#${tokenHash}` }),
+  refreshToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `REFRESH#${tokenHash}` }),
 };
 
 /** A fresh unguessable value (256 bits) with a prefix saying what it is. */
@@ -37,6 +39,7 @@ export interface ClientRecord {
   /** `none` (public, PKCE only) or `client_secret_post`/`client_secret_basic`. */
   authMethod: string;
   secretHash?: string;
+  grantTypes?: string[];
   createdAt: number;
   expiresAt: number;
 }
@@ -52,6 +55,12 @@ export interface RequestRecord {
   resource: string;
   /** Tool names the client asked for (all tools when it named none). */
   tools: string[];
+  /** The client asked for `offline_access`, or registered the refresh_token grant (SEP-2207). */
+  refreshable: boolean;
+  /** Step-up: this browser's live grant to the same client, whose tools the consent page did not ask again. */
+  previousGrantId?: string;
+  /** The tools the consent page asked for (those not already in the previous grant). */
+  askedTools: string[];
   /** Hash of the consent cookie's value: ties the approval and the callback to one browser. */
   browserHash: string;
   approved: boolean;
@@ -71,6 +80,10 @@ export interface GrantRecord {
   tools: string[];
   googleScopes: string[];
   googleRefreshToken: Sealed;
+  /** Refresh tokens are issued (SEP-2207: the client asked for offline_access or registered the grant type). */
+  refreshable?: boolean;
+  /** Hash of the grant cookie's secret: this browser may step this grant up (authorize.ts). */
+  browserHash?: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -91,10 +104,31 @@ export interface CodeRecord {
 /** A broker access or refresh token's record (the token itself is only hashed). */
 export interface TokenRecord {
   grantId: string;
+  /** The Google account behind the grant (the person, for anything keyed on the caller). */
+  userId: string;
   clientId: string;
   resource: string;
   tools: string[];
   expiresAt: number;
+  /** Access tokens: the Google access token, sealed under a key derived from this broker token. */
+  google?: TokenSealed;
+  /** Refresh tokens: when it was used (rotation); presenting it again ends the grant. */
+  usedAt?: number;
+}
+
+/** The grant a broker token belongs to (tokens are `mcp-at-<grant>.<secret>`, `mcp-rt-<grant>.<secret>`). */
+export function grantOfToken(token: string): string | undefined {
+  return /^mcp-[ar]t-([A-Za-z0-9_-]{32})\.[A-Za-z0-9_-]{43}$/.exec(token)?.[1];
+}
+
+/** A fresh broker token of `kind` for a grant. */
+export function newToken(kind: 'at' | 'rt', grantId: string): string {
+  return randomSecret(`mcp-${kind}-${grantId}.`);
+}
+
+/** A fresh grant id (the prefix of its tokens). */
+export function newGrantId(): string {
+  return randomSecret('').slice(0, 32);
 }
 
 type Item<T> = T & { pk: string; sk: string; ttl: number };
@@ -157,8 +191,8 @@ export const requests = {
 export const grants = {
   put: (store: Store, record: GrantRecord) => put(store, oauthKeys.grant(record.grantId), record, record.expiresAt),
   get: (store: Store, grantId: string, now = Date.now()) => get<GrantRecord>(store, oauthKeys.grant(grantId), now),
-  /** Ends a grant: its sealed Google token goes with it, and every token naming it stops working. */
-  revoke: (store: Store, grantId: string) => remove(store, oauthKeys.grant(grantId)),
+  /** Ends a grant: its sealed Google token and every token it issued are deleted. */
+  revoke: (store: Store, grantId: string) => deleteGrantPartition(store, grantId),
 };
 
 export const codes = {
@@ -195,21 +229,73 @@ export const codes = {
   },
 };
 
+/** The key of a broker token's record, or undefined for anything that is not one of ours. */
+function tokenKey(kind: 'ACCESS' | 'REFRESH', token: string) {
+  const grantId = grantOfToken(token);
+  if (!grantId) return undefined;
+  const hash = hashSecret(token);
+  return kind === 'ACCESS' ? oauthKeys.accessToken(grantId, hash) : oauthKeys.refreshToken(grantId, hash);
+}
+
+async function putToken(store: Store, kind: 'ACCESS' | 'REFRESH', token: string, record: TokenRecord) {
+  const key = tokenKey(kind, token);
+  if (!key) throw new Error(`not a broker ${kind.toLowerCase()} token`);
+  await put(store, key, record, record.expiresAt);
+}
+
+/** Broker tokens, looked up by the token itself (which names its grant) and stored by its hash. */
 export const tokens = {
-  putAccess: (store: Store, tokenHash: string, record: TokenRecord) =>
-    put(store, oauthKeys.accessToken(tokenHash), record, record.expiresAt),
-  getAccess: (store: Store, tokenHash: string, now = Date.now()) =>
-    get<TokenRecord>(store, oauthKeys.accessToken(tokenHash), now),
-  putRefresh: (store: Store, tokenHash: string, record: TokenRecord) =>
-    put(store, oauthKeys.refreshToken(tokenHash), record, record.expiresAt),
-  /** Uses a refresh token up (rotation): deleted as it is read, so only one request gets it. */
-  async takeRefresh(store: Store, tokenHash: string, now = Date.now()): Promise<TokenRecord | undefined> {
-    const out = await store.db.send(
-      new DeleteCommand({ TableName: store.table, Key: oauthKeys.refreshToken(tokenHash), ReturnValues: 'ALL_OLD' }),
-    );
-    const item = out.Attributes as Item<TokenRecord> | undefined;
-    if (!item || item.expiresAt <= now) return undefined;
-    return recordOf<TokenRecord>(item);
+  putAccess: (store: Store, token: string, record: TokenRecord) => putToken(store, 'ACCESS', token, record),
+  /** One consistent read: the token's record, while unexpired. */
+  async getAccess(store: Store, token: string, now = Date.now()): Promise<TokenRecord | undefined> {
+    const key = tokenKey('ACCESS', token);
+    return key && get<TokenRecord>(store, key, now);
   },
-  revokeAccess: (store: Store, tokenHash: string) => remove(store, oauthKeys.accessToken(tokenHash)),
+  async revokeAccess(store: Store, token: string): Promise<void> {
+    const key = tokenKey('ACCESS', token);
+    if (key) await remove(store, key);
+  },
+  putRefresh: (store: Store, token: string, record: TokenRecord) => putToken(store, 'REFRESH', token, record),
+  /** The refresh token's record, spent or not, while unexpired. */
+  async getRefresh(store: Store, token: string, now = Date.now()): Promise<TokenRecord | undefined> {
+    const key = tokenKey('REFRESH', token);
+    return key && get<TokenRecord>(store, key, now);
+  },
+  /**
+   * Spends a refresh token (rotation): marks it used, once, and only for the client it was
+   * issued to. Undefined when it is unknown, expired, already spent or another client's;
+   * the record stays (until the grant ends) so a second use can be recognised.
+   */
+  async spendRefresh(store: Store, token: string, clientId: string, now = Date.now()) {
+    const key = tokenKey('REFRESH', token);
+    if (!key) return undefined;
+    const spent = await updateIf(store, {
+      Key: key,
+      UpdateExpression: 'SET usedAt = :now',
+      ConditionExpression: 'attribute_not_exists(usedAt) AND clientId = :client AND expiresAt > :now',
+      ExpressionAttributeValues: { ':now': now, ':client': clientId },
+      ReturnValues: 'ALL_NEW',
+    });
+    return spent && recordOf<TokenRecord>(spent);
+  },
 };
+
+/** Deletes every item in a grant's partition: the grant and all its tokens. */
+export async function deleteGrantPartition(store: Store, grantId: string): Promise<void> {
+  const { pk } = oauthKeys.grant(grantId);
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.db.send(
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    await Promise.all((page.Items ?? []).map((item) => remove(store, { pk: item.pk, sk: item.sk })));
+    start = page.LastEvaluatedKey;
+  } while (start);
+}

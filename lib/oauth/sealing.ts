@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
@@ -40,6 +40,19 @@ function gcmOpen(key: Buffer, box: { iv: Buffer; tag: Buffer; data: Buffer }, co
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(box.tag);
   return Buffer.concat([decipher.update(box.data), decipher.final()]);
+}
+
+/** Opens a base64 box with `key`, then wipes the key. */
+function openBase64(key: Buffer, box: { iv: string; tag: string; data: string }, context: string): string {
+  try {
+    return gcmOpen(
+      key,
+      { iv: Buffer.from(box.iv, 'base64'), tag: Buffer.from(box.tag, 'base64'), data: Buffer.from(box.data, 'base64') },
+      context,
+    ).toString('utf8');
+  } finally {
+    key.fill(0);
+  }
 }
 
 /** Wraps data keys with a 32-byte master key read from a file (local runs). */
@@ -123,17 +136,38 @@ export async function seal(wrapper: KeyWrapper, secret: string, context: string)
 export async function unseal(wrapper: KeyWrapper, sealed: Sealed, context: string): Promise<string> {
   if (sealed.wrapper !== wrapper.name) throw new Error(`sealed with ${sealed.wrapper}, opened with ${wrapper.name}`);
   const key = await wrapper.unwrap(Buffer.from(sealed.key, 'base64'), context);
+  return openBase64(key, sealed, context);
+}
+
+/** A secret sealed under a key derived from a bearer token (the table holds only the token's hash). */
+export interface TokenSealed {
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+const TOKEN_KEY_INFO = 'chatgpt-broker google access token v1';
+
+function keyFromToken(token: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', token, '', TOKEN_KEY_INFO, 32));
+}
+
+/**
+ * Seals `secret` under a key derived (HKDF-SHA256) from `token` itself: whoever reads the
+ * table sees only the token's SHA-256, from which the key cannot be derived, so only a
+ * request bearing the token opens it. No KMS call either way.
+ */
+export function sealWithToken(secret: string, token: string, context: string): TokenSealed {
+  const key = keyFromToken(token);
   try {
-    return gcmOpen(
-      key,
-      {
-        iv: Buffer.from(sealed.iv, 'base64'),
-        tag: Buffer.from(sealed.tag, 'base64'),
-        data: Buffer.from(sealed.data, 'base64'),
-      },
-      context,
-    ).toString('utf8');
+    const box = gcmSeal(key, Buffer.from(secret, 'utf8'), context);
+    return { iv: box.iv.toString('base64'), tag: box.tag.toString('base64'), data: box.data.toString('base64') };
   } finally {
     key.fill(0);
   }
+}
+
+/** Opens what {@link sealWithToken} made with the same token and context; throws otherwise. */
+export function openWithToken(sealed: TokenSealed, token: string, context: string): string {
+  return openBase64(keyFromToken(token), sealed, context);
 }

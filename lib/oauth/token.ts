@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import type { Store } from '../jobs/table.ts';
@@ -6,16 +7,19 @@ import { registerSecrets } from '../log.ts';
 import { S256 } from './authorize.ts';
 import { findClient, type KnownClient } from './clients.ts';
 import { OAuthError } from './errors.ts';
-import { endGrant } from './grant-access.ts';
-import { codes, type GrantRecord, grants, hashSecret, randomSecret, tokens } from './records.ts';
-import { keyWrapper, seal, unseal } from './sealing.ts';
+import { GoogleGrantEnded, type GoogleTokens } from './google.ts';
+import { endGrant, freshGoogleToken } from './grant-access.ts';
+import { codes, type GrantRecord, grants, hashSecret, newToken, tokens } from './records.ts';
+import { OFFLINE_ACCESS } from './scopes.ts';
+import { keyWrapper, seal, sealWithToken, unseal } from './sealing.ts';
 
 /** The token endpoint's success answer (RFC 6749 §5.1). */
 export interface TokenAnswer {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  refresh_token: string;
+  /** Only when the grant allows it (SEP-2207). */
+  refresh_token?: string;
   scope: string;
 }
 
@@ -50,21 +54,63 @@ async function authenticateClient(request: WebRequest, store: Store): Promise<Kn
   return client;
 }
 
-/** Issues an access token and a refresh token for a grant; only their hashes are stored. */
-async function issue(store: Store, grant: GrantRecord, accessSeconds: number, now = Date.now()): Promise<TokenAnswer> {
-  const accessToken = randomSecret('mcp-at-');
-  const refreshToken = randomSecret('mcp-rt-');
-  const record = { grantId: grant.grantId, clientId: grant.clientId, resource: grant.resource, tools: grant.tools };
-  await tokens.putAccess(store, hashSecret(accessToken), { ...record, expiresAt: now + accessSeconds * 1000 });
-  await tokens.putRefresh(store, hashSecret(refreshToken), { ...record, expiresAt: grant.expiresAt });
-  registerSecrets(accessToken, refreshToken);
-  return {
+/** An access token ends this long before the Google access token sealed in it. */
+const GOOGLE_MARGIN_SECONDS = 60;
+
+/**
+ * The Google access token to seal into the next access token. Asked before the code or
+ * refresh token is spent, so Google being unreachable leaves the client's credential
+ * usable for a retry; Google's `invalid_grant` has ended the grant (`invalid_grant` here too).
+ */
+export async function googleTokenForIssue(store: Store, config: Config, grant: GrantRecord): Promise<GoogleTokens> {
+  try {
+    return await freshGoogleToken(store, config, grant);
+  } catch (error) {
+    if (error instanceof GoogleGrantEnded) throw invalidGrant('Google ended the authorization; sign in again.');
+    throw error;
+  }
+}
+
+/**
+ * Issues an access token (and, when the grant allows, a refresh token) for a grant; only
+ * their hashes are stored. The Google access token (from {@link googleTokenForIssue}) is
+ * sealed into the access token's record under a key derived from the access token, so a
+ * tool call needs no KMS or Google token call; the access token expires no later than it.
+ */
+export async function issueTokens(
+  store: Store,
+  config: Config,
+  grant: GrantRecord,
+  google: GoogleTokens,
+  now = Date.now(),
+): Promise<TokenAnswer> {
+  const seconds = Math.max(1, Math.min(config.MCP_ACCESS_TOKEN_SECONDS, google.expiresIn - GOOGLE_MARGIN_SECONDS));
+  const accessToken = newToken('at', grant.grantId);
+  const record = {
+    grantId: grant.grantId,
+    userId: grant.userId,
+    clientId: grant.clientId,
+    resource: grant.resource,
+    tools: grant.tools,
+  };
+  await tokens.putAccess(store, accessToken, {
+    ...record,
+    expiresAt: now + seconds * 1000,
+    google: sealWithToken(google.accessToken, accessToken, grant.grantId),
+  });
+  registerSecrets(accessToken);
+  const answer: TokenAnswer = {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: accessSeconds,
-    refresh_token: refreshToken,
-    scope: grant.tools.join(' '),
+    expires_in: seconds,
+    scope: [...grant.tools, ...(grant.refreshable === false ? [] : [OFFLINE_ACCESS])].join(' '),
   };
+  // Grants from before SEP-2207 handling (no `refreshable`) always had refresh tokens.
+  if (grant.refreshable === false) return answer;
+  const refreshToken = newToken('rt', grant.grantId);
+  await tokens.putRefresh(store, refreshToken, { ...record, expiresAt: grant.expiresAt });
+  registerSecrets(refreshToken);
+  return { ...answer, refresh_token: refreshToken };
 }
 
 /**
@@ -90,12 +136,15 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
   if (resource && resource !== record.resource)
     throw new OAuthError('invalid_target', 'The resource does not match the authorization.');
 
-  const now = Date.now();
   const wrapper = await keyWrapper(config);
-  if (await codes.redeem(store, codeHash, now)) {
-    const grant = await grants.get(store, record.grantId);
-    if (!grant) throw invalidGrant('The authorization has been revoked.');
-    const answer = await issue(store, grant, config.MCP_ACCESS_TOKEN_SECONDS, now);
+  // Google first (unless this is a repeat), so its failure does not burn the code.
+  const unused = record.redeemedAt === undefined && record.expiresAt > Date.now();
+  const grant = unused ? await grants.get(store, record.grantId) : undefined;
+  if (unused && !grant) throw invalidGrant('The authorization has been revoked.');
+  const google = grant && (await googleTokenForIssue(store, config, grant));
+  const now = Date.now();
+  if (grant && google && (await codes.redeem(store, codeHash, now))) {
+    const answer = await issueTokens(store, config, grant, google, now);
     await codes.keepAnswer(store, codeHash, await seal(wrapper, JSON.stringify(answer), codeHash));
     return answer;
   }
@@ -108,6 +157,12 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
       if (answer) {
         const same = JSON.parse(await unseal(wrapper, answer, codeHash)) as TokenAnswer;
         registerSecrets(same.access_token, same.refresh_token);
+        // Never hand out a refresh token that was already rotated away: the first answer's
+        // holder has moved on, so this is no double post.
+        if (same.refresh_token) {
+          const first = await tokens.getRefresh(store, same.refresh_token);
+          if (!first || first.usedAt !== undefined) throw invalidGrant('The authorization code was already used.');
+        }
         return same;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -121,17 +176,32 @@ async function redeemCode(request: WebRequest, store: Store, client: KnownClient
 }
 
 /**
- * The refresh-token grant, with rotation: the presented token is consumed as it is read
- * and a new pair is issued. A token that was already used (or never existed) is refused.
+ * The refresh-token grant, with rotation: the presented token is spent as it is used and
+ * a new pair is issued. Only the client it was issued to may use it (another client's
+ * attempt changes nothing); presenting a spent token again means it was stolen or
+ * replayed, so the grant ends (RFC 9700 §4.14.2).
  */
 async function refresh(request: WebRequest, store: Store, client: KnownClient): Promise<TokenAnswer> {
   const token = request.form.get('refresh_token') ?? '';
   registerSecrets(token);
-  const record = token ? await tokens.takeRefresh(store, hashSecret(token)) : undefined;
-  if (!record || record.clientId !== client.clientId) throw invalidGrant('The refresh token is not valid.');
+  const { config } = request;
+  const refused = invalidGrant('The refresh token is not valid.');
+  const record = await tokens.getRefresh(store, token);
+  if (!record || record.clientId !== client.clientId) throw refused;
+  if (record.usedAt !== undefined) {
+    await endGrant(store, config, record.grantId);
+    throw refused;
+  }
   const grant = await grants.get(store, record.grantId);
   if (!grant) throw invalidGrant('The authorization has ended; sign in again.');
-  return issue(store, grant, request.config.MCP_ACCESS_TOKEN_SECONDS);
+  // Google first, so its failure leaves the refresh token unspent for a retry.
+  const google = await googleTokenForIssue(store, config, grant);
+  if (!(await tokens.spendRefresh(store, token, client.clientId))) {
+    // Spent by a concurrent request since it was read: that is a second use too.
+    await endGrant(store, config, record.grantId);
+    throw refused;
+  }
+  return issueTokens(store, config, grant, google);
 }
 
 /** The token endpoint: authorization code and refresh token grants. */
@@ -153,11 +223,8 @@ export async function revokeEndpoint(request: WebRequest, store: Store): Promise
   const client = await authenticateClient(request, store);
   const token = request.form.get('token') ?? '';
   registerSecrets(token);
-  const hash = hashSecret(token);
-  const record = (await tokens.getAccess(store, hash)) ?? (await tokens.takeRefresh(store, hash));
-  if (record && record.clientId === client.clientId) {
-    await endGrant(store, request.config, record.grantId);
-    await tokens.revokeAccess(store, hash);
-  }
+  // Read, not taken: a token is deleted (with its grant) only for the client it was issued to.
+  const record = (await tokens.getAccess(store, token)) ?? (await tokens.getRefresh(store, token));
+  if (record && record.clientId === client.clientId) await endGrant(store, request.config, record.grantId);
   return new HttpResponse(200, {}, { 'Cache-Control': 'no-store' });
 }

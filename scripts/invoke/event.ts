@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Operation } from '#lib/operations';
+
+/** A function's HTTP route: an operation's, or one of an endpoint's. */
+export interface HttpRoute {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+}
 
 export interface EventInput {
-  operation: Operation;
+  operation: HttpRoute;
   /** The request: the JSON body, or for GET the path and query parameters. */
   data: Record<string, unknown>;
   token?: string | undefined;

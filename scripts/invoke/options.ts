@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { localUrl } from '../../local/local-ports.ts';
 
-/** serverless-offline's Lambda port (serverless.yml `custom.serverless-offline.lambdaPort`). */
-export const LOCAL_ENDPOINT = 'http://localhost:3002';
+/** serverless-offline's Lambda port, as `npm start` serves it. */
+export const LOCAL_ENDPOINT = localUrl('lambda');
 
 export interface InvokeOptions {
   function: string;
@@ -13,6 +14,8 @@ export interface InvokeOptions {
   /** serverless-offline (or another Lambda API) to call; undefined means AWS itself. */
   endpoint: string | undefined;
   token: string | undefined;
+  /** For a function with several routes (MCP, OAuth), which method to call. */
+  method: string | undefined;
 }
 
 export type ParsedCommand = { help: true } | ({ help: false } & InvokeOptions);
@@ -50,6 +53,7 @@ export function parseInvokeArgs(argv: string[], env: Record<string, string | und
     region: values.region ?? env.AWS_REGION ?? 'us-east-1',
     endpoint,
     token: token || undefined,
+    method: values.method?.toUpperCase(),
   };
 }
 
@@ -66,6 +70,7 @@ function parse(argv: string[]) {
       local: { type: 'boolean' },
       endpoint: { type: 'string' },
       token: { type: 'string', short: 't' },
+      method: { type: 'string', short: 'm' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,7 +91,14 @@ export function parseData(text: string | undefined, source: string): Record<stri
   return value as Record<string, unknown>;
 }
 
-export function helpText(functions: string[]): string {
+/** The functions by how they are reached: API operations, MCP and OAuth endpoints, agents' WebSocket routes. */
+export interface FunctionGroups {
+  operations: string[];
+  endpoints: string[];
+  sockets: string[];
+}
+
+export function helpText(functions: FunctionGroups): string {
   return `Invoke one broker function directly through the Lambda Invoke API, with the API Gateway
 HTTP API event its route would receive.
 
@@ -102,12 +114,17 @@ Usage: npm run invoke -- <function> [--data JSON | --file F] [--token T]
   --endpoint URL    another Lambda API endpoint
   --stage, -s S     stage (default dev); without --local/--endpoint: the deployed stage on AWS
   --region, -r R    AWS region (default $AWS_REGION or us-east-1)
+  --method, -m M    for a function with several routes, the one with this method
   --help, -h        this text
 
 Prints the HTTP status on stderr and the answer's body on stdout; exits 1 when the
 function fails or answers a status of 400 or more.
 
-Functions: ${functions.join(', ')}
+API operations: ${functions.operations.join(', ')}
+
+MCP and OAuth endpoints (the first route unless --method): ${functions.endpoints.join(', ')}
+
+Agents' WebSocket functions (reached through an agent, not invoked here): ${functions.sockets.join(', ')}
 
 Examples (with npm start running; demo token: demo-token):
   npm run invoke -- get_unread_emails --token demo-token --data '{"limit": 2}'

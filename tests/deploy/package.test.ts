@@ -10,8 +10,11 @@ import { SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
+import { METRIC } from '#lib/metrics';
 import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
+import { SERVICE } from '#lib/service';
+import { ALARM_CONDITION, ALARM_TOPIC, metricsNamespace } from '../../scripts/alarms.ts';
 import { buildAll } from '../../scripts/build.ts';
 import {
   deployedFunctions,
@@ -28,10 +31,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 const CLIENT_SECRET = 'GOCSPX-package-test-client-secret';
+const ALARM_EMAIL = 'ops@example.com';
 const SIGNING_KEY = generateSigningKeyPair().privateKey;
 
-type Resource = { Type: string; Properties: Record<string, any> };
-let template: { Resources: Record<string, Resource> };
+type Resource = { Type: string; Properties: Record<string, any>; Condition?: string };
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, any> };
 let packageDir: string;
 let functionNames: string[];
 
@@ -136,6 +140,7 @@ beforeAll(async () => {
         // A deployer's shell may hold these; none of them may reach anything packaged.
         GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
         JOB_SIGNING_KEY: SIGNING_KEY,
+        ALARM_EMAIL,
       },
     },
   );
@@ -246,6 +251,21 @@ describe('serverless package', () => {
     }
   });
 
+  it('gives mcp, the busiest function, neither the Google client secret nor the token key', () => {
+    // Its tool calls use the Google token sealed in the broker token (lib/oauth/grant-access.ts).
+    const mcp = lambdaOf('mcp');
+    const actions = statementsOf(mcp).flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    const parameters = JSON.stringify(
+      statementsOf(mcp).filter((statement) => statement.Action.includes('ssm:GetParameter')),
+    );
+    expect(parameters).not.toContain(SECRETS.google_client_secret.parameter);
+    expect(parameters).toContain(SECRETS.job_signing_key.parameter);
+    const variables = mcp.Properties.Environment?.Variables ?? {};
+    expect(variables.TOKEN_KMS_KEY_ID).toBeUndefined();
+    expect(variables[SECRETS.google_client_secret.variable]).toBeUndefined();
+  });
+
   it('keeps the signing key out of the template: only the functions that sign get the parameter name', () => {
     expect(JSON.stringify(template)).not.toMatch(/PRIVATE KEY/);
     expectParameterNameOnly('job_signing_key', 'JOB_SIGNING_KEY');
@@ -346,5 +366,51 @@ describe('serverless package', () => {
       ).toEqual([`dist/${name}/index.mjs`]);
       expect((await stat(join(packageDir, `${name}.zip`))).size, name).toBeLessThan(1024 * 1024);
     }
+  });
+
+  it("alarms on each function's errors and throttles, API 5xx and DynamoDB throttling, to the ALARM_EMAIL topic", () => {
+    const alarmsOf = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm',
+    );
+    // Created only when the deployer gave an address (here it did): the condition compares it with ''.
+    expect(template.Conditions[ALARM_CONDITION]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_EMAIL, ''] }] });
+    const topic = template.Resources[ALARM_TOPIC] as Resource;
+    expect(topic.Properties.Subscription).toEqual([{ Protocol: 'email', Endpoint: ALARM_EMAIL }]);
+    for (const [id, resource] of [...alarmsOf, [ALARM_TOPIC, topic] as const]) {
+      expect(resource.Condition, id).toBe(ALARM_CONDITION);
+    }
+    for (const [id, resource] of alarmsOf) expect(resource.Properties.AlarmActions, id).toEqual([{ Ref: ALARM_TOPIC }]);
+    const watched = (namespace: string, metric: string) =>
+      alarmsOf
+        .map(([, resource]) => resource.Properties)
+        .filter((properties) => properties.Namespace === namespace && properties.MetricName === metric)
+        .map((properties) => properties.Dimensions[0].Value);
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(watched('AWS/Lambda', metric).sort(), metric).toEqual(
+        deployedFunctions.map((spec) => deployedName('ci', spec.name)).sort(),
+      );
+    }
+    expect(watched('AWS/DynamoDB', 'ReadThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
+    expect(watched('AWS/DynamoDB', 'WriteThrottleEvents')).toEqual([{ Ref: 'BrokerTable' }]);
+    expect(watched('AWS/ApiGateway', 'ExecutionError')).toEqual([{ Ref: 'WebsocketsApi' }]);
+    // The broker's own metric, in the stage's namespace that every function is told to write to.
+    expect(watched(metricsNamespace('ci'), METRIC.launchUnpicked)).toEqual([SERVICE]);
+    for (const name of functionNames) {
+      expect(lambdaOf(name).Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, name).toBe(
+        metricsNamespace('ci'),
+      );
+    }
+    const rate = alarmsOf.find(([id]) => id === 'HttpApiServerErrorsAlarm')?.[1].Properties;
+    expect(rate?.Metrics.map((metric: any) => metric.MetricStat?.Metric.MetricName ?? metric.Expression)).toEqual([
+      '5xx',
+      'Count',
+      'IF(requests >= 20, 100 * errors / requests, 0)',
+    ]);
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    const groups = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(deployedFunctions.length);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
   });
 });

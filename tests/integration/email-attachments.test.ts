@@ -13,8 +13,9 @@ let files: FileServer;
 
 beforeAll(async () => {
   files = await startFileServer(
-    { '/deck.pdf': pdf, '/big.bin': Buffer.alloc(MAX_LINKED_FILE_BYTES + 1), '/photo.png': png },
+    { '/deck.pdf': pdf, '/big.bin': Buffer.alloc(MAX_LINKED_FILE_BYTES + 1), '/photo.png': png, '/cut.pdf': pdf },
     { '/moved': 'https://evil.example.net/deck.pdf', '/elsewhere': '/deck.pdf' },
+    ['/cut.pdf'],
   );
 });
 
@@ -98,11 +99,16 @@ describe('attachments both ways', () => {
     ['a name resolving to loopback that the allowlist names only by name', 'LOCAL', 400, /private or loopback/],
     ['plain http to a host allowed only over https', 'http://files.oaiusercontent.com/file-1', 400, /must use https/],
     ['a file larger than the cap', 'BIG', 413, /limit/],
+    ['a file whose connection drops mid-body (F4: was a 500 "Error: aborted")', 'CUT', 400, /broke off/],
     ['a link that is not a URL', 'not a url', 400, /not a URL/],
   ])('refuses %s and sends nothing', async (_, link, status, message) => {
     const user = await newUser();
-    const download =
-      link === 'LOCAL' ? `http://localhost:${files.port}/deck.pdf` : link === 'BIG' ? files.url('/big.bin') : link;
+    const served: Record<string, string> = {
+      LOCAL: `http://localhost:${files.port}/deck.pdf`,
+      BIG: files.url('/big.bin'),
+      CUT: files.url('/cut.pdf'),
+    };
+    const download = served[link] ?? link;
     const answer = await sendToSelf(user, {
       subject: 'Refused',
       body: 'x',

@@ -4,99 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { storeFor } from '#lib/jobs/table';
-import { hashSecret, randomSecret, tokens } from '#lib/oauth/records';
+import { newToken, tokens } from '#lib/oauth/records';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
+import {
+  authorizationUrl,
+  mcpCall,
+  REDIRECT_URI,
+  redeem,
+  refreshWith,
+  register,
+  resource,
+  signIn,
+} from '../support/oauth.ts';
 
 const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-let resource: string;
-
-/** An MCP client that registered itself, with the pieces of one authorization. */
-interface SignedIn {
-  clientId: string;
-  code: string;
-  verifier: string;
-  email: string;
-}
-
-async function register(clientName = 'Refusal test client', redirectUris = [REDIRECT_URI]): Promise<string> {
-  const response = await fetch(`${apiUrl}/oauth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: clientName, redirect_uris: redirectUris, token_endpoint_auth_method: 'none' }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { client_id: string }).client_id;
-}
-
-function authorizationUrl(clientId: string, challenge: string, overrides: Record<string, string> = {}): string {
-  const params = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state: 'the-state',
-    resource,
-    ...overrides,
-  });
-  return `${apiUrl}/oauth/authorize?${params}`;
-}
-
-/** Registers a client and signs a fresh emulator user in through consent and Google; returns the code. */
-async function signIn(): Promise<SignedIn> {
-  const user = await newUser();
-  await emulator.setConsentUser(user.email);
-  const clientId = await register();
-  const { verifier, challenge } = pkce();
-  const back = await new Browser().signIn(authorizationUrl(clientId, challenge), REDIRECT_URI);
-  expect(back.searchParams.get('state')).toBe('the-state');
-  const code = back.searchParams.get('code');
-  if (!code) throw new Error(`no code: ${back}`);
-  return { clientId, code, verifier, email: user.email };
-}
-
-async function tokenRequest(form: Record<string, string>) {
-  const response = await fetch(`${apiUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, string> };
-}
-
-const redeem = (signedIn: SignedIn, verifier = signedIn.verifier) =>
-  tokenRequest({
-    grant_type: 'authorization_code',
-    code: signedIn.code,
-    code_verifier: verifier,
-    client_id: signedIn.clientId,
-    redirect_uri: REDIRECT_URI,
-    resource,
-  });
-
-/** One JSON-RPC call to /mcp with a bearer token, as any MCP client sends it. */
-async function mcpCall(token: string, method = 'tools/list', params: unknown = {}) {
-  const response = await fetch(`${apiUrl}/mcp`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const text = await response.text();
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), text };
-}
-
-beforeAll(async () => {
-  resource = ((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string })
-    .resource;
-});
-
 describe('the MCP endpoint', () => {
   it('answers 401 pointing at its protected-resource metadata, which points at the authorization server', async () => {
     const answer = await mcpCall('');
@@ -148,10 +70,10 @@ describe('the MCP endpoint', () => {
   it('refuses a token minted for another resource, and will not mint one', async () => {
     const signedIn = await signIn();
     const issued = await redeem(signedIn);
-    const record = await tokens.getAccess(store, hashSecret(issued.json.access_token ?? ''));
+    const record = await tokens.getAccess(store, issued.json.access_token ?? '');
     if (!record) throw new Error('no token record');
-    const foreign = randomSecret('mcp-at-');
-    await tokens.putAccess(store, hashSecret(foreign), { ...record, resource: 'https://other.example/mcp' });
+    const foreign = newToken('at', record.grantId);
+    await tokens.putAccess(store, foreign, { ...record, resource: 'https://other.example/mcp' });
 
     expect((await mcpCall(issued.json.access_token ?? '')).status).toBe(200);
     const refused = await mcpCall(foreign);
@@ -252,33 +174,24 @@ describe('the MCP endpoint', () => {
     const answer = await mcpCall(issued.access_token ?? '');
     expect(answer.status).toBe(401);
     expect(answer.challenge).toContain('resource_metadata=');
-    const refreshed = await tokenRequest({
-      grant_type: 'refresh_token',
-      refresh_token: issued.refresh_token ?? '',
-      client_id: signedIn.clientId,
-    });
+    const refreshed = await refreshWith(issued.refresh_token, signedIn.clientId);
     expect(refreshed.json.error).toBe('invalid_grant');
   });
 
   it('refuses an expired access token, and rotates refresh tokens (an old one is refused)', async () => {
     const signedIn = await signIn();
     const issued = (await redeem(signedIn)).json;
-    const record = await tokens.getAccess(store, hashSecret(issued.access_token ?? ''));
+    const record = await tokens.getAccess(store, issued.access_token ?? '');
     if (!record) throw new Error('no token record');
-    const expired = randomSecret('mcp-at-');
-    await tokens.putAccess(store, hashSecret(expired), { ...record, expiresAt: Date.now() - 1 });
+    const expired = newToken('at', record.grantId);
+    await tokens.putAccess(store, expired, { ...record, expiresAt: Date.now() - 1 });
     expect((await mcpCall(expired)).status).toBe(401);
 
-    const form = {
-      grant_type: 'refresh_token',
-      refresh_token: issued.refresh_token ?? '',
-      client_id: signedIn.clientId,
-    };
-    const rotated = await tokenRequest(form);
+    const rotated = await refreshWith(issued.refresh_token, signedIn.clientId);
     expect(rotated.status).toBe(200);
     expect(rotated.json.refresh_token).not.toBe(issued.refresh_token);
     expect((await mcpCall(rotated.json.access_token ?? '')).status).toBe(200);
-    expect((await tokenRequest(form)).json.error).toBe('invalid_grant');
+    expect((await refreshWith(issued.refresh_token, signedIn.clientId)).json.error).toBe('invalid_grant');
   });
 
   it('ends the grant when Google rejects the stored refresh token: 401 to sign in again, then 401 again, no loop', async () => {
@@ -296,11 +209,7 @@ describe('the MCP endpoint', () => {
     expect(call.challenge).toContain('error="invalid_token"');
     expect(call.challenge).toContain('resource_metadata=');
     expect((await mcpCall(issued.access_token ?? '')).status).toBe(401);
-    const refreshed = await tokenRequest({
-      grant_type: 'refresh_token',
-      refresh_token: issued.refresh_token ?? '',
-      client_id: signedIn.clientId,
-    });
+    const refreshed = await refreshWith(issued.refresh_token, signedIn.clientId);
     expect(refreshed.json.error).toBe('invalid_grant');
   });
 });

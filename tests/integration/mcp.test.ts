@@ -1,9 +1,6 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -11,28 +8,15 @@ import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
 import { storeFor } from '#lib/jobs/table';
 import { mcpTool } from '#lib/mcp/catalog';
-import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
+import { oauthKeys, tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
-import { apiUrl, emulator, newUser, post, rfc822 } from '../support/api.ts';
-import { TestOAuthProvider } from '../support/mcp.ts';
+import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { connectMcp, publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
 
 const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
-// The MCP URL as the broker publishes it (its PUBLIC_URL), which is what a user configures.
-const mcpUrl = new URL(
-  ((await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource,
-);
-
-/** Connects the SDK client the way an MCP host does: 401, discovery, registration, sign-in, token, connect. */
-async function connect(provider: TestOAuthProvider): Promise<Client> {
-  const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
-  await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  if (!provider.code) throw new Error('the sign-in brought back no code');
-  await first.finishAuth(provider.code);
-  const client = new Client({ name: 'test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
-  return client;
-}
+const mcpUrl = await publishedMcpUrl();
+const connect = (provider: TestOAuthProvider) => connectMcp(provider, mcpUrl);
 
 describe('MCP with the official SDK client and its OAuth support', () => {
   it('signs in from a 401 through registration, consent and Google, lists the registry tools and runs them as REST does', async () => {
@@ -97,7 +81,7 @@ describe('MCP with the official SDK client and its OAuth support', () => {
     expect(mailbox.map((message) => message.id)).toContain(structured.data.message_id);
 
     // What the table holds: the sealed Google refresh token, not the token itself.
-    const record = await tokens.getAccess(store, hashSecret(provider.saved?.access_token ?? ''));
+    const record = await tokens.getAccess(store, provider.saved?.access_token ?? '');
     const raw = await store.db.send(
       new GetCommand({ TableName: store.table, Key: oauthKeys.grant(record?.grantId ?? '') }),
     );

@@ -47,9 +47,14 @@ export async function call(
 export const post = (path: string, options: Parameters<typeof call>[2] = {}) => call('POST', path, options);
 export const get = (path: string, options: Parameters<typeof call>[2] = {}) => call('GET', path, options);
 
-/** A fresh emulator user with a unique address, so tests never share a mailbox. */
-export async function newUser(options: { scopes?: string[]; name?: string } = {}): Promise<CreatedUser> {
-  const email = `user-${randomBytes(5).toString('hex')}@example.com`;
+/**
+ * A fresh emulator user with a unique address, so tests never share a mailbox; with `email`,
+ * another sign-in of that user instead, with its own tokens (as after Google's hourly refresh).
+ */
+export async function newUser(
+  options: { scopes?: string[]; name?: string; email?: string } = {},
+): Promise<CreatedUser> {
+  const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;
   return emulator.createUser({
     email,
     clientId: inject('googleClientId'),

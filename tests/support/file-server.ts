@@ -15,11 +15,13 @@ export interface FileServer {
 
 /**
  * A real HTTP server on loopback (port 0) standing in for ChatGPT's file host: serves the
- * given files by path, and `redirects` (path to Location) as 302s.
+ * given files by path, `redirects` (path to Location) as 302s, and for the `cutOff` paths
+ * announces its file whole but drops the connection after the first half.
  */
 export async function startFileServer(
   files: Record<string, Buffer>,
   redirects: Record<string, string> = {},
+  cutOff: readonly string[] = [],
 ): Promise<FileServer> {
   const requested: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -35,7 +37,9 @@ export async function startFileServer(
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length }).end(file);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length });
+    if (cutOff.includes(path)) res.write(file.subarray(0, file.length / 2), () => res.socket?.destroy());
+    else res.end(file);
   });
   await new Promise<void>((resolve) => server.listen(0, FILE_SERVER_HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { expect } from 'vitest';
 import { apiUrl } from './api.ts';
 
 /**
@@ -141,4 +144,21 @@ export class TestOAuthProvider implements OAuthClientProvider {
 export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** The MCP URL as the broker publishes it (its PUBLIC_URL), which is what a user configures. */
+export async function publishedMcpUrl(): Promise<URL> {
+  const metadata = await fetch(`${apiUrl}/.well-known/oauth-protected-resource`);
+  return new URL(((await metadata.json()) as { resource: string }).resource);
+}
+
+/** Connects the SDK client the way an MCP host does: 401, discovery, registration, sign-in, token, connect. */
+export async function connectMcp(provider: TestOAuthProvider, mcpUrl: URL): Promise<Client> {
+  const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+  await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+  if (!provider.code) throw new Error('the sign-in brought back no code');
+  await first.finishAuth(provider.code);
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+  return client;
 }

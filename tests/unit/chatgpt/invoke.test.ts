@@ -1,13 +1,17 @@
+import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { operations } from '#lib/operations';
+import { allFunctions, operations } from '#lib/operations';
 import { deployedFunctions, deployedName } from '../../../scripts/deployment.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { decodeInvokeResult, failed } from '../../../scripts/invoke/lambda.ts';
 import { LOCAL_ENDPOINT, parseData, parseInvokeArgs, UsageError } from '../../../scripts/invoke/options.ts';
 
 const root = new URL('../../../', import.meta.url);
+const run = promisify(execFile);
 const NOW = new Date('2026-11-02T09:15:00Z');
 
 describe('the functions folder', () => {
@@ -96,6 +100,33 @@ describe('parseInvokeArgs', () => {
     expect(() => parseInvokeArgs(['root', '--bogus'])).toThrow(UsageError);
     expect(() => parseInvokeArgs(['root', '--data', '{}', '--file', 'x.json'])).toThrow(/not both/);
     expect(() => parseInvokeArgs(['root', 'extra'])).toThrow(/unexpected/);
+  });
+});
+
+describe('npm run invoke', () => {
+  it('lists every function of the registry in its help, by how it is reached', async () => {
+    const { stdout } = await run('node_modules/.bin/tsx', ['scripts/invoke.ts', '--help'], {
+      cwd: fileURLToPath(root),
+    });
+    for (const spec of allFunctions) expect(stdout, spec.name).toContain(spec.name);
+  });
+
+  it('says how to set AWS credentials when a deployed stage is called without them', async () => {
+    const failure = await run('node_modules/.bin/tsx', ['scripts/invoke.ts', 'service_info', '--stage', 'prod'], {
+      cwd: fileURLToPath(root),
+      env: {
+        PATH: process.env.PATH,
+        HOME: fileURLToPath(root),
+        AWS_CONFIG_FILE: join(fileURLToPath(root), 'no-such-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(fileURLToPath(root), 'no-such-credentials'),
+        // No instance metadata lookup: the test stays on this machine.
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(
+      'invoke: no AWS credentials to call stage prod on AWS: run "aws configure" or set AWS_PROFILE',
+    );
   });
 });
 

@@ -1,7 +1,14 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { checkLink, fetchFileRefs, isNonPublicAddress, type LinkPolicy } from '#lib/gmail/file-refs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  checkLink,
+  FETCH_TIMEOUT_MS,
+  fetchFileRefs,
+  isNonPublicAddress,
+  type LinkPolicy,
+  MAX_LINKED_TOTAL_BYTES,
+} from '#lib/gmail/file-refs';
 import { thrownBrokerError } from '../../support/broker-error.ts';
 
 const OPENAI_ONLY: LinkPolicy = { hosts: ['files.oaiusercontent.com'], httpHosts: [] };
@@ -60,20 +67,81 @@ describe('checkLink', () => {
 });
 
 describe('fetchFileRefs against a real local server', () => {
-  const servers: Array<{ close: () => void }> = [];
+  const servers: Server[] = [];
   afterEach(() => {
-    for (const server of servers.splice(0)) server.close();
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
-  async function serve(body: Buffer, headers: Record<string, string> = {}) {
-    const server = createServer((_, res) => {
-      res.writeHead(200, headers);
-      res.end(body);
-    });
+  async function listen(handler: RequestListener) {
+    const server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     return (server.address() as AddressInfo).port;
   }
+
+  const serve = (body: Buffer, headers: Record<string, string> = {}) =>
+    listen((_, res) => {
+      res.writeHead(200, headers);
+      res.end(body);
+    });
+
+  const LOOPBACK: LinkPolicy = { hosts: ['127.0.0.1'], httpHosts: ['127.0.0.1'] };
+  const linked = (port: number, path = '/') => ({
+    name: 'a',
+    id: 'f',
+    mime_type: 'x/y',
+    download_link: `http://127.0.0.1:${port}${path}`,
+  });
+
+  /** Serves `sent` bytes of a body announced as `announced`, then leaves the connection open (stalls). */
+  const stalling = (sent: number, announced: number, onClose?: () => void) =>
+    listen((req, res) => {
+      res.writeHead(200, { 'content-length': String(announced) });
+      res.write(Buffer.alloc(sent));
+      if (onClose) req.socket.on('close', onClose);
+    });
+
+  it(`answers a body that stalls past ${FETCH_TIMEOUT_MS} ms as the link's fault, naming the field (F4)`, async () => {
+    const port = await stalling(100, 1_000);
+    await expect(fetchFileRefs([linked(port)], LOOPBACK)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      message: expect.stringMatching(/took too long/),
+      details: [{ field: 'openaiFileIdRefs[0].download_link' }],
+    });
+  });
+
+  it("answers a connection dropped mid-body as the link's fault, naming the field (F4)", async () => {
+    const port = await listen((_, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write(Buffer.alloc(100), () => res.socket?.destroy());
+    });
+    await expect(fetchFileRefs([linked(port)], LOOPBACK)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      message: expect.stringMatching(/broke off/),
+      details: [{ field: 'openaiFileIdRefs[0].download_link' }],
+    });
+  });
+
+  it('refuses the total the moment it passes the cap and drops the downloads still running (F5)', async () => {
+    const MiB = 1024 * 1024;
+    const whole = await serve(Buffer.alloc(9.5 * MiB));
+    let stalledClosed = false;
+    // 9.5 MiB + 9 MiB passes the 18 MiB total while the second file is still coming.
+    const stalled = await stalling(9 * MiB, 10 * MiB, () => {
+      stalledClosed = true;
+    });
+    expect(9.5 * MiB + 9 * MiB).toBeGreaterThan(MAX_LINKED_TOTAL_BYTES);
+    await expect(fetchFileRefs([linked(whole), linked(stalled)], LOOPBACK)).rejects.toMatchObject({
+      kind: 'payload_too_large',
+      message: expect.stringMatching(/total more than/),
+      details: [{ field: 'openaiFileIdRefs' }],
+    });
+    // The broker hung up on the file still downloading instead of waiting for the rest of it.
+    await vi.waitFor(() => expect(stalledClosed).toBe(true));
+  });
 
   it('returns the bytes as a base64 attachment, with a safe MIME type', async () => {
     const port = await serve(Buffer.from('hello'));
@@ -96,11 +164,6 @@ describe('fetchFileRefs against a real local server', () => {
 
   it('stops reading a body that grows past the cap even without Content-Length', async () => {
     const port = await serve(Buffer.alloc(11 * 1024 * 1024), { 'transfer-encoding': 'chunked' });
-    await expect(
-      fetchFileRefs([{ name: 'a', id: 'f', mime_type: 'x/y', download_link: `http://127.0.0.1:${port}/` }], {
-        hosts: ['127.0.0.1'],
-        httpHosts: ['127.0.0.1'],
-      }),
-    ).rejects.toMatchObject({ kind: 'payload_too_large' });
+    await expect(fetchFileRefs([linked(port)], LOOPBACK)).rejects.toMatchObject({ kind: 'payload_too_large' });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { IDENTITY_CACHE_MS, identifyUser } from '#lib/google/identity';
+import { IDENTITY_CACHE_MS, identifyUser, subjectOf } from '#lib/google/identity';
 import { SCOPES } from '#lib/google/scopes';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../../../emulator/server.ts';
@@ -67,5 +67,26 @@ describe('identifyUser: who a Google token belongs to, failing closed', () => {
     await expect(
       identifyUser({ accessToken: signedIn.token }, config(), start + IDENTITY_CACHE_MS + 1),
     ).rejects.toMatchObject({ kind: 'invalid_token' });
+  });
+
+  it('subjectOf names the account behind any of its tokens, even a send-only one, asking Google once per token', async () => {
+    const signedIn = await user();
+    const refreshed = await control.createUser({ email: signedIn.email, clientId: CLIENT, clientSecret: 'secret' });
+    const sendOnly = await control.createUser({
+      email: signedIn.email,
+      clientId: 'other-app.apps.googleusercontent.com',
+      scopes: [SCOPES.send],
+    });
+    await control.clearRequests();
+    const subject = await subjectOf({ accessToken: signedIn.token }, config());
+    expect(subject).toBe((await identifyUser({ accessToken: signedIn.token }, config())).id);
+    expect(await subjectOf({ accessToken: refreshed.token }, config())).toBe(subject);
+    expect(await subjectOf({ accessToken: sendOnly.token }, config())).toBe(subject);
+    expect(await subjectOf({ accessToken: sendOnly.token }, config())).toBe(subject);
+    // Three tokens, three tokeninfo round trips: the repeat calls were answered from the cache.
+    const asked = (await control.requests()).filter((request) => request.path.includes('tokeninfo'));
+    expect(asked).toHaveLength(3);
+    const other = await user();
+    expect(await subjectOf({ accessToken: other.token }, config())).not.toBe(subject);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fileKeyWrapper, seal, unseal } from '#lib/oauth/sealing';
+import { hashSecret } from '#lib/oauth/records';
+import { fileKeyWrapper, openWithToken, seal, sealWithToken, unseal } from '#lib/oauth/sealing';
 
 const wrapper = fileKeyWrapper(randomBytes(32));
 const secret = '1//refresh-token-of-a-user';
@@ -30,5 +31,18 @@ describe('sealing a Google refresh token', () => {
 
   it('refuses a master key that is not 32 bytes', () => {
     expect(() => fileKeyWrapper(randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('sealing a Google access token under its broker token', () => {
+  const token = 'mcp-at-0123456789abcdef0123456789abcdef.secret-part-of-the-broker-token';
+
+  it('opens only with the same broker token and context, never with what the table holds (its hash)', () => {
+    const sealed = sealWithToken('ya29.google-access-token', token, 'grant-1');
+    expect(JSON.stringify(sealed)).not.toContain('ya29');
+    expect(openWithToken(sealed, token, 'grant-1')).toBe('ya29.google-access-token');
+    expect(() => openWithToken(sealed, `${token}x`, 'grant-1')).toThrow();
+    expect(() => openWithToken(sealed, hashSecret(token), 'grant-1')).toThrow();
+    expect(() => openWithToken(sealed, token, 'grant-2')).toThrow();
   });
 });
