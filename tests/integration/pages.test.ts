@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, VIEWPORTS } from '../../local/browser.ts';
 import { apiUrl, get } from '../support/api.ts';
-import { horizontalOverflow, type PageGlobals, seriousViolations } from '../support/browser.ts';
+import { horizontalOverflow, type PageGlobals, seriousViolations, tabThroughLinks } from '../support/browser.ts';
 
 // What Chromium sends for a page it navigates to.
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -39,6 +39,23 @@ describe('every page in Chromium', () => {
         }
       });
     }
+  }
+
+  for (const path of PAGES) {
+    it(`${path} from the keyboard: Tab reaches every link in reading order, each with a visible focus ring`, async () => {
+      const page = await open(path);
+      try {
+        const links = await page
+          .locator('a[href]')
+          .evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+        expect(links.length).toBeGreaterThan(0);
+        const stops = await tabThroughLinks(page);
+        expect(stops.map((stop) => stop.href)).toEqual(links);
+        expect(stops.filter((stop) => !stop.ring)).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
   }
 
   it('no page can be framed, and none loads anything from elsewhere', async () => {

@@ -6,8 +6,9 @@ import type { Page } from 'playwright-core';
 export interface PageGlobals {
   document: {
     documentElement: { scrollWidth: number; clientWidth: number };
-    activeElement: { textContent: string | null } | null;
+    activeElement: { textContent: string | null; getAttribute(name: string): string | null } | null;
   };
+  getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string };
   axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeResult[] }> };
 }
 interface AxeResult {
@@ -55,4 +56,28 @@ export function horizontalOverflow(page: Page): Promise<number> {
     const root = (globalThis as unknown as PageGlobals).document.documentElement;
     return root.scrollWidth - root.clientWidth;
   });
+}
+
+/**
+ * Presses Tab once per link on the page and returns, for each stop, the focused element's
+ * `href` and whether it shows a focus ring (an outline wider than 0).
+ */
+export async function tabThroughLinks(page: Page): Promise<{ href: string | null; ring: boolean }[]> {
+  const stops: { href: string | null; ring: boolean }[] = [];
+  const count = await page.locator('a[href]').count();
+  for (let step = 0; step < count; step += 1) {
+    await page.keyboard.press('Tab');
+    stops.push(
+      await page.evaluate(() => {
+        const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+        const focused = document.activeElement;
+        const style = focused ? getComputedStyle(focused) : undefined;
+        return {
+          href: focused?.getAttribute('href') ?? null,
+          ring: style !== undefined && style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+        };
+      }),
+    );
+  }
+  return stops;
 }
