@@ -11,6 +11,7 @@ export function renderFrontDoor(baseUrl: string): string {
   const openapi = `${baseUrl}${operations.get_openapi_document.path}`;
   const mcp = `${baseUrl}${endpoints.mcp.routes[0].path}`;
   const docs = `${baseUrl}${operations.get_docs_page.path}`;
+  const account = `${baseUrl}${endpoints.account.routes[0].path}`;
   return page(
     'ChatGPT Broker',
     `<header><h1>ChatGPT Broker</h1>
@@ -24,6 +25,8 @@ only after you sign in with Google and allow it.</p></header>
 <h3>An MCP client (Claude, ChatGPT connectors)</h3>
 <p>Add a remote MCP server with this address; it asks you to sign in with Google:</p>
 <p><code>${escapeHtml(mcp)}</code></p>
+<h2>Your account</h2>
+<p><a href="${escapeHtml(account)}">Your account</a>: sign in with Google to see the computers paired with it, and unpair them.</p>
 <h2>Learn more</h2>
 <ul>
 <li><a href="${escapeHtml(docs)}">API reference</a>: every operation, its fields and answers</li>

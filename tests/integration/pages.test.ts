@@ -1,26 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, VIEWPORTS } from '../../local/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { VIEWPORTS } from '../../local/browser.ts';
 import { apiUrl, get } from '../support/api.ts';
-import { horizontalOverflow, type PageGlobals, seriousViolations, tabThroughLinks } from '../support/browser.ts';
+import {
+  horizontalOverflow,
+  type PageGlobals,
+  seriousViolations,
+  tabThroughLinks,
+  useBrowser,
+} from '../support/browser.ts';
 
 // What Chromium sends for a page it navigates to.
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
-const PAGES = ['/', '/docs'] as const;
+// The account page as a browser without a session sees it (signed in: account.test.ts).
+const PAGES = ['/', '/docs', '/account'] as const;
 
-let browser: Browser;
-/** The broker's canonical address (PUBLIC_URL), which its pages name; the tests reach it at `apiUrl`. */
-let publicUrl: string;
-beforeAll(async () => {
-  browser = await launchChromium();
-  publicUrl = (await get('/openapi.json')).json.servers[0].url;
-});
-afterAll(async () => {
-  await browser?.close();
-});
+// The pages name the canonical address (publicUrl); the tests reach the broker at `apiUrl`.
+const chromium = useBrowser();
 
 async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+  const page = await chromium.browser.newPage({ viewport });
   const response = await page.goto(`${apiUrl}${path}`);
   expect(response?.status()).toBe(200);
   return page;
@@ -75,8 +74,8 @@ describe('the front door', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('vary')).toMatch(/Accept/);
     const html = await page.text();
-    expect(html).toContain(`<code>${publicUrl}/mcp</code>`);
-    expect(html).toContain(`<code>${publicUrl}/openapi.json</code>`);
+    expect(html).toContain(`<code>${chromium.publicUrl}/mcp</code>`);
+    expect(html).toContain(`<code>${chromium.publicUrl}/openapi.json</code>`);
 
     const program = await get('/');
     expect(program.headers.get('content-type')).toMatch(/^application\/json/);
@@ -91,7 +90,11 @@ describe('the front door', () => {
       const links = await page
         .locator('a')
         .evaluateAll((anchors) => anchors.map((a) => String(Reflect.get(a, 'href'))));
-      expect(links).toEqual([`${publicUrl}/docs`, `${publicUrl}/openapi.json`]);
+      expect(links).toEqual([
+        `${chromium.publicUrl}/account`,
+        `${chromium.publicUrl}/docs`,
+        `${chromium.publicUrl}/openapi.json`,
+      ]);
       for (const [index, href] of links.entries()) {
         await page.goto(`${apiUrl}/`);
         const [response] = await Promise.all([page.waitForEvent('response'), page.locator('a').nth(index).click()]);
@@ -119,7 +122,7 @@ describe('the front door', () => {
       }
       expect(reached).toContain('API reference');
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${publicUrl}/docs`);
+      await page.waitForURL(`${chromium.publicUrl}/docs`);
       expect(await page.locator('h1').textContent()).toMatch(/API reference/);
     } finally {
       await page.close();

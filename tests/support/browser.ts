@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../local/browser.ts';
+import { get } from './api.ts';
 
 /** The bits of the page's DOM the checks read (the project compiles without the DOM library). */
 export interface PageGlobals {
@@ -80,4 +83,23 @@ export async function tabThroughLinks(page: Page): Promise<{ href: string | null
     );
   }
   return stops;
+}
+
+/** A Chromium for a file's tests, and the broker's canonical address (PUBLIC_URL), which its pages name. */
+export interface BrowserContext {
+  browser: Browser;
+  publicUrl: string;
+}
+
+/** Starts Chromium before the file's tests and closes it after; the fields are set once they run. */
+export function useBrowser(): BrowserContext {
+  const context = {} as BrowserContext;
+  beforeAll(async () => {
+    context.browser = await launchChromium();
+    context.publicUrl = (await get('/openapi.json')).json.servers[0].url;
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+  });
+  return context;
 }

@@ -11,6 +11,7 @@ describe('the front door page', () => {
     expect(html).toContain('<code>https://broker.example.com/openapi.json</code>');
     expect(html).toContain('<code>https://broker.example.com/mcp</code>');
     expect(html).toContain('href="https://broker.example.com/docs"');
+    expect(html).toContain('href="https://broker.example.com/account"');
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
   });
 

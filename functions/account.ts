@@ -1,0 +1,111 @@
+import { identifyUser } from '#lib/google/identity';
+import { SCOPES } from '#lib/google/scopes';
+import { HttpResponse } from '#lib/http/response';
+import { redirect, type WebRequest, webHandler } from '#lib/http/web-handler';
+import { listComputers, unpairComputer } from '#lib/jobs/pairing';
+import { socketsFor } from '#lib/jobs/sockets';
+import { storeFor } from '#lib/jobs/table';
+import { registerSecrets } from '#lib/log';
+import { exchangeGoogleCode, googleAuthorizationUrl } from '#lib/oauth/google';
+import { escapeHtml, PAGE_HEADERS, page } from '#lib/oauth/pages';
+import { brokerUrls } from '#lib/oauth/urls';
+import { endpoints } from '#lib/operations';
+import { type AccountPaths, renderAccount, renderSignedOut } from '#lib/pages/account-page';
+import {
+  createSession,
+  csrfMatches,
+  endSession,
+  readSession,
+  SESSION_COOKIE,
+  SIGNIN_COOKIE,
+  signInVerifier,
+  startSignIn,
+} from '#lib/pages/account-session';
+
+// The routes, in the registry's order: the page, sign-in, Google's redirect back, unpair, sign out.
+const routePath = (index: number): string => {
+  const found = endpoints.account.routes[index];
+  if (!found) throw new Error(`the registry's account endpoint has no route ${index}`);
+  return found.path;
+};
+const [home, signIn, callback, unpair, signOut] = [0, 1, 2, 3, 4].map(routePath) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const PATHS: AccountPaths = { home, signIn, unpair, signOut };
+
+const html = (status: number, body: string) => new HttpResponse(status, body, { ...PAGE_HEADERS });
+const refusal = (status: number, message: string) =>
+  html(
+    status,
+    page(
+      'Your account · ChatGPT Broker',
+      `<main><h1>Your account</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(home)}">Back to your account</a></p></main>`,
+    ),
+  );
+
+async function route(request: WebRequest): Promise<HttpResponse> {
+  const { config, event } = request;
+  const store = storeFor(config);
+  const base = brokerUrls(config, event).issuer;
+  const path = event.rawPath;
+  const method = event.requestContext.http.method;
+
+  if (method === 'GET' && path === signIn) {
+    const start = startSignIn();
+    const url = googleAuthorizationUrl(config, {
+      // Who the person is, nothing of their mail.
+      scopes: [SCOPES.openid, SCOPES.email],
+      state: start.state,
+      redirectUri: `${base}${callback}`,
+      codeChallenge: start.codeChallenge,
+      offline: false,
+    });
+    return redirect(url, start.cookie);
+  }
+  if (method === 'GET' && path === callback) {
+    const verifier = signInVerifier(request.cookies.get(SIGNIN_COOKIE), request.query.get('state'));
+    const code = request.query.get('code');
+    if (!verifier || !code)
+      return refusal(400, 'This sign-in was not started in this browser, or it expired. Sign in again.');
+    const tokens = await exchangeGoogleCode(config, {
+      code,
+      redirectUri: `${base}${callback}`,
+      codeVerifier: verifier,
+    });
+    registerSecrets(tokens.accessToken, tokens.refreshToken);
+    const user = await identifyUser({ accessToken: tokens.accessToken }, config);
+    return redirect(`${base}${home}`, await createSession(store, user));
+  }
+
+  const secret = request.cookies.get(SESSION_COOKIE);
+  const session = await readSession(store, secret);
+  if (method === 'GET' && path === home) {
+    if (!session) return html(200, renderSignedOut(PATHS));
+    const computers = await listComputers(store, session.user.id);
+    return html(200, renderAccount({ paths: PATHS, email: session.user.email, csrf: session.csrf, computers }));
+  }
+  if (method !== 'POST') return refusal(404, 'There is no such page.');
+  if (!session || !secret) return refusal(401, 'Your session ended. Sign in again.');
+  if (!csrfMatches(session, request.form.get('csrf'))) {
+    return refusal(403, 'This form did not come from your account page. Nothing was changed.');
+  }
+  if (path === signOut) return redirect(`${base}/`, await endSession(store, secret));
+  if (path === unpair) {
+    const wanted = request.form.get('computer') ?? '';
+    const computers = await listComputers(store, session.user.id);
+    // Only the person's own computers are looked at: another's answers as one that does not exist.
+    if (!computers.some((computer) => computer.agent_id === wanted)) {
+      return refusal(404, 'No computer paired with your account has that id.');
+    }
+    await unpairComputer(store, socketsFor(config), session.user, wanted);
+    return redirect(`${base}${home}`);
+  }
+  return refusal(404, 'There is no such page.');
+}
+
+/** The account page: sign in with Google (identity only), see paired computers, unpair one, sign out. */
+export const handler = webHandler(endpoints.account, 'page', route);
