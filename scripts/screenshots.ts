@@ -8,6 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument } from '#lib/chatgpt/openapi';
+import { endpoints } from '#lib/operations';
+import { renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import { renderFrontDoor } from '#lib/pages/front-door';
 import { launchChromium, VIEWPORTS } from '../local/browser.ts';
 
@@ -15,6 +17,26 @@ const EXAMPLE_URL = 'https://broker.example.com';
 const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
 
 const docs = renderDocsPage(buildOpenApiDocument(EXAMPLE_URL));
+const [home, signIn, , unpair, signOut] = endpoints.account.routes.map((route) => route.path);
+const accountPaths = { home: home ?? '', signIn: signIn ?? '', unpair: unpair ?? '', signOut: signOut ?? '' };
+const day = Date.UTC(2026, 11, 4, 9, 30);
+/** A made-up person with two paired computers. */
+const signedIn = renderAccount({
+  paths: accountPaths,
+  email: 'ann@example.com',
+  csrf: 'example',
+  computers: [
+    { agent_id: 'a1', name: 'Office desktop', platform: 'windows', paired_at: day, last_seen: day, is_default: true },
+    {
+      agent_id: 'a2',
+      name: "Ann's laptop",
+      platform: 'macos',
+      paired_at: day,
+      last_seen: day - 86_400_000,
+      is_default: false,
+    },
+  ],
+});
 
 /** Each picture by file name: the page's HTML, and what of it to photograph (all of it by default). */
 const PAGES: Record<string, { html: string; part?: string }> = {
@@ -22,6 +44,8 @@ const PAGES: Record<string, { html: string; part?: string }> = {
   // The reference is dozens of screens long: its top, and one operation with its field tables.
   docs: { html: docs, part: 'header' },
   'docs-send-email': { html: docs, part: '#op-send_email' },
+  'account-signed-out': { html: renderSignedOut(accountPaths) },
+  account: { html: signedIn },
 };
 
 await mkdir(OUT, { recursive: true });
