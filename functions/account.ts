@@ -2,6 +2,7 @@ import { identifyUser } from '#lib/google/identity';
 import { SCOPES } from '#lib/google/scopes';
 import { HttpResponse } from '#lib/http/response';
 import { redirect, type WebRequest, webHandler } from '#lib/http/web-handler';
+import { setDefaultComputer } from '#lib/jobs/default-computer';
 import { listComputers, unpairComputer } from '#lib/jobs/pairing';
 import { socketsFor } from '#lib/jobs/sockets';
 import { storeFor } from '#lib/jobs/table';
@@ -10,7 +11,7 @@ import { exchangeGoogleCode, googleAuthorizationUrl } from '#lib/oauth/google';
 import { escapeHtml, PAGE_HEADERS, page } from '#lib/oauth/pages';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
-import { type AccountPaths, renderAccount, renderSignedOut } from '#lib/pages/account-page';
+import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import {
   createSession,
   csrfMatches,
@@ -22,20 +23,7 @@ import {
   startSignIn,
 } from '#lib/pages/account-session';
 
-// The routes, in the registry's order: the page, sign-in, Google's redirect back, unpair, sign out.
-const routePath = (index: number): string => {
-  const found = endpoints.account.routes[index];
-  if (!found) throw new Error(`the registry's account endpoint has no route ${index}`);
-  return found.path;
-};
-const [home, signIn, callback, unpair, signOut] = [0, 1, 2, 3, 4].map(routePath) as [
-  string,
-  string,
-  string,
-  string,
-  string,
-];
-const PATHS: AccountPaths = { home, signIn, unpair, signOut };
+const { home, signIn, callback, unpair, signOut, makeDefault } = ACCOUNT_PATHS;
 
 const html = (status: number, body: string) => new HttpResponse(status, body, { ...PAGE_HEADERS });
 const refusal = (status: number, message: string) =>
@@ -84,9 +72,9 @@ async function route(request: WebRequest): Promise<HttpResponse> {
   const secret = request.cookies.get(SESSION_COOKIE);
   const session = await readSession(store, secret);
   if (method === 'GET' && path === home) {
-    if (!session) return html(200, renderSignedOut(PATHS));
+    if (!session) return html(200, renderSignedOut(ACCOUNT_PATHS));
     const computers = await listComputers(store, session.user.id);
-    return html(200, renderAccount({ paths: PATHS, email: session.user.email, csrf: session.csrf, computers }));
+    return html(200, renderAccount({ paths: ACCOUNT_PATHS, email: session.user.email, csrf: session.csrf, computers }));
   }
   if (method !== 'POST') return refusal(404, 'There is no such page.');
   if (!session || !secret) return refusal(401, 'Your session ended. Sign in again.');
@@ -94,6 +82,12 @@ async function route(request: WebRequest): Promise<HttpResponse> {
     return refusal(403, 'This form did not come from your account page. Nothing was changed.');
   }
   if (path === signOut) return redirect(`${base}/`, await endSession(store, secret));
+  if (path === makeDefault) {
+    if (!(await setDefaultComputer(store, session.user.id, request.form.get('computer') ?? ''))) {
+      return refusal(404, 'No computer paired with your account has that id.');
+    }
+    return redirect(`${base}${home}`);
+  }
   if (path === unpair) {
     const wanted = request.form.get('computer') ?? '';
     const computers = await listComputers(store, session.user.id);
@@ -107,5 +101,5 @@ async function route(request: WebRequest): Promise<HttpResponse> {
   return refusal(404, 'There is no such page.');
 }
 
-/** The account page: sign in with Google (identity only), see paired computers, unpair one, sign out. */
+/** The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default, sign out. */
 export const handler = webHandler(endpoints.account, 'page', route);

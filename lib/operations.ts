@@ -640,8 +640,10 @@ export const endpoints = defineEndpoints({
       { method: 'GET', path: '/account/callback' },
       { method: 'POST', path: '/account/unpair' },
       { method: 'POST', path: '/account/signout' },
+      { method: 'POST', path: '/account/default' },
     ],
-    summary: 'The account page: sign in with Google (identity only), see and unpair paired computers.',
+    summary:
+      'The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default.',
     // Sessions (Get, Put, Delete), and what unpair_computer does to a computer.
     table: union([['GetItem', 'PutItem', 'DeleteItem'], operations.unpair_computer.table]),
     // Exchanges Google's sign-in code with the broker's Google client.

@@ -8,8 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument } from '#lib/chatgpt/openapi';
-import { endpoints } from '#lib/operations';
-import { renderAccount, renderSignedOut } from '#lib/pages/account-page';
+import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import { renderFrontDoor } from '#lib/pages/front-door';
 import { launchChromium, VIEWPORTS } from '../local/browser.ts';
 
@@ -17,12 +16,10 @@ const EXAMPLE_URL = 'https://broker.example.com';
 const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
 
 const docs = renderDocsPage(buildOpenApiDocument(EXAMPLE_URL));
-const [home, signIn, , unpair, signOut] = endpoints.account.routes.map((route) => route.path);
-const accountPaths = { home: home ?? '', signIn: signIn ?? '', unpair: unpair ?? '', signOut: signOut ?? '' };
 const day = Date.UTC(2026, 11, 4, 9, 30);
 /** A made-up person with two paired computers. */
 const signedIn = renderAccount({
-  paths: accountPaths,
+  paths: ACCOUNT_PATHS,
   email: 'ann@example.com',
   csrf: 'example',
   computers: [
@@ -44,7 +41,7 @@ const PAGES: Record<string, { html: string; part?: string }> = {
   // The reference is dozens of screens long: its top, and one operation with its field tables.
   docs: { html: docs, part: 'header' },
   'docs-send-email': { html: docs, part: '#op-send_email' },
-  'account-signed-out': { html: renderSignedOut(accountPaths) },
+  'account-signed-out': { html: renderSignedOut(ACCOUNT_PATHS) },
   account: { html: signedIn },
 };
 

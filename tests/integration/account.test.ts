@@ -65,9 +65,10 @@ function postForm(path: string, secret: string, form: Record<string, string>) {
 describe('the account page in Chromium', () => {
   const chromium = useBrowser();
 
-  it('signs in through Google, shows the paired computer, and unpairs it', async () => {
+  it('signs in through Google, shows the paired computers, makes one the default, and unpairs the other', async () => {
     const user = await newUser();
     const agentId = await pairedComputer(user, 'office-pc');
+    await pairedComputer(user, 'laptop');
     await emulator.setConsentUser(user.email);
     const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
     try {
@@ -79,9 +80,13 @@ describe('the account page in Chromium', () => {
       expect(await seriousViolations(page)).toEqual([]);
       expect(await horizontalOverflow(page)).toBe(0);
 
+      await page.getByRole('button', { name: 'Make default: laptop' }).click();
+      await page.getByRole('cell', { name: 'laptop (default)' }).waitFor();
       await page.getByRole('button', { name: 'Unpair office-pc' }).click();
-      await page.getByText('No computer is paired.').waitFor();
+      await page.getByRole('cell', { name: 'office-pc (default)' }).waitFor({ state: 'detached' });
+      expect(await page.getByRole('cell', { name: /office-pc/ }).count()).toBe(0);
       expect(await computersOf(user)).not.toContain(agentId);
+      expect(await computersOf(user)).toHaveLength(1);
     } finally {
       await page.close();
     }
@@ -121,6 +126,29 @@ describe('account page security', () => {
     const answer = await postForm('/account/unpair', stranger.secret, { computer: agentId, csrf: stranger.csrf });
     expect(answer.status).toBe(404);
     expect(await computersOf(owner)).toContain(agentId);
+  });
+
+  it("chooses the default computer, only among the signed-in person's own (another's: 404)", async () => {
+    const owner = await newUser();
+    const first = await pairedComputer(owner, 'first');
+    const second = await pairedComputer(owner, 'second');
+    const defaults = async () =>
+      Object.fromEntries(
+        (await get('/api/agent/computers', { token: owner.token })).json.data.computers.map(
+          (computer: { agent_id: string; is_default: boolean }) => [computer.agent_id, computer.is_default],
+        ),
+      );
+    expect(await defaults()).toEqual({ [first]: true, [second]: false });
+
+    const stranger = await signIn(await newUser());
+    const refused = await postForm('/account/default', stranger.secret, { computer: second, csrf: stranger.csrf });
+    expect(refused.status).toBe(404);
+    const { secret, csrf } = await signIn(owner);
+    expect((await postForm('/account/default', secret, { computer: second })).status).toBe(403);
+    expect(await defaults()).toEqual({ [first]: true, [second]: false });
+
+    expect((await postForm('/account/default', secret, { computer: second, csrf })).status).toBe(302);
+    expect(await defaults()).toEqual({ [first]: false, [second]: true });
   });
 
   it('refuses a sign-in this browser did not start, and a post with no session', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderAccount } from '#lib/pages/account-page';
+import { ACCOUNT_PATHS as paths, renderAccount } from '#lib/pages/account-page';
 
-const paths = { home: '/account', signIn: '/account/signin', unpair: '/account/unpair', signOut: '/account/signout' };
 const computer = {
   agent_id: 'a"><script>1</script>',
   name: '<img src=x onerror=alert(1)>',
@@ -21,9 +20,13 @@ describe('the account page', () => {
 
   it('puts the CSRF token in every form, and names the default computer and when it was last seen', () => {
     const html = renderAccount({ paths, email: 'a@example.com', csrf: 'token', computers: [computer, computer] });
-    const forms = html.match(/<form /g) ?? [];
-    expect(forms).toHaveLength(3);
-    expect(html.match(/name="csrf" value="token"/g)).toHaveLength(3);
+    // Unpair for both, make-default for the one that is not (the same record twice here is default), sign out.
+    const other = { ...computer, agent_id: 'b', name: 'Other', is_default: false };
+    const two = renderAccount({ paths, email: 'a@example.com', csrf: 'token', computers: [computer, other] });
+    expect(two.match(/<form /g)).toHaveLength(4);
+    expect(two.match(/name="csrf" value="token"/g)).toHaveLength(4);
+    expect(two).toContain('aria-label="Make default: Other"');
+    expect(two).not.toContain('aria-label="Make default: &#60;img');
     expect(html).toContain('(default)');
     expect(html).toContain('2026-01-02 03:04 UTC');
   });
