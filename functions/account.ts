@@ -42,6 +42,13 @@ async function route(request: WebRequest): Promise<HttpResponse> {
   const path = event.rawPath;
   const method = event.requestContext.http.method;
 
+  // One host for the whole sign-in: Google sends the person back to the canonical address
+  // (PUBLIC_URL), so a page opened at another name (127.0.0.1 for localhost) moves there
+  // first, before any cookie is set on a host the callback would not see.
+  const host = request.header('host');
+  if (method === 'GET' && host !== undefined && host !== new URL(base).host) {
+    return redirect(`${base}${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`);
+  }
   if (method === 'GET' && path === signIn) {
     const start = startSignIn();
     const url = googleAuthorizationUrl(config, {

@@ -7,6 +7,8 @@ import { apiUrl, emulator, get, newUser, post } from '../support/api.ts';
 import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
 
 const SESSION_COOKIE = '__Host-broker-account';
+/** The canonical address the account pages live at (PUBLIC_URL); other host names are sent there. */
+const publicUrl = (await get('/openapi.json')).json.servers[0].url as string;
 
 /**
  * Registers a (key-only) agent from 127.0.0.2: registrations are limited per source address
@@ -56,7 +58,7 @@ const computersOf = async (user: CreatedUser) =>
 /** Signs `user` in to the account page over plain HTTP, following each redirect by hand. */
 async function signIn(user: CreatedUser): Promise<{ secret: string; setCookie: string; csrf: string }> {
   await emulator.setConsentUser(user.email);
-  const start = await fetch(`${apiUrl}/account/signin`, { redirect: 'manual' });
+  const start = await fetch(`${publicUrl}/account/signin`, { redirect: 'manual' });
   expect(start.status).toBe(302);
   const signinCookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const google = new URL(start.headers.get('location') ?? '');
@@ -64,7 +66,7 @@ async function signIn(user: CreatedUser): Promise<{ secret: string; setCookie: s
   expect(google.searchParams.get('code_challenge_method')).toBe('S256');
   const consented = await fetch(google, { redirect: 'manual' });
   const back = new URL(consented.headers.get('location') ?? '');
-  const callback = await fetch(`${apiUrl}${back.pathname}${back.search}`, {
+  const callback = await fetch(back, {
     redirect: 'manual',
     headers: { cookie: signinCookie },
   });
@@ -78,13 +80,13 @@ async function signIn(user: CreatedUser): Promise<{ secret: string; setCookie: s
 }
 
 async function accountPage(secret: string): Promise<string> {
-  const response = await fetch(`${apiUrl}/account`, { headers: { cookie: `${SESSION_COOKIE}=${secret}` } });
+  const response = await fetch(`${publicUrl}/account`, { headers: { cookie: `${SESSION_COOKIE}=${secret}` } });
   expect(response.status).toBe(200);
   return response.text();
 }
 
 function postForm(path: string, secret: string, form: Record<string, string>) {
-  return fetch(`${apiUrl}${path}`, {
+  return fetch(`${publicUrl}${path}`, {
     method: 'POST',
     redirect: 'manual',
     headers: { cookie: `${SESSION_COOKIE}=${secret}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -102,7 +104,9 @@ describe('the account page in Chromium', () => {
     await emulator.setConsentUser(user.email);
     const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
     try {
-      await page.goto(`${chromium.publicUrl}/account`);
+      // Started at 127.0.0.1: the page moves to the canonical host (localhost) before any cookie.
+      await page.goto(`${apiUrl}/account`);
+      expect(new URL(page.url()).host).toBe(new URL(chromium.publicUrl).host);
       expect(await seriousViolations(page)).toEqual([]);
       await page.getByRole('link', { name: 'Sign in with Google' }).click();
       await page.getByRole('cell', { name: 'office-pc (default)' }).waitFor();
@@ -181,8 +185,15 @@ describe('account page security', () => {
     expect(await defaults()).toEqual({ [first]: false, [second]: true });
   });
 
+  it('sends a sign-in started at another host name to the canonical one before setting any cookie', async () => {
+    const elsewhere = await fetch(`${apiUrl}/account/signin`, { redirect: 'manual' });
+    expect(elsewhere.status).toBe(302);
+    expect(elsewhere.headers.get('location')).toBe(`${publicUrl}/account/signin`);
+    expect(elsewhere.headers.get('set-cookie')).toBeNull();
+  });
+
   it('refuses a sign-in this browser did not start, and a post with no session', async () => {
-    const forged = await fetch(`${apiUrl}/account/callback?code=anything&state=anything`, { redirect: 'manual' });
+    const forged = await fetch(`${publicUrl}/account/callback?code=anything&state=anything`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('set-cookie')).toBeNull();
     const anonymous = await postForm('/account/unpair', 'no-such-session', { computer: 'x', csrf: 'y' });
