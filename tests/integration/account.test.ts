@@ -185,6 +185,17 @@ describe('account page security', () => {
     expect(await defaults()).toEqual({ [first]: false, [second]: true });
   });
 
+  it('signing out ends the session on the server, not only in the browser', async () => {
+    const { secret, csrf } = await signIn(await newUser());
+    const out = await postForm('/account/signout', secret, { csrf });
+    expect(out.status).toBe(302);
+    expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
+    // The old cookie, replayed, opens nothing.
+    const page = await accountPage(secret);
+    expect(page).toContain('Sign in with Google');
+    expect(page).not.toContain('name="csrf"');
+  });
+
   it('sends a sign-in started at another host name to the canonical one before setting any cookie', async () => {
     const elsewhere = await fetch(`${apiUrl}/account/signin`, { redirect: 'manual' });
     expect(elsewhere.status).toBe(302);
