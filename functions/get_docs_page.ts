@@ -2,12 +2,15 @@ import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument, publicBaseUrl } from '#lib/chatgpt/openapi';
 import { apiHandler } from '#lib/http/api-handler';
 import { HttpResponse } from '#lib/http/response';
+import { PAGE_HEADERS } from '#lib/oauth/pages';
 import { operations } from '#lib/operations';
 
-// The page needs nothing from elsewhere: no scripts at all, only its own inline styles.
+// The page needs nothing from elsewhere: no scripts at all, only its own inline styles; no
+// form, and no site may frame it.
 const HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+  ...PAGE_HEADERS,
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
 };
 

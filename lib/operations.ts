@@ -644,6 +644,24 @@ export const endpoints = defineEndpoints({
     table: ['GetItem', 'DeleteItem', 'Query'],
     tokenKey: ['Decrypt'],
   },
+  account: {
+    // Order matters: functions/account.ts names them by position.
+    routes: [
+      { method: 'GET', path: '/account' },
+      { method: 'GET', path: '/account/signin' },
+      { method: 'GET', path: '/account/callback' },
+      { method: 'POST', path: '/account/unpair' },
+      { method: 'POST', path: '/account/signout' },
+      { method: 'POST', path: '/account/default' },
+    ],
+    summary:
+      'The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default.',
+    // Sessions (Get, Put, Delete), and what unpair_computer does to a computer.
+    table: union([['GetItem', 'PutItem', 'DeleteItem'], operations.unpair_computer.table]),
+    // Exchanges Google's sign-in code with the broker's Google client.
+    secrets: ['google_client_secret'],
+    connections: operations.unpair_computer.connections,
+  },
 });
 
 /** The endpoints as a list, in registry order. */

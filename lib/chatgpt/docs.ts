@@ -1,4 +1,4 @@
-import { allTools, operations } from '../operations.ts';
+import { allTools, endpoints, operations } from '../operations.ts';
 import type { JsonSchema } from './json-schema.ts';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.ts';
 
@@ -168,8 +168,23 @@ code{font:13px ui-monospace,Menlo,Consolas,monospace}
 .badge.warn{background:#fff1c2}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;vertical-align:top;border-top:1px solid #eee;padding:6px 8px}
-th{background:#f4f4f4}.limits{color:#666;font-size:12px}.none{color:#777}
+th{background:#f4f4f4}.limits{color:#666;font-size:12px}.none{color:#666}
 nav ul{columns:2;padding-left:18px}
+td,code{overflow-wrap:anywhere}
+@media (max-width:640px){
+header,main,nav{padding:0 10px}
+section{padding:4px 10px 12px}
+h2{flex-wrap:wrap}
+nav ul{columns:1}
+th,td{padding:4px}
+/* Each field becomes a card: its name, then type, whether required, description, full width. */
+table,tbody,tr,td{display:block}
+thead{display:none}
+tr{border-top:1px solid #ddd;padding:6px 0}
+td{border:0;padding:1px 0}
+td:nth-child(2)::before{content:"Type: "}
+td:nth-child(3)::before{content:"Required: "}
+}
 `;
 
 /**
@@ -202,6 +217,7 @@ export function renderDocsPage(document: OpenApiDocument): string {
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(document.info.description)}</p>
 <p>Base URL: <code>${escapeHtml(server)}</code> · Machine-readable: <a href="${escapeHtml(`${server}${operations.get_openapi_document.path}`)}">OpenAPI ${escapeHtml(document.openapi)} document</a> (import it into a custom GPT's Actions)</p>
+<p>MCP clients (Claude, ChatGPT connectors) reach the same operations as tools at <code>${escapeHtml(`${server}${endpoints.mcp.routes[0].path}`)}</code> (Streamable HTTP; the client signs you in with Google through this broker).</p>
 <p>Errors answer <code>{"success": false, "error": {"code", "message", "details"}}</code> with a 4xx status for anything the caller can fix.</p>
 </header>
 <nav><ul>

@@ -30,6 +30,8 @@ export const keys = {
   userAgent: (userId: string, agentId: string) => ({ pk: `USER#${userId}`, sk: `AGENT#${agentId}` }),
   userAgentsPrefix: (userId: string) => ({ pk: `USER#${userId}`, skPrefix: 'AGENT#' }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' }),
+  /** An account page session, by the hash of its cookie's secret (lib/pages/account-session.ts). */
+  accountSession: (secretHash: string) => ({ pk: `ACCOUNT#${secretHash}`, sk: 'SESSION' }),
   /** A job waiting for its agent's acknowledgement; under the agent, so only it can take it. */
   queuedJob: (agentId: string, jobId: string) => ({ pk: `QUEUE#${agentId}`, sk: `JOB#${jobId}` }),
   queue: (agentId: string) => ({ pk: `QUEUE#${agentId}` }),

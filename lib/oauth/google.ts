@@ -34,10 +34,13 @@ function clientCredentials(config: Config) {
   return { client_id: config.GOOGLE_CLIENT_ID, client_secret: config.GOOGLE_CLIENT_SECRET };
 }
 
-/** Where the user signs in: offline access (a refresh token) for exactly `scopes`, with PKCE. */
+/**
+ * Where the user signs in for exactly `scopes`, with PKCE: with offline access (a refresh
+ * token) unless `offline` is false, as for the account page's sign-in, which needs none.
+ */
 export function googleAuthorizationUrl(
   config: Config,
-  options: { scopes: string[]; state: string; redirectUri: string; codeChallenge: string },
+  options: { scopes: string[]; state: string; redirectUri: string; codeChallenge: string; offline?: boolean },
 ): string {
   const url = new URL(config.GOOGLE_AUTHORIZE_URL);
   url.search = new URLSearchParams({
@@ -46,9 +49,8 @@ export function googleAuthorizationUrl(
     response_type: 'code',
     scope: options.scopes.join(' '),
     state: options.state,
-    access_type: 'offline',
     // Google hands out a refresh token only with fresh consent.
-    prompt: 'consent',
+    ...(options.offline === false ? {} : { access_type: 'offline', prompt: 'consent' }),
     include_granted_scopes: 'false',
     code_challenge: options.codeChallenge,
     code_challenge_method: 'S256',

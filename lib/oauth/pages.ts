@@ -18,10 +18,10 @@ const STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}' +
   'li{margin:.3rem 0}.acts{color:#a40}button{font:inherit;padding:.5rem 1.2rem;margin-right:.6rem}';
 
-/** A whole page around already-escaped `body` HTML. */
-export function page(title: string, body: string): string {
+/** A whole page around already-escaped `body` HTML; `style` adds the page's own CSS rules. */
+export function page(title: string, body: string, style = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+<title>${escapeHtml(title)}</title><style>${STYLE}${style}</style></head><body>${body}</body></html>`;
 }
 
 /** A page that says what went wrong, with no link anywhere. */

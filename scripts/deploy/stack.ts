@@ -5,6 +5,7 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { endpoints, operations } from '../../lib/operations.ts';
+import { ACCOUNT_PATHS } from '../../lib/pages/account-page.ts';
 import { SERVICE } from '../deployment.ts';
 import type { DeployTarget } from './preflight.ts';
 
@@ -43,8 +44,12 @@ export function addressesToPaste(publicUrl: string): { label: string; url: strin
     { label: 'GPT Actions: import the OpenAPI document from', url: at(operations.get_openapi_document.path) },
     { label: 'MCP clients (ChatGPT apps, Claude): server URL', url: at(routeOf(endpoints.mcp, 'POST')) },
     {
-      label: "Google console: add to your OAuth client's authorized redirect URIs",
+      label: "Google console: add to your OAuth client's authorized redirect URIs (MCP sign-in)",
       url: at(routeOf(endpoints.google_callback, 'GET')),
+    },
+    {
+      label: "Google console: add to your OAuth client's authorized redirect URIs (account page)",
+      url: at(ACCOUNT_PATHS.callback),
     },
   ];
 }

@@ -42,8 +42,9 @@ describe('the docs page', () => {
     expect(status).toContain('<code>job_id (path)</code>');
   });
 
-  it('links to the OpenAPI document and loads nothing from elsewhere', () => {
+  it('links to the OpenAPI document, names the MCP address, and loads nothing from elsewhere', () => {
     expect(page).toContain('href="https://broker.example.com/openapi.json"');
+    expect(page).toContain('<code>https://broker.example.com/mcp</code>');
     expect(page).not.toMatch(/<script|<link|src=|@import|url\(/i);
   });
 
@@ -101,6 +102,8 @@ describe('GET /docs', () => {
     expect(response.status).toBe(200);
     expect(response.headers['Content-Type']).toBe('text/html; charset=utf-8');
     expect(response.headers['Content-Security-Policy']).toContain("default-src 'none'");
+    expect(response.headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['X-Frame-Options']).toBe('DENY');
     expect(response.text).toMatch(/^<!doctype html>/);
     expect(response.text).toContain('id="op-send_email"');
   });

@@ -1,0 +1,64 @@
+/**
+ * `npm run screenshots`: photographs every page a person sees, at desktop and phone width, in
+ * Debian's Chromium (local/chromium.ts), into docs/screenshots/ (shown by docs/pages.md). The
+ * pages are rendered by the same functions the handlers answer with, for a broker at
+ * EXAMPLE_URL, so no server is needed.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderDocsPage } from '#lib/chatgpt/docs';
+import { buildOpenApiDocument } from '#lib/chatgpt/openapi';
+import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
+import { renderFrontDoor } from '#lib/pages/front-door';
+import { launchChromium, VIEWPORTS } from '../local/chromium.ts';
+
+const EXAMPLE_URL = 'https://broker.example.com';
+const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
+
+const docs = renderDocsPage(buildOpenApiDocument(EXAMPLE_URL));
+const day = Date.UTC(2026, 11, 4, 9, 30);
+/** A made-up person with two paired computers. */
+const signedIn = renderAccount({
+  paths: ACCOUNT_PATHS,
+  email: 'ann@example.com',
+  csrf: 'example',
+  computers: [
+    { agent_id: 'a1', name: 'Office desktop', platform: 'windows', paired_at: day, last_seen: day, is_default: true },
+    {
+      agent_id: 'a2',
+      name: "Ann's laptop",
+      platform: 'macos',
+      paired_at: day,
+      last_seen: day - 86_400_000,
+      is_default: false,
+    },
+  ],
+});
+
+/** Each picture by file name: the page's HTML, and what of it to photograph (all of it by default). */
+const PAGES: Record<string, { html: string; part?: string }> = {
+  'front-door': { html: renderFrontDoor(EXAMPLE_URL) },
+  // The reference is dozens of screens long: its top, and one operation with its field tables.
+  docs: { html: docs, part: 'header' },
+  'docs-send-email': { html: docs, part: '#op-send_email' },
+  'account-signed-out': { html: renderSignedOut(ACCOUNT_PATHS) },
+  account: { html: signedIn },
+};
+
+await mkdir(OUT, { recursive: true });
+const browser = await launchChromium();
+try {
+  for (const [name, { html, part }] of Object.entries(PAGES)) {
+    for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+      const page = await browser.newPage({ viewport });
+      await page.setContent(html);
+      const path = join(OUT, `${name}-${width}.png`);
+      if (part) await page.locator(part).screenshot({ path });
+      else await page.screenshot({ path, fullPage: true });
+      await page.close();
+      console.log(path);
+    }
+  }
+} finally {
+  await browser.close();
+}
