@@ -119,7 +119,7 @@ const call = async (client: AnyClient, name: string, args: Record<string, unknow
  */
 async function useTools(client: AnyClient, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
   const { tools } = await client.listTools();
-  const expected = allTools.map(mcpTool);
+  const expected = allTools.map((tool) => mcpTool(tool));
   expect(tools.map((tool) => tool.name)).toEqual(expected.map((tool) => tool.name));
   for (const tool of expected) {
     const listed = tools.find((candidate) => candidate.name === tool.name);

@@ -1,0 +1,105 @@
+import { viewPage } from './page.ts';
+
+/**
+ * The inbox view, for get_unread_emails and search_emails: the listed emails, each to open
+ * (read_email), mark read or archive (modify_emails) or reply to (reply_to_email), every
+ * action a tool call through the host.
+ */
+const SCRIPT = `
+const list = document.getElementById('emails');
+const reader = document.getElementById('reader');
+
+async function act(label, work) {
+  say(label + '…');
+  try {
+    say(await work());
+  } catch (error) {
+    say(label + ' failed: ' + error.message);
+  }
+}
+
+function showMessage(read) {
+  reader.replaceChildren(
+    ...read.messages.map((message) =>
+      el('article', {},
+        el('h2', { textContent: message.subject || '(no subject)' }),
+        el('p', { className: 'note', textContent: 'From ' + message.from_email + ' · ' + message.date }),
+        el('pre', { textContent: message.body }),
+      ),
+    ),
+  );
+  reader.hidden = false;
+  reader.focus();
+}
+
+function replyForm(item, email) {
+  const id = 'reply-' + email.message_id;
+  const text = el('textarea', { id });
+  const send = el('button', { type: 'button', className: 'primary', textContent: 'Send reply' });
+  const form = el('div', {}, el('label', { htmlFor: id, textContent: 'Reply to ' + email.from_email }), text, el('div', { className: 'actions' }, send));
+  send.addEventListener('click', () => act('Sending reply', async () => {
+    send.disabled = true;
+    try {
+      await bridge.callTool('reply_to_email', { message_id: email.message_id, body: text.value });
+    } catch (error) {
+      send.disabled = false;
+      throw error;
+    }
+    form.remove();
+    return 'Reply sent.';
+  }));
+  item.append(form);
+  text.focus();
+}
+
+function row(email) {
+  const item = el('li', { className: email.is_unread ? 'unread' : '' });
+  item.dataset.messageId = email.message_id;
+  const button = (text, onClick) => {
+    const node = el('button', { type: 'button', textContent: text });
+    node.setAttribute('aria-label', text + ': ' + (email.subject || '(no subject)'));
+    node.addEventListener('click', onClick);
+    return node;
+  };
+  const markRead = button('Mark read', () => act('Marking read', async () => {
+    await bridge.callTool('modify_emails', { message_ids: [email.message_id], actions: ['mark_read'] });
+    item.classList.remove('unread');
+    markRead.disabled = true;
+    return 'Marked read.';
+  }));
+  markRead.disabled = !email.is_unread;
+  item.append(
+    el('div', { className: 'from', textContent: email.from_name || email.from_email }),
+    el('div', { className: 'subject', textContent: email.subject || '(no subject)' }),
+    el('div', { className: 'snippet', textContent: email.snippet }),
+    el('div', { className: 'actions' },
+      button('Open', () => act('Opening', async () => {
+        showMessage(await bridge.callTool('read_email', { message_id: email.message_id }));
+        return 'Opened.';
+      })),
+      markRead,
+      button('Archive', () => act('Archiving', async () => {
+        await bridge.callTool('modify_emails', { message_ids: [email.message_id], actions: ['archive'] });
+        item.remove();
+        return 'Archived: ' + (email.subject || '(no subject)');
+      })),
+      button('Reply', () => replyForm(item, email)),
+    ),
+  );
+  return item;
+}
+
+bridge.on('ui/notifications/tool-result', (result) => {
+  const emails = (result.structuredContent && result.structuredContent.emails) || [];
+  list.replaceChildren(...emails.map(row));
+  say(result.isError ? 'The tool failed.' : emails.length === 0 ? 'No emails.' : emails.length + ' emails.');
+});
+bridge.connect('chatgpt-broker inbox').catch((error) => say('Could not reach the host: ' + error.message));
+`;
+
+/** The inbox view's whole page (ui://chatgpt-broker/inbox.html). */
+export const INBOX_PAGE = viewPage(
+  'Inbox',
+  '<h1>Inbox</h1>\n<ul id="emails" aria-label="Emails"></ul>\n<section id="reader" tabindex="-1" hidden aria-label="Open email"></section>',
+  SCRIPT,
+);
