@@ -1,0 +1,161 @@
+import {
+  Client,
+  type ClientCapabilities,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
+import { describe, expect, it } from 'vitest';
+import { VIEWS } from '#lib/views/catalog';
+import { emulator, newUser, rfc822 } from '../support/api.ts';
+import { useBrowser } from '../support/browser.ts';
+import { publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
+import { type HostCallTool, renderView } from '../support/view-host.ts';
+
+const mcpUrl = await publishedMcpUrl();
+const RENDERS_VIEWS: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
+
+/** A signed-in v2 client at 2026-07-28 declaring `capabilities`, for a new user with one unread mail. */
+async function signIn(name: string, capabilities: ClientCapabilities) {
+  const user = await newUser({ name });
+  await emulator.setConsentUser(user.email);
+  await emulator.seedMessage({
+    email: user.email,
+    raw: rfc822([
+      'From: Bob <bob@example.com>',
+      `To: ${user.email}`,
+      'Subject: Lunch?',
+      '',
+      'Noon at the usual place?',
+    ]),
+  });
+  const provider = new TestOAuthProvider();
+  const options = { authProvider: provider };
+  const client = () =>
+    new Client(
+      { name: 'view host', version: '1.0.0' },
+      { capabilities, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+  const first = new StreamableHTTPClientTransport(mcpUrl, options);
+  await expect(client().connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+  if (!provider.callback) throw new Error('the sign-in brought back nothing');
+  await first.finishAuth(provider.callback.searchParams);
+  const signedIn = client();
+  await signedIn.connect(new StreamableHTTPClientTransport(mcpUrl, options));
+  return { user, client: signedIn };
+}
+
+const viewUri = (tool: { _meta?: Record<string, unknown> | undefined }) =>
+  (tool._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri;
+
+describe('MCP Apps views', () => {
+  it('are offered only to a client that declares the extension: tool _meta, resources/list and resources/read', async () => {
+    const { client } = await signIn('Vera Views', RENDERS_VIEWS);
+    const { tools } = await client.listTools();
+    const linked = Object.fromEntries(tools.filter(viewUri).map((tool) => [tool.name, viewUri(tool)]));
+    expect(linked).toEqual({
+      get_unread_emails: VIEWS.inbox.uri,
+      search_emails: VIEWS.inbox.uri,
+      create_draft: VIEWS.draft_review.uri,
+    });
+    const { resources } = await client.listResources();
+    expect(resources.map((resource) => [resource.uri, resource.mimeType])).toEqual([
+      [VIEWS.inbox.uri, RESOURCE_MIME_TYPE],
+      [VIEWS.draft_review.uri, RESOURCE_MIME_TYPE],
+    ]);
+    const read = await client.readResource({ uri: VIEWS.inbox.uri });
+    const [content] = read.contents;
+    expect(content).toMatchObject({ uri: VIEWS.inbox.uri, mimeType: RESOURCE_MIME_TYPE });
+    // No network of its own: the page's own policy, and empty allow-lists for the host's.
+    expect(content && 'text' in content ? content.text : '').toContain("connect-src 'none'");
+    expect(content?._meta).toEqual({ ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } });
+    await expect(client.readResource({ uri: 'ui://chatgpt-broker/other.html' })).rejects.toThrow();
+
+    const { client: plain } = await signIn('Tex Text', {});
+    expect((await plain.listTools()).tools.filter(viewUri)).toEqual([]);
+    expect((await plain.listResources()).resources).toEqual([]);
+    await expect(plain.readResource({ uri: VIEWS.inbox.uri })).rejects.toThrow();
+    // The text answer is the same either way.
+    const answer = await plain.callTool({ name: 'get_unread_emails', arguments: {} });
+    expect(JSON.stringify(answer.content)).toContain('Lunch?');
+  });
+});
+
+describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromium)', () => {
+  const chromium = useBrowser();
+
+  /** A host page whose view calls tools through `client`, counting each call by name. */
+  async function host(client: Client) {
+    const page = await chromium.browser.newPage();
+    const calls: string[] = [];
+    const callTool: HostCallTool = async (params) => {
+      calls.push(params.name);
+      return client.callTool({ name: params.name, arguments: params.arguments ?? {} });
+    };
+    return { page, calls, callTool };
+  }
+
+  async function viewHtml(client: Client, uri: string): Promise<string> {
+    const [content] = (await client.readResource({ uri })).contents;
+    if (!content || !('text' in content)) throw new Error(`no HTML for ${uri}`);
+    return content.text;
+  }
+
+  it('inbox: shows the unread mail, and Archive archives it in the mailbox', async () => {
+    const { client } = await signIn('Ina Inbox', RENDERS_VIEWS);
+    const toolInput = {};
+    const toolResult = await client.callTool({ name: 'get_unread_emails', arguments: toolInput });
+    const { page, calls, callTool } = await host(client);
+    try {
+      const view = await renderView(page, await viewHtml(client, VIEWS.inbox.uri), { toolInput, toolResult }, callTool);
+      const row = view.locator('li', { hasText: 'Lunch?' });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.textContent()).toContain('Bob');
+      await row.getByRole('button', { name: 'Archive: Lunch?' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Archived: Lunch?');
+      expect(calls).toEqual(['modify_emails']);
+      // In the mailbox: no longer in the inbox, still there (archived, not deleted).
+      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox' } });
+      expect(inbox.structuredContent).toMatchObject({ count: 0 });
+      const all = await client.callTool({ name: 'search_emails', arguments: { query: 'subject:Lunch' } });
+      expect(all.structuredContent).toMatchObject({ count: 1 });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draft review: nothing is sent until Send; then exactly one mail, with the edits', async () => {
+    const { user, client } = await signIn('Dora Draft', RENDERS_VIEWS);
+    const toolInput = { to: 'friend@example.com', subject: 'Plan', body: 'First words.' };
+    const toolResult = await client.callTool({ name: 'create_draft', arguments: toolInput });
+    const { page, calls, callTool } = await host(client);
+    try {
+      const view = await renderView(
+        page,
+        await viewHtml(client, VIEWS.draft_review.uri),
+        { toolInput, toolResult },
+        callTool,
+      );
+      await expect.poll(() => view.locator('#status').textContent()).toContain('Nothing is sent until you press Send');
+      expect(await view.getByLabel('Text').inputValue()).toBe('First words.');
+      await view.getByLabel('Text').fill('Edited words.');
+      expect(calls).toEqual([]);
+      expect(await emulator.sent(user.email)).toEqual([]);
+
+      await view.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Sent.');
+      const sent = await emulator.sent(user.email);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.raw).toContain('Edited words.');
+      expect(sent[0]?.raw).toContain('Subject: Plan');
+      expect(calls).toEqual(['create_draft', 'delete_draft', 'send_draft']);
+      // The first draft was replaced, the edited one sent: no draft is left behind.
+      const drafts = await client.callTool({ name: 'list_drafts', arguments: {} });
+      expect(drafts.structuredContent).toMatchObject({ drafts: [] });
+      // Send cannot be pressed again.
+      expect(await view.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+});
