@@ -102,7 +102,18 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
   }
 
   it('inbox: shows the unread mail, and Archive archives it in the mailbox', async () => {
-    const { client } = await signIn('Ina Inbox', RENDERS_VIEWS);
+    const { user, client } = await signIn('Ina Inbox', RENDERS_VIEWS);
+    // A stranger's markup in a subject is shown as text, never made into page elements.
+    await emulator.seedMessage({
+      email: user.email,
+      raw: rfc822([
+        'From: Eve <eve@example.com>',
+        `To: ${user.email}`,
+        'Subject: <img id="injected" src="x"> hi',
+        '',
+        'Hello.',
+      ]),
+    });
     const toolInput = {};
     const toolResult = await client.callTool({ name: 'get_unread_emails', arguments: toolInput });
     const { page, calls, callTool } = await host(client);
@@ -111,11 +122,13 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       const row = view.locator('li', { hasText: 'Lunch?' });
       await expect.poll(() => row.count()).toBe(1);
       expect(await row.textContent()).toContain('Bob');
+      await expect.poll(() => view.getByText('<img id="injected" src="x"> hi').count()).toBe(1);
+      expect(await view.locator('#injected').count()).toBe(0);
       await row.getByRole('button', { name: 'Archive: Lunch?' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Archived: Lunch?');
       expect(calls).toEqual(['modify_emails']);
       // In the mailbox: no longer in the inbox, still there (archived, not deleted).
-      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox' } });
+      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox subject:Lunch' } });
       expect(inbox.structuredContent).toMatchObject({ count: 0 });
       const all = await client.callTool({ name: 'search_emails', arguments: { query: 'subject:Lunch' } });
       expect(all.structuredContent).toMatchObject({ count: 1 });
