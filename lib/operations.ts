@@ -298,6 +298,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     tool: { title: 'Read email', ...EFFECTS.reads },
+    view: 'conversation',
   },
   modify_emails: {
     method: 'POST',
@@ -447,6 +448,7 @@ export const operations = defineOperations({
     consequential: false,
     table: ['Query'],
     tool: { title: 'List computers', ...EFFECTS.reads },
+    view: 'computers',
   },
   unpair_computer: {
     method: 'POST',

@@ -29,6 +29,18 @@ export const VIEWS = {
     description: 'A draft to read and edit; it is sent only when the user presses Send.',
     load: async () => (await import('./draft-review.ts')).DRAFT_REVIEW_PAGE,
   },
+  conversation: {
+    uri: 'ui://chatgpt-broker/conversation.html',
+    title: 'Conversation',
+    description: 'An email or a whole conversation to read, reply to or archive.',
+    load: async () => (await import('./reader.ts')).READER_PAGE,
+  },
+  computers: {
+    uri: 'ui://chatgpt-broker/computers.html',
+    title: 'Computers',
+    description: 'The paired computers, to open an app on one or unpair it.',
+    load: async () => (await import('./computers.ts')).COMPUTERS_PAGE,
+  },
 } as const satisfies Record<string, ViewSpec>;
 
 /** A view's name as a tool's `view` field gives it. */

@@ -1,3 +1,4 @@
+import { MESSAGES_SCRIPT } from './messages-script.ts';
 import { viewPage } from './page.ts';
 
 /**
@@ -5,62 +6,29 @@ import { viewPage } from './page.ts';
  * (read_email), mark read or archive (modify_emails) or reply to (reply_to_email), every
  * action a tool call through the host.
  */
-const SCRIPT = `
+const SCRIPT = `${MESSAGES_SCRIPT}
 const list = document.getElementById('emails');
 const reader = document.getElementById('reader');
 
-async function act(label, work) {
-  say(label + '…');
-  try {
-    say(await work());
-  } catch (error) {
-    say(label + ' failed: ' + error.message);
-  }
-}
-
 function showMessage(read) {
-  reader.replaceChildren(
-    ...read.messages.map((message) =>
-      el('article', {},
-        el('h2', { textContent: message.subject || '(no subject)' }),
-        el('p', { className: 'note', textContent: 'From ' + message.from_email + ' · ' + message.date }),
-        el('pre', { textContent: message.body }),
-      ),
-    ),
-  );
+  reader.replaceChildren(...messageArticles(read));
   reader.hidden = false;
   reader.focus();
 }
 
 function replyForm(item, email) {
-  const id = 'reply-' + email.message_id;
-  const text = el('textarea', { id });
-  const send = el('button', { type: 'button', className: 'primary', textContent: 'Send reply' });
-  const form = el('div', {}, el('label', { htmlFor: id, textContent: 'Reply to ' + email.from_email }), text, el('div', { className: 'actions' }, send));
-  send.addEventListener('click', () => act('Sending reply', async () => {
-    send.disabled = true;
-    try {
-      await bridge.callTool('reply_to_email', { message_id: email.message_id, body: text.value });
-    } catch (error) {
-      send.disabled = false;
-      throw error;
-    }
-    form.remove();
+  const form = sendForm('reply-' + email.message_id, 'Reply to ' + email.from_email, 'Send reply', async (body) => {
+    await bridge.callTool('reply_to_email', { message_id: email.message_id, body });
     return 'Reply sent.';
-  }));
+  });
   item.append(form);
-  text.focus();
+  form.querySelector('textarea').focus();
 }
 
 function row(email) {
   const item = el('li', { className: email.is_unread ? 'unread' : '' });
   item.dataset.messageId = email.message_id;
-  const button = (text, onClick) => {
-    const node = el('button', { type: 'button', textContent: text });
-    node.setAttribute('aria-label', text + ': ' + (email.subject || '(no subject)'));
-    node.addEventListener('click', onClick);
-    return node;
-  };
+  const button = (text, onClick) => actionButton(text, email.subject || '(no subject)', onClick);
   const markRead = button('Mark read', () => act('Marking read', async () => {
     await bridge.callTool('modify_emails', { message_ids: [email.message_id], actions: ['mark_read'] });
     item.classList.remove('unread');

@@ -93,6 +93,40 @@ const el = (tag, props, ...children) => {
   return node;
 };
 const say = (text) => { document.getElementById('status').textContent = text; };
+/** Runs one action, saying it is under way, then what it answered or why it failed. */
+async function act(label, work) {
+  say(label + '…');
+  try {
+    say(await work());
+  } catch (error) {
+    say(label + ' failed: ' + error.message);
+  }
+}
+/** A button whose accessible name also says what it acts on (several rows have the same buttons). */
+function actionButton(text, about, onClick) {
+  const node = el('button', { type: 'button', textContent: text });
+  node.setAttribute('aria-label', text + ': ' + about);
+  node.addEventListener('click', onClick);
+  return node;
+}
+/** A text box with its label and one button that sends what was typed; answers the form. */
+function sendForm(id, labelText, buttonText, send) {
+  const text = el('textarea', { id });
+  const button = el('button', { type: 'button', className: 'primary', textContent: buttonText });
+  const form = el('div', {}, el('label', { htmlFor: id, textContent: labelText }), text, el('div', { className: 'actions' }, button));
+  button.addEventListener('click', () => act(buttonText, async () => {
+    button.disabled = true;
+    try {
+      const said = await send(text.value);
+      form.remove();
+      return said;
+    } catch (error) {
+      button.disabled = false;
+      throw error;
+    }
+  }));
+  return form;
+}
 `;
 
 /** A whole view page: `body` is trusted markup of our own; `script` runs after the bridge is set up. */

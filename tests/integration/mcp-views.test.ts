@@ -6,8 +6,9 @@ import {
 } from '@modelcontextprotocol/client';
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { describe, expect, it } from 'vitest';
+import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { VIEWS } from '#lib/views/catalog';
-import { emulator, newUser, rfc822 } from '../support/api.ts';
+import { emulator, newUser, post, rfc822 } from '../support/api.ts';
 import { useBrowser } from '../support/browser.ts';
 import { publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
 import { type HostCallTool, renderView } from '../support/view-host.ts';
@@ -56,13 +57,17 @@ describe('MCP Apps views', () => {
     expect(linked).toEqual({
       get_unread_emails: VIEWS.inbox.uri,
       search_emails: VIEWS.inbox.uri,
+      read_email: VIEWS.conversation.uri,
       create_draft: VIEWS.draft_review.uri,
+      list_computers: VIEWS.computers.uri,
     });
     const { resources } = await client.listResources();
-    expect(resources.map((resource) => [resource.uri, resource.mimeType])).toEqual([
-      [VIEWS.inbox.uri, RESOURCE_MIME_TYPE],
-      [VIEWS.draft_review.uri, RESOURCE_MIME_TYPE],
-    ]);
+    expect(resources.map((resource) => resource.uri).sort()).toEqual(
+      Object.values(VIEWS)
+        .map((view) => view.uri)
+        .sort(),
+    );
+    for (const resource of resources) expect(resource.mimeType).toBe(RESOURCE_MIME_TYPE);
     const read = await client.readResource({ uri: VIEWS.inbox.uri });
     const [content] = read.contents;
     expect(content).toMatchObject({ uri: VIEWS.inbox.uri, mimeType: RESOURCE_MIME_TYPE });
@@ -167,6 +172,50 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       expect(drafts.structuredContent).toMatchObject({ drafts: [] });
       // Send cannot be pressed again.
       expect(await view.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('conversation reader: shows the conversation, and Archive conversation archives its thread', async () => {
+    const { client } = await signIn('Rita Reader', RENDERS_VIEWS);
+    const unread = await client.callTool({ name: 'get_unread_emails', arguments: {} });
+    const [email] = (unread.structuredContent as { emails: Array<{ thread_id: string }> }).emails;
+    const toolInput = { thread_id: email?.thread_id };
+    const toolResult = await client.callTool({ name: 'read_email', arguments: toolInput });
+    const { page, calls, callTool } = await host(client);
+    try {
+      const html = await viewHtml(client, VIEWS.conversation.uri);
+      const view = await renderView(page, html, { toolInput, toolResult }, callTool);
+      await expect.poll(() => view.locator('article').count()).toBe(1);
+      expect(await view.locator('article').textContent()).toContain('Noon at the usual place?');
+      await view.getByRole('button', { name: 'Archive conversation' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Conversation archived.');
+      expect(calls).toEqual(['modify_emails']);
+      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox subject:Lunch' } });
+      expect(inbox.structuredContent).toMatchObject({ count: 0 });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('computers: shows the paired computer, and Unpair unpairs it', async () => {
+    const { client } = await signIn('Cora Computers', RENDERS_VIEWS);
+    const registered = await post('/api/agent/register', {
+      body: { name: 'desk-pc', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
+    });
+    await client.callTool({ name: 'pair_computer', arguments: { code: registered.json.pairing_code } });
+    const toolResult = await client.callTool({ name: 'list_computers', arguments: {} });
+    const { page, calls, callTool } = await host(client);
+    try {
+      const html = await viewHtml(client, VIEWS.computers.uri);
+      const view = await renderView(page, html, { toolInput: {}, toolResult }, callTool);
+      await expect.poll(() => view.locator('li', { hasText: 'desk-pc' }).count()).toBe(1);
+      await view.getByRole('button', { name: 'Unpair: desk-pc' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Unpaired desk-pc.');
+      expect(calls).toEqual(['unpair_computer']);
+      const after = await client.callTool({ name: 'list_computers', arguments: {} });
+      expect(after.structuredContent).toMatchObject({ computers: [] });
     } finally {
       await page.close();
     }
