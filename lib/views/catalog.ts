@@ -8,7 +8,7 @@
 
 /** One view as `resources/list` shows it, and how to get its page. */
 export interface ViewSpec {
-  readonly uri: `ui://${string}`;
+  readonly uri: string;
   /** A few words, the resource's name for people. */
   readonly title: string;
   readonly description: string;
@@ -16,32 +16,21 @@ export interface ViewSpec {
   readonly load: () => Promise<string>;
 }
 
+/**
+ * A view of ours at `ui://chatgpt-broker/<file>.html`, whose page is `PAGE` of `./<file>.ts`
+ * (the bundler makes each such file a chunk of its own, imported on first use).
+ */
+function view(file: string, title: string, description: string): ViewSpec {
+  const load = async () => ((await import(`./${file}.ts`)) as { PAGE: string }).PAGE;
+  return { uri: `ui://chatgpt-broker/${file}.html`, title, description, load };
+}
+
 export const VIEWS = {
-  inbox: {
-    uri: 'ui://chatgpt-broker/inbox.html',
-    title: 'Inbox',
-    description: 'Unread or found emails as a list to open, mark read, archive or reply to.',
-    load: async () => (await import('./inbox.ts')).INBOX_PAGE,
-  },
-  draft_review: {
-    uri: 'ui://chatgpt-broker/draft-review.html',
-    title: 'Draft review',
-    description: 'A draft to read and edit; it is sent only when the user presses Send.',
-    load: async () => (await import('./draft-review.ts')).DRAFT_REVIEW_PAGE,
-  },
-  conversation: {
-    uri: 'ui://chatgpt-broker/conversation.html',
-    title: 'Conversation',
-    description: 'An email or a whole conversation to read, reply to or archive.',
-    load: async () => (await import('./reader.ts')).READER_PAGE,
-  },
-  computers: {
-    uri: 'ui://chatgpt-broker/computers.html',
-    title: 'Computers',
-    description: 'The paired computers, to open an app on one or unpair it.',
-    load: async () => (await import('./computers.ts')).COMPUTERS_PAGE,
-  },
-} as const satisfies Record<string, ViewSpec>;
+  inbox: view('inbox', 'Inbox', 'Unread or found emails to open, mark read, archive or reply to.'),
+  draft_review: view('draft-review', 'Draft review', 'A draft to read and edit, sent only when the user presses Send.'),
+  conversation: view('conversation', 'Conversation', 'An email or a conversation to read, reply to or archive.'),
+  computers: view('computers', 'Computers', 'The paired computers, to open an app on one or to unpair it.'),
+};
 
 /** A view's name as a tool's `view` field gives it. */
 export type ViewName = keyof typeof VIEWS;

@@ -1,4 +1,4 @@
-import { viewPage } from './page.ts';
+import { listPage } from './page.ts';
 
 /**
  * The computers view, for list_computers: each paired computer (name, platform, default, last
@@ -7,7 +7,6 @@ import { viewPage } from './page.ts';
  * reported, shown as text.
  */
 const SCRIPT = `
-const list = document.getElementById('computers');
 
 function row(computer) {
   const item = el('li', {});
@@ -32,18 +31,11 @@ function row(computer) {
   );
   return item;
 }
-
-bridge.on('ui/notifications/tool-result', (result) => {
-  const computers = (result.structuredContent && result.structuredContent.computers) || [];
-  list.replaceChildren(...computers.map(row));
-  say(result.isError ? 'The tool failed.' : computers.length === 0 ? 'No paired computers.' : computers.length + ' computers.');
-});
-bridge.connect('chatgpt-broker computers').catch((error) => say('Could not reach the host: ' + error.message));
 `;
 
 /** The computers view's whole page (ui://chatgpt-broker/computers.html). */
-export const COMPUTERS_PAGE = viewPage(
+export const PAGE = listPage(
   'Computers',
-  '<h1>Computers</h1>\n<ul id="computers" aria-label="Paired computers"></ul>',
+  { field: 'computers', label: 'Paired computers', noun: 'paired computers' },
   SCRIPT,
 );

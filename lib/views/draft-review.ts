@@ -73,11 +73,10 @@ discardButton.addEventListener('click', () => finish('Discarding', async () => {
   return 'Draft discarded; nothing was sent.';
 }));
 ready();
-bridge.connect('chatgpt-broker draft review').catch((error) => say('Could not reach the host: ' + error.message));
 `;
 
 /** The draft review view's whole page (ui://chatgpt-broker/draft-review.html). */
-export const DRAFT_REVIEW_PAGE = viewPage(
+export const PAGE = viewPage(
   'Draft review',
   `<h1>Draft review</h1>
 <form id="draft" hidden>

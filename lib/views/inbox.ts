@@ -1,5 +1,5 @@
 import { MESSAGES_SCRIPT } from './messages-script.ts';
-import { viewPage } from './page.ts';
+import { listPage } from './page.ts';
 
 /**
  * The inbox view, for get_unread_emails and search_emails: the listed emails, each to open
@@ -7,7 +7,6 @@ import { viewPage } from './page.ts';
  * action a tool call through the host.
  */
 const SCRIPT = `${MESSAGES_SCRIPT}
-const list = document.getElementById('emails');
 const reader = document.getElementById('reader');
 
 function showMessage(read) {
@@ -56,18 +55,12 @@ function row(email) {
   );
   return item;
 }
-
-bridge.on('ui/notifications/tool-result', (result) => {
-  const emails = (result.structuredContent && result.structuredContent.emails) || [];
-  list.replaceChildren(...emails.map(row));
-  say(result.isError ? 'The tool failed.' : emails.length === 0 ? 'No emails.' : emails.length + ' emails.');
-});
-bridge.connect('chatgpt-broker inbox').catch((error) => say('Could not reach the host: ' + error.message));
 `;
 
 /** The inbox view's whole page (ui://chatgpt-broker/inbox.html). */
-export const INBOX_PAGE = viewPage(
+export const PAGE = listPage(
   'Inbox',
-  '<h1>Inbox</h1>\n<ul id="emails" aria-label="Emails"></ul>\n<section id="reader" tabindex="-1" hidden aria-label="Open email"></section>',
+  { field: 'emails', label: 'Emails', noun: 'emails' },
   SCRIPT,
+  '\n<section id="reader" tabindex="-1" hidden aria-label="Open email"></section>',
 );

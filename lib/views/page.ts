@@ -93,6 +93,14 @@ const el = (tag, props, ...children) => {
   return node;
 };
 const say = (text) => { document.getElementById('status').textContent = text; };
+/** Shows each item of the tool result's list \`field\` as a row of \`list\`, and how many there are. */
+function showListOnResult(list, field, row, noun) {
+  bridge.on('ui/notifications/tool-result', (result) => {
+    const items = (result.structuredContent && result.structuredContent[field]) || [];
+    list.replaceChildren(...items.map(row));
+    say(result.isError ? 'The tool failed.' : items.length + ' ' + noun + '.');
+  });
+}
 /** Runs one action, saying it is under way, then what it answered or why it failed. */
 async function act(label, work) {
   say(label + '…');
@@ -129,7 +137,10 @@ function sendForm(id, labelText, buttonText, send) {
 }
 `;
 
-/** A whole view page: `body` is trusted markup of our own; `script` runs after the bridge is set up. */
+/**
+ * A whole view page: `body` is trusted markup of our own; `script` runs after the bridge is
+ * set up and sets its handlers, then the page connects to the host.
+ */
 export function viewPage(title: string, body: string, script: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -148,8 +159,26 @@ ${body}
 <script>
 ${BRIDGE}
 ${script}
+bridge.connect('chatgpt-broker ${title}').catch((error) => say('Could not reach the host: ' + error.message));
 </script>
 </body>
 </html>
 `;
+}
+
+/**
+ * A view that lists the tool result's `list.field` (an array) as rows, made by the function
+ * `row(item)` that `script` defines; `after` is markup of our own after the list.
+ */
+export function listPage(
+  title: string,
+  list: { field: string; label: string; noun: string },
+  script: string,
+  after = '',
+): string {
+  return viewPage(
+    title,
+    `<h1>${title}</h1>\n<ul id="list" aria-label="${list.label}"></ul>${after}`,
+    `${script}\nshowListOnResult(document.getElementById('list'), '${list.field}', row, '${list.noun}');`,
+  );
 }

@@ -1,49 +1,20 @@
-import {
-  Client,
-  type ClientCapabilities,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { VIEWS } from '#lib/views/catalog';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
+import { emulator, post } from '../support/api.ts';
 import { useBrowser } from '../support/browser.ts';
-import { publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
+import { connectModern, publishedMcpUrl, seedMail, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
 import { type HostCallTool, renderView } from '../support/view-host.ts';
 
 const mcpUrl = await publishedMcpUrl();
 const RENDERS_VIEWS: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
-/** A signed-in v2 client at 2026-07-28 declaring `capabilities`, for a new user with one unread mail. */
+/** A new user with one unread mail, signed in by a v2 client at 2026-07-28 declaring `capabilities`. */
 async function signIn(name: string, capabilities: ClientCapabilities) {
-  const user = await newUser({ name });
-  await emulator.setConsentUser(user.email);
-  await emulator.seedMessage({
-    email: user.email,
-    raw: rfc822([
-      'From: Bob <bob@example.com>',
-      `To: ${user.email}`,
-      'Subject: Lunch?',
-      '',
-      'Noon at the usual place?',
-    ]),
-  });
-  const provider = new TestOAuthProvider();
-  const options = { authProvider: provider };
-  const client = () =>
-    new Client(
-      { name: 'view host', version: '1.0.0' },
-      { capabilities, versionNegotiation: { mode: { pin: '2026-07-28' } } },
-    );
-  const first = new StreamableHTTPClientTransport(mcpUrl, options);
-  await expect(client().connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  if (!provider.callback) throw new Error('the sign-in brought back nothing');
-  await first.finishAuth(provider.callback.searchParams);
-  const signedIn = client();
-  await signedIn.connect(new StreamableHTTPClientTransport(mcpUrl, options));
-  return { user, client: signedIn };
+  const user = await userWithMail(name);
+  return { user, client: await connectModern(new TestOAuthProvider(), mcpUrl, { capabilities }) };
 }
 
 const viewUri = (tool: { _meta?: Record<string, unknown> | undefined }) =>
@@ -109,15 +80,10 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
   it('inbox: shows the unread mail, and Archive archives it in the mailbox', async () => {
     const { user, client } = await signIn('Ina Inbox', RENDERS_VIEWS);
     // A stranger's markup in a subject is shown as text, never made into page elements.
-    await emulator.seedMessage({
-      email: user.email,
-      raw: rfc822([
-        'From: Eve <eve@example.com>',
-        `To: ${user.email}`,
-        'Subject: <img id="injected" src="x"> hi',
-        '',
-        'Hello.',
-      ]),
+    await seedMail(user.email, {
+      from: 'Eve <eve@example.com>',
+      subject: '<img id="injected" src="x"> hi',
+      body: 'Hello.',
     });
     const toolInput = {};
     const toolResult = await client.callTool({ name: 'get_unread_emails', arguments: toolInput });

@@ -46,11 +46,10 @@ bridge.on('ui/notifications/tool-result', (result) => {
   show(result.structuredContent, false);
   say(result.structuredContent.messages.length + ' messages.');
 });
-bridge.connect('chatgpt-broker conversation').catch((error) => say('Could not reach the host: ' + error.message));
 `;
 
 /** The conversation reader's whole page (ui://chatgpt-broker/conversation.html). */
-export const READER_PAGE = viewPage(
+export const PAGE = viewPage(
   'Conversation',
   `<h1>Conversation</h1>
 <section id="conversation" aria-label="Messages"></section>
