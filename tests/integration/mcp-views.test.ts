@@ -1,12 +1,13 @@
 import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { VIEWS } from '#lib/views/catalog';
 import { emulator, post } from '../support/api.ts';
-import { useBrowser } from '../support/browser.ts';
+import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
 import { connectModern, publishedMcpUrl, seedMail, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
-import { type HostCallTool, renderView } from '../support/view-host.ts';
+import { type HostCallTool, renderView, viewFrame } from '../support/view-host.ts';
 
 const mcpUrl = await publishedMcpUrl();
 const RENDERS_VIEWS: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
@@ -71,6 +72,13 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
     return { page, calls, callTool };
   }
 
+  /** At phone width, the view in its frame has no serious accessibility violation and no sideways scroll. */
+  async function expectUsable(page: Page): Promise<void> {
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await seriousViolations(viewFrame(page))).toEqual([]);
+    expect(await horizontalOverflow(viewFrame(page))).toBe(0);
+  }
+
   async function viewHtml(client: Client, uri: string): Promise<string> {
     const [content] = (await client.readResource({ uri })).contents;
     if (!content || !('text' in content)) throw new Error(`no HTML for ${uri}`);
@@ -95,6 +103,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       expect(await row.textContent()).toContain('Bob');
       await expect.poll(() => view.getByText('<img id="injected" src="x"> hi').count()).toBe(1);
       expect(await view.locator('#injected').count()).toBe(0);
+      await expectUsable(page);
       await row.getByRole('button', { name: 'Archive: Lunch?' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Archived: Lunch?');
       expect(calls).toEqual(['modify_emails']);
@@ -122,6 +131,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       );
       await expect.poll(() => view.locator('#status').textContent()).toContain('Nothing is sent until you press Send');
       expect(await view.getByLabel('Text').inputValue()).toBe('First words.');
+      await expectUsable(page);
       await view.getByLabel('Text').fill('Edited words.');
       expect(calls).toEqual([]);
       expect(await emulator.sent(user.email)).toEqual([]);
@@ -155,6 +165,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       const view = await renderView(page, html, { toolInput, toolResult }, callTool);
       await expect.poll(() => view.locator('article').count()).toBe(1);
       expect(await view.locator('article').textContent()).toContain('Noon at the usual place?');
+      await expectUsable(page);
       await view.getByRole('button', { name: 'Archive conversation' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Conversation archived.');
       expect(calls).toEqual(['modify_emails']);
@@ -177,6 +188,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       const html = await viewHtml(client, VIEWS.computers.uri);
       const view = await renderView(page, html, { toolInput: {}, toolResult }, callTool);
       await expect.poll(() => view.locator('li', { hasText: 'desk-pc' }).count()).toBe(1);
+      await expectUsable(page);
       await view.getByRole('button', { name: 'Unpair: desk-pc' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Unpaired desk-pc.');
       expect(calls).toEqual(['unpair_computer']);

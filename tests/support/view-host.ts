@@ -5,7 +5,7 @@
  * from the bridge to `callTool` in Node, which runs them through a real MCP client at /mcp.
  */
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 const HOST_SOURCE = `
 import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/app-bridge';
@@ -64,4 +64,11 @@ export async function renderView(
     [html, call.toolInput, call.toolResult] as const,
   );
   return page.frameLocator('iframe[title=view]');
+}
+
+/** The view's own frame in a host page (to run checks inside it). */
+export function viewFrame(page: Page): Frame {
+  const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+  if (!frame) throw new Error('no view frame in the page');
+  return frame;
 }
