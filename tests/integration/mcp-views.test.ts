@@ -1,6 +1,6 @@
 import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
-import type { Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { VIEWS } from '#lib/views/catalog';
@@ -61,28 +61,42 @@ describe('MCP Apps views', () => {
 describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromium)', () => {
   const chromium = useBrowser();
 
-  /** A host page whose view calls tools through `client`, counting each call by name. */
-  async function host(client: Client) {
+  /**
+   * Calls `tool` with `toolInput` as a model would, then renders its view in a host page as
+   * the host would, the view's tool calls going through `client` (and counted by name in
+   * `calls`); runs `check` on the view's frame, then closes the page.
+   */
+  async function inView(
+    client: Client,
+    call: { tool: string; toolInput: Record<string, unknown>; uri: string },
+    check: (view: FrameLocator, calls: string[]) => Promise<void>,
+  ): Promise<void> {
+    const toolResult = await client.callTool({ name: call.tool, arguments: call.toolInput });
+    const [content] = (await client.readResource({ uri: call.uri })).contents;
+    if (!content || !('text' in content)) throw new Error(`no HTML for ${call.uri}`);
     const page = await chromium.browser.newPage();
     const calls: string[] = [];
     const callTool: HostCallTool = async (params) => {
       calls.push(params.name);
       return client.callTool({ name: params.name, arguments: params.arguments ?? {} });
     };
-    return { page, calls, callTool };
+    try {
+      const view = await renderView(page, content.text, { toolInput: call.toolInput, toolResult }, callTool);
+      // Each view, once shown, at phone width: no serious accessibility violation, no sideways scroll.
+      await expect.poll(() => view.locator('#status').textContent()).not.toBe('');
+      await page.setViewportSize({ width: 390, height: 800 });
+      expect(await seriousViolations(viewFrame(page))).toEqual([]);
+      expect(await horizontalOverflow(viewFrame(page))).toBe(0);
+      await check(view, calls);
+    } finally {
+      await page.close();
+    }
   }
 
-  /** At phone width, the view in its frame has no serious accessibility violation and no sideways scroll. */
-  async function expectUsable(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 800 });
-    expect(await seriousViolations(viewFrame(page))).toEqual([]);
-    expect(await horizontalOverflow(viewFrame(page))).toBe(0);
-  }
-
-  async function viewHtml(client: Client, uri: string): Promise<string> {
-    const [content] = (await client.readResource({ uri })).contents;
-    if (!content || !('text' in content)) throw new Error(`no HTML for ${uri}`);
-    return content.text;
+  /** Bob's "Lunch?" is out of the inbox. */
+  async function expectArchived(client: Client): Promise<void> {
+    const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox subject:Lunch' } });
+    expect(inbox.structuredContent).toMatchObject({ count: 0 });
   }
 
   it('inbox: shows the unread mail, and Archive archives it in the mailbox', async () => {
@@ -93,45 +107,28 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       subject: '<img id="injected" src="x"> hi',
       body: 'Hello.',
     });
-    const toolInput = {};
-    const toolResult = await client.callTool({ name: 'get_unread_emails', arguments: toolInput });
-    const { page, calls, callTool } = await host(client);
-    try {
-      const view = await renderView(page, await viewHtml(client, VIEWS.inbox.uri), { toolInput, toolResult }, callTool);
+    await inView(client, { tool: 'get_unread_emails', toolInput: {}, uri: VIEWS.inbox.uri }, async (view, calls) => {
       const row = view.locator('li', { hasText: 'Lunch?' });
       await expect.poll(() => row.count()).toBe(1);
       expect(await row.textContent()).toContain('Bob');
       await expect.poll(() => view.getByText('<img id="injected" src="x"> hi').count()).toBe(1);
       expect(await view.locator('#injected').count()).toBe(0);
-      await expectUsable(page);
       await row.getByRole('button', { name: 'Archive: Lunch?' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Archived: Lunch?');
       expect(calls).toEqual(['modify_emails']);
       // In the mailbox: no longer in the inbox, still there (archived, not deleted).
-      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox subject:Lunch' } });
-      expect(inbox.structuredContent).toMatchObject({ count: 0 });
+      await expectArchived(client);
       const all = await client.callTool({ name: 'search_emails', arguments: { query: 'subject:Lunch' } });
       expect(all.structuredContent).toMatchObject({ count: 1 });
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('draft review: nothing is sent until Send; then exactly one mail, with the edits', async () => {
     const { user, client } = await signIn('Dora Draft', RENDERS_VIEWS);
     const toolInput = { to: 'friend@example.com', subject: 'Plan', body: 'First words.' };
-    const toolResult = await client.callTool({ name: 'create_draft', arguments: toolInput });
-    const { page, calls, callTool } = await host(client);
-    try {
-      const view = await renderView(
-        page,
-        await viewHtml(client, VIEWS.draft_review.uri),
-        { toolInput, toolResult },
-        callTool,
-      );
+    await inView(client, { tool: 'create_draft', toolInput, uri: VIEWS.draft_review.uri }, async (view, calls) => {
       await expect.poll(() => view.locator('#status').textContent()).toContain('Nothing is sent until you press Send');
       expect(await view.getByLabel('Text').inputValue()).toBe('First words.');
-      await expectUsable(page);
       await view.getByLabel('Text').fill('Edited words.');
       expect(calls).toEqual([]);
       expect(await emulator.sent(user.email)).toEqual([]);
@@ -148,9 +145,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       expect(drafts.structuredContent).toMatchObject({ drafts: [] });
       // Send cannot be pressed again.
       expect(await view.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('conversation reader: shows the conversation, and Archive conversation archives its thread', async () => {
@@ -158,22 +153,14 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
     const unread = await client.callTool({ name: 'get_unread_emails', arguments: {} });
     const [email] = (unread.structuredContent as { emails: Array<{ thread_id: string }> }).emails;
     const toolInput = { thread_id: email?.thread_id };
-    const toolResult = await client.callTool({ name: 'read_email', arguments: toolInput });
-    const { page, calls, callTool } = await host(client);
-    try {
-      const html = await viewHtml(client, VIEWS.conversation.uri);
-      const view = await renderView(page, html, { toolInput, toolResult }, callTool);
+    await inView(client, { tool: 'read_email', toolInput, uri: VIEWS.conversation.uri }, async (view, calls) => {
       await expect.poll(() => view.locator('article').count()).toBe(1);
       expect(await view.locator('article').textContent()).toContain('Noon at the usual place?');
-      await expectUsable(page);
       await view.getByRole('button', { name: 'Archive conversation' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Conversation archived.');
       expect(calls).toEqual(['modify_emails']);
-      const inbox = await client.callTool({ name: 'search_emails', arguments: { query: 'in:inbox subject:Lunch' } });
-      expect(inbox.structuredContent).toMatchObject({ count: 0 });
-    } finally {
-      await page.close();
-    }
+      await expectArchived(client);
+    });
   });
 
   it('computers: shows the paired computer, and Unpair unpairs it', async () => {
@@ -182,20 +169,13 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       body: { name: 'desk-pc', platform: 'linux', public_key: generateSigningKeyPair().publicKey },
     });
     await client.callTool({ name: 'pair_computer', arguments: { code: registered.json.pairing_code } });
-    const toolResult = await client.callTool({ name: 'list_computers', arguments: {} });
-    const { page, calls, callTool } = await host(client);
-    try {
-      const html = await viewHtml(client, VIEWS.computers.uri);
-      const view = await renderView(page, html, { toolInput: {}, toolResult }, callTool);
+    await inView(client, { tool: 'list_computers', toolInput: {}, uri: VIEWS.computers.uri }, async (view, calls) => {
       await expect.poll(() => view.locator('li', { hasText: 'desk-pc' }).count()).toBe(1);
-      await expectUsable(page);
       await view.getByRole('button', { name: 'Unpair: desk-pc' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Unpaired desk-pc.');
       expect(calls).toEqual(['unpair_computer']);
       const after = await client.callTool({ name: 'list_computers', arguments: {} });
       expect(after.structuredContent).toMatchObject({ computers: [] });
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
