@@ -4,10 +4,10 @@ import type { FrameLocator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import { VIEWS } from '#lib/views/catalog';
+import { type HostCallTool, renderView, viewFrame } from '../../local/view-host.ts';
 import { emulator, post } from '../support/api.ts';
 import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
 import { connectModern, publishedMcpUrl, seedMail, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
-import { type HostCallTool, renderView, viewFrame } from '../support/view-host.ts';
 
 const mcpUrl = await publishedMcpUrl();
 const RENDERS_VIEWS: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };

@@ -1,8 +1,9 @@
 /**
- * A test host for MCP Apps views: the official ext-apps `AppBridge` bundled for the browser,
- * run in a Chromium page that renders a view's HTML in a sandboxed iframe (scripts only: an
- * opaque origin, no same-origin access), as ChatGPT and Claude do. The view's tool calls go
- * from the bridge to `callTool` in Node, which runs them through a real MCP client at /mcp.
+ * A stand-in host for MCP Apps views (tests and screenshots): the official ext-apps
+ * `AppBridge` bundled for the browser, run in a Chromium page that renders a view's HTML in a
+ * sandboxed iframe (scripts only: an opaque origin, no same-origin access), as ChatGPT and
+ * Claude do. The view's tool calls go from the bridge to `callTool` in Node (in the tests, a
+ * real MCP client at /mcp).
  */
 import { build } from 'esbuild';
 import type { Frame, Page } from 'playwright-core';
@@ -29,7 +30,7 @@ globalThis.renderView = async (html, toolInput, toolResult) => {
 
 let bundled: Promise<string> | undefined;
 
-/** The host script, bundled once per test file. */
+/** The host script, bundled once per process. */
 function hostScript(): Promise<string> {
   bundled ??= build({
     stdin: { contents: HOST_SOURCE, resolveDir: process.cwd(), loader: 'js' },
