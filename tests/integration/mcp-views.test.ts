@@ -99,7 +99,7 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
     expect(inbox.structuredContent).toMatchObject({ count: 0 });
   }
 
-  it('inbox: shows the unread mail, and Archive archives it in the mailbox', async () => {
+  it('inbox: shows the unread mail; Open reads it, Mark read marks it read and Archive archives it in the mailbox', async () => {
     const { user, client } = await signIn('Ina Inbox', RENDERS_VIEWS);
     // A stranger's markup in a subject is shown as text, never made into page elements.
     await seedMail(user.email, {
@@ -113,9 +113,15 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       expect(await row.textContent()).toContain('Bob');
       await expect.poll(() => view.getByText('<img id="injected" src="x"> hi').count()).toBe(1);
       expect(await view.locator('#injected').count()).toBe(0);
+      await row.getByRole('button', { name: 'Open: Lunch?' }).click();
+      await expect.poll(() => view.locator('#reader pre').textContent()).toContain('Noon at the usual place?');
+      await row.getByRole('button', { name: 'Mark read: Lunch?' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Marked read.');
+      const unread = await client.callTool({ name: 'search_emails', arguments: { query: 'is:unread subject:Lunch' } });
+      expect(unread.structuredContent).toMatchObject({ count: 0 });
       await row.getByRole('button', { name: 'Archive: Lunch?' }).click();
       await expect.poll(() => view.locator('#status').textContent()).toBe('Archived: Lunch?');
-      expect(calls).toEqual(['modify_emails']);
+      expect(calls).toEqual(['read_email', 'modify_emails', 'modify_emails']);
       // In the mailbox: no longer in the inbox, still there (archived, not deleted).
       await expectArchived(client);
       const all = await client.callTool({ name: 'search_emails', arguments: { query: 'subject:Lunch' } });
@@ -144,6 +150,20 @@ describe('MCP Apps views in a host (ext-apps AppBridge, sandboxed iframe, Chromi
       const drafts = await client.callTool({ name: 'list_drafts', arguments: {} });
       expect(drafts.structuredContent).toMatchObject({ drafts: [] });
       // Send cannot be pressed again.
+      expect(await view.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    });
+  });
+
+  it('draft review: Discard deletes the draft and sends nothing', async () => {
+    const { user, client } = await signIn('Dan Discard', RENDERS_VIEWS);
+    const toolInput = { to: 'friend@example.com', subject: 'Maybe', body: 'Not sure yet.' };
+    await inView(client, { tool: 'create_draft', toolInput, uri: VIEWS.draft_review.uri }, async (view, calls) => {
+      await view.getByRole('button', { name: 'Discard draft' }).click();
+      await expect.poll(() => view.locator('#status').textContent()).toBe('Draft discarded; nothing was sent.');
+      expect(calls).toEqual(['delete_draft']);
+      expect(await emulator.sent(user.email)).toEqual([]);
+      const drafts = await client.callTool({ name: 'list_drafts', arguments: {} });
+      expect(drafts.structuredContent).toMatchObject({ drafts: [] });
       expect(await view.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
     });
   });
