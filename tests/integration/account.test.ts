@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { VIEWPORTS } from '../../local/chromium.ts';
+import { startAgent } from '../support/agent-process.ts';
 import { apiUrl, emulator, get, newUser, post } from '../support/api.ts';
 import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
 
@@ -99,7 +100,13 @@ describe('the account page in Chromium', () => {
 
   it('signs in through Google, shows the paired computers, makes one the default, and unpairs the other', async () => {
     const user = await newUser();
-    const agentId = await pairedComputer(user, 'office-pc');
+    // office-pc is a real agent holding its job connection: unpairing it tells it at once.
+    const office = await startAgent({ catalog: { apps: {} }, name: 'office-pc' });
+    const [, code] = await office.waitFor(/Pairing code: (\S+)/);
+    const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
+    expect(paired.status).toBe(200);
+    const agentId: string = paired.json.data.agent_id;
+    await office.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
     await pairedComputer(user, 'laptop');
     await emulator.setConsentUser(user.email);
     const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
@@ -121,8 +128,11 @@ describe('the account page in Chromium', () => {
       expect(await page.getByRole('cell', { name: /office-pc/ }).count()).toBe(0);
       expect(await computersOf(user)).not.toContain(agentId);
       expect(await computersOf(user)).toHaveLength(1);
+      // Its connection was closed: the agent learns it is no longer paired and asks for a new code.
+      await office.waitFor(/no longer paired/);
     } finally {
       await page.close();
+      await office.stop();
     }
   });
 });
