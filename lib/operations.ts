@@ -557,6 +557,11 @@ export const allTools: readonly Tool[] = allOperations.filter(
   (operation): operation is Tool => operation.tool !== undefined,
 );
 
+/** The names of the operations offered as tools, as a type: what a map of tool actions must cover (lib/actions/tools.ts). */
+export type ToolName = {
+  [K in keyof typeof operations]: (typeof operations)[K] extends { readonly tool: ToolDeclaration } ? K : never;
+}[keyof typeof operations];
+
 /**
  * A function that is HTTP but not a JSON operation of the API: MCP and the OAuth front
  * (forms, redirects, HTML, their own error formats). Not tools, not in the OpenAPI

@@ -14,7 +14,7 @@ import { googleCredentials, idempotencyKey } from './auth.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
-/** What a handler's `run` receives: the validated body and, for Google operations, the caller's token. */
+/** What an action receives: the validated body and, for Google operations, the caller's token. */
 export interface ApiRequest<TBody> {
   body: TBody;
   /** The body exactly as received (agent signatures cover these bytes). */
@@ -35,7 +35,7 @@ export interface ApiRequest<TBody> {
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
-/** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
+/** An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
 
 /** The configuration, with the Google client secret from SSM for the functions whose registry entry names it. */
