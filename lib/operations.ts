@@ -83,6 +83,11 @@ export interface FunctionSpec {
   readonly connections: readonly ConnectionAction[];
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
   readonly reservedConcurrency?: number;
+  /**
+   * What API Gateway lets through its route, steady and in a burst, where that is tighter
+   * than the stage's default (scripts/deployment.ts `THROTTLING`): for routes anyone may call.
+   */
+  readonly throttle?: { readonly rate: number; readonly burst: number };
 }
 
 /**
@@ -457,6 +462,8 @@ export const operations = defineOperations({
   register_agent: {
     method: 'POST',
     path: AGENT_PATHS.register,
+    // Anyone may register an agent: each holds a live pairing code.
+    throttle: { rate: 2, burst: 10 },
     summary: 'Desktop agent: register a new agent key and get a pairing code.',
     description:
       "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
@@ -610,6 +617,8 @@ export const endpoints = defineEndpoints({
   },
   register_oauth_client: {
     routes: [{ method: 'POST', path: '/oauth/register' }],
+    // Anyone may register an OAuth client: a flood would only fill the table.
+    throttle: { rate: 2, burst: 10 },
     summary: 'Dynamic client registration (RFC 7591).',
     // UpdateItem: the per-source registration counter.
     table: ['PutItem', 'UpdateItem'],
@@ -691,6 +700,10 @@ function defineSocketFunctions<const T extends Record<string, Declaration<Socket
 export const socketFunctions = defineSocketFunctions({
   agent_socket_connect: {
     websocket: '$connect',
+    // Anyone may try to connect: each try is a Lambda call and a table read before the
+    // signature is checked (and writes after). SOCKET_FLEET (scripts/deployment.ts) renews
+    // about 1.5 connections a second; after an outage it is back in about 17 minutes.
+    throttle: { rate: 10, burst: 20 },
     // The agent, its spent nonce, the connection (twice), its last-seen time.
     table: ['GetItem', 'PutItem', 'UpdateItem'],
     memorySize: 128,
