@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { parseConfig } from '../lib/config.ts';
+import { CORS } from '../lib/http/cors.ts';
 import {
   allFunctions,
   type Endpoint,
@@ -177,9 +178,9 @@ export const THROTTLING = {
 function cors() {
   return {
     allowedOrigins: parseConfig(process.env).CORS_ORIGINS,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    allowedMethods: ['GET', 'POST', 'OPTIONS'],
-    maxAge: 600,
+    allowedHeaders: [...CORS.headers],
+    allowedMethods: [...CORS.methods],
+    maxAge: CORS.maxAgeSeconds,
   };
 }
 

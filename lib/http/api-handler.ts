@@ -11,6 +11,7 @@ import { flushMetrics } from '../metrics.ts';
 import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
+import { CORS } from './cors.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
@@ -128,8 +129,9 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
     .use(
       httpCors({
         getOrigin: (incoming) => (incoming && getConfig().CORS_ORIGINS.includes(incoming) ? incoming : null),
-        headers: 'Authorization, Content-Type',
-        methods: 'GET, POST, OPTIONS',
+        headers: CORS.headers.join(', '),
+        methods: CORS.methods.join(', '),
+        maxAge: CORS.maxAgeSeconds,
       }),
     )
     .use({
