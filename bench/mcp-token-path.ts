@@ -1,5 +1,5 @@
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
+import { storeFor } from '#lib/store/table';
 import { toolNames } from '#lib/mcp/catalog';
 import { authenticateMcp, freshGoogleToken } from '#lib/oauth/grant-access';
 import { type GrantRecord, grants, newGrantId } from '#lib/oauth/records';

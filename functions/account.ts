@@ -5,7 +5,7 @@ import { redirect, type WebRequest, webHandler } from '#lib/http/web-handler';
 import { setDefaultComputer } from '#lib/jobs/default-computer';
 import { listComputers, unpairComputer } from '#lib/jobs/pairing';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/table';
+import { storeFor } from '#lib/store/table';
 import { registerSecrets } from '#lib/log';
 import { exchangeGoogleCode, googleAuthorizationUrl } from '#lib/oauth/google';
 import { escapeHtml, PAGE_HEADERS, page } from '#lib/oauth/pages';

@@ -9,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
 import { METRIC } from '#lib/metrics';
 import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
 import { SERVICE } from '#lib/service';
+import { TABLE_ATTRIBUTES } from '#lib/store/table';
 import { ALARM_CONDITION, ALARM_TOPIC, metricsNamespace } from '../../scripts/alarms.ts';
 import { buildAll } from '../../scripts/build.ts';
 import {

@@ -5,11 +5,11 @@ import { createServer as createTcpServer, type Socket, type Server as TcpServer 
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
 import { isNonPublicAddress } from '#lib/net/public-fetch';
 import { CLIENT_LIFETIME_MS, UNUSED_CLIENT_LIFETIME_MS } from '#lib/oauth/clients';
 import { UNUSABLE_DOCUMENT } from '#lib/oauth/metadata-document';
 import { clients } from '#lib/oauth/records';
+import { storeFor } from '#lib/store/table';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
 

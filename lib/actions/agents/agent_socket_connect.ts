@@ -4,7 +4,7 @@ import type { SocketRequest } from '../../http/socket-handler.ts';
 import { authenticateAgent } from '../../jobs/agent-auth.ts';
 import { awaitingPairing, touchAgent } from '../../jobs/agents.ts';
 import { addConnection } from '../../jobs/connections.ts';
-import { storeFor } from '../../jobs/table.ts';
+import { storeFor } from '../../store/table.ts';
 
 /**
  * WebSocket `$connect`: a paired agent, or one whose pairing code still waits to be

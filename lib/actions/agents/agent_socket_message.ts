@@ -6,7 +6,7 @@ import { collectJobs } from '../../jobs/delivery.ts';
 import { tellIfPaired } from '../../jobs/pairing-notice.ts';
 import { acknowledgeJob, recordResult } from '../../jobs/queue.ts';
 import { socketsFor } from '../../jobs/sockets.ts';
-import { storeFor } from '../../jobs/table.ts';
+import { storeFor } from '../../store/table.ts';
 
 /**
  * WebSocket `$default`: what an agent sends on its authenticated connection. `collect`

@@ -3,8 +3,8 @@ import { signedRequestOf } from '../../http/auth.ts';
 import { authenticateAgent } from '../../jobs/agent-auth.ts';
 import { markPairedNotified, touchAgent } from '../../jobs/agents.ts';
 import { leaseJobs } from '../../jobs/queue.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /**
  * Signed by the agent: the HTTP fallback for agents that cannot hold the WebSocket, and

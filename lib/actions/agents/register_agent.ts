@@ -2,8 +2,8 @@ import type { Action } from '../../http/api-handler.ts';
 import { withStatus } from '../../http/response.ts';
 import { registerAgent } from '../../jobs/agents.ts';
 import { brokerKeys } from '../../jobs/broker-key.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /** How often an unpaired agent asks whether its code was confirmed (RFC 8628's 5 s is slow for a person waiting). */
 const UNPAIRED_POLL_INTERVAL_MS = 2_000;

@@ -2,8 +2,8 @@ import type { Action } from '../../http/api-handler.ts';
 import { signedRequestOf } from '../../http/auth.ts';
 import { authenticateAgent } from '../../jobs/agent-auth.ts';
 import { recordResult } from '../../jobs/queue.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /** Signed by the agent: what happened to a job; the first report wins. */
 export const report_agent_result: Action<typeof operations.report_agent_result> = async ({

@@ -4,8 +4,8 @@ import type { Action } from '../../http/api-handler.ts';
 import { withStatus } from '../../http/response.ts';
 import { launchAnswer } from '../../jobs/launch-answer.ts';
 import { getJob } from '../../jobs/queue.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /** Where a launch stands. Only the user who asked may look. */
 export const get_launch_status: Action<typeof operations.get_launch_status> = async ({ body, credentials, config }) => {

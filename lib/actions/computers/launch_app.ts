@@ -6,8 +6,8 @@ import { launchOnAgent } from '../../jobs/launch.ts';
 import { launchAnswer } from '../../jobs/launch-answer.ts';
 import { chooseComputer } from '../../jobs/pairing.ts';
 import { socketsFor } from '../../jobs/sockets.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /**
  * Pushes a signed job to the user's paired computer and waits a few seconds for its

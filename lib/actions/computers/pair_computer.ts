@@ -3,8 +3,8 @@ import type { Action } from '../../http/api-handler.ts';
 import { computerInfo } from '../../jobs/computer-info.ts';
 import { pairComputer } from '../../jobs/pairing.ts';
 import { socketsFor } from '../../jobs/sockets.ts';
-import { storeFor } from '../../jobs/table.ts';
 import type { operations } from '../../operations.ts';
+import { storeFor } from '../../store/table.ts';
 
 /** The signed-in user confirms the code their desktop agent printed. */
 export const pair_computer: Action<typeof operations.pair_computer> = async ({ body, credentials, config }) => {

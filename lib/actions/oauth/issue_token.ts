@@ -1,8 +1,8 @@
 import type { HttpResponse } from '../../http/response.ts';
 import type { WebRequest } from '../../http/web-handler.ts';
-import { storeFor } from '../../jobs/table.ts';
 import { count, METRIC } from '../../metrics.ts';
 import { tokenEndpoint } from '../../oauth/token.ts';
+import { storeFor } from '../../store/table.ts';
 
 /** Authorization code and refresh token grants. */
 export async function issue_token(request: WebRequest): Promise<HttpResponse> {

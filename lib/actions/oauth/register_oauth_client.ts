@@ -1,8 +1,8 @@
 import { HttpResponse } from '../../http/response.ts';
 import type { WebRequest } from '../../http/web-handler.ts';
-import { storeFor } from '../../jobs/table.ts';
 import { registerClient } from '../../oauth/clients.ts';
 import { OAuthError } from '../../oauth/errors.ts';
+import { storeFor } from '../../store/table.ts';
 
 function json(text: string): unknown {
   try {
