@@ -96,7 +96,7 @@ export function renderAccount(options: {
     'Your account · ChatGPT Broker',
     `<main><h1>Your account</h1>
 <p>Signed in as ${escapeHtml(options.email ?? 'a Google account')}.</p>
-${options.notice ? `<p role="status">${escapeHtml(options.notice)}</p>` : ''}
+${options.notice ? `<p role="alert">${escapeHtml(options.notice)}</p>` : ''}
 <h2>Paired computers</h2>
 ${computers}
 ${pairForm}

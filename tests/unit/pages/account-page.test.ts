@@ -12,6 +12,10 @@ const computer = {
   is_default: true,
 };
 
+/** The page signed in as a@example.com with CSRF token `token`, these computers and grants. */
+const signedIn = (computers: (typeof computer)[], grants: GrantRecord[] = []) =>
+  renderAccount({ paths, email: 'a@example.com', csrf: 'token', computers, grants });
+
 describe('the account page', () => {
   it('escapes every value it shows, the CSRF token and ids in attributes included', () => {
     const html = renderAccount({ paths, email: '<b>@example.com', csrf: '"><x>', computers: [computer], grants: [] });
@@ -21,22 +25,9 @@ describe('the account page', () => {
   });
 
   it('puts the CSRF token in every form, and names the default computer and when it was last seen', () => {
-    const html = renderAccount({
-      paths,
-      email: 'a@example.com',
-      csrf: 'token',
-      computers: [computer, computer],
-      grants: [],
-    });
-    // Unpair for both, make-default for the one that is not (the same record twice here is default), sign out.
+    const html = signedIn([computer, computer]);
     const other = { ...computer, agent_id: 'b', name: 'Other', is_default: false };
-    const two = renderAccount({
-      paths,
-      email: 'a@example.com',
-      csrf: 'token',
-      computers: [computer, other],
-      grants: [],
-    });
+    const two = signedIn([computer, other]);
     // Unpair twice, make-default once, pair by code, sign out.
     expect(two.match(/<form /g)).toHaveLength(5);
     expect(two.match(/name="csrf" value="token"/g)).toHaveLength(5);
@@ -60,7 +51,7 @@ describe('the account page', () => {
       refreshedAt: Date.UTC(2026, 0, 3, 5, 6),
       expiresAt: Date.UTC(2026, 3, 1),
     };
-    const html = renderAccount({ paths, email: 'a@example.com', csrf: 'token', computers: [], grants: [grant] });
+    const html = signedIn([], [grant]);
     expect(html).not.toContain('<i>');
     expect(html).toContain('<h3>&#60;i&#62;Evil&#60;/i&#62; &#38; Co</h3>');
     expect(html).toContain('The name the application gave itself, not checked.');
