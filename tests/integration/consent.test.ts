@@ -1,7 +1,8 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { VIEWPORTS } from '../../local/chromium.ts';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
-import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
+import { horizontalOverflow, type PageGlobals, seriousViolations, useBrowser } from '../support/browser.ts';
 import { pkce } from '../support/mcp.ts';
 import { authorizationUrl, mcpCall, REDIRECT_URI, redeem, register } from '../support/oauth.ts';
 
@@ -19,6 +20,24 @@ const at = (origin: string, url: string) => {
   moved.host = target.host;
   return moved.toString();
 };
+
+/** Presses Tab until the focused element's text is `text` (at most 10 times): what has focus, and whether it shows a ring. */
+async function tabTo(page: Page, text: string): Promise<{ text: string | null; ring: boolean }> {
+  let focused: { text: string | null; ring: boolean } = { text: null, ring: false };
+  for (let step = 0; step < 10 && focused.text !== text; step += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+      const element = document.activeElement;
+      const style = element ? getComputedStyle(element) : undefined;
+      return {
+        text: element?.textContent ?? null,
+        ring: style !== undefined && style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+      };
+    });
+  }
+  return focused;
+}
 
 describe('the consent flow in Chromium', () => {
   for (const start of ['127.0.0.1 (the address the tests reach)', 'localhost (PUBLIC_URL)']) {
@@ -44,7 +63,9 @@ describe('the consent flow in Chromium', () => {
         expect(await horizontalOverflow(page)).toBe(0);
         // The client's redirect URI answers nothing (port 9): its request is where the flow ends.
         const back = page.waitForRequest((request) => request.url().startsWith(REDIRECT_URI));
-        await page.getByRole('button', { name: 'Allow' }).click();
+        // By keyboard: Tab to Allow (it shows a focus ring), then Enter.
+        expect(await tabTo(page, 'Allow')).toEqual({ text: 'Allow', ring: true });
+        await page.keyboard.press('Enter');
         const answer = new URL((await back).url());
         expect(answer.searchParams.get('error')).toBeNull();
         const code = answer.searchParams.get('code') ?? '';
