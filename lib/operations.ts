@@ -579,6 +579,15 @@ export interface Endpoint extends FunctionSpec {
   readonly summary: string;
 }
 
+/**
+ * What ending a grant takes (lib/oauth/grant-access.ts endGrant): read the grant, open its
+ * sealed Google refresh token to revoke it at Google, delete its partition (Query, Delete).
+ */
+const ENDS_GRANT = {
+  table: ['GetItem', 'DeleteItem', 'Query'],
+  tokenKey: ['Decrypt'],
+} as const satisfies { table: readonly TableAction[]; tokenKey: readonly TokenKeyAction[] };
+
 function defineEndpoints<const T extends Record<string, Declaration<Endpoint>>>(specs: T): Declared<T, Endpoint> {
   return byName(nameEach<Endpoint>(specs, UNUSED)) as Declared<T, Endpoint>;
 }
@@ -655,8 +664,7 @@ export const endpoints = defineEndpoints({
   revoke_token: {
     routes: [{ method: 'POST', path: '/oauth/revoke' }],
     summary: 'Token revocation (RFC 7009): ends the grant behind the token.',
-    table: ['GetItem', 'DeleteItem', 'Query'],
-    tokenKey: ['Decrypt'],
+    ...ENDS_GRANT,
   },
   account: {
     // Order matters: functions/account.ts names them by position.
@@ -667,14 +675,24 @@ export const endpoints = defineEndpoints({
       { method: 'POST', path: '/account/unpair' },
       { method: 'POST', path: '/account/signout' },
       { method: 'POST', path: '/account/default' },
+      { method: 'POST', path: '/account/revoke' },
+      { method: 'POST', path: '/account/pair' },
     ],
     summary:
-      'The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default.',
-    // Sessions (Get, Put, Delete), and what unpair_computer does to a computer.
-    table: union([['GetItem', 'PutItem', 'DeleteItem'], operations.unpair_computer.table]),
+      'The account page: sign in with Google (identity only), see, pair and unpair computers, choose the default, see and revoke MCP grants.',
+    // Sessions (Get, Put, Delete), what pair_computer and unpair_computer do to a computer, what
+    // revoke_token does to a grant, and the person's grants listed (Query, Get).
+    table: union([
+      ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+      operations.pair_computer.table,
+      operations.unpair_computer.table,
+      ENDS_GRANT.table,
+    ]),
     // Exchanges Google's sign-in code with the broker's Google client.
     secrets: ['google_client_secret'],
-    connections: operations.unpair_computer.connections,
+    connections: union([operations.pair_computer.connections, operations.unpair_computer.connections]),
+    // Opens a revoked grant's Google refresh token to revoke it at Google too, as revoke_token does.
+    tokenKey: ENDS_GRANT.tokenKey,
   },
 });
 

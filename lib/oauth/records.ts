@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { deleteIf, keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
+import { deleteIf, keys, queryPrefix, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import type { Sealed, TokenSealed } from './sealing.ts';
 
 // What the OAuth front keeps in the broker's one table (its keys: lib/store/table.ts). Every
@@ -78,6 +78,8 @@ export interface GrantRecord {
   /** Hash of the grant cookie's secret: this browser may step this grant up (authorize.ts). */
   browserHash?: string;
   createdAt: number;
+  /** When the client last obtained an access token under this grant (code or refresh). */
+  refreshedAt?: number;
   expiresAt: number;
 }
 
@@ -182,8 +184,36 @@ export const requests = {
 };
 
 export const grants = {
-  put: (store: Store, record: GrantRecord) => put(store, keys.grant(record.grantId), record, record.expiresAt),
+  /** Stores a grant, and lists it under its person (an index item holding only its id). */
+  async put(store: Store, record: GrantRecord): Promise<void> {
+    await put(store, keys.grant(record.grantId), record, record.expiresAt);
+    await put(store, keys.userGrant(record.userId, record.grantId), { grantId: record.grantId }, record.expiresAt);
+  },
   get: (store: Store, grantId: string, now = Date.now()) => get<GrantRecord>(store, keys.grant(grantId), now),
+  /**
+   * The person's live grants, oldest first. A grant ended elsewhere (revocation, a replayed
+   * refresh token, Google's invalid_grant) leaves its index item behind: skipped and deleted here.
+   */
+  async ofUser(store: Store, userId: string, now = Date.now()): Promise<GrantRecord[]> {
+    const listed = await queryPrefix<{ grantId: string }>(store, keys.userGrantsPrefix(userId));
+    const found = await Promise.all(
+      listed.map(async ({ grantId }) => {
+        const grant = await get<GrantRecord>(store, keys.grant(grantId), now);
+        if (!grant) await remove(store, keys.userGrant(userId, grantId));
+        return grant?.userId === userId ? grant : undefined;
+      }),
+    );
+    return found.filter((grant) => grant !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+  },
+  /** Notes that the client just obtained an access token (the account page's "last refreshed"); one write. */
+  async markRefreshed(store: Store, grantId: string, now = Date.now()): Promise<void> {
+    await updateIf(store, {
+      Key: keys.grant(grantId),
+      UpdateExpression: 'SET refreshedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now },
+    });
+  },
   /** Ends a grant: its sealed Google token and every token it issued are deleted. */
   revoke: (store: Store, grantId: string) => deleteGrantPartition(store, grantId),
 };

@@ -99,6 +99,7 @@ export async function issueTokens(
     google: sealWithToken(google.accessToken, accessToken, grant.grantId),
   });
   registerSecrets(accessToken);
+  await grants.markRefreshed(store, grant.grantId, now);
   const answer: TokenAnswer = {
     access_token: accessToken,
     token_type: 'Bearer',

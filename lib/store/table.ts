@@ -52,6 +52,9 @@ export const keys = {
   grant: (grantId: string) => ({ pk: `GRANT#${grantId}`, sk: 'GRANT' }),
   accessToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `ACCESS#${tokenHash}` }),
   refreshToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `REFRESH#${tokenHash}` }),
+  /** A grant listed under its person (Google subject), for the account page; beside their computers. */
+  userGrant: (userId: string, grantId: string) => ({ pk: `USER#${userId}`, sk: `GRANT#${grantId}` }),
+  userGrantsPrefix: (userId: string) => ({ pk: `USER#${userId}`, skPrefix: 'GRANT#' }),
 };
 
 /** Seconds since the epoch, for the `ttl` attribute. */

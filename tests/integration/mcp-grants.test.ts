@@ -189,7 +189,7 @@ describe('step-up (SEP-2350)', () => {
     const url = authorizationUrl(clientId, challenge, { scope: 'get_unread_emails send_email' });
     const consent = await browser.request(url);
     const html = await consent.text();
-    const asked = /<ul>(.*?)<\/ul>/s.exec(html)?.[1] ?? '';
+    const asked = /<ul class="groups">(.*?)<\/ul>/s.exec(html)?.[1] ?? '';
     // Tools by their titles for people (the registry's).
     expect(asked).toContain(operations.send_email.tool.title);
     expect(asked).not.toContain(operations.get_unread_emails.tool.title);
