@@ -1,10 +1,10 @@
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
 import { toolNames } from '#lib/mcp/catalog';
 import { authenticateMcp, freshGoogleToken } from '#lib/oauth/grant-access';
 import { type GrantRecord, grants, newGrantId } from '#lib/oauth/records';
 import { keyWrapper, seal } from '#lib/oauth/sealing';
 import { googleTokenForIssue, issueTokens } from '#lib/oauth/token';
+import { storeFor } from '#lib/store/table';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import { temporaryTokenKeyFile } from '../local/stack.ts';
 import { timedRuns, withEmulator } from './gmail-emulator.ts';

@@ -1,18 +1,21 @@
 import { identifyUser } from '#lib/google/identity';
 import { SCOPES } from '#lib/google/scopes';
+import { toHttpFailure } from '#lib/http/errors';
 import { HttpResponse } from '#lib/http/response';
 import { redirect, type WebRequest, webHandler } from '#lib/http/web-handler';
 import { setDefaultComputer } from '#lib/jobs/default-computer';
-import { listComputers, unpairComputer } from '#lib/jobs/pairing';
+import { listComputers, pairComputer, unpairComputer } from '#lib/jobs/pairing';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/table';
 import { registerSecrets } from '#lib/log';
 import { exchangeGoogleCode, googleAuthorizationUrl } from '#lib/oauth/google';
+import { endGrant } from '#lib/oauth/grant-access';
 import { escapeHtml, PAGE_HEADERS, page } from '#lib/oauth/pages';
+import { grants } from '#lib/oauth/records';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
 import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import {
+  type AccountSession,
   createSession,
   csrfMatches,
   endSession,
@@ -22,8 +25,10 @@ import {
   signInVerifier,
   startSignIn,
 } from '#lib/pages/account-session';
+import { canonicalLocation } from '#lib/pages/canonical-host';
+import { type Store, storeFor } from '#lib/store/table';
 
-const { home, signIn, callback, unpair, signOut, makeDefault } = ACCOUNT_PATHS;
+const { home, signIn, callback, unpair, signOut, makeDefault, revoke, pair } = ACCOUNT_PATHS;
 
 const html = (status: number, body: string) => new HttpResponse(status, body, { ...PAGE_HEADERS });
 const refusal = (status: number, message: string) =>
@@ -42,13 +47,9 @@ async function route(request: WebRequest): Promise<HttpResponse> {
   const path = event.rawPath;
   const method = event.requestContext.http.method;
 
-  // One host for the whole sign-in: Google sends the person back to the canonical address
-  // (PUBLIC_URL), so a page opened at another name (127.0.0.1 for localhost) moves there
-  // first, before any cookie is set on a host the callback would not see.
-  const host = request.header('host');
-  if (method === 'GET' && host !== undefined && host !== new URL(base).host) {
-    return redirect(`${base}${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`);
-  }
+  // One host for the whole sign-in, before any cookie is set.
+  const canonical = canonicalLocation(request, base);
+  if (canonical) return redirect(canonical);
   if (method === 'GET' && path === signIn) {
     const start = startSignIn();
     const url = googleAuthorizationUrl(config, {
@@ -80,8 +81,7 @@ async function route(request: WebRequest): Promise<HttpResponse> {
   const session = await readSession(store, secret);
   if (method === 'GET' && path === home) {
     if (!session) return html(200, renderSignedOut(ACCOUNT_PATHS));
-    const computers = await listComputers(store, session.user.id);
-    return html(200, renderAccount({ paths: ACCOUNT_PATHS, email: session.user.email, csrf: session.csrf, computers }));
+    return html(200, await accountPage(store, session));
   }
   if (method !== 'POST') return refusal(404, 'There is no such page.');
   if (!session || !secret) return refusal(401, 'Your session ended. Sign in again.');
@@ -105,8 +105,46 @@ async function route(request: WebRequest): Promise<HttpResponse> {
     await unpairComputer(store, socketsFor(config), session.user, wanted);
     return redirect(`${base}${home}`);
   }
+  if (path === revoke) {
+    const wanted = request.form.get('grant') ?? '';
+    // Only the person's own grants are looked at: another's answers as one that does not exist.
+    if (!(await grants.ofUser(store, session.user.id)).some((grant) => grant.grantId === wanted)) {
+      return refusal(404, 'No application you allowed has that id.');
+    }
+    await endGrant(store, config, wanted);
+    return redirect(`${base}${home}`);
+  }
+  if (path === pair) {
+    try {
+      await pairComputer(store, socketsFor(config), session.user, request.form.get('code') ?? '', Date.now());
+    } catch (error) {
+      const failure = toHttpFailure(error);
+      if (!failure.expose) throw error;
+      return html(failure.status, await accountPage(store, session, failure.message));
+    }
+    return redirect(`${base}${home}`);
+  }
   return refusal(404, 'There is no such page.');
 }
 
-/** The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default, sign out. */
+/** The signed-in page with the person's computers and grants, and a notice when a form failed. */
+async function accountPage(store: Store, session: AccountSession, notice?: string): Promise<string> {
+  const [computers, granted] = await Promise.all([
+    listComputers(store, session.user.id),
+    grants.ofUser(store, session.user.id),
+  ]);
+  return renderAccount({
+    paths: ACCOUNT_PATHS,
+    email: session.user.email,
+    csrf: session.csrf,
+    computers,
+    grants: granted,
+    ...(notice ? { notice } : {}),
+  });
+}
+
+/**
+ * The account page: sign in with Google (identity only); see, pair (by code) and unpair
+ * computers, choose the default; see and revoke MCP grants; sign out.
+ */
 export const handler = webHandler(endpoints.account, 'page', route);

@@ -1,8 +1,4 @@
+import { agent_socket_disconnect } from '#lib/actions/agents/agent_socket_disconnect';
 import { socketHandler } from '#lib/http/socket-handler';
-import { removeConnection } from '#lib/jobs/connections';
-import { storeFor } from '#lib/jobs/table';
 
-/** WebSocket `$disconnect`: forget the connection, so pushes stop going to it. */
-export const handler = socketHandler('agent_socket_disconnect', async ({ connectionId, config }) => {
-  await removeConnection(storeFor(config), connectionId);
-});
+export const handler = socketHandler('agent_socket_disconnect', agent_socket_disconnect);

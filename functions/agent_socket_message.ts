@@ -1,38 +1,4 @@
-import { AgentSocketMessage } from '#lib/agent-protocol';
-import { BrokerError } from '#lib/errors';
+import { agent_socket_message } from '#lib/actions/agents/agent_socket_message';
 import { socketHandler } from '#lib/http/socket-handler';
-import { agentOfConnection } from '#lib/jobs/connections';
-import { collectJobs } from '#lib/jobs/delivery';
-import { tellIfPaired } from '#lib/jobs/pairing-notice';
-import { acknowledgeJob, recordResult } from '#lib/jobs/queue';
-import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/table';
 
-/**
- * WebSocket `$default`: what an agent sends on its authenticated connection. `collect`
- * (after connecting, then as the heartbeat) says `paired` if the agent was paired and not
- * yet told, then pushes every queued job and the broker's clock; `ack` takes a delivered
- * job out of the queue; `result` is recorded (the first wins) and confirmed on the socket.
- */
-export const handler = socketHandler('agent_socket_message', async ({ connectionId, json, config }) => {
-  const message = AgentSocketMessage.parse(json);
-  const store = storeFor(config);
-  const agentId = await agentOfConnection(store, connectionId);
-  if (agentId === undefined) throw new BrokerError('invalid_token', 'Unknown connection: connect again.');
-  const sockets = socketsFor(config);
-  switch (message.action) {
-    case 'collect':
-      await tellIfPaired(store, sockets, agentId, connectionId);
-      await collectJobs(store, sockets, agentId, connectionId, Date.now());
-      return;
-    case 'ack':
-      await acknowledgeJob(store, agentId, message.job_id, Date.now());
-      return;
-    case 'result': {
-      const { action: _action, ...result } = message;
-      const accepted = await recordResult(store, agentId, result, Date.now());
-      await sockets.send(connectionId, { type: 'result_recorded', job_id: result.job_id, accepted });
-      return;
-    }
-  }
-});
+export const handler = socketHandler('agent_socket_message', agent_socket_message);

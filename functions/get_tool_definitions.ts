@@ -1,6 +1,5 @@
-import { toolDefinitions } from '#lib/chatgpt/tools';
+import { get_tool_definitions } from '#lib/actions/chatgpt/get_tool_definitions';
 import { apiHandler } from '#lib/http/api-handler';
 import { operations } from '#lib/operations';
 
-/** The tools in OpenAI's strict form (`tools`) and the original's list form (`functions`). */
-export const handler = apiHandler(operations.get_tool_definitions, async () => toolDefinitions());
+export const handler = apiHandler(operations.get_tool_definitions, get_tool_definitions);

@@ -1,19 +1,5 @@
-import { createGmailClient } from '#lib/gmail/client';
-import { modifyEmails } from '#lib/gmail/modify';
-import { type Action, apiHandler } from '#lib/http/api-handler';
+import { modify_emails } from '#lib/actions/mail/modify_emails';
+import { apiHandler } from '#lib/http/api-handler';
 import { operations } from '#lib/operations';
 
-/** Triage: read state, inbox, stars and labels on many emails or a thread at once. */
-export const run: Action<typeof operations.modify_emails> = async ({ body, credentials, config }) => {
-  const result = await modifyEmails(createGmailClient(credentials, config), body);
-  // threads.modify answers 404 for a thread not in the mailbox, so success means it changed;
-  // batchModify confirms no id, so the note says what was asked of Gmail and nothing more.
-  if (body.thread_id) return { message: 'Updated the thread.', data: result };
-  const emails = `${result.requested} email${result.requested === 1 ? '' : 's'}`;
-  return {
-    message: `Requested the change for ${emails}; Gmail does not confirm each one (ids not in this mailbox are skipped).`,
-    data: result,
-  };
-};
-
-export const handler = apiHandler(operations.modify_emails, run);
+export const handler = apiHandler(operations.modify_emails, modify_emails);

@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
 import type { GoogleCredentials } from './google/credentials.ts';
 import { subjectOf } from './google/identity.ts';
-import { TABLE_ATTRIBUTES, tableClient } from './jobs/table.ts';
+import { TABLE_ATTRIBUTES, tableClient } from './store/table.ts';
 
 /**
  * How long the same request counts as a repeat. ChatGPT gives an action 45 s and then may

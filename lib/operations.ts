@@ -84,6 +84,11 @@ export interface FunctionSpec {
   readonly connections: readonly ConnectionAction[];
   /** Most concurrent executions, for a function anyone may call that must not starve the rest. */
   readonly reservedConcurrency?: number;
+  /**
+   * What API Gateway lets through its route, steady and in a burst, where that is tighter
+   * than the stage's default (scripts/deployment.ts `THROTTLING`): for routes anyone may call.
+   */
+  readonly throttle?: { readonly rate: number; readonly burst: number };
 }
 
 /**
@@ -468,6 +473,8 @@ export const operations = defineOperations({
   register_agent: {
     method: 'POST',
     path: AGENT_PATHS.register,
+    // Anyone may register an agent: each holds a live pairing code.
+    throttle: { rate: 2, burst: 10 },
     summary: 'Desktop agent: register a new agent key and get a pairing code.',
     description:
       "Called by the desktop agent at first start with its public key; answers the agent id, a one-time pairing code and the broker's job-signing public key.",
@@ -568,6 +575,11 @@ export const allTools: readonly Tool[] = allOperations.filter(
   (operation): operation is Tool => operation.tool !== undefined,
 );
 
+/** The names of the operations offered as tools, as a type: what a map of tool actions must cover (lib/actions/tools.ts). */
+export type ToolName = {
+  [K in keyof typeof operations]: (typeof operations)[K] extends { readonly tool: ToolDeclaration } ? K : never;
+}[keyof typeof operations];
+
 /**
  * A function that is HTTP but not a JSON operation of the API: MCP and the OAuth front
  * (forms, redirects, HTML, their own error formats). Not tools, not in the OpenAPI
@@ -577,6 +589,15 @@ export interface Endpoint extends FunctionSpec {
   readonly routes: readonly { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string }[];
   readonly summary: string;
 }
+
+/**
+ * What ending a grant takes (lib/oauth/grant-access.ts endGrant): read the grant, open its
+ * sealed Google refresh token to revoke it at Google, delete its partition (Query, Delete).
+ */
+const ENDS_GRANT = {
+  table: ['GetItem', 'DeleteItem', 'Query'],
+  tokenKey: ['Decrypt'],
+} as const satisfies { table: readonly TableAction[]; tokenKey: readonly TokenKeyAction[] };
 
 function defineEndpoints<const T extends Record<string, Declaration<Endpoint>>>(specs: T): Declared<T, Endpoint> {
   return byName(nameEach<Endpoint>(specs, UNUSED)) as Declared<T, Endpoint>;
@@ -616,6 +637,8 @@ export const endpoints = defineEndpoints({
   },
   register_oauth_client: {
     routes: [{ method: 'POST', path: '/oauth/register' }],
+    // Anyone may register an OAuth client: a flood would only fill the table.
+    throttle: { rate: 2, burst: 10 },
     summary: 'Dynamic client registration (RFC 7591).',
     // UpdateItem: the per-source registration counter.
     table: ['PutItem', 'UpdateItem'],
@@ -652,8 +675,7 @@ export const endpoints = defineEndpoints({
   revoke_token: {
     routes: [{ method: 'POST', path: '/oauth/revoke' }],
     summary: 'Token revocation (RFC 7009): ends the grant behind the token.',
-    table: ['GetItem', 'DeleteItem', 'Query'],
-    tokenKey: ['Decrypt'],
+    ...ENDS_GRANT,
   },
   account: {
     // Order matters: functions/account.ts names them by position.
@@ -664,14 +686,24 @@ export const endpoints = defineEndpoints({
       { method: 'POST', path: '/account/unpair' },
       { method: 'POST', path: '/account/signout' },
       { method: 'POST', path: '/account/default' },
+      { method: 'POST', path: '/account/revoke' },
+      { method: 'POST', path: '/account/pair' },
     ],
     summary:
-      'The account page: sign in with Google (identity only), see paired computers, unpair one, choose the default.',
-    // Sessions (Get, Put, Delete), and what unpair_computer does to a computer.
-    table: union([['GetItem', 'PutItem', 'DeleteItem'], operations.unpair_computer.table]),
+      'The account page: sign in with Google (identity only), see, pair and unpair computers, choose the default, see and revoke MCP grants.',
+    // Sessions (Get, Put, Delete), what pair_computer and unpair_computer do to a computer, what
+    // revoke_token does to a grant, and the person's grants listed (Query, Get).
+    table: union([
+      ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+      operations.pair_computer.table,
+      operations.unpair_computer.table,
+      ENDS_GRANT.table,
+    ]),
     // Exchanges Google's sign-in code with the broker's Google client.
     secrets: ['google_client_secret'],
-    connections: operations.unpair_computer.connections,
+    connections: union([operations.pair_computer.connections, operations.unpair_computer.connections]),
+    // Opens a revoked grant's Google refresh token to revoke it at Google too, as revoke_token does.
+    tokenKey: ENDS_GRANT.tokenKey,
   },
 });
 
@@ -697,6 +729,10 @@ function defineSocketFunctions<const T extends Record<string, Declaration<Socket
 export const socketFunctions = defineSocketFunctions({
   agent_socket_connect: {
     websocket: '$connect',
+    // Anyone may try to connect: each try is a Lambda call and a table read before the
+    // signature is checked (and writes after). SOCKET_FLEET (scripts/deployment.ts) renews
+    // about 1.5 connections a second; after an outage it is back in about 17 minutes.
+    throttle: { rate: 10, burst: 20 },
     // The agent, its spent nonce, the connection (twice), its last-seen time.
     table: ['GetItem', 'PutItem', 'UpdateItem'],
     memorySize: 128,

@@ -60,7 +60,8 @@ export class Browser {
    * browser: the client's redirect URI with `code` (or `error`).
    */
   async signIn(authorizationUrl: string, redirectUri: string): Promise<URL> {
-    const consent = await this.request(authorizationUrl);
+    // A URL at another host name than the broker's canonical one is first sent there.
+    const { response: consent } = await this.follow(await this.request(authorizationUrl), redirectUri);
     if (consent.status !== 200) throw new Error(`consent page answered ${consent.status}: ${await consent.text()}`);
     const approved = await this.answerConsent(await consent.text(), 'approve');
     const { location, response } = await this.follow(approved, redirectUri);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_ATTRIBUTES } from '../lib/jobs/table.ts';
+import { TABLE_ATTRIBUTES } from '../lib/store/table.ts';
 import { type AwsCall, callerOf } from './aws-calls.ts';
 
 export interface LocalDynamo {

@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { parseConfig } from '../lib/config.ts';
+import { CORS } from '../lib/http/cors.ts';
 import {
   allFunctions,
   type Endpoint,
@@ -161,9 +162,8 @@ export const SOCKET_FLEET = 10_000;
 type Limits = { rate: number; burst: number };
 
 /**
- * What API Gateway lets through each route, one source for both APIs: `http` and `socket`
- * for every route of the HTTP API and of the agents' WebSocket API without a limit of its
- * own, `routes` (by function) for the routes that get a tighter one.
+ * What API Gateway lets through each route of the HTTP API (`http`) and of the agents'
+ * WebSocket API (`socket`) whose function declares no tighter `throttle` in the registry.
  */
 export const THROTTLING = {
   http: { rate: 50, burst: 100 },
@@ -172,24 +172,15 @@ export const THROTTLING = {
   // connection can send one. SOCKET_FLEET's heartbeats are about 18.5 a second; the rest
   // carries each launch's ack and result.
   socket: { rate: 50, burst: 100 },
-  routes: {
-    register_agent: { rate: 2, burst: 10 },
-    // Anyone may register an OAuth client: a flood would only fill the table.
-    register_oauth_client: { rate: 2, burst: 10 },
-    // Anyone may try to connect: each try is a Lambda call and a table read before the
-    // signature is checked (and writes after). SOCKET_FLEET renews about 1.5 connections a
-    // second; after an outage it is back in about 17 minutes (a refused try costs no Lambda).
-    agent_socket_connect: { rate: 10, burst: 20 },
-  } as Record<string, Limits>,
-};
+} satisfies Record<string, Limits>;
 
 /** API Gateway's CORS answer (preflight included), from the same CORS_ORIGINS the functions read. */
 function cors() {
   return {
     allowedOrigins: parseConfig(process.env).CORS_ORIGINS,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    allowedMethods: ['GET', 'POST', 'OPTIONS'],
-    maxAge: 600,
+    allowedHeaders: [...CORS.headers],
+    allowedMethods: [...CORS.methods],
+    maxAge: CORS.maxAgeSeconds,
   };
 }
 
@@ -204,7 +195,7 @@ function throttling(defaults: Limits, specs: readonly FunctionSpec[], routeId: (
     ThrottlingBurstLimit: limits.burst,
   });
   const limited = specs.flatMap((spec) => {
-    const limits = THROTTLING.routes[spec.name];
+    const limits = spec.throttle;
     return limits ? routeKeysOf(spec).map((key) => [key, settings(limits)] as const) : [];
   });
   return {

@@ -9,6 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDocsPage } from '#lib/chatgpt/docs';
 import { buildOpenApiDocument } from '#lib/chatgpt/openapi';
+import { consentPage } from '#lib/oauth/consent';
+import type { GrantRecord } from '#lib/oauth/records';
 import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import { renderFrontDoor } from '#lib/pages/front-door';
 import { VIEWS, type ViewName } from '#lib/views/catalog';
@@ -36,7 +38,36 @@ const signedIn = renderAccount({
       is_default: false,
     },
   ],
+  grants: [
+    {
+      grantId: 'g1',
+      userId: 'u1',
+      clientId: 'c1',
+      clientName: 'Claude',
+      resource: `${EXAMPLE_URL}/mcp`,
+      tools: ['get_unread_emails', 'search_emails', 'read_email', 'send_email', 'launch_app'],
+      googleScopes: [],
+      googleRefreshToken: { key: '', iv: '', data: '' } as unknown as GrantRecord['googleRefreshToken'],
+      createdAt: day - 3 * 86_400_000,
+      refreshedAt: day,
+      expiresAt: day + 90 * 86_400_000,
+    },
+  ],
 });
+
+/** A consent page for a made-up client asking to read and send mail and open apps. */
+const consent = String(
+  consentPage({
+    requestId: 'example',
+    clientName: 'Claude',
+    redirectUri: 'https://claude.ai/api/mcp/auth_callback',
+    tools: ['get_unread_emails', 'search_emails', 'read_email', 'send_email', 'modify_emails', 'launch_app'],
+    kept: [],
+    action: `${EXAMPLE_URL}/oauth/authorize`,
+    account: `${EXAMPLE_URL}/account`,
+    cookie: '',
+  }).body,
+);
 
 /** Each picture by file name: the page's HTML, and what of it to photograph (all of it by default). */
 const PAGES: Record<string, { html: string; part?: string }> = {
@@ -46,6 +77,7 @@ const PAGES: Record<string, { html: string; part?: string }> = {
   'docs-send-email': { html: docs, part: '#op-send_email' },
   'account-signed-out': { html: renderSignedOut(ACCOUNT_PATHS) },
   account: { html: signedIn },
+  consent: { html: consent },
 };
 
 const bob = { from_email: 'bob@example.com', from_name: 'Bob Lee', to: ['ann@example.com'], cc: [] };

@@ -1,6 +1,5 @@
-import type { z } from 'zod';
 import { BrokerError } from '../errors.ts';
-import type { ApiRequest } from '../http/api-handler.ts';
+import type { Action, ApiRequest } from '../http/api-handler.ts';
 import type { HttpResponse } from '../http/response.ts';
 import type { Operation } from '../operations.ts';
 import type { ToolCallRequest } from '../schemas/chatgpt.ts';
@@ -12,19 +11,17 @@ export interface ToolRunner {
 }
 
 /**
- * Pairs an operation with the `run` its handler exports. The runner validates the
- * arguments with the operation's own request schema (a ZodError becomes a 400 listing
- * the fields), exactly as the operation's HTTP handler would.
+ * Pairs an operation with its action. The runner validates the arguments with the
+ * operation's own request schema (a ZodError becomes a 400 listing the fields), exactly
+ * as the operation's HTTP handler would.
  */
-export function toolRunner<S extends z.ZodType>(
-  operation: Operation<S>,
-  run: (request: ApiRequest<z.output<S>>) => Promise<object | HttpResponse>,
-): ToolRunner {
+export function toolRunner<O extends Operation>(operation: O, run: Action<O>): ToolRunner {
   const schema = operation.request;
   if (!schema) throw new Error(`tool ${operation.name} has no request schema`);
   return {
     operation,
-    run: (request) => run({ ...request, body: schema.parse(request.body) }),
+    // The schema is the operation's own, so what it parses is the body the action takes.
+    run: (request) => run({ ...request, body: schema.parse(request.body) as Parameters<Action<O>>[0]['body'] }),
   };
 }
 

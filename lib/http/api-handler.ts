@@ -11,10 +11,11 @@ import { flushMetrics } from '../metrics.ts';
 import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
+import { CORS } from './cors.ts';
 import { toHttpFailure } from './errors.ts';
 import { HttpResponse } from './response.ts';
 
-/** What a handler's `run` receives: the validated body and, for Google operations, the caller's token. */
+/** What an action receives: the validated body and, for Google operations, the caller's token. */
 export interface ApiRequest<TBody> {
   body: TBody;
   /** The body exactly as received (agent signatures cover these bytes). */
@@ -35,7 +36,7 @@ export interface ApiRequest<TBody> {
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
-/** An operation's implementation: what its handler (and the tool dispatcher) runs on a valid request. */
+/** An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
 
 /** The configuration, with the Google client secret from SSM for the functions whose registry entry names it. */
@@ -128,8 +129,9 @@ export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Ru
     .use(
       httpCors({
         getOrigin: (incoming) => (incoming && getConfig().CORS_ORIGINS.includes(incoming) ? incoming : null),
-        headers: 'Authorization, Content-Type',
-        methods: 'GET, POST, OPTIONS',
+        headers: CORS.headers.join(', '),
+        methods: CORS.methods.join(', '),
+        maxAge: CORS.maxAgeSeconds,
       }),
     )
     .use({

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import { countAttempt } from './attempts.ts';
-import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
 
 /** How long a pairing code works (RFC 8628 suggests minutes). */
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
-import { keys, type Store, ttlSeconds } from './table.ts';
+import { keys, type Store, ttlSeconds } from '../store/table.ts';
 
 /** How many attempts of one kind one party may make in a fixed window. */
 export interface AttemptLimit {

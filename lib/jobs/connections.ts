@@ -1,8 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrokerSocketMessage } from '../agent-protocol.ts';
+import type { Store } from '../store/table.ts';
+import { keys, queryPrefix, ttlSeconds } from '../store/table.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './table.ts';
-import { keys, queryPrefix, ttlSeconds } from './table.ts';
 
 /**
  * Agents' open WebSocket connections. Each is stored twice: under the agent (to push its

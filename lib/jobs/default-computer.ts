@@ -1,5 +1,5 @@
+import { keys, type Store, updateIf } from '../store/table.ts';
 import { listComputers } from './pairing.ts';
-import { keys, type Store, updateIf } from './table.ts';
 
 const mark = (store: Store, userId: string, agentId: string, isDefault: boolean) =>
   updateIf(store, {

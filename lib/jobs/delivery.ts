@@ -1,7 +1,7 @@
+import type { Store } from '../store/table.ts';
 import { listConnections, removeConnection, sendToConnections } from './connections.ts';
 import { type Lease, leaseJob, leaseJobs, releaseLease } from './queue.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './table.ts';
 
 /**
  * Delivery of queued jobs to agents' WebSockets. Both transports (this push and the HTTP

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { count, METRIC } from '../metrics.ts';
+import type { Store } from '../store/table.ts';
 import { listConnections } from './connections.ts';
 import { offerLease, pushJob } from './delivery.ts';
 import { createJob, DELIVERY_LEASE_MS, getJob, isFinished, type JobRecord } from './queue.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './table.ts';
 
 /**
  * Re-reads of a job whose launch is under way: every 15 ms at first (a pushed launch

@@ -1,5 +1,5 @@
 import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
-import { keys, putIf, type Store, ttlSeconds } from './table.ts';
+import { keys, putIf, type Store, ttlSeconds } from '../store/table.ts';
 
 /**
  * Spends a request nonce: true the first time the agent uses it, false ever after. The

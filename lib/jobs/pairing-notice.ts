@@ -1,8 +1,8 @@
 import { describeError, logger } from '../log.ts';
+import type { Store } from '../store/table.ts';
 import { type AgentRecord, getAgent, markPairedNotified } from './agents.ts';
 import { listConnections, sendToConnections } from './connections.ts';
 import type { SocketPort } from './sockets.ts';
-import type { Store } from './table.ts';
 
 /**
  * Telling a waiting agent that its code was confirmed, over the job connection it already

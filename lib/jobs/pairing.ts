@@ -1,12 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
+import { keys, queryPrefix, type Store, updateIf } from '../store/table.ts';
 import { type AgentRecord, getAgent, normalisePairingCode } from './agents.ts';
 import { type AttemptLimit, assertUnderLimit, countAttempt } from './attempts.ts';
 import { closeConnections } from './connections.ts';
 import { announcePairing } from './pairing-notice.ts';
 import type { SocketPort } from './sockets.ts';
-import { keys, queryPrefix, type Store, updateIf } from './table.ts';
 
 /** A user's view of one of their paired computers (an agent bound to them). */
 export interface Computer {

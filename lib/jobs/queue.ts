@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { count, METRIC } from '../metrics.ts';
 import type { JobStatus } from '../schemas/apps.ts';
+import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import { type SignedJob, signJob } from './signing.ts';
-import { keys, type Store, ttlSeconds, updateIf } from './table.ts';
 
 /** A launch is wrong if it happens much later than asked: jobs are valid for a minute. */
 export const JOB_TTL_MS = 60_000;

@@ -2,11 +2,11 @@ import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { BrokerError } from '../errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
-import { storeFor } from '../jobs/table.ts';
 import { describeError, logger } from '../log.ts';
 import { authenticateMcp, type McpAccess, McpTokenRefused } from '../oauth/grant-access.ts';
 import { tokens } from '../oauth/records.ts';
 import { brokerUrls } from '../oauth/urls.ts';
+import { storeFor } from '../store/table.ts';
 import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
 
 /** A challenge (RFC 6750 §3): 401 to sign in (again), 403 `insufficient_scope` naming the scope to add (step-up). */

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { identifyUser } from '../google/identity.ts';
 import type { HttpResponse } from '../http/response.ts';
 import { redirect, type WebRequest } from '../http/web-handler.ts';
-import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
 import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
 import { count, METRIC } from '../metrics.ts';
-import { allTools } from '../operations.ts';
+import { allTools, endpoints } from '../operations.ts';
+import { canonicalLocation } from '../pages/canonical-host.ts';
+import type { Store } from '../store/table.ts';
 import { findClient, markClientUsed } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage, grantCookie, grantCookieName } from './consent.ts';
 import { OAuthError, OAuthPageError } from './errors.ts';
@@ -74,6 +75,9 @@ async function stepUp(store: Store, request: WebRequest, clientId: string, resou
  * answered the page, which names the application and where it will be sent.
  */
 export async function startAuthorization(request: WebRequest, store: Store, urls: BrokerUrls): Promise<HttpResponse> {
+  // Same path and query on the canonical host, before the consent cookie is set (not an open redirect).
+  const canonical = canonicalLocation(request, urls.issuer);
+  if (canonical) return redirect(canonical);
   const q = request.query;
   const clientId = q.get('client_id') ?? '';
   const redirectUri = q.get('redirect_uri') ?? '';
@@ -135,6 +139,7 @@ export async function startAuthorization(request: WebRequest, store: Store, urls
     tools: step.asked,
     kept: step.previous?.tools ?? [],
     action: urls.authorize,
+    account: `${urls.issuer}${endpoints.account.routes[0].path}`,
     cookie: consentCookie(browser, REQUEST_LIFETIME_MS / 1000),
   });
 }

@@ -2,11 +2,11 @@ import { isIP } from 'node:net';
 import * as z from 'zod';
 import type { Config } from '../config.ts';
 import { countAttempt } from '../jobs/attempts.ts';
-import { type Store, ttlSeconds, updateIf } from '../jobs/table.ts';
+import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import { isPlainVisibleText } from '../visible-text.ts';
 import { OAuthError } from './errors.ts';
 import { clientFromDocument } from './metadata-document.ts';
-import { type ClientRecord, clients, hashSecret, oauthKeys, randomSecret } from './records.ts';
+import { type ClientRecord, clients, hashSecret, randomSecret } from './records.ts';
 import {
   APPLICATION_TYPES,
   type ApplicationType,
@@ -165,7 +165,7 @@ export async function registerClient(store: Store, config: Config, body: unknown
  */
 export async function markClientUsed(store: Store, clientId: string, now = Date.now()): Promise<void> {
   await updateIf(store, {
-    Key: oauthKeys.client(clientId),
+    Key: keys.oauthClient(clientId),
     UpdateExpression: 'SET usedAt = :now, expiresAt = createdAt + :lifetime, #ttl = :ttl',
     ConditionExpression: 'attribute_not_exists(usedAt) AND expiresAt > :now',
     ExpressionAttributeNames: { '#ttl': 'ttl' },

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
+import type { Store } from '../store/table.ts';
 import { GoogleGrantEnded, type GoogleTokens, refreshGoogleToken, revokeGoogleToken } from './google.ts';
 import { type GrantRecord, grants, type TokenRecord, tokens } from './records.ts';
 import { keyWrapper, openWithToken, unseal } from './sealing.ts';

@@ -1,25 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { deleteIf, type Store, ttlSeconds, updateIf } from '../jobs/table.ts';
+import { deleteIf, keys, queryPrefix, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import type { Sealed, TokenSealed } from './sealing.ts';
 
-/**
- * What the OAuth front keeps in the broker's one table, and where. Every secret that a
- * client holds (codes, access and refresh tokens, client secrets) is stored only as its
- * SHA-256, so the table never holds a usable credential; the one upstream secret (the
- * user's Google refresh token) is sealed (sealing.ts). Every item has a `ttl`, and every
- * read checks `expiresAt` itself because DynamoDB deletes late.
- */
-export const oauthKeys = {
-  client: (clientId: string) => ({ pk: `OAUTHCLIENT#${clientId}`, sk: 'CLIENT' }),
-  request: (requestId: string) => ({ pk: `OAUTHREQ#${requestId}`, sk: 'REQUEST' }),
-  code: (codeHash: string) => ({ pk: `OAUTHCODE#${codeHash}`, sk: 'CODE' }),
-  grant: (grantId: string) => ({ pk: `GRANT#${grantId}`, sk: 'GRANT' }),
-  // A grant's tokens live in its partition, so ending the grant finds and deletes them all
-  // (one Query), and checking an access token needs no read of the grant.
-  accessToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `ACCESS#${tokenHash}` }),
-  refreshToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `REFRESH#${tokenHash}` }),
-};
+// What the OAuth front keeps in the broker's one table (its keys: lib/store/table.ts). Every
+// secret that a client holds (codes, access and refresh tokens, client secrets) is stored
+// only as its SHA-256, so the table never holds a usable credential; the one upstream secret
+// (the user's Google refresh token) is sealed (sealing.ts). Every item has a `ttl`, and every
+// read checks `expiresAt` itself because DynamoDB deletes late.
 
 /** A fresh unguessable value (256 bits) with a prefix saying what it is. */
 export function randomSecret(prefix: string): string {
@@ -90,6 +78,8 @@ export interface GrantRecord {
   /** Hash of the grant cookie's secret: this browser may step this grant up (authorize.ts). */
   browserHash?: string;
   createdAt: number;
+  /** When the client last obtained an access token under this grant (code or refresh). */
+  refreshedAt?: number;
   expiresAt: number;
 }
 
@@ -162,19 +152,19 @@ async function remove(store: Store, key: { pk: string; sk: string }): Promise<vo
 }
 
 export const clients = {
-  put: (store: Store, record: ClientRecord) => put(store, oauthKeys.client(record.clientId), record, record.expiresAt),
-  get: (store: Store, clientId: string, now = Date.now()) => get<ClientRecord>(store, oauthKeys.client(clientId), now),
+  put: (store: Store, record: ClientRecord) => put(store, keys.oauthClient(record.clientId), record, record.expiresAt),
+  get: (store: Store, clientId: string, now = Date.now()) => get<ClientRecord>(store, keys.oauthClient(clientId), now),
 };
 
 export const requests = {
   put: (store: Store, record: RequestRecord) =>
-    put(store, oauthKeys.request(record.requestId), record, record.expiresAt),
+    put(store, keys.oauthRequest(record.requestId), record, record.expiresAt),
   get: (store: Store, requestId: string, now = Date.now()) =>
-    get<RequestRecord>(store, oauthKeys.request(requestId), now),
+    get<RequestRecord>(store, keys.oauthRequest(requestId), now),
   /** Marks the request approved, once, and only from the browser that was shown the consent page. */
   async approve(store: Store, requestId: string, browserHash: string, now = Date.now()): Promise<boolean> {
     const approved = await updateIf(store, {
-      Key: oauthKeys.request(requestId),
+      Key: keys.oauthRequest(requestId),
       UpdateExpression: 'SET approved = :yes',
       ConditionExpression: 'browserHash = :browser AND approved = :no AND expiresAt > :now',
       ExpressionAttributeValues: { ':yes': true, ':no': false, ':browser': browserHash, ':now': now },
@@ -184,7 +174,7 @@ export const requests = {
   /** Takes the approved request for the callback: deleted in the same step, so a callback works once. */
   async take(store: Store, requestId: string, now = Date.now()): Promise<RequestRecord | undefined> {
     const taken = await deleteIf(store, {
-      Key: oauthKeys.request(requestId),
+      Key: keys.oauthRequest(requestId),
       ConditionExpression: 'approved = :yes AND expiresAt > :now',
       ExpressionAttributeValues: { ':yes': true, ':now': now },
       ReturnValues: 'ALL_OLD',
@@ -194,26 +184,54 @@ export const requests = {
 };
 
 export const grants = {
-  put: (store: Store, record: GrantRecord) => put(store, oauthKeys.grant(record.grantId), record, record.expiresAt),
-  get: (store: Store, grantId: string, now = Date.now()) => get<GrantRecord>(store, oauthKeys.grant(grantId), now),
+  /** Stores a grant, and lists it under its person (an index item holding only its id). */
+  async put(store: Store, record: GrantRecord): Promise<void> {
+    await put(store, keys.grant(record.grantId), record, record.expiresAt);
+    await put(store, keys.userGrant(record.userId, record.grantId), { grantId: record.grantId }, record.expiresAt);
+  },
+  get: (store: Store, grantId: string, now = Date.now()) => get<GrantRecord>(store, keys.grant(grantId), now),
+  /**
+   * The person's live grants, oldest first. A grant ended elsewhere (revocation, a replayed
+   * refresh token, Google's invalid_grant) leaves its index item behind: skipped and deleted here.
+   */
+  async ofUser(store: Store, userId: string, now = Date.now()): Promise<GrantRecord[]> {
+    const listed = await queryPrefix<{ grantId: string }>(store, keys.userGrantsPrefix(userId));
+    const found = await Promise.all(
+      listed.map(async ({ grantId }) => {
+        const grant = await get<GrantRecord>(store, keys.grant(grantId), now);
+        if (!grant) await remove(store, keys.userGrant(userId, grantId));
+        return grant?.userId === userId ? grant : undefined;
+      }),
+    );
+    return found.filter((grant) => grant !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+  },
+  /** Notes that the client just obtained an access token (the account page's "last refreshed"); one write. */
+  async markRefreshed(store: Store, grantId: string, now = Date.now()): Promise<void> {
+    await updateIf(store, {
+      Key: keys.grant(grantId),
+      UpdateExpression: 'SET refreshedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now },
+    });
+  },
   /** Ends a grant: its sealed Google token and every token it issued are deleted. */
   revoke: (store: Store, grantId: string) => deleteGrantPartition(store, grantId),
 };
 
 export const codes = {
   put: (store: Store, codeHash: string, record: CodeRecord, keepUntil: number) =>
-    put(store, oauthKeys.code(codeHash), record, keepUntil),
+    put(store, keys.oauthCode(codeHash), record, keepUntil),
   /** The code's record, whatever its state (expired codes still tell a replay apart). */
   async get(store: Store, codeHash: string): Promise<CodeRecord | undefined> {
     const out = await store.db.send(
-      new GetCommand({ TableName: store.table, Key: oauthKeys.code(codeHash), ConsistentRead: true }),
+      new GetCommand({ TableName: store.table, Key: keys.oauthCode(codeHash), ConsistentRead: true }),
     );
     return out.Item && recordOf<CodeRecord>(out.Item);
   },
   /** Marks the code redeemed, once: false when another redemption got there first. */
   async redeem(store: Store, codeHash: string, now: number): Promise<boolean> {
     const redeemed = await updateIf(store, {
-      Key: oauthKeys.code(codeHash),
+      Key: keys.oauthCode(codeHash),
       UpdateExpression: 'SET redeemedAt = :now',
       ConditionExpression: 'attribute_not_exists(redeemedAt) AND expiresAt > :now',
       ExpressionAttributeValues: { ':now': now },
@@ -226,7 +244,7 @@ export const codes = {
    */
   async keepAnswer(store: Store, codeHash: string, answer: Sealed): Promise<void> {
     await updateIf(store, {
-      Key: oauthKeys.code(codeHash),
+      Key: keys.oauthCode(codeHash),
       UpdateExpression: 'SET answer = :answer',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':answer': answer },
@@ -239,7 +257,7 @@ function tokenKey(kind: 'ACCESS' | 'REFRESH', token: string) {
   const grantId = grantOfToken(token);
   if (!grantId) return undefined;
   const hash = hashSecret(token);
-  return kind === 'ACCESS' ? oauthKeys.accessToken(grantId, hash) : oauthKeys.refreshToken(grantId, hash);
+  return kind === 'ACCESS' ? keys.accessToken(grantId, hash) : keys.refreshToken(grantId, hash);
 }
 
 async function putToken(store: Store, kind: 'ACCESS' | 'REFRESH', token: string, record: TokenRecord) {
@@ -287,7 +305,7 @@ export const tokens = {
 
 /** Deletes every item in a grant's partition: the grant and all its tokens. */
 export async function deleteGrantPartition(store: Store, grantId: string): Promise<void> {
-  const { pk } = oauthKeys.grant(grantId);
+  const { pk } = keys.grant(grantId);
   let start: Record<string, unknown> | undefined;
   do {
     const page = await store.db.send(

@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
-import type { Store } from '../jobs/table.ts';
 import { registerSecrets } from '../log.ts';
+import type { Store } from '../store/table.ts';
 import { S256 } from './authorize.ts';
 import { findClient, type KnownClient } from './clients.ts';
 import { OAuthError } from './errors.ts';
@@ -99,6 +99,7 @@ export async function issueTokens(
     google: sealWithToken(google.accessToken, accessToken, grant.grantId),
   });
   registerSecrets(accessToken);
+  await grants.markRefreshed(store, grant.grantId, now);
   const answer: TokenAnswer = {
     access_token: accessToken,
     token_type: 'Bearer',

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { GoogleUser } from '../google/identity.ts';
-import { keys, type Store, ttlSeconds } from '../jobs/table.ts';
 import { hashSecret, randomSecret } from '../oauth/records.ts';
+import { keys, type Store, ttlSeconds } from '../store/table.ts';
 
 /**
  * The account page's sign-in and session. Sign-in is Google's code flow with PKCE, its

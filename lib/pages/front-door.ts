@@ -26,7 +26,7 @@ only after you sign in with Google and allow it.</p></header>
 <p>Add a remote MCP server with this address; it asks you to sign in with Google:</p>
 <p><code>${escapeHtml(mcp)}</code></p>
 <h2>Your account</h2>
-<p><a href="${escapeHtml(account)}">Your account</a>: sign in with Google to see the computers paired with it, and unpair them.</p>
+<p><a href="${escapeHtml(account)}">Your account</a>: sign in with Google to see the computers paired with it and the applications you allowed, and end either.</p>
 <h2>Learn more</h2>
 <ul>
 <li><a href="${escapeHtml(docs)}">API reference</a>: every operation, its fields and answers</li>

@@ -17,7 +17,7 @@ function touches(spec: FunctionSpec): string {
 }
 
 function limits(spec: FunctionSpec): string {
-  const throttle = THROTTLING.routes[spec.name];
+  const throttle = spec.throttle;
   return [
     throttle ? `${throttle.rate}/s (burst ${throttle.burst})` : '',
     spec.memorySize ? `${spec.memorySize} MB` : '',

@@ -9,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SOCKET_HEARTBEAT_MS, SOCKET_RENEW_MS } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
-import { TABLE_ATTRIBUTES } from '#lib/jobs/table';
 import { METRIC } from '#lib/metrics';
 import { endpoints, operations, socketFunctions } from '#lib/operations';
 import { SECRETS, type Secret } from '#lib/secrets';
 import { SERVICE } from '#lib/service';
+import { TABLE_ATTRIBUTES } from '#lib/store/table';
 import { ALARM_CONDITION, ALARM_TOPIC, metricsNamespace } from '../../scripts/alarms.ts';
 import { buildAll } from '../../scripts/build.ts';
 import {
@@ -296,7 +296,7 @@ describe('serverless package', () => {
     expect(stage.Properties.DefaultRouteSettings).toEqual(throttlingOf(THROTTLING.http));
     const register = operations.register_agent;
     expect(stage.Properties.RouteSettings[`${register.method} ${register.path}`]).toEqual(
-      throttlingOf(THROTTLING.routes.register_agent),
+      throttlingOf(operations.register_agent.throttle),
     );
     const api = Object.values(template.Resources).find(
       (resource) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
@@ -305,7 +305,7 @@ describe('serverless package', () => {
     expect(api?.Properties.CorsConfiguration.AllowHeaders).toContain('Authorization');
     const [registration] = routesOf(endpoints.register_oauth_client);
     expect(stage.Properties.RouteSettings[`${registration?.method} ${registration?.path}`]).toEqual(
-      throttlingOf(THROTTLING.routes.register_oauth_client),
+      throttlingOf(endpoints.register_oauth_client.throttle),
     );
     expect(lambdaOf('register_agent').Properties.ReservedConcurrentExecutions).toBe(register.reservedConcurrency);
     const table = Object.values(template.Resources).find(
@@ -324,9 +324,9 @@ describe('serverless package', () => {
     expect(stage.Properties.DefaultRouteSettings).toEqual(throttlingOf(THROTTLING.socket));
     const connect = socketFunctions.agent_socket_connect;
     expect(stage.Properties.RouteSettings).toEqual({
-      [connect.websocket]: throttlingOf(THROTTLING.routes[connect.name]),
+      [connect.websocket]: throttlingOf(connect.throttle),
     });
-    expect(THROTTLING.routes[connect.name]?.rate).toBeLessThan(THROTTLING.socket.rate);
+    expect(connect.throttle?.rate).toBeLessThan(THROTTLING.socket.rate);
   });
 
   it('creates each stage after every route its throttling names', () => {
@@ -339,7 +339,7 @@ describe('serverless package', () => {
   it('leaves room under the WebSocket limits for the heartbeats and renewals of the fleet they are sized for', () => {
     const perSecond = (intervalMs: number) => (SOCKET_FLEET * 1000) / intervalMs;
     expect(perSecond(SOCKET_HEARTBEAT_MS)).toBeLessThanOrEqual(THROTTLING.socket.rate / 2);
-    const connect = THROTTLING.routes[socketFunctions.agent_socket_connect.name];
+    const connect = socketFunctions.agent_socket_connect.throttle;
     expect(perSecond(SOCKET_RENEW_MS)).toBeLessThanOrEqual((connect?.rate ?? 0) / 2);
   });
 

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { VIEWPORTS } from '../../local/chromium.ts';
+import { startAgent } from '../support/agent-process.ts';
 import { apiUrl, emulator, get, newUser, post } from '../support/api.ts';
 import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
+import { Browser } from '../support/mcp.ts';
+import { authorizeIn, mcpCall, redeem, register } from '../support/oauth.ts';
 
 const SESSION_COOKIE = '__Host-broker-account';
 /** The canonical address the account pages live at (PUBLIC_URL); other host names are sent there. */
@@ -49,6 +52,22 @@ async function pairedComputer(user: CreatedUser, name: string): Promise<string> 
   expect(paired.status).toBe(200);
   return paired.json.data.agent_id;
 }
+
+/** An MCP client named `clientName` that `user` allowed (through consent and Google): its access token. */
+async function grantedClient(user: CreatedUser, clientName: string): Promise<string> {
+  const signedIn = await authorizeIn(new Browser(), await register(clientName), user.email, {
+    scope: 'get_unread_emails send_email',
+  });
+  const tokens = await redeem(signedIn);
+  expect(tokens.status).toBe(200);
+  const token = tokens.json.access_token ?? '';
+  expect((await mcpCall(token)).status).toBe(200);
+  return token;
+}
+
+/** The grant id in the account page's revoke form for the client the page names `clientName`. */
+const grantIdIn = (page: string, clientName: string) =>
+  new RegExp(`<h3>${clientName}</h3>[\\s\\S]*?name="grant" value="([^"]+)"`).exec(page)?.[1] ?? '';
 
 const computersOf = async (user: CreatedUser) =>
   (await get('/api/agent/computers', { token: user.token })).json.data.computers.map(
@@ -99,7 +118,13 @@ describe('the account page in Chromium', () => {
 
   it('signs in through Google, shows the paired computers, makes one the default, and unpairs the other', async () => {
     const user = await newUser();
-    const agentId = await pairedComputer(user, 'office-pc');
+    // office-pc is a real agent holding its job connection: unpairing it tells it at once.
+    const office = await startAgent({ catalog: { apps: {} }, name: 'office-pc' });
+    const [, code] = await office.waitFor(/Pairing code: (\S+)/);
+    const paired = await post('/api/agent/pair', { token: user.token, body: { code } });
+    expect(paired.status).toBe(200);
+    const agentId: string = paired.json.data.agent_id;
+    await office.waitFor(/Paired to "[^"]+"\. Waiting for jobs\./);
     await pairedComputer(user, 'laptop');
     await emulator.setConsentUser(user.email);
     const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
@@ -120,6 +145,67 @@ describe('the account page in Chromium', () => {
       await page.getByRole('cell', { name: 'office-pc (default)' }).waitFor({ state: 'detached' });
       expect(await page.getByRole('cell', { name: /office-pc/ }).count()).toBe(0);
       expect(await computersOf(user)).not.toContain(agentId);
+      expect(await computersOf(user)).toHaveLength(1);
+      // Its connection was closed: the agent learns it is no longer paired and asks for a new code.
+      await office.waitFor(/no longer paired/);
+    } finally {
+      await page.close();
+      await office.stop();
+    }
+  });
+});
+
+describe('MCP grants and pairing on the account page in Chromium', () => {
+  const chromium = useBrowser();
+
+  it('shows a grant by the name its client gave itself and the tools by title; Revoke ends it (the next /mcp call answers 401)', async () => {
+    const user = await newUser();
+    const token = await grantedClient(user, 'Grant page client');
+    const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
+    try {
+      await page.goto(`${chromium.publicUrl}/account`);
+      await page.getByRole('link', { name: 'Sign in with Google' }).click();
+      const grant = page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading', { name: 'Grant page client' }) });
+      await grant.waitFor();
+      const text = await grant.textContent();
+      expect(text).toContain('The name the application gave itself, not checked.');
+      expect(text).toContain('Read your mail (List unread email)');
+      expect(text).toContain('Send email as you (Send email)');
+      // Redeeming the code issued the first access token: that is when it last refreshed.
+      expect(text).toMatch(/last refreshed \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await horizontalOverflow(page)).toBe(0);
+
+      await page.getByRole('button', { name: 'Revoke Grant page client' }).click();
+      await page.getByText('No application has access.').waitFor();
+      const refused = await mcpCall(token);
+      expect(refused.status).toBe(401);
+      expect(refused.challenge).toContain('error="invalid_token"');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('pairs a computer by the code typed in, and says why a wrong code is refused', async () => {
+    const user = await newUser();
+    const registered = await registerFromOwnAddress('typed-in-pc');
+    await emulator.setConsentUser(user.email);
+    const page = await chromium.browser.newPage({ viewport: VIEWPORTS.phone });
+    try {
+      await page.goto(`${chromium.publicUrl}/account`);
+      await page.getByRole('link', { name: 'Sign in with Google' }).click();
+      await page.getByText('No computer is paired.').waitFor();
+      const field = page.getByLabel('Pair a computer: type the code its agent printed');
+      await field.fill('ZZZZ-ZZZZ');
+      await page.getByRole('button', { name: 'Pair', exact: true }).click();
+      expect(await page.getByRole('alert').textContent()).toContain('That pairing code is unknown or expired.');
+      expect(await computersOf(user)).toEqual([]);
+
+      await page.getByLabel('Pair a computer: type the code its agent printed').fill(registered.pairing_code);
+      await page.getByRole('button', { name: 'Pair', exact: true }).click();
+      await page.getByRole('cell', { name: 'typed-in-pc (default)' }).waitFor();
       expect(await computersOf(user)).toHaveLength(1);
     } finally {
       await page.close();
@@ -218,5 +304,48 @@ describe('account page security', () => {
     const page = await accountPage(secret);
     expect(page).not.toContain("Ann's");
     expect(page).toContain('Ann&#39;s (home) PC');
+  });
+
+  it('refuses a revoke without the session CSRF token, and changes nothing', async () => {
+    const user = await newUser();
+    const token = await grantedClient(user, 'CSRF grant client');
+    const { secret, csrf } = await signIn(user);
+    const grant = grantIdIn(await accountPage(secret), 'CSRF grant client');
+    expect(grant).not.toBe('');
+    for (const form of [{ grant }, { grant, csrf: `${csrf}x` }]) {
+      expect((await postForm('/account/revoke', secret, form)).status).toBe(403);
+    }
+    expect((await mcpCall(token)).status).toBe(200);
+    expect((await postForm('/account/revoke', secret, { grant, csrf })).status).toBe(302);
+    expect((await mcpCall(token)).status).toBe(401);
+  });
+
+  it('refuses a pairing without the session CSRF token, and pairs nothing', async () => {
+    const user = await newUser();
+    const registered = await registerFromOwnAddress('csrf-pair-pc');
+    const { secret } = await signIn(user);
+    expect((await postForm('/account/pair', secret, { code: registered.pairing_code })).status).toBe(403);
+    expect(await computersOf(user)).toEqual([]);
+  });
+
+  it("another person's grant can be neither seen nor revoked (404)", async () => {
+    const owner = await newUser();
+    const token = await grantedClient(owner, 'Owners client');
+    const ownerPage = await accountPage((await signIn(owner)).secret);
+    const grant = grantIdIn(ownerPage, 'Owners client');
+    expect(grant).not.toBe('');
+    const stranger = await signIn(await newUser());
+    expect(await accountPage(stranger.secret)).not.toContain('Owners client');
+    const answer = await postForm('/account/revoke', stranger.secret, { grant, csrf: stranger.csrf });
+    expect(answer.status).toBe(404);
+    expect((await mcpCall(token)).status).toBe(200);
+  });
+
+  it("escapes a client's self-chosen name on the account page", async () => {
+    const user = await newUser();
+    await grantedClient(user, '<img src=x onerror=alert(1)> & "Co"');
+    const page = await accountPage((await signIn(user)).secret);
+    expect(page).not.toContain('<img');
+    expect(page).toContain('<h3>&#60;img src=x onerror=alert(1)&#62; &#38; &#34;Co&#34;</h3>');
   });
 });

@@ -9,7 +9,7 @@ import { parseConfig } from '#lib/config';
 import { addConnection, listConnections } from '#lib/jobs/connections';
 import { createJob, getJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
-import { keys, queryPrefix, storeFor } from '#lib/jobs/table';
+import { keys, queryPrefix, storeFor } from '#lib/store/table';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { type AgentProcess, recordArgsProgram, recordedArgs, startAgent } from '../support/agent-process.ts';
 import { get, newUser, post } from '../support/api.ts';

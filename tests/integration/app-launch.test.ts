@@ -11,7 +11,7 @@ import { pushJob } from '#lib/jobs/delivery';
 import { createJob } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
 import { socketsFor } from '#lib/jobs/sockets';
-import { storeFor } from '#lib/jobs/table';
+import { storeFor } from '#lib/store/table';
 import { builtInEntries } from '../../agent/catalog.ts';
 import { agentPlatform } from '../../agent/cli.ts';
 import type { CreatedUser } from '../../emulator/control-client.ts';

@@ -1,10 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
-import { hashSecret, oauthKeys, tokens } from '#lib/oauth/records';
+import { hashSecret, tokens } from '#lib/oauth/records';
 import { openWithToken } from '#lib/oauth/sealing';
 import { operations } from '#lib/operations';
+import { keys, storeFor } from '#lib/store/table';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
 import {
@@ -157,7 +157,7 @@ describe('the fast /mcp path', () => {
     const record = await tokens.getAccess(store, bearer);
     if (!record?.google) throw new Error('no sealed Google token');
     const item = await store.db.send(
-      new GetCommand({ TableName: store.table, Key: oauthKeys.accessToken(record.grantId, hashSecret(bearer)) }),
+      new GetCommand({ TableName: store.table, Key: keys.accessToken(record.grantId, hashSecret(bearer)) }),
     );
     const googleToken = openWithToken(record.google, bearer, record.grantId);
     expect(googleToken).toMatch(/^ya29\./);
@@ -189,7 +189,7 @@ describe('step-up (SEP-2350)', () => {
     const url = authorizationUrl(clientId, challenge, { scope: 'get_unread_emails send_email' });
     const consent = await browser.request(url);
     const html = await consent.text();
-    const asked = /<ul>(.*?)<\/ul>/s.exec(html)?.[1] ?? '';
+    const asked = /<ul class="groups">(.*?)<\/ul>/s.exec(html)?.[1] ?? '';
     // Tools by their titles for people (the registry's).
     expect(asked).toContain(operations.send_email.tool.title);
     expect(asked).not.toContain(operations.get_unread_emails.tool.title);

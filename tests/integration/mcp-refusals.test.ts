@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
 import { newToken, tokens } from '#lib/oauth/records';
+import { storeFor } from '#lib/store/table';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
 import {

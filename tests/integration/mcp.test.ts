@@ -6,12 +6,12 @@ import WebSocket from 'ws';
 import { SOCKET_CONNECT } from '#lib/agent-protocol';
 import { parseConfig } from '#lib/config';
 import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
-import { storeFor } from '#lib/jobs/table';
 import { mcpTool } from '#lib/mcp/catalog';
-import { oauthKeys, tokens } from '#lib/oauth/records';
+import { tokens } from '#lib/oauth/records';
 import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
 import { MAX_ATTACHMENT_BYTES } from '#lib/schemas/email';
+import { keys, storeFor } from '#lib/store/table';
 import { emulator, newUser, post } from '../support/api.ts';
 import { connectMcp, connectModern, publishedMcpUrl, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
 
@@ -193,9 +193,7 @@ describe('MCP with the official SDK clients and their OAuth support', () => {
 
     // What the table holds: the sealed Google refresh token, not the token itself.
     const record = await tokens.getAccess(store, provider.saved?.access_token ?? '');
-    const raw = await store.db.send(
-      new GetCommand({ TableName: store.table, Key: oauthKeys.grant(record?.grantId ?? '') }),
-    );
+    const raw = await store.db.send(new GetCommand({ TableName: store.table, Key: keys.grant(record?.grantId ?? '') }));
     const sealed = raw.Item?.googleRefreshToken as Sealed;
     const key = Buffer.from((await readFile(inject('tokenKeyFile'), 'utf8')).trim(), 'base64');
     const googleRefreshToken = await unseal(fileKeyWrapper(key), sealed, record?.grantId ?? '');

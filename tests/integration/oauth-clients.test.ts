@@ -5,13 +5,14 @@ import { createServer as createTcpServer, type Socket, type Server as TcpServer 
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { storeFor } from '#lib/jobs/table';
 import { isNonPublicAddress } from '#lib/net/public-fetch';
 import { CLIENT_LIFETIME_MS, UNUSED_CLIENT_LIFETIME_MS } from '#lib/oauth/clients';
 import { UNUSABLE_DOCUMENT } from '#lib/oauth/metadata-document';
 import { clients } from '#lib/oauth/records';
+import { storeFor } from '#lib/store/table';
 import { apiUrl, emulator, newUser } from '../support/api.ts';
 import { Browser, pkce } from '../support/mcp.ts';
+import { authorizationEndpoint } from '../support/oauth.ts';
 
 /**
  * The authorization server's clients as an attacker meets them (issue 19 F1, F2, F7, F8)
@@ -76,7 +77,7 @@ function authorizationUrl(clientId: string, redirectUri: string, overrides: Reco
     resource,
     ...overrides,
   });
-  return `${apiUrl}/oauth/authorize?${params}`;
+  return `${authorizationEndpoint}?${params}`;
 }
 
 describe('F1: the authorization endpoint is no open redirector', () => {

@@ -14,6 +14,16 @@ export const resource = (
   (await (await fetch(`${apiUrl}/.well-known/oauth-protected-resource`)).json()) as { resource: string }
 ).resource;
 
+/**
+ * The authorization endpoint as the broker's metadata names it, as a client finds it: on
+ * PUBLIC_URL's host (a request at another host name is first sent there; see consent.test.ts).
+ */
+export const authorizationEndpoint = (
+  (await (await fetch(`${apiUrl}/.well-known/oauth-authorization-server`)).json()) as {
+    authorization_endpoint: string;
+  }
+).authorization_endpoint;
+
 /** An MCP client that registered itself, with the pieces of one authorization. */
 export interface SignedIn {
   clientId: string;
@@ -53,7 +63,7 @@ export function authorizationUrl(clientId: string, challenge: string, overrides:
     resource,
     ...overrides,
   });
-  return `${apiUrl}/oauth/authorize?${params}`;
+  return `${authorizationEndpoint}?${params}`;
 }
 
 /** Signs `email` in for `clientId` in `browser` (consent and Google), with `scope` when given; returns the code. */

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
+import { toolRunnerMap as runners } from '#lib/actions/tools';
 import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/chatgpt/dispatch';
 import { getConfig } from '#lib/config';
 import type { ApiRequest } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';
-import { handler, runners } from '../../../functions/call_tool.ts';
+import { handler } from '../../../functions/call_tool.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { thrownBrokerError } from '../../support/broker-error.ts';
 import { lambdaContext, runHandler } from './support.ts';

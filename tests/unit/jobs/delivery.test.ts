@@ -13,7 +13,7 @@ import { pairComputer } from '#lib/jobs/pairing';
 import { acknowledgeJob, createJob, DELIVERY_LEASE_MS, JOB_TTL_MS, leaseJobs, recordResult } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey } from '#lib/jobs/signing';
 import type { SocketPort } from '#lib/jobs/sockets';
-import { type Store, storeFor } from '#lib/jobs/table';
+import { type Store, storeFor } from '#lib/store/table';
 import { buildCatalog, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { JobDesk } from '../../../agent/job-desk.ts';
 import type { SpawnPort } from '../../../agent/launcher.ts';

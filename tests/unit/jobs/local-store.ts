@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import { parseConfig } from '#lib/config';
-import { type Store, storeFor } from '#lib/jobs/table';
+import { type Store, storeFor } from '#lib/store/table';
 import { startLocalDynamo } from '../../../local/dynamo.ts';
 
 /**

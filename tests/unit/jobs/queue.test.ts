@@ -16,7 +16,7 @@ import {
   releaseLease,
 } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
-import type { Store } from '#lib/jobs/table';
+import type { Store } from '#lib/store/table';
 import { localStore } from './local-store.ts';
 
 const brokerKey = generateSigningKeyPair();

@@ -44,6 +44,17 @@ export const keys = {
   nonce: (agentId: string, nonce: string) => ({ pk: `NONCE#${agentId}#${nonce}`, sk: 'NONCE' }),
   /** A counter of attempts at something (`scope`) in one fixed time window. */
   attempts: (scope: string, windowStart: number) => ({ pk: `LIMIT#${scope}`, sk: String(windowStart) }),
+  /** The OAuth front's items (lib/oauth/records.ts): registered clients, sign-ins in progress, codes. */
+  oauthClient: (clientId: string) => ({ pk: `OAUTHCLIENT#${clientId}`, sk: 'CLIENT' }),
+  oauthRequest: (requestId: string) => ({ pk: `OAUTHREQ#${requestId}`, sk: 'REQUEST' }),
+  oauthCode: (codeHash: string) => ({ pk: `OAUTHCODE#${codeHash}`, sk: 'CODE' }),
+  /** An MCP grant; its tokens live in its partition, so ending it finds and deletes them all (one Query). */
+  grant: (grantId: string) => ({ pk: `GRANT#${grantId}`, sk: 'GRANT' }),
+  accessToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `ACCESS#${tokenHash}` }),
+  refreshToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `REFRESH#${tokenHash}` }),
+  /** A grant listed under its person (Google subject), for the account page; beside their computers. */
+  userGrant: (userId: string, grantId: string) => ({ pk: `USER#${userId}`, sk: `GRANT#${grantId}` }),
+  userGrantsPrefix: (userId: string) => ({ pk: `USER#${userId}`, skPrefix: 'GRANT#' }),
 };
 
 /** Seconds since the epoch, for the `ttl` attribute. */
