@@ -54,6 +54,7 @@ import {
   SendDraftResponse,
 } from './schemas/mailbox.ts';
 import type { Secret } from './secrets.ts';
+import type { ViewName } from './views/catalog.ts';
 
 export { SCOPES };
 
@@ -115,6 +116,11 @@ export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec
   readonly tool?: ToolDeclaration;
   /** Runs tools for its caller (tool-call dispatch): it also gets every tool's scopes, table actions and secrets. */
   readonly runsTools?: boolean;
+  /**
+   * The MCP Apps view (lib/views/catalog.ts) a host that renders them shows this tool's
+   * answer in; the text answer is the same either way.
+   */
+  readonly view?: ViewName;
 }
 
 /** MCP tool annotations (hints to the client; ChatGPT asks before tools not read-only). */
@@ -254,6 +260,7 @@ export const operations = defineOperations({
     consequential: false,
     secrets: ['google_client_secret'],
     tool: { title: 'List unread email', ...EFFECTS.reads },
+    view: 'inbox',
   },
   reply_to_email: {
     method: 'POST',
@@ -282,6 +289,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     tool: { title: 'Search email', ...EFFECTS.reads },
+    view: 'inbox',
   },
   read_email: {
     method: 'POST',
@@ -295,6 +303,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.read],
     consequential: false,
     tool: { title: 'Read email', ...EFFECTS.reads },
+    view: 'conversation',
   },
   modify_emails: {
     method: 'POST',
@@ -334,6 +343,7 @@ export const operations = defineOperations({
     scopes: [SCOPES.compose, SCOPES.read],
     consequential: false,
     tool: { title: 'Create draft', ...EFFECTS.adds },
+    view: 'draft_review',
   },
   list_drafts: {
     method: 'POST',
@@ -443,6 +453,7 @@ export const operations = defineOperations({
     consequential: false,
     table: ['Query'],
     tool: { title: 'List computers', ...EFFECTS.reads },
+    view: 'computers',
   },
   unpair_computer: {
     method: 'POST',

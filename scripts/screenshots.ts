@@ -2,7 +2,8 @@
  * `npm run screenshots`: photographs every page a person sees, at desktop and phone width, in
  * Debian's Chromium (local/chromium.ts), into docs/screenshots/ (shown by docs/pages.md). The
  * pages are rendered by the same functions the handlers answer with, for a broker at
- * EXAMPLE_URL, so no server is needed.
+ * EXAMPLE_URL, so no server is needed. The MCP Apps views are shown in a stand-in host
+ * (local/view-host.ts) with made-up tool answers; their buttons are not pressed.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import { consentPage } from '#lib/oauth/consent';
 import type { GrantRecord } from '#lib/oauth/records';
 import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';
 import { renderFrontDoor } from '#lib/pages/front-door';
+import { VIEWS, type ViewName } from '#lib/views/catalog';
 import { launchChromium, VIEWPORTS } from '../local/chromium.ts';
+import { renderView } from '../local/view-host.ts';
 
 const EXAMPLE_URL = 'https://broker.example.com';
 const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -77,6 +80,90 @@ const PAGES: Record<string, { html: string; part?: string }> = {
   consent: { html: consent },
 };
 
+const bob = { from_email: 'bob@example.com', from_name: 'Bob Lee', to: ['ann@example.com'], cc: [] };
+/** Each view by picture name: its tool's arguments and answer (`structuredContent`), made up. */
+const VIEW_SHOTS: Record<string, { view: ViewName; toolInput: Record<string, unknown>; data: object }> = {
+  'view-inbox': {
+    view: 'inbox',
+    toolInput: {},
+    data: {
+      count: 2,
+      next_page_token: null,
+      emails: [
+        {
+          ...bob,
+          message_id: 'm1',
+          thread_id: 't1',
+          subject: 'Lunch on Friday?',
+          snippet: 'Noon at the usual place?',
+          is_unread: true,
+        },
+        {
+          ...bob,
+          message_id: 'm2',
+          thread_id: 't2',
+          subject: 'Slides for Monday',
+          snippet: 'Attached the draft deck, comments welcome.',
+          is_unread: true,
+        },
+      ],
+    },
+  },
+  'view-conversation': {
+    view: 'conversation',
+    toolInput: { thread_id: 't1' },
+    data: {
+      thread_id: 't1',
+      next_cursor: null,
+      messages: [
+        {
+          ...bob,
+          message_id: 'm1',
+          subject: 'Lunch on Friday?',
+          date: 'Fri, 4 Dec 2026 09:30:00 +0000',
+          body: 'Noon at the usual place?\n\nBob',
+          attachments: [],
+        },
+      ],
+    },
+  },
+  'view-draft-review': {
+    view: 'draft_review',
+    toolInput: { to: 'bob@example.com', subject: 'Re: Lunch on Friday?', body: 'Noon works, see you there.\n\nAnn' },
+    data: {
+      draft_id: 'r1',
+      message_id: 'm3',
+      thread_id: 't1',
+      to: ['bob@example.com'],
+      subject: 'Re: Lunch on Friday?',
+    },
+  },
+  'view-computers': {
+    view: 'computers',
+    toolInput: {},
+    data: {
+      computers: [
+        {
+          agent_id: 'a1',
+          name: 'Office desktop',
+          platform: 'windows',
+          is_default: true,
+          paired_at: '2026-12-01T09:30:00Z',
+          last_seen: '2026-12-04T09:30:00Z',
+        },
+        {
+          agent_id: 'a2',
+          name: "Ann's laptop",
+          platform: 'macos',
+          is_default: false,
+          paired_at: '2026-12-02T09:30:00Z',
+          last_seen: '2026-12-03T18:00:00Z',
+        },
+      ],
+    },
+  },
+};
+
 await mkdir(OUT, { recursive: true });
 const browser = await launchChromium();
 try {
@@ -87,6 +174,21 @@ try {
       const path = join(OUT, `${name}-${width}.png`);
       if (part) await page.locator(part).screenshot({ path });
       else await page.screenshot({ path, fullPage: true });
+      await page.close();
+      console.log(path);
+    }
+  }
+  for (const [name, { view, toolInput, data }] of Object.entries(VIEW_SHOTS)) {
+    const html = await VIEWS[view].load();
+    for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+      const page = await browser.newPage({ viewport });
+      const toolResult = { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+      const frame = await renderView(page, html, { toolInput, toolResult }, async () => {
+        throw new Error('not in screenshots');
+      });
+      await frame.locator('#status:not(:empty)').waitFor();
+      const path = join(OUT, `${name}-${width}.png`);
+      await page.locator('iframe').screenshot({ path });
       await page.close();
       console.log(path);
     }

@@ -14,6 +14,8 @@ export interface McpToolDefinition {
   inputSchema: JsonSchema & { type: 'object' };
   outputSchema?: JsonSchema & { type: 'object' };
   annotations: ToolAnnotations;
+  /** The MCP Apps view the tool's answer is shown in, for clients that render views. */
+  _meta?: Record<string, unknown>;
 }
 
 /**
@@ -33,8 +35,11 @@ function dataSchema(operation: Operation): z.ZodType | undefined {
   return response;
 }
 
-/** An operation as an MCP tool: the same input schema as the OpenAI tools, its data as the output schema. */
-export function mcpTool(operation: Tool): McpToolDefinition {
+/**
+ * An operation as an MCP tool: the same input schema as the OpenAI tools, its data as the
+ * output schema, and `meta` (the link to its view) when given.
+ */
+export function mcpTool(operation: Tool, meta?: Record<string, unknown>): McpToolDefinition {
   if (!operation.request) throw new Error(`tool ${operation.name} has no request schema`);
   const data = dataSchema(operation);
   const output = data ? outputJsonSchema(data) : undefined;
@@ -45,6 +50,7 @@ export function mcpTool(operation: Tool): McpToolDefinition {
     inputSchema: inputJsonSchema(operation.request) as JsonSchema & { type: 'object' },
     ...(output && output.type === 'object' ? { outputSchema: output as JsonSchema & { type: 'object' } } : {}),
     annotations: { ...operation.tool },
+    ...(meta ? { _meta: meta } : {}),
   };
 }
 

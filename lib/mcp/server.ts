@@ -1,9 +1,17 @@
-import { type CallToolResult, createMcpHandler, Server } from '@modelcontextprotocol/server';
+import {
+  type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
+  createMcpHandler,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import { allTools } from '../operations.ts';
 import { mcpResult, mcpTool } from './catalog.ts';
+import { listViews, readView, rendersViews, VIEWS_EXTENSION, viewMeta, viewOf } from './views.ts';
 
 /** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
 export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
@@ -41,15 +49,42 @@ const SERVER_INFO = { name: 'chatgpt-broker', title: 'Gmail and desktop broker',
 const INSTRUCTIONS =
   "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.";
 
+/**
+ * The client's declared capabilities: on 2026-07-28, this request's own `_meta` envelope; on a
+ * 2025-era request, what its `initialize` said (nothing, for the stateless requests after it).
+ */
+function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
+  return (
+    ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
+      | ClientCapabilities
+      | undefined) ?? server.getClientCapabilities()
+  );
+}
+
 /** One protocol instance serving the grant's `tools`; the SDK makes one per request, of either era. */
 function toolServer(tools: ReadonlyMap<string, ToolRunner>, runTool: RunTool): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, extensions: VIEWS_EXTENSION },
     instructions: INSTRUCTIONS,
   });
-  server.setRequestHandler('tools/list', async () => ({
-    tools: allTools.filter((operation) => tools.has(operation.name)).map(mcpTool),
+  const granted = allTools.filter((operation) => tools.has(operation.name));
+  // MCP Apps only for a client that declared it renders them; the others see no views.
+  const withViews = (ctx: ServerContext) => rendersViews(clientCapabilities(server, ctx));
+  server.setRequestHandler('tools/list', async (_request, ctx) => {
+    const views = withViews(ctx);
+    return {
+      tools: granted.map((operation) => {
+        const view = views ? viewOf(operation) : undefined;
+        return mcpTool(operation, view && viewMeta(view));
+      }),
+    };
+  });
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({
+    resources: withViews(ctx) ? listViews(granted) : [],
   }));
+  server.setRequestHandler('resources/read', async (request, ctx) =>
+    readView(withViews(ctx) ? granted : [], request.params.uri),
+  );
   server.setRequestHandler('tools/call', async (call): Promise<CallToolResult> => {
     const runner = tools.get(call.params.name);
     if (!runner) {

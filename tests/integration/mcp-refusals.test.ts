@@ -260,7 +260,12 @@ describe('the 2026-07-28 wire on /mcp', () => {
     expect(discovered.status).toBe(200);
     const result = discovered.json.result ?? {};
     expect(result.supportedVersions).toContain('2026-07-28');
-    expect(result.capabilities).toEqual({ tools: { listChanged: false } });
+    // Tools, and the MCP Apps views as resources (the extension, declared in capabilities.extensions).
+    expect(result.capabilities).toEqual({
+      tools: { listChanged: false },
+      resources: { listChanged: false },
+      extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
+    });
     expect(result.resultType).toBe('complete');
     expect(result._meta).toMatchObject({ 'io.modelcontextprotocol/serverInfo': { name: 'chatgpt-broker' } });
     // A tool call needs no initialize either, and its result says it is complete.

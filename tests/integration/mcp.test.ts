@@ -1,11 +1,6 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  Client as ClientV2,
-  StreamableHTTPClientTransport as TransportV2,
-  UnauthorizedError as UnauthorizedV2,
-} from '@modelcontextprotocol/client';
 import { describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -17,8 +12,8 @@ import { fileKeyWrapper, type Sealed, unseal } from '#lib/oauth/sealing';
 import { allTools } from '#lib/operations';
 import { MAX_ATTACHMENT_BYTES } from '#lib/schemas/email';
 import { keys, storeFor } from '#lib/store/table';
-import { emulator, newUser, post, rfc822 } from '../support/api.ts';
-import { connectMcp, publishedMcpUrl, TestOAuthProvider } from '../support/mcp.ts';
+import { emulator, newUser, post } from '../support/api.ts';
+import { connectMcp, connectModern, publishedMcpUrl, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
 
 const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
 const mcpUrl = await publishedMcpUrl();
@@ -50,43 +45,12 @@ function recordingFetch(sent: Sent[]): typeof fetch {
 /** The v1 SDK client (2025-11-25) as an MCP host connects, through a fetch that records what it sends. */
 const connectV1 = (provider: TestOAuthProvider, sent: Sent[]) => connectMcp(provider, mcpUrl, recordingFetch(sent));
 
-/**
- * The v2 SDK client pinned to 2026-07-28 (unpinned, it negotiates 2025-11-25): the same
- * sign-in from a 401, then `server/discover` instead of `initialize`.
- */
-async function connectV2(provider: TestOAuthProvider, sent: Sent[]): Promise<ClientV2> {
-  const options = { authProvider: provider, fetch: recordingFetch(sent) };
-  const pinned = () =>
-    new ClientV2({ name: 'test', version: '2.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });
-  const first = new TransportV2(mcpUrl, options);
-  await expect(pinned().connect(first)).rejects.toBeInstanceOf(UnauthorizedV2);
-  if (!provider.callback) throw new Error('the sign-in brought back nothing');
-  // The whole callback: the v2 client checks its `iss` (RFC 9207) against the metadata.
-  await first.finishAuth(provider.callback.searchParams);
-  const client = pinned();
-  await client.connect(new TransportV2(mcpUrl, options));
-  return client;
-}
+/** The v2 SDK client pinned to 2026-07-28, through a fetch that records what it sends. */
+const connectV2 = (provider: TestOAuthProvider, sent: Sent[]) =>
+  connectModern(provider, mcpUrl, { fetch: recordingFetch(sent) });
 
 /** The MCP requests a client sent (not the OAuth ones). */
 const mcpRequests = (sent: Sent[]) => sent.filter((request) => request.url === mcpUrl.toString() && request.body);
-
-/** A mailbox with one unread message, signed in to the emulator's consent. */
-async function userWithMail(name: string) {
-  const user = await newUser({ name });
-  await emulator.setConsentUser(user.email);
-  await emulator.seedMessage({
-    email: user.email,
-    raw: rfc822([
-      'From: Bob <bob@example.com>',
-      `To: ${user.email}`,
-      'Subject: Lunch?',
-      '',
-      'Noon at the usual place?',
-    ]),
-  });
-  return user;
-}
 
 /** What the tests use of either SDK's client (their result types differ only in detail). */
 interface AnyClient {
@@ -119,7 +83,7 @@ const call = async (client: AnyClient, name: string, args: Record<string, unknow
  */
 async function useTools(client: AnyClient, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
   const { tools } = await client.listTools();
-  const expected = allTools.map(mcpTool);
+  const expected = allTools.map((tool) => mcpTool(tool));
   expect(tools.map((tool) => tool.name)).toEqual(expected.map((tool) => tool.name));
   for (const tool of expected) {
     const listed = tools.find((candidate) => candidate.name === tool.name);

@@ -33,10 +33,10 @@ export interface AxeViolation {
 }
 
 /**
- * Runs axe-core's WCAG 2.x A/AA rules on the loaded page and returns the serious and critical
- * violations. Injected over the DevTools protocol, which the page's CSP does not govern.
+ * Runs axe-core's WCAG 2.x A/AA rules on the loaded page (or frame) and returns the serious
+ * and critical violations. Injected over the DevTools protocol, which the page's CSP does not govern.
  */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Pick<Page, 'evaluate'>): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const { axe, document } = globalThis as unknown as PageGlobals;
@@ -54,7 +54,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /** How many CSS pixels the page is wider than its viewport (0: no horizontal scroll). */
-export function horizontalOverflow(page: Page): Promise<number> {
+export function horizontalOverflow(page: Pick<Page, 'evaluate'>): Promise<number> {
   return page.evaluate(() => {
     const root = (globalThis as unknown as PageGlobals).document.documentElement;
     return root.scrollWidth - root.clientWidth;

@@ -1,4 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import {
+  type ClientCapabilities,
+  Client as ClientV2,
+  StreamableHTTPClientTransport as TransportV2,
+  UnauthorizedError as UnauthorizedV2,
+} from '@modelcontextprotocol/client';
 import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,7 +15,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { expect } from 'vitest';
 import { Browser } from '../../local/browser.ts';
-import { apiUrl } from './api.ts';
+import { apiUrl, emulator, newUser, rfc822 } from './api.ts';
 
 export { Browser, pkce } from '../../local/browser.ts';
 
@@ -99,5 +105,47 @@ export async function connectMcp(
   await first.finishAuth(provider.code);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(mcpUrl, options));
+  return client;
+}
+
+/** Puts a plain-text mail to `to` in the emulator's mailbox (unread, in the inbox). */
+export async function seedMail(to: string, mail: { from: string; subject: string; body: string }): Promise<void> {
+  await emulator.seedMessage({
+    email: to,
+    raw: rfc822([`From: ${mail.from}`, `To: ${to}`, `Subject: ${mail.subject}`, '', mail.body]),
+  });
+}
+
+/** A new user with one unread mail (Bob's "Lunch?"), whom the emulator's consent signs in. */
+export async function userWithMail(name: string) {
+  const user = await newUser({ name });
+  await emulator.setConsentUser(user.email);
+  await seedMail(user.email, { from: 'Bob <bob@example.com>', subject: 'Lunch?', body: 'Noon at the usual place?' });
+  return user;
+}
+
+/**
+ * Connects the v2 SDK client pinned to 2026-07-28 (unpinned, it negotiates 2025-11-25): the
+ * same sign-in from a 401, then `server/discover` instead of `initialize`; declaring
+ * `capabilities` and sending through `fetch` when given.
+ */
+export async function connectModern(
+  provider: TestOAuthProvider,
+  mcpUrl: URL,
+  given: { fetch?: typeof globalThis.fetch; capabilities?: ClientCapabilities } = {},
+): Promise<ClientV2> {
+  const options = { authProvider: provider, ...(given.fetch ? { fetch: given.fetch } : {}) };
+  const pinned = () =>
+    new ClientV2(
+      { name: 'test', version: '2.0.0' },
+      { capabilities: given.capabilities ?? {}, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+  const first = new TransportV2(mcpUrl, options);
+  await expect(pinned().connect(first)).rejects.toBeInstanceOf(UnauthorizedV2);
+  if (!provider.callback) throw new Error('the sign-in brought back nothing');
+  // The whole callback: the v2 client checks its `iss` (RFC 9207) against the metadata.
+  await first.finishAuth(provider.callback.searchParams);
+  const client = pinned();
+  await client.connect(new TransportV2(mcpUrl, options));
   return client;
 }
