@@ -68,7 +68,7 @@ function toolServer(tools: ReadonlyMap<string, ToolRunner>, runTool: RunTool): S
     instructions: INSTRUCTIONS,
   });
   const granted = allTools.filter((operation) => tools.has(operation.name));
-  // MCP Apps only for a client that declared it renders them; the others see no views.
+  // MCP Apps for a client that declared it renders them, or that could not say (views.ts).
   const withViews = (ctx: ServerContext) => rendersViews(clientCapabilities(server, ctx));
   server.setRequestHandler('tools/list', async (_request, ctx) => {
     const views = withViews(ctx);

@@ -8,12 +8,16 @@ import { VIEWS, type ViewSpec } from '../views/catalog.ts';
 export const VIEWS_EXTENSION = { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } };
 
 /**
- * Whether this request's client renders MCP Apps views: it declared the extension with the
- * HTML MIME type (`clientCapabilities.extensions["io.modelcontextprotocol/ui"]`). Clients that
- * did not (and 2025-era clients, whose `initialize` a stateless server does not keep) get the
- * tools without views: the same text and structured answers.
+ * Whether to offer this request's client the MCP Apps views. A 2026-07-28 client says on
+ * every request: only one that declared the extension with the HTML MIME type
+ * (`clientCapabilities.extensions["io.modelcontextprotocol/ui"]`) gets them. A 2025-era
+ * client declared its capabilities in an `initialize` this stateless server did not keep
+ * (`undefined` here), and hosts that render views (ChatGPT, Claude) still speak those
+ * revisions, so it is offered them: a host without MCP Apps ignores the tools' `ui` meta and
+ * the `ui://` resources, and every answer carries its text and structured content anyway.
  */
 export function rendersViews(capabilities: ClientCapabilities | undefined): boolean {
+  if (capabilities === undefined) return true;
   return getUiCapability(capabilities)?.mimeTypes?.includes(RESOURCE_MIME_TYPE) === true;
 }
 

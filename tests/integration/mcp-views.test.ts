@@ -7,7 +7,14 @@ import { VIEWS } from '#lib/views/catalog';
 import { type HostCallTool, renderView, viewFrame } from '../../local/view-host.ts';
 import { emulator, post } from '../support/api.ts';
 import { horizontalOverflow, seriousViolations, useBrowser } from '../support/browser.ts';
-import { connectModern, publishedMcpUrl, seedMail, TestOAuthProvider, userWithMail } from '../support/mcp.ts';
+import {
+  connectMcp,
+  connectModern,
+  publishedMcpUrl,
+  seedMail,
+  TestOAuthProvider,
+  userWithMail,
+} from '../support/mcp.ts';
 
 const mcpUrl = await publishedMcpUrl();
 const RENDERS_VIEWS: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
@@ -54,6 +61,20 @@ describe('MCP Apps views', () => {
     await expect(plain.readResource({ uri: VIEWS.inbox.uri })).rejects.toThrow();
     // The text answer is the same either way.
     const answer = await plain.callTool({ name: 'get_unread_emails', arguments: {} });
+    expect(JSON.stringify(answer.content)).toContain('Lunch?');
+  });
+
+  it('are offered to a 2025-11-25 client, whose initialize a stateless server cannot keep, beside the text answers', async () => {
+    await userWithMail('Olga Older');
+    const client = await connectMcp(new TestOAuthProvider(), mcpUrl);
+    const { tools } = await client.listTools();
+    expect(tools.find((tool) => tool.name === 'get_unread_emails')?._meta).toMatchObject({
+      ui: { resourceUri: VIEWS.inbox.uri },
+    });
+    const read = await client.readResource({ uri: VIEWS.inbox.uri });
+    expect(read.contents[0]).toMatchObject({ uri: VIEWS.inbox.uri, mimeType: RESOURCE_MIME_TYPE });
+    // A host without MCP Apps ignores the link: the answer still carries the mail as text.
+    const answer = await client.callTool({ name: 'get_unread_emails', arguments: {} });
     expect(JSON.stringify(answer.content)).toContain('Lunch?');
   });
 });
