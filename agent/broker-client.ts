@@ -7,8 +7,8 @@ import {
   RegisterResponse,
   type ResultRequest,
   ResultResponse,
-} from '#lib/agent-protocol';
-import { signRequest } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { signRequest } from '#lib/agent-wire/signing';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as z from 'zod';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import { HIDDEN_CHARACTERS } from '#lib/visible-text';
 import {
   type AllowArgs,

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
+import {
+  AGENT_NAME_CHARACTER,
+  AGENT_NAME_MAX,
+  AGENT_PATHS,
+  AgentName,
+  type AgentPlatform,
+} from '#lib/agent-wire/protocol';
 import { HIDDEN_CHARACTERS } from '#lib/visible-text';
 import packageJson from '../package.json' with { type: 'json' };
 import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';

@@ -5,8 +5,8 @@ import {
   FALLBACK_POLL_INTERVAL_MS,
   REQUEST_SKEW_MS,
   type ResultRequest,
-} from '#lib/agent-protocol';
-import { importPrivateKey, isValidPublicKey } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { importPrivateKey, isValidPublicKey } from '#lib/agent-wire/signing';
 import {
   type AgentIdentity,
   BrokerClient,

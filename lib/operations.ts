@@ -7,7 +7,7 @@ import {
   RegisterResponse,
   ResultRequest,
   ResultResponse,
-} from './agent-protocol.ts';
+} from './agent-wire/protocol.ts';
 import { SCOPES } from './google/scopes.ts';
 import {
   JobStatusRequest,
@@ -725,7 +725,7 @@ function defineSocketFunctions<const T extends Record<string, Declaration<Socket
   return byName(nameEach<SocketFunction>(specs, UNUSED)) as Declared<T, SocketFunction>;
 }
 
-/** The agents' WebSocket API (lib/agent-protocol.ts): connect, disconnect, and their messages. */
+/** The agents' WebSocket API (lib/agent-wire/protocol.ts): connect, disconnect, and their messages. */
 export const socketFunctions = defineSocketFunctions({
   agent_socket_connect: {
     websocket: '$connect',

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import type { Env } from '../catalog.ts';
 
 /**

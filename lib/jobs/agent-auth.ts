@@ -1,9 +1,9 @@
-import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
+import { REQUEST_SKEW_MS } from '../agent-wire/protocol.ts';
+import { type ReceivedRequest, requestAgentId, verifyRequest } from '../agent-wire/signing.ts';
 import { BrokerError } from '../errors.ts';
 import type { Store } from '../store/table.ts';
 import { type AgentRecord, getAgent } from './agents.ts';
 import { spendNonce } from './nonces.ts';
-import { type ReceivedRequest, requestAgentId, verifyRequest } from './signing.ts';
 
 const REASONS = {
   missing_headers: 'Agent requests must carry x-agent-id, x-agent-timestamp, x-agent-nonce and x-agent-signature.',

@@ -3,7 +3,7 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { BrokerSocketMessage } from '../agent-protocol.ts';
+import type { BrokerSocketMessage } from '../agent-wire/protocol.ts';
 import { awsClientOptions } from '../aws.ts';
 import type { Config } from '../config.ts';
 

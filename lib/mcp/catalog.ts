@@ -1,6 +1,6 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../chatgpt/json-schema.ts';
+import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../catalog/json-schema.ts';
 import { allTools, type Operation, SCOPES, type Tool } from '../operations.ts';
 
 /** Tool names, which are also the OAuth scopes a client can ask for (one scope per tool). */

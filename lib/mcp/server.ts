@@ -6,7 +6,7 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { ToolRunner } from '../chatgpt/dispatch.ts';
+import type { ToolRunner } from '../catalog/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import { allTools } from '../operations.ts';

@@ -1,5 +1,5 @@
-import { renderDocsPage } from '../../chatgpt/docs.ts';
-import { buildOpenApiDocument, publicBaseUrl } from '../../chatgpt/openapi.ts';
+import { renderDocsPage } from '../../catalog/docs.ts';
+import { buildOpenApiDocument, publicBaseUrl } from '../../catalog/openapi.ts';
 import type { Action } from '../../http/api-handler.ts';
 import { HttpResponse } from '../../http/response.ts';
 import { PAGE_HEADERS } from '../../oauth/pages.ts';

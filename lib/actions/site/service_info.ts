@@ -1,4 +1,4 @@
-import { publicBaseUrl } from '../../chatgpt/openapi.ts';
+import { publicBaseUrl } from '../../catalog/openapi.ts';
 import type { Action } from '../../http/api-handler.ts';
 import { prefersHtml } from '../../http/negotiate.ts';
 import { HttpResponse } from '../../http/response.ts';

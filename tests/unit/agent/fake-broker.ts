@@ -12,15 +12,21 @@ import {
   RegisterResponse,
   ResultRequest,
   ResultResponse,
-} from '#lib/agent-protocol';
+} from '#lib/agent-wire/protocol';
+import {
+  generateSigningKeyPair,
+  type JobFields,
+  type SignedJob,
+  signJob,
+  verifyRequest,
+} from '#lib/agent-wire/signing';
 import { toHttpFailure } from '#lib/http/errors';
-import { generateSigningKeyPair, type JobFields, type SignedJob, signJob, verifyRequest } from '#lib/jobs/signing';
 
 /**
  * A small broker speaking the agent protocol over real HTTP on port 0: registration,
  * pairing, long-polls held until there is something to say, signed jobs, results. Every
  * agent request is checked with `verifyRequest`, like the real broker does, and every
- * request and answer goes through the protocol's own schemas (`#lib/agent-protocol`),
+ * request and answer goes through the protocol's own schemas (`#lib/agent-wire/protocol`),
  * so the agent is tested against the broker's rules, not a copy of them.
  */
 

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import { type CliProcess, EXIT } from '../../../agent/cli.ts';
 import {
   AlreadyInstalledError,

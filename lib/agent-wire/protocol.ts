@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isValidPublicKey } from './jobs/signing.ts';
+import { isValidPublicKey } from './signing.ts';
 
 /**
  * The wire protocol between the desktop agent and the broker, defined once: the broker's
@@ -20,7 +20,7 @@ import { isValidPublicKey } from './jobs/signing.ts';
  * `x-agent-signature`) over the exact body sent; the broker refuses a nonce twice.
  */
 
-export type { SignedJob } from './jobs/signing.ts';
+export type { SignedJob } from './signing.ts';
 
 /** The agent protocol's HTTP routes. */
 export const AGENT_PATHS = {

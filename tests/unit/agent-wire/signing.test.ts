@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REQUEST_SKEW_MS } from '#lib/agent-protocol';
+import { REQUEST_SKEW_MS } from '#lib/agent-wire/protocol';
 import {
   generateSigningKeyPair,
   importPublicKey,
@@ -14,7 +14,7 @@ import {
   signRequest,
   verifyJob,
   verifyRequest,
-} from '#lib/jobs/signing';
+} from '#lib/agent-wire/signing';
 
 const broker = generateSigningKeyPair();
 const agent = generateSigningKeyPair();
