@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REQUEST_SKEW_MS } from '#lib/agent-wire/protocol';
 import {
   generateSigningKeyPair,
   importPublicKey,
@@ -8,6 +7,7 @@ import {
   type JobFields,
   jobIdOf,
   publicKeyOf,
+  REQUEST_SKEW_MS,
   requestAgentId,
   type SignedJob,
   signJob,

@@ -7,15 +7,16 @@ import {
   AGENT_PATHS,
   PollRequest,
   PollResponse,
-  REQUEST_SKEW_MS,
   RegisterRequest,
   RegisterResponse,
   ResultRequest,
   ResultResponse,
 } from '#lib/agent-wire/protocol';
 import {
+  AGENT_HEADERS,
   generateSigningKeyPair,
   type JobFields,
+  REQUEST_SKEW_MS,
   type SignedJob,
   signJob,
   verifyRequest,
@@ -190,7 +191,7 @@ export class FakeBroker {
       );
     }
 
-    const agent = this.agents.get(String(request.headers['x-agent-id']));
+    const agent = this.agents.get(String(request.headers[AGENT_HEADERS.id]));
     if (agent === undefined) return fail(404, 'not_found', 'unknown agent');
     const verified = verifyRequest(
       { method: request.method, path: request.url ?? '', body, headers: request.headers as Record<string, string> },
