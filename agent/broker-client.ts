@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
   AGENT_PATHS,
+  AGENT_PROGRAM,
   PollResponse,
   type RegisterRequest,
   RegisterResponse,
@@ -83,7 +84,7 @@ export class BrokerClient {
     this.#now = options.now ?? Date.now;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#pollTimeoutMs = options.pollTimeoutMs ?? 15_000;
-    this.#userAgent = options.userAgent ?? 'chatgpt-broker-agent';
+    this.#userAgent = options.userAgent ?? AGENT_PROGRAM;
     this.#onServerTime = options.onServerTime;
   }
 

@@ -22,6 +22,12 @@ import { isValidPublicKey } from './signing.ts';
 
 export type { SignedJob } from './signing.ts';
 
+/**
+ * The desktop agent program's name: its command (package.json's `bin`, pinned equal by a
+ * test), the User-Agent it sends, its service, task and directory names.
+ */
+export const AGENT_PROGRAM = 'chatgpt-broker-agent';
+
 /** Every HTTP route under `/api/agent/`: the agent's own, and the user's pairing routes. */
 export const AGENT_PATHS = {
   register: '/api/agent/register',
