@@ -1,5 +1,5 @@
 import { parseConfig } from '#lib/config';
-import { toolNames } from '#lib/mcp/catalog';
+import { toolNames } from '#lib/grants/scopes';
 import { authenticateMcp, freshGoogleToken } from '#lib/oauth/grant-access';
 import { type GrantRecord, grants, newGrantId } from '#lib/oauth/records';
 import { keyWrapper, seal } from '#lib/oauth/sealing';

@@ -1,7 +1,7 @@
+import { groupTools } from '../grants/access.ts';
 import { HttpResponse } from '../http/response.ts';
 import { allTools } from '../operations.ts';
-import { groupTools } from '../pages/access.ts';
-import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
+import { escapeHtml, PAGE_HEADERS, page } from '../web/page.ts';
 import { hashSecret } from './records.ts';
 
 /** The consent cookie: HttpOnly, only over https (`__Host-`), sent back on our own form post and Google's redirect. */
