@@ -1,6 +1,5 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
@@ -44,7 +43,7 @@ async function partBytes(source: BodySource, part: Part): Promise<Buffer> {
   if (part.body?.data) return Buffer.from(part.body.data, 'base64url');
   const id = part.body?.attachmentId;
   if (!id) return Buffer.alloc(0);
-  const { data } = await gmailCall({ scope: SCOPES.read }, () =>
+  const { data } = await gmailCall({}, () =>
     source.gmail.users.messages.attachments.get(
       { userId: 'me', messageId: source.messageId, id, fields: 'data' },
       { signal: source.signal },

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { SendEmailRequest } from '../schemas/email.ts';
 import { gmailRootUrl } from './client.ts';
@@ -51,7 +50,7 @@ export async function sendRaw(
   const signal = operationSignal(options);
   const thread = threadId ? { threadId } : {};
   const response = await countedSend(() =>
-    gmailCall({ scope: SCOPES.send }, () => {
+    gmailCall({}, () => {
       if (raw.length <= UPLOAD_THRESHOLD_BYTES) {
         return gmail.users.messages.send(
           { userId: 'me', requestBody: { raw: raw.toString('base64url'), ...thread } },
