@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { delete_draft } from '#lib/actions/mail/delete_draft';
 import { get_unread_emails } from '#lib/actions/mail/get_unread_emails';
@@ -6,7 +8,8 @@ import { BrokerError } from '#lib/errors';
 import { createGmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { SCOPES } from '#lib/google/scopes';
-import { operations } from '#lib/operations';
+import { allTools, operations } from '#lib/operations';
+import { ROOT } from '../../support/import-graph.ts';
 import { type FakeGmail, googleError, startFakeGmail } from '../gmail/fake-gmail.ts';
 
 /**
@@ -61,5 +64,18 @@ describe('a mail action refused for a missing Google permission', () => {
       kind: 'not_found',
       message: 'No draft with draft_id r-1 found',
     });
+  });
+});
+
+describe('every tool that calls Gmail', () => {
+  const GMAIL = [SCOPES.read, SCOPES.send, SCOPES.compose, SCOPES.modify] as readonly string[];
+
+  it('runs its action through gmailAction with its own registry entry', async () => {
+    const gmailOperations = allTools.filter((operation) => operation.scopes.some((scope) => GMAIL.includes(scope)));
+    expect(gmailOperations.length).toBeGreaterThan(10);
+    for (const { name } of gmailOperations) {
+      const source = await readFile(join(ROOT, 'lib/actions/mail', `${name}.ts`), 'utf8');
+      expect(source, name).toMatch(new RegExp(`gmailAction\\(\\s*operations\\.${name},`));
+    }
   });
 });
