@@ -26,6 +26,8 @@ export interface SignedRequest {
   method: 'POST' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
+  /** Overrides AWS_CALL_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /** Longest a call may take, retries included: a stuck connection fails the request instead of the Lambda's time. */
@@ -114,7 +116,7 @@ function pause(ms: number): Promise<void> {
  */
 export async function signedFetch(config: Config, request: SignedRequest, local: boolean): Promise<Response> {
   const client = clientFor(config, request.service, local);
-  const signal = AbortSignal.timeout(AWS_CALL_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(request.timeoutMs ?? AWS_CALL_TIMEOUT_MS);
   for (let attempt = 0; ; attempt += 1) {
     const response = await client.fetch(request.url, {
       method: request.method,
