@@ -49,6 +49,17 @@ const powertools = () =>
 
 const request = () => ({ key: { person: 'p', call: crypto.randomUUID() }, payload: { to: 'a@example.com' } });
 
+/** One attempt run to completion through `writer`: `reader` finds its result and lets no other attempt start. */
+async function expectCompleted(writer: BasePersistenceLayer, reader: BasePersistenceLayer, result: { id: string }) {
+  const data = request();
+  await writer.saveInProgress(data, 10_000);
+  await writer.saveSuccess(data, result);
+  const record = await reader.getRecord(data);
+  expect(record.getStatus()).toBe(IdempotencyRecordStatus.COMPLETED);
+  expect(record.responseData).toEqual(result);
+  await expect(reader.saveInProgress(data, 10_000)).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+}
+
 describe('idempotency records on the table', () => {
   it('lets one attempt start: a second in-progress put finds the first and fails', async () => {
     const layer = ours();
@@ -67,14 +78,7 @@ describe('idempotency records on the table', () => {
 
   it('keeps the result of a completed attempt, and forgets a failed one', async () => {
     const layer = ours();
-    const done = request();
-    await layer.saveInProgress(done, 10_000);
-    await layer.saveSuccess(done, { id: 'm1' });
-    const record = await layer.getRecord(done);
-    expect(record.getStatus()).toBe(IdempotencyRecordStatus.COMPLETED);
-    expect(record.responseData).toEqual({ id: 'm1' });
-    await expect(layer.saveInProgress(done, 10_000)).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
-
+    await expectCompleted(layer, layer, { id: 'm1' });
     const failed = request();
     await layer.saveInProgress(failed, 10_000);
     await layer.deleteRecord(failed);
@@ -84,13 +88,7 @@ describe('idempotency records on the table', () => {
   it("writes the items Powertools' DynamoDBPersistenceLayer writes: each reads the other's", async () => {
     const theirs = powertools();
     const mine = ours();
-    const first = request();
-    await mine.saveInProgress(first, 10_000);
-    await mine.saveSuccess(first, { id: 'm2' });
-    const read = await theirs.getRecord(first);
-    expect(read.getStatus()).toBe(IdempotencyRecordStatus.COMPLETED);
-    expect(read.responseData).toEqual({ id: 'm2' });
-    await expect(theirs.saveInProgress(first, 10_000)).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+    await expectCompleted(mine, theirs, { id: 'm2' });
 
     const second = request();
     await theirs.saveInProgress(second, 10_000);
