@@ -75,10 +75,13 @@ export function fileKeyWrapper(masterKey: Buffer): KeyWrapper {
   };
 }
 
-/** Wraps data keys with a KMS key: GenerateDataKey to seal, Decrypt to open, the context as encryption context. */
-export async function kmsKeyWrapper(keyId: string, config: Config): Promise<KeyWrapper> {
+/**
+ * Wraps data keys with a KMS key: GenerateDataKey to seal, Decrypt to open, the context as
+ * encryption context. `endpoint` is a KMS stand-in's (tests); without it, the region's KMS.
+ */
+export async function kmsKeyWrapper(keyId: string, config: Config, endpoint?: string): Promise<KeyWrapper> {
   // KMS's JSON protocol carries blobs as base64.
-  const kms = <T>(action: string, input: object) => callJson<T>(config, KMS, action, input);
+  const kms = <T>(action: string, input: object) => callJson<T>(config, KMS, action, input, endpoint);
   return {
     name: 'kms',
     async generate(context) {
