@@ -69,6 +69,7 @@ interface Expressions {
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
 }
 type Returns = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
+/** GetItem's input (lib-dynamodb's GetCommandInput, the parameters the broker uses). */
 export interface GetInput {
   TableName: string;
   Key: Doc;
@@ -76,19 +77,23 @@ export interface GetInput {
   ProjectionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
 }
+/** PutItem's input. */
 export interface PutInput extends Expressions {
   Item: Doc;
   ReturnValues?: 'NONE' | 'ALL_OLD';
 }
+/** UpdateItem's input. */
 export interface UpdateInput extends Expressions {
   Key: Doc;
   UpdateExpression: string;
   ReturnValues?: Returns;
 }
+/** DeleteItem's input. */
 export interface DeleteInput extends Expressions {
   Key: Doc;
   ReturnValues?: 'NONE' | 'ALL_OLD';
 }
+/** Query's input. */
 export interface QueryInput extends Omit<Expressions, 'ConditionExpression' | 'ReturnValuesOnConditionCheckFailure'> {
   KeyConditionExpression: string;
   FilterExpression?: string;
