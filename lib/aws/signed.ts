@@ -54,7 +54,9 @@ const signingKeys = new Map<string, ArrayBuffer>();
 /**
  * The credentials to sign with. On AWS, the Lambda runtime sets the function role's
  * temporary credentials as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
- * ("Defined runtime environment variables", AWS Lambda Developer Guide); a local stand-in
+ * ("Defined runtime environment variables", AWS Lambda Developer Guide,
+ * docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html: "the access keys obtained
+ * from the function's execution role"; reserved, so no one else sets them); a local stand-in
  * (dynalite, the SSM stand-in, serverless-offline) takes any.
  */
 function clientFor(config: Config, service: string, local: boolean): AwsClient {
