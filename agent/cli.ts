@@ -10,7 +10,7 @@ import {
   AgentName,
   type AgentPlatform,
 } from '#lib/agent-wire/protocol';
-import { HIDDEN_CHARACTERS } from '#lib/visible-text';
+import { HIDDEN_CHARACTERS } from '#lib/agent-wire/visible-text';
 import packageJson from '../package.json' with { type: 'json' };
 import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';
 import {
