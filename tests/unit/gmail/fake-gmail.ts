@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { gmail_v1 } from '@googleapis/gmail';
 import PostalMime from 'postal-mime';
 import { afterEach, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '#lib/config';
-import { createGmailClient } from '#lib/gmail/client';
+import { createGmailClient, type GmailClient } from '#lib/gmail/client';
 import { findAttachment, formatMessage } from '../../../emulator/gmail-format.ts';
 import { parseMail } from '../../../emulator/message.ts';
 
@@ -222,7 +221,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
 /** The fake of the running test and a Gmail client (token `test-token`) pointed at it. */
 export interface FakeMailbox {
   fake: FakeGmail;
-  gmail: gmail_v1.Gmail;
+  gmail: GmailClient;
 }
 
 /**
