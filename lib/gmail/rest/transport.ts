@@ -37,6 +37,14 @@ export interface GmailRequest {
   what: string;
 }
 
+/**
+ * Asks for gzip answers the way Google's performance guide says it serves them: an
+ * `Accept-Encoding: gzip` header AND a user agent containing "gzip"
+ * (https://developers.google.com/workspace/gmail/api/guides/performance#gzip). fetch
+ * decompresses them.
+ */
+const COMPRESSED = { 'accept-encoding': 'gzip', 'user-agent': 'chatgpt-broker (gzip)' } as const;
+
 /** A new access token, one refresh at a time per session. */
 function refreshed(session: GmailSession, grant: RefreshGrant, signal: AbortSignal | undefined): Promise<string> {
   session.refreshing ??= refreshAccessToken(grant, RETRY_POLICY.attemptTimeoutMs, signal)
@@ -60,6 +68,7 @@ async function attempt(session: GmailSession, request: GmailRequest, options: Ca
       method: request.method,
       headers: {
         authorization: `Bearer ${session.accessToken}`,
+        ...COMPRESSED,
         ...(request.body ? { 'content-type': request.body.contentType } : {}),
       },
       ...(request.body ? { body: request.body.body } : {}),

@@ -51,6 +51,9 @@ describe('requests as Gmail documents them', () => {
     expect(get?.path).toBe('/gmail/v1/users/me/messages/m1');
     expect(get?.query.getAll('metadataHeaders')).toEqual(['From', 'Subject']);
     expect(get?.query.get('format')).toBe('metadata');
+    // Google gzips an answer only for both of these (its performance guide).
+    expect(get?.headers['accept-encoding']).toBe('gzip');
+    expect(get?.headers['user-agent']).toContain('gzip');
     expect(list?.query.getAll('labelIds')).toEqual(['INBOX', 'UNREAD']);
     expect(list?.query.get('q')).toBe(q);
     expect(list?.query.get('maxResults')).toBe('5');
