@@ -26,7 +26,9 @@ export function queryString(params: Readonly<Record<string, unknown>>): string {
     if (value === undefined || value === null) continue;
     for (const one of Array.isArray(value) ? value : [value]) query.append(key, String(one));
   }
-  const text = query.toString();
+  // A space as %20, not the form encoding's `+`: unambiguous to any URL reader (a literal
+  // plus is already %2B).
+  const text = query.toString().replace(/\+/g, '%20');
   return text === '' ? '' : `?${text}`;
 }
 

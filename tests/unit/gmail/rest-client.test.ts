@@ -43,7 +43,7 @@ describe('requests as Gmail documents them', () => {
       format: 'metadata',
       metadataHeaders: ['From', 'Subject'],
     });
-    const q = 'from:"a&b=c" #1 ü/?';
+    const q = 'from:"a&b=c" #1 ü/? a+b';
     await mailbox.gmail.users.messages.list({ userId: 'me', q, labelIds: ['INBOX', 'UNREAD'], maxResults: 5 });
     await mailbox.gmail.users.messages.get({ userId: 'me', id: 'a/b?c' }).catch(() => undefined);
 
