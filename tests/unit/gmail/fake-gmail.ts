@@ -47,7 +47,7 @@ export interface FakeGmail {
   requests: RecordedRequest[];
   sent: Array<{ raw: Buffer; threadId?: string; upload: boolean; uploadType?: string | null }>;
   /** Answer before the normal routes, e.g. to inject errors; undefined falls through. */
-  intercept?: (request: RecordedRequest) => Reply | undefined;
+  intercept?: (request: RecordedRequest) => Reply | undefined | Promise<Reply | undefined>;
   /** Delay for messages.get answers, to make parallel fetches observable. */
   getDelayMs: number;
   /** Delay for messages.attachments.get answers (a slow Gmail on large text parts). */
@@ -109,7 +109,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
   } as FakeGmail;
 
   async function route(request: RecordedRequest): Promise<Reply> {
-    const intercepted = fake.intercept?.(request);
+    const intercepted = await fake.intercept?.(request);
     if (intercepted) return intercepted;
     const { method, path, query } = request;
     if (method === 'POST' && path === '/token') {

@@ -130,6 +130,20 @@ describe('errors hold no secret', () => {
   });
 });
 
+describe('the retry budget', () => {
+  it('counts from the first attempt: a slow first answer leaves no room for a retry it would otherwise wait for', async () => {
+    // Retry-After 11 s + one 8 s attempt fits the 20 s budget only if the first attempt took
+    // under 1 s. This one takes 1.5 s, so no retry is started (and none is waited for).
+    mailbox.fake.intercept = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return { ...googleError(503, 'Backend Error', 'backendError'), headers: { 'retry-after': '11' } };
+    };
+    const error = await mailbox.gmail.users.labels.list({ userId: 'me' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 503 });
+    expect(mailbox.fake.requests).toHaveLength(1);
+  });
+});
+
 describe('the caller signal', () => {
   it('ends the wait before a retry at once, and the call is not tried again', async () => {
     mailbox.fake.intercept = () => ({
