@@ -1,4 +1,3 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { Attachment } from '../schemas/email.ts';
@@ -9,7 +8,7 @@ import {
   type DraftSummary,
   type ListDraftsRequest,
 } from '../schemas/mailbox.ts';
-import { gmailRootUrl } from './client.ts';
+import type { GmailClient } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { type GmailOperationOptions, gmailOperation, operationSignal } from './deadline.ts';
@@ -18,7 +17,7 @@ import { decodeEntities } from './html-to-text.ts';
 import { formatMailbox } from './parse.ts';
 import { shownHeaders } from './payload.ts';
 import { prepareReply } from './reply.ts';
-import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES, uploadBody } from './send.ts';
+import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES } from './send.ts';
 import { FETCH_CONCURRENCY } from './unread.ts';
 
 /**
@@ -40,7 +39,7 @@ const compose = (notFound?: string) => (notFound ? { notFound } : {});
  * original's Gmail thread). `attachments` are all files, base64 and fetched links alike.
  */
 export async function createDraft(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: CreateDraftRequest,
   attachments: readonly Attachment[],
   options: GmailOperationOptions = {},
@@ -82,7 +81,6 @@ export async function createDraft(
   const raw = await composeMessage(mail);
   const thread = threadId ? { threadId } : {};
   // As for sends: small drafts as `{raw}` JSON, large ones (files) through the upload endpoint.
-  const rootUrl = gmailRootUrl(gmail);
   const { data } = await gmailCall(compose(), () =>
     raw.length <= UPLOAD_THRESHOLD_BYTES
       ? gmail.users.drafts.create(
@@ -93,9 +91,9 @@ export async function createDraft(
           {
             userId: 'me',
             requestBody: { message: thread },
-            media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+            media: { mimeType: 'message/rfc822', body: raw },
           },
-          { ...call, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+          { ...call, timeout: SEND_TIMEOUT_MS },
         ),
   );
   if (!data.id || !data.message?.id)
