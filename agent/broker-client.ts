@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import type { z } from 'zod';
 import {
   AGENT_PATHS,
   PollResponse,
@@ -9,6 +8,7 @@ import {
   ResultResponse,
 } from '#lib/agent-protocol';
 import { signRequest } from '#lib/jobs/signing';
+import type * as z from '#lib/schemas/zod';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration
@@ -103,7 +103,7 @@ export class BrokerClient {
     route: string,
     payload: unknown,
     identity: AgentIdentity | undefined,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<T> {

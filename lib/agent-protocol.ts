@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { isValidPublicKey } from './jobs/signing.ts';
+import * as z from './schemas/zod.ts';
 
 /**
  * The wire protocol between the desktop agent and the broker, defined once: the broker's
@@ -59,7 +59,7 @@ export const FALLBACK_POLL_INTERVAL_MS = 5_000;
 /** Job ids as the broker issues them (`job_` and 16 base64url characters), with room to grow. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-export const JobId = z.string().regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker');
+export const JobId = z.string().check(z.regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker'));
 
 /**
  * The characters a computer's name may hold: letters, digits, spaces and `. _ - ' ( )`.
@@ -73,10 +73,12 @@ const PLAIN_NAME = new RegExp(`^${AGENT_NAME_CHARACTER.source}+$`, 'u');
 /** A computer's name as its user will say it to ChatGPT: "work-laptop", "Kitchen PC". */
 export const AgentName = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(AGENT_NAME_MAX, `must be at most ${AGENT_NAME_MAX} characters`)
-  .regex(PLAIN_NAME, "must hold only letters, digits, spaces and . _ - ' ( )");
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(AGENT_NAME_MAX, `must be at most ${AGENT_NAME_MAX} characters`),
+    z.regex(PLAIN_NAME, "must hold only letters, digits, spaces and . _ - ' ( )"),
+  );
 
 export const AgentPlatform = z.enum(['windows', 'macos', 'linux']);
 export type AgentPlatform = z.infer<typeof AgentPlatform>;
@@ -88,28 +90,32 @@ export const RegisterRequest = z.object({
   /** Base64 SPKI DER of the agent's Ed25519 key, as made by `generateSigningKeyPair`. */
   public_key: z
     .string()
-    .max(200)
-    .refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
+    .check(
+      z.maxLength(200),
+      z.refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
+    ),
 });
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 
 /** 201 answer to register. */
 export const RegisterResponse = z.object({
   success: z.literal(true),
-  agent_id: z.string().min(1).max(200),
+  agent_id: z.string().check(z.minLength(1), z.maxLength(200)),
   /** Short one-time code the user confirms through the API with their Google token. */
-  pairing_code: z.string().min(1).max(64),
+  pairing_code: z.string().check(z.minLength(1), z.maxLength(64)),
   /** When the pairing code stops working, ms since the epoch. */
-  expires_at: z.number().int().nonnegative().describe('When the pairing code stops working (ms since the epoch).'),
+  expires_at: z
+    .number()
+    .check(z.int(), z.nonnegative(), z.describe('When the pairing code stops working (ms since the epoch).')),
   /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
-  broker_public_key: z.string().min(1).max(1_000),
+  broker_public_key: z.string().check(z.minLength(1), z.maxLength(1_000)),
   /** How long to wait between polls while the pairing code is unconfirmed. */
-  poll_interval_ms: z.number().int().min(0).max(600_000),
+  poll_interval_ms: z.number().check(z.int(), z.minimum(0), z.maximum(600_000)),
   /**
    * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
    * agent on it when it is paired (absent: the broker offers only the HTTP poll).
    */
-  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
+  socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
@@ -125,7 +131,7 @@ export type PollRequest = z.infer<typeof PollRequest>;
 const PollAnswer = {
   success: z.literal(true),
   /** The WebSocket the agent should hold instead of polling, when the broker offers one. */
-  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
+  socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
 };
 export const PollResponse = z.discriminatedUnion('status', [
   z.object({ ...PollAnswer, status: z.literal('unpaired') }),
@@ -133,7 +139,7 @@ export const PollResponse = z.discriminatedUnion('status', [
     ...PollAnswer,
     status: z.literal('paired'),
     /** The Google account the computer was just paired to, for the agent to show its user. */
-    account: z.string().nullish(),
+    account: z.nullish(z.string()),
   }),
   z.object({ ...PollAnswer, status: z.literal('idle') }),
   z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
@@ -148,8 +154,8 @@ export type ResultStatus = z.infer<typeof ResultStatus>;
 export const ResultRequest = z.object({
   job_id: JobId,
   status: ResultStatus,
-  message: z.string().max(1_000).nullish(),
-  pid: z.number().int().positive().nullish(),
+  message: z.nullish(z.string().check(z.maxLength(1_000))),
+  pid: z.nullish(z.number().check(z.int(), z.positive())),
 });
 export type ResultRequest = z.infer<typeof ResultRequest>;
 
@@ -166,7 +172,7 @@ export type ResultResponse = z.infer<typeof ResultResponse>;
 export const AgentSocketMessage = z.discriminatedUnion('action', [
   z.object({ action: z.literal('collect') }),
   z.object({ action: z.literal('ack'), job_id: JobId }),
-  ResultRequest.extend({ action: z.literal('result') }),
+  z.extend(ResultRequest, { action: z.literal('result') }),
 ]);
 export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
 
@@ -178,9 +184,13 @@ export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
  * its own clock is off), and whether a `result` was recorded.
  */
 export const BrokerSocketMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('paired'), account: z.string().max(320).nullish() }),
+  z.object({ type: z.literal('paired'), account: z.nullish(z.string().check(z.maxLength(320))) }),
   z.object({ type: z.literal('job'), job: z.unknown() }),
-  z.object({ type: z.literal('collected'), server_time: z.number().int(), queued: z.number().int().min(0) }),
+  z.object({
+    type: z.literal('collected'),
+    server_time: z.number().check(z.int()),
+    queued: z.number().check(z.int(), z.minimum(0)),
+  }),
   z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
 ]);
 export type BrokerSocketMessage = z.infer<typeof BrokerSocketMessage>;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   AGENT_PATHS,
   PollRequest,
@@ -53,6 +52,7 @@ import {
   SearchEmailsResponse,
   SendDraftResponse,
 } from './schemas/mailbox.ts';
+import type * as z from './schemas/zod.ts';
 import type { Secret } from './secrets.ts';
 import type { ViewName } from './views/catalog.ts';
 
@@ -95,7 +95,7 @@ export interface FunctionSpec {
  * One API operation: everything its handler, its deployment (route, role), the ChatGPT
  * tool definitions and the OpenAPI document need to know about it, written once.
  */
-export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec {
+export interface Operation<S extends z.ZodMiniType = z.ZodMiniType> extends FunctionSpec {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   /** At most 300 characters (GPT Actions' limit). */
@@ -103,7 +103,7 @@ export interface Operation<S extends z.ZodType = z.ZodType> extends FunctionSpec
   readonly description: string;
   /** Validates the input: the JSON body, or for GET the path and query parameters. */
   readonly request?: S;
-  readonly response?: z.ZodType;
+  readonly response?: z.ZodMiniType;
   /** Who may call: the user's Google token, a signed agent, or anyone. */
   readonly auth: 'google' | 'agent' | 'none';
   readonly scopes: readonly string[];

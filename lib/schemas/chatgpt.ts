@@ -1,12 +1,11 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** A tool call as OpenAI function calling returns it: `arguments` is usually a JSON string. */
 export const ToolCallRequest = z.object({
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be a tool name from get_tool_definitions'),
+  name: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be a tool name from get_tool_definitions')),
   arguments: z
-    .union([z.record(z.string(), z.unknown()), z.string().max(1_000_000)])
-    .nullish()
-    .describe('The tool arguments: an object, or the JSON string the OpenAI API returns.'),
+    .nullish(z.union([z.record(z.string(), z.unknown()), z.string().check(z.maxLength(1_000_000))]))
+    .check(z.describe('The tool arguments: an object, or the JSON string the OpenAI API returns.')),
 });
 export type ToolCallRequest = z.infer<typeof ToolCallRequest>;
 
@@ -37,5 +36,5 @@ export const OpenApiDocumentResponse = z.looseObject({
 export const ServiceInfoResponse = z.object({
   success: z.literal(true),
   message: z.string(),
-  endpoints: z.record(z.string(), z.string()).describe('Each operation name with its "METHOD path".'),
+  endpoints: z.record(z.string(), z.string()).check(z.describe('Each operation name with its "METHOD path".')),
 });

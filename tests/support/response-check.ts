@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { allOperations, type Operation, operations } from '#lib/operations';
 import { ErrorEnvelope } from '#lib/schemas/common';
+import * as z from '#lib/schemas/zod';
 
 /** `/api/app/jobs/{job_id}` -> a pattern matching `/api/app/jobs/<one segment>`. */
 function templatePattern(template: string): RegExp {
