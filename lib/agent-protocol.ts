@@ -59,6 +59,9 @@ export const FALLBACK_POLL_INTERVAL_MS = 5_000;
 /** Job ids as the broker issues them (`job_` and 16 base64url characters), with room to grow. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
+// The bodies and socket messages below are z.lazy: built at their first use, not by every
+// function that loads the registry (lib/schemas/built.ts says why); the small leaves are not.
+
 export const JobId = z.string().check(z.regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker'));
 
 /**
@@ -84,43 +87,47 @@ export const AgentPlatform = z.enum(['windows', 'macos', 'linux']);
 export type AgentPlatform = z.infer<typeof AgentPlatform>;
 
 /** `POST /api/agent/register` (unsigned: the agent has no id yet). */
-export const RegisterRequest = z.object({
-  name: AgentName,
-  platform: AgentPlatform,
-  /** Base64 SPKI DER of the agent's Ed25519 key, as made by `generateSigningKeyPair`. */
-  public_key: z
-    .string()
-    .check(
-      z.maxLength(200),
-      z.refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
-    ),
-});
+export const RegisterRequest = z.lazy(() =>
+  z.object({
+    name: AgentName,
+    platform: AgentPlatform,
+    /** Base64 SPKI DER of the agent's Ed25519 key, as made by `generateSigningKeyPair`. */
+    public_key: z
+      .string()
+      .check(
+        z.maxLength(200),
+        z.refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
+      ),
+  }),
+);
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 
 /** 201 answer to register. */
-export const RegisterResponse = z.object({
-  success: z.literal(true),
-  agent_id: z.string().check(z.minLength(1), z.maxLength(200)),
-  /** Short one-time code the user confirms through the API with their Google token. */
-  pairing_code: z.string().check(z.minLength(1), z.maxLength(64)),
-  /** When the pairing code stops working, ms since the epoch. */
-  expires_at: z
-    .number()
-    .check(z.int(), z.nonnegative(), z.describe('When the pairing code stops working (ms since the epoch).')),
-  /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
-  broker_public_key: z.string().check(z.minLength(1), z.maxLength(1_000)),
-  /** How long to wait between polls while the pairing code is unconfirmed. */
-  poll_interval_ms: z.number().check(z.int(), z.minimum(0), z.maximum(600_000)),
-  /**
-   * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
-   * agent on it when it is paired (absent: the broker offers only the HTTP poll).
-   */
-  socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
-});
+export const RegisterResponse = z.lazy(() =>
+  z.object({
+    success: z.literal(true),
+    agent_id: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** Short one-time code the user confirms through the API with their Google token. */
+    pairing_code: z.string().check(z.minLength(1), z.maxLength(64)),
+    /** When the pairing code stops working, ms since the epoch. */
+    expires_at: z
+      .number()
+      .check(z.int(), z.nonnegative(), z.describe('When the pairing code stops working (ms since the epoch).')),
+    /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
+    broker_public_key: z.string().check(z.minLength(1), z.maxLength(1_000)),
+    /** How long to wait between polls while the pairing code is unconfirmed. */
+    poll_interval_ms: z.number().check(z.int(), z.minimum(0), z.maximum(600_000)),
+    /**
+     * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
+     * agent on it when it is paired (absent: the broker offers only the HTTP poll).
+     */
+    socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
+  }),
+);
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
 /** `POST /api/agent/poll`, body `{}`. */
-export const PollRequest = z.strictObject({});
+export const PollRequest = z.lazy(() => z.strictObject({}));
 export type PollRequest = z.infer<typeof PollRequest>;
 
 /**
@@ -133,17 +140,19 @@ const PollAnswer = {
   /** The WebSocket the agent should hold instead of polling, when the broker offers one. */
   socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
 };
-export const PollResponse = z.discriminatedUnion('status', [
-  z.object({ ...PollAnswer, status: z.literal('unpaired') }),
-  z.object({
-    ...PollAnswer,
-    status: z.literal('paired'),
-    /** The Google account the computer was just paired to, for the agent to show its user. */
-    account: z.nullish(z.string()),
-  }),
-  z.object({ ...PollAnswer, status: z.literal('idle') }),
-  z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
-]);
+export const PollResponse = z.lazy(() =>
+  z.discriminatedUnion('status', [
+    z.object({ ...PollAnswer, status: z.literal('unpaired') }),
+    z.object({
+      ...PollAnswer,
+      status: z.literal('paired'),
+      /** The Google account the computer was just paired to, for the agent to show its user. */
+      account: z.nullish(z.string()),
+    }),
+    z.object({ ...PollAnswer, status: z.literal('idle') }),
+    z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
+  ]),
+);
 export type PollResponse = z.infer<typeof PollResponse>;
 
 /** `launched`: the process started; `failed`: it could not start; `refused`: the agent declined the job. */
@@ -160,7 +169,7 @@ export const ResultRequest = z.object({
 export type ResultRequest = z.infer<typeof ResultRequest>;
 
 /** 200 answer to result; `accepted: false` when the job was unknown or already reported. */
-export const ResultResponse = z.object({ success: z.literal(true), accepted: z.boolean() });
+export const ResultResponse = z.lazy(() => z.object({ success: z.literal(true), accepted: z.boolean() }));
 export type ResultResponse = z.infer<typeof ResultResponse>;
 
 /**
@@ -169,11 +178,13 @@ export type ResultResponse = z.infer<typeof ResultResponse>;
  * `ack` says a job arrived (else it is delivered again when its lease ends); `result` is
  * the same report as `POST /api/agent/result`.
  */
-export const AgentSocketMessage = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('collect') }),
-  z.object({ action: z.literal('ack'), job_id: JobId }),
-  z.extend(ResultRequest, { action: z.literal('result') }),
-]);
+export const AgentSocketMessage = z.lazy(() =>
+  z.discriminatedUnion('action', [
+    z.object({ action: z.literal('collect') }),
+    z.object({ action: z.literal('ack'), job_id: JobId }),
+    z.extend(ResultRequest, { action: z.literal('result') }),
+  ]),
+);
 export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
 
 /**
@@ -183,14 +194,16 @@ export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
  * for `verifyJob`), the answer to `collect` with the broker's clock (so the agent can tell
  * its own clock is off), and whether a `result` was recorded.
  */
-export const BrokerSocketMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('paired'), account: z.nullish(z.string().check(z.maxLength(320))) }),
-  z.object({ type: z.literal('job'), job: z.unknown() }),
-  z.object({
-    type: z.literal('collected'),
-    server_time: z.number().check(z.int()),
-    queued: z.number().check(z.int(), z.minimum(0)),
-  }),
-  z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
-]);
+export const BrokerSocketMessage = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('paired'), account: z.nullish(z.string().check(z.maxLength(320))) }),
+    z.object({ type: z.literal('job'), job: z.unknown() }),
+    z.object({
+      type: z.literal('collected'),
+      server_time: z.number().check(z.int()),
+      queued: z.number().check(z.int(), z.minimum(0)),
+    }),
+    z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
+  ]),
+);
 export type BrokerSocketMessage = z.infer<typeof BrokerSocketMessage>;
