@@ -61,7 +61,10 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType> extends Func
   /** At most 300 characters (GPT Actions' limit). */
   readonly summary: string;
   readonly description: string;
-  /** Validates the input: the JSON body, or for GET the path and query parameters. */
+  /**
+   * Validates the input: the JSON body, or for GET the path and query parameters. Written
+   * as a getter in the registry, so that it is built when first read (lib/schemas/built.ts).
+   */
   readonly request?: S;
   readonly response?: z.ZodMiniType;
   /** Who may call: the user's Google token, a signed agent, or anyone. */
