@@ -69,6 +69,15 @@ export const ConfigSchema = z.object({
   AWS_REGION: z
     ._default(z.string().check(z.minLength(1)), 'us-east-1')
     .check(z.describe('AWS region of the table, SSM and KMS (set by Lambda).')),
+  AWS_ACCESS_KEY_ID: optionalText().check(
+    z.describe("Set by Lambda: the function role's temporary access key id, for signing AWS calls (lib/aws)."),
+  ),
+  AWS_SECRET_ACCESS_KEY: optionalText().check(
+    z.describe('Set by Lambda: the secret half of that key. Never logged or answered.'),
+  ),
+  AWS_SESSION_TOKEN: optionalText().check(
+    z.describe("Set by Lambda: the session token of the role's temporary credentials."),
+  ),
   AWS_LAMBDA_FUNCTION_NAME: optionalText().check(
     z.describe("Set by Lambda (and serverless-offline): this function's full name."),
   ),
