@@ -16,12 +16,13 @@ export interface ToolRunner {
  * as the operation's HTTP handler would.
  */
 export function toolRunner<O extends Operation>(operation: O, run: Action<O>): ToolRunner {
-  const schema = operation.request;
-  if (!schema) throw new Error(`tool ${operation.name} has no request schema`);
+  // Asked without reading it: the schema is built at the tool's first call (lib/schemas/built.ts).
+  if (!('request' in operation)) throw new Error(`tool ${operation.name} has no request schema`);
   return {
     operation,
     // The schema is the operation's own, so what it parses is the body the action takes.
-    run: (request) => run({ ...request, body: schema.parse(request.body) as Parameters<Action<O>>[0]['body'] }),
+    run: (request) =>
+      run({ ...request, body: operation.request?.parse(request.body) as Parameters<Action<O>>[0]['body'] }),
   };
 }
 
