@@ -48,7 +48,7 @@ function calledTool(body: string): string | undefined {
  */
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
   return async (request: WebRequest): Promise<HttpResponse> => {
-    const { config, event, context } = request;
+    const { config, event, context, deadline } = request;
     // Stateless with JSON answers: no standalone SSE stream (GET) and no session to end (DELETE).
     if (event.requestContext.http.method !== 'POST')
       return new HttpResponse(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
@@ -94,6 +94,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
             rawBody: JSON.stringify(args),
             event,
             context,
+            deadline,
             config,
             credentials: { accessToken: access.googleAccessToken },
             // MCP has no per-call idempotency key: a send is once per the grant's user and request.

@@ -1,3 +1,4 @@
+import { ProtocolError } from '../errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import { errorPage } from './pages.ts';
 
@@ -6,7 +7,7 @@ import { errorPage } from './pages.ts';
  * registration and revocation endpoints, an HTML page at the browser-facing ones when
  * there is no redirect URI it may be sent to (never redirect to an unchecked URI).
  */
-export class OAuthError extends Error {
+export class OAuthError extends ProtocolError {
   constructor(
     readonly code: string,
     readonly description: string,
@@ -29,6 +30,10 @@ export class OAuthError extends Error {
   /** An HTML page saying what went wrong, for a browser with nowhere safe to go. */
   toPage(): HttpResponse {
     return errorPage(this.status, this.description);
+  }
+
+  answer(style: 'json' | 'page'): HttpResponse {
+    return style === 'page' ? this.toPage() : this.toJson();
   }
 }
 
