@@ -5,13 +5,20 @@ import { currentDeadline } from '../deadline.ts';
 const MIN_SHARE_MS = 2_000;
 
 /**
+ * The part of what is left that rounds of calls may use: the rest (a fifth) stays for the
+ * answer, so a message that runs out of its share is reported in the page (`body_error`)
+ * before the invocation's deadline would fail the whole page.
+ */
+const USABLE_FRACTION = 0.8;
+
+/**
  * The time each of `rounds` successive rounds of Gmail calls may take, from what the
- * invocation's deadline leaves now (at least 2 s, or all that is left when less), so that
- * one slow message runs out of its own share, not the whole operation's.
+ * invocation's deadline leaves now (at least 2 s, or all that is usable when less), so
+ * that one slow message runs out of its own share, not the whole operation's.
  */
 export function deadlineShareMs(rounds: number): number {
-  const left = currentDeadline().remainingMs();
-  return Math.max(Math.min(MIN_SHARE_MS, left), Math.floor(left / Math.max(1, rounds)));
+  const usable = Math.floor(currentDeadline().remainingMs() * USABLE_FRACTION);
+  return Math.max(Math.min(MIN_SHARE_MS, usable), Math.floor(usable / Math.max(1, rounds)));
 }
 
 /** Per-operation options the HTTP layer may pass to the Gmail operations. */
