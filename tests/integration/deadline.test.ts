@@ -27,7 +27,14 @@ const env = () => ({
   TOKEN_KEY_FILE: inject('tokenKeyFile'),
 });
 
-const MAIL = rfc822(['From: a@example.com', 'To: b@example.com', 'Subject: Slow', 'Content-Type: text/plain', '', 'Hi']);
+const MAIL = rfc822([
+  'From: a@example.com',
+  'To: b@example.com',
+  'Subject: Slow',
+  'Content-Type: text/plain',
+  '',
+  'Hi',
+]);
 
 function json(answer: { body?: string | undefined }) {
   return JSON.parse(answer.body ?? '');
