@@ -1,5 +1,6 @@
 import type { ToolRunner } from '../chatgpt/dispatch.ts';
 import { BrokerError } from '../errors.ts';
+import { withinDeadline } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { describeError, logger } from '../log.ts';
@@ -106,7 +107,8 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         return answer;
       } catch (error) {
         if (error instanceof BrokerError && error.kind === 'invalid_token') googleRefused = true;
-        const failure = restFailure(error);
+        // A call cut by the invocation's deadline says so (504), as on the REST path.
+        const failure = restFailure(withinDeadline(error, deadline));
         const attributes = { tool: name, status: failure.status, ms: Date.now() - started };
         if (failure.status >= 500) logger.error('tool failed', { ...attributes, ...describeError(error) });
         else logger.warn('tool refused', attributes);
