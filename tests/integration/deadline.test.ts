@@ -45,16 +45,17 @@ describe('the deadline from the Lambda context', () => {
     await emulator.setLatency(0);
   });
 
-  it('answers 504 deadline_exceeded before the remaining time is up when Gmail is slow on every call', async () => {
+  /** Unread mail of a fresh user with `messages` in the inbox, while Gmail paths matching `slowPaths` are slow. */
+  async function unreadWhileSlow(slowPaths: string, messages: number) {
     const user = await newUser();
-    await emulator.seedMessage({ email: user.email, raw: MAIL });
-    await emulator.setLatency(SLOW_MS, '^/gmail/');
+    for (let i = 0; i < messages; i += 1) await emulator.seedMessage({ email: user.email, raw: MAIL });
+    await emulator.setLatency(SLOW_MS, slowPaths);
     const event = buildHttpEvent({ operation: operations.get_unread_emails, data: {}, token: user.token });
+    return invokeBundle('get_unread_emails', event, { remainingMs: REMAINING_MS, env: env() });
+  }
 
-    const { answer, elapsedMs } = await invokeBundle('get_unread_emails', event, {
-      remainingMs: REMAINING_MS,
-      env: env(),
-    });
+  it('answers 504 deadline_exceeded before the remaining time is up when Gmail is slow on every call', async () => {
+    const { answer, elapsedMs } = await unreadWhileSlow('^/gmail/', 1);
 
     expect(answer.statusCode).toBe(504);
     expect(json(answer)).toEqual({
@@ -67,17 +68,8 @@ describe('the deadline from the Lambda context', () => {
   });
 
   it('answers the page with each slow message marked, inside the remaining time, when only the fetches are slow', async () => {
-    const user = await newUser();
-    await emulator.seedMessage({ email: user.email, raw: MAIL });
-    await emulator.seedMessage({ email: user.email, raw: MAIL });
     // The list answers at once; each message's fetch is held back.
-    await emulator.setLatency(SLOW_MS, '^/gmail/v1/users/[^/]+/messages/[^/]+$');
-    const event = buildHttpEvent({ operation: operations.get_unread_emails, data: {}, token: user.token });
-
-    const { answer, elapsedMs } = await invokeBundle('get_unread_emails', event, {
-      remainingMs: REMAINING_MS,
-      env: env(),
-    });
+    const { answer, elapsedMs } = await unreadWhileSlow('^/gmail/v1/users/[^/]+/messages/[^/]+$', 2);
 
     expect(answer.statusCode).toBe(200);
     const page = json(answer);
