@@ -1,4 +1,5 @@
-import { ZodError } from 'zod';
+// The core error class: what both zod and zod/mini schemas throw, without zod's classic API.
+import { $ZodError } from 'zod/v4/core';
 import type { Deadline } from '../deadline.ts';
 import { BrokerError, type ErrorKind, ProtocolError } from '../errors.ts';
 
@@ -40,7 +41,7 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Validation issues as a list of `{field, message}` the caller can act on. */
-export function validationDetails(error: ZodError): Array<{ field: string; message: string }> {
+export function validationDetails(error: $ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((issue) => ({ field: fieldName(issue.path) || '(body)', message: issue.message }));
 }
 
@@ -83,7 +84,7 @@ export function withinDeadline(error: unknown, deadline: Deadline): unknown {
 
 /** Maps any thrown value to the one HTTP error model. The only place statuses are chosen. */
 export function toHttpFailure(error: unknown): HttpFailure {
-  if (error instanceof ZodError) {
+  if (error instanceof $ZodError) {
     return {
       status: 400,
       code: 'invalid_request',
