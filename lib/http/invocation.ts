@@ -71,7 +71,8 @@ export async function invoke<Answer>(
     return adapter.fail(failure, error, context);
   } finally {
     clearSecrets();
-    flushMetrics();
+    // A metric that cannot be written must not change the answer.
+    await flushMetrics().catch((error: unknown) => logger.error('metrics not written', describeError(error)));
     logger.resetKeys();
   }
 }
