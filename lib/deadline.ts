@@ -75,7 +75,9 @@ export interface RuntimeClock {
  * WebSocket, and both end an integration at 29 s), less {@link SAFETY_MARGIN_MS}.
  */
 export function deadlineOf(context: RuntimeClock, now: number = Date.now()): Deadline {
-  const remaining = context.getRemainingTimeInMillis();
+  // A hand-built context (a script, a test) may lack the clock: then the default applies.
+  const remaining =
+    typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_DEADLINE_MS;
   const limit = Math.min(Number.isFinite(remaining) ? remaining : DEFAULT_DEADLINE_MS, API_GATEWAY_TIMEOUT_MS);
   return new Deadline(now + Math.max(0, limit - SAFETY_MARGIN_MS));
 }

@@ -23,6 +23,11 @@ describe('the deadline of an invocation', () => {
     expect(deadlineOf(clock(900_000), NOW).at).toBe(NOW + API_GATEWAY_TIMEOUT_MS - SAFETY_MARGIN_MS);
   });
 
+  it('falls back to the default when a hand-built context has no clock', () => {
+    const partial = {} as Parameters<typeof deadlineOf>[0];
+    expect(deadlineOf(partial, NOW).at).toBe(NOW + DEFAULT_DEADLINE_MS - SAFETY_MARGIN_MS);
+  });
+
   it('has passed at once when less than the margin is left', () => {
     const deadline = deadlineOf(clock(SAFETY_MARGIN_MS - 1), NOW);
     expect(deadline.at).toBe(NOW);
