@@ -1,5 +1,5 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { currentDeadline } from '../deadline.ts';
+import type { GmailClient } from './client.ts';
 
 /** The least time one round of Gmail calls is given, when the deadline leaves that much. */
 const MIN_SHARE_MS = 2_000;
@@ -54,7 +54,7 @@ export function operationSignal(options: GmailOperationOptions = {}): AbortSigna
 
 /** A Gmail operation as its handler calls it: the user's client, the request, and optional options. */
 export type GmailOperation<Request, Result> = (
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   request: Request,
   options?: GmailOperationOptions,
 ) => Promise<Result>;
@@ -67,7 +67,7 @@ export type GmailOperation<Request, Result> = (
  * grew from 188 to 218 KB with htmlparser2 and entities it never runs).
  */
 export function gmailOperation<Request, Result>(
-  run: (gmail: gmail_v1.Gmail, request: Request, signal: AbortSignal) => Promise<Result>,
+  run: (gmail: GmailClient, request: Request, signal: AbortSignal) => Promise<Result>,
 ): GmailOperation<Request, Result> {
   return (gmail, request, options) => run(gmail, request, operationSignal(options));
 }
