@@ -6,6 +6,8 @@
 export type ErrorKind =
   /** The caller's input is wrong in a way they can fix (400). */
   | 'invalid_request'
+  /** The request body is not JSON at all (400). */
+  | 'invalid_json'
   /** No usable credentials came with the request (401). */
   | 'missing_token'
   /** Google (or our own signature check) rejected the credentials (401). */
@@ -28,6 +30,8 @@ export type ErrorKind =
   | 'rate_limited'
   /** Google failed or could not be reached (502). */
   | 'upstream_error'
+  /** The invocation's time (its deadline, from the Lambda context) ran out before the work was done (504). */
+  | 'deadline_exceeded'
   /** Our own fault (500, never exposed). */
   | 'internal';
 
@@ -51,4 +55,24 @@ export class BrokerError extends Error {
 
 export function isBrokerError(error: unknown): error is BrokerError {
   return error instanceof BrokerError;
+}
+
+/** What a {@link ProtocolError} answers: a status, a body (JSON value or text) and headers. */
+export interface ProtocolAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * An error whose protocol fixes its own answer (OAuth's `{error, error_description}`, RFC
+ * 6749 §5.2), rendered as the endpoint's style asks: JSON for machine endpoints, a page for
+ * browser ones. The web adapter renders it without knowing which protocol it is.
+ */
+export abstract class ProtocolError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  /** What went wrong, for the caller (never a secret). */
+  abstract readonly description: string;
+  abstract answer(style: 'json' | 'page'): ProtocolAnswer;
 }

@@ -1,27 +1,33 @@
+import { currentDeadline } from '../deadline.ts';
 import type { GmailClient } from './client.ts';
 
-/**
- * A whole Gmail operation (list + fetches, or lookup + send) must answer inside API
- * Gateway's 30 s. Each call has its own timeout and retry budget (see retry.ts); this is
- * the outer bound across all of an operation's calls.
- */
-export const OPERATION_DEADLINE_MS = 25_000;
+/** The least time one round of Gmail calls is given, when the deadline leaves that much. */
+const MIN_SHARE_MS = 2_000;
 
 /**
- * The time each of `rounds` successive rounds of Gmail calls may take (at least 2 s), so
- * that one slow message runs out of its own share, not the whole operation's, and the
- * rounds together fit what the deadline leaves after the first call.
+ * The part of what is left that rounds of calls may use: the rest (a fifth) stays for the
+ * answer, so a message that runs out of its share is reported in the page (`body_error`)
+ * before the invocation's deadline would fail the whole page.
+ */
+const USABLE_FRACTION = 0.8;
+
+/**
+ * The time each of `rounds` successive rounds of Gmail calls may take, from what the
+ * invocation's deadline leaves now (at least 2 s, or all that is usable when less), so
+ * that one slow message runs out of its own share, not the whole operation's.
  */
 export function deadlineShareMs(rounds: number): number {
-  return Math.max(2_000, Math.floor((OPERATION_DEADLINE_MS - 5_000) / Math.max(1, rounds)));
+  const usable = Math.floor(currentDeadline().remainingMs() * USABLE_FRACTION);
+  return Math.max(Math.min(MIN_SHARE_MS, usable), Math.floor(usable / Math.max(1, rounds)));
 }
 
 /** Per-operation options the HTTP layer may pass to the Gmail operations. */
 export interface GmailOperationOptions {
   /**
-   * Aborts every Gmail call of the operation. Defaults to {@link deadlineSignal}. A caller
-   * passing its own should abort with an `AbortError` reason (as `deadlineSignal` does):
-   * an abort with a `TimeoutError` reason looks like a per-attempt timeout and is retried.
+   * Aborts every Gmail call of the operation. Defaults to the invocation's deadline
+   * (lib/deadline.ts). A caller passing its own should abort with an `AbortError` reason (as
+   * {@link deadlineSignal} does): an abort with a `TimeoutError` reason looks like a
+   * per-attempt timeout and is retried.
    */
   signal?: AbortSignal | undefined;
 }
@@ -31,7 +37,7 @@ export interface GmailOperationOptions {
  * `AbortError` and the retry policy never retries. (`AbortSignal.timeout` aborts with a
  * `TimeoutError`, indistinguishable from one attempt timing out.)
  */
-export function deadlineSignal(ms: number = OPERATION_DEADLINE_MS): AbortSignal {
+export function deadlineSignal(ms: number): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new DOMException(`Gmail did not finish within ${ms} ms`, 'AbortError'));
@@ -41,9 +47,9 @@ export function deadlineSignal(ms: number = OPERATION_DEADLINE_MS): AbortSignal 
   return controller.signal;
 }
 
-/** The signal that bounds one operation: the caller's own, or a fresh {@link deadlineSignal}. */
+/** The signal that bounds one operation: the caller's own, or the invocation's deadline. */
 export function operationSignal(options: GmailOperationOptions = {}): AbortSignal {
-  return options.signal ?? deadlineSignal();
+  return options.signal ?? currentDeadline().signal;
 }
 
 /** A Gmail operation as its handler calls it: the user's client, the request, and optional options. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { callTimeout } from '../deadline.ts';
 import { BrokerError } from '../errors.ts';
 import type { GoogleCredentials } from './credentials.ts';
 import { SCOPES } from './scopes.ts';
@@ -55,7 +56,7 @@ async function lookUp(credentials: GoogleCredentials, config: Config, now: numbe
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ access_token: credentials.accessToken }),
-      signal: AbortSignal.timeout(8_000),
+      signal: callTimeout(8_000),
     });
   } catch {
     throw new BrokerError('upstream_error', 'Google could not be reached to check the sign-in. Try again.');

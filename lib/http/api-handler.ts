@@ -1,19 +1,19 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Config, getConfig } from '../config.ts';
+import type { Deadline } from '../deadline.ts';
+import { BrokerError } from '../errors.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
-import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
-import { flushMetrics } from '../metrics.ts';
-import type { FunctionSpec, Operation } from '../operations.ts';
-import { readSecret } from '../secrets.ts';
+import { registerSecrets } from '../log.ts';
+import type { Operation } from '../operations.ts';
 import type * as z from '../zod.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
-import { CORS } from './cors.ts';
-import { toHttpFailure } from './errors.ts';
+import { corsHeaders } from './cors.ts';
+import type { HttpFailure } from './errors.ts';
+import { type Adapter, invoke } from './invocation.ts';
+import { bodyText, headerReader } from './request.ts';
 import { HttpResponse } from './response.ts';
+
+export { configFor } from './invocation.ts';
 
 /** What an action receives: the validated body and, for Google operations, the caller's token. */
 export interface ApiRequest<TBody> {
@@ -25,6 +25,8 @@ export interface ApiRequest<TBody> {
   credentials: GoogleCredentials;
   /** The invocation (its request id and remaining time). */
   context: Context;
+  /** When the work must be done (from the context; Gmail and OAuth calls are cut to fit it). */
+  deadline: Deadline;
   /** The client's `Idempotency-Key` header as sent, when it did (checked by `once()`, which alone uses it). */
   idempotencyKey: string | undefined;
   /**
@@ -39,36 +41,23 @@ type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>
 /** An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run on a valid request. */
 export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
 
-/** The configuration, with the Google client secret from SSM for the functions whose registry entry names it. */
-export async function configFor(spec: Pick<FunctionSpec, 'secrets'>): Promise<Config> {
-  const config = getConfig();
-  if (!spec.secrets.includes('google_client_secret')) return config;
-  const secret = await readSecret(config, 'google_client_secret');
-  return secret ? { ...config, GOOGLE_CLIENT_SECRET: secret } : config;
+/** The JSON body; an empty one means `{}`. */
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BrokerError('invalid_json', 'The request body is not valid JSON.');
+  }
 }
 
 /** GET operations take their input from the path and the query string; the rest from the JSON body. */
-function inputOf(operation: Operation, event: Event): unknown {
-  if (operation.method !== 'GET') return event.body;
+function inputOf(operation: Operation, event: APIGatewayProxyEventV2, text: string): unknown {
+  if (operation.method !== 'GET') return parseBody(text);
   return { ...event.queryStringParameters, ...event.pathParameters };
 }
 
-type Event = Omit<APIGatewayProxyEventV2, 'body'> & { body: unknown; rawBody?: string };
-
 const NO_CREDENTIALS: GoogleCredentials = Object.freeze({ accessToken: '' });
-
-/** Keeps the raw body for signature checks, and lets an empty body mean `{}`. */
-const rawBodyMiddleware: middy.MiddlewareObj<Event> = {
-  before: ({ event }) => {
-    const raw = typeof event.body === 'string' ? event.body : '';
-    const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-    event.rawBody = text;
-    if (text.trim() === '') {
-      event.body = '{}';
-      event.isBase64Encoded = false;
-    }
-  },
-};
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}) {
   return {
@@ -89,66 +78,8 @@ function toResponse(result: object | HttpResponse): APIGatewayProxyStructuredRes
   return jsonResponse(200, { success: true, ...result });
 }
 
-/**
- * The one middy stack every HTTP handler uses: request-id logging, CORS, JSON body
- * parsing, the caller's Google token, zod validation, and the single error model. A
- * handler supplies only its operation and what to do with a valid request.
- */
-export function apiHandler<S extends z.ZodMiniType>(operation: Operation<S>, run: Run<z.output<S>>) {
-  const core = async (event: Event, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const started = Date.now();
-    try {
-      const config = await configFor(operation);
-      const credentials =
-        operation.auth === 'google' ? googleCredentials(event as APIGatewayProxyEventV2, event.body) : NO_CREDENTIALS;
-      registerSecrets(credentials.accessToken, credentials.refreshToken);
-      const input = inputOf(operation, event);
-      const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
-      const result = await run({
-        body,
-        rawBody: event.rawBody ?? '',
-        event: event as APIGatewayProxyEventV2,
-        config,
-        credentials,
-        context,
-        idempotencyKey: idempotencyKey(event as APIGatewayProxyEventV2),
-      });
-      const response = toResponse(result);
-      logger.info('request', { operation: operation.name, status: response.statusCode, ms: Date.now() - started });
-      return response;
-    } catch (error) {
-      return failureResponse(error, operation.name, context, started);
-    } finally {
-      clearSecrets();
-      flushMetrics();
-    }
-  };
-
-  return middy<Event, APIGatewayProxyStructuredResultV2>(core)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(
-      httpCors({
-        getOrigin: (incoming) => (incoming && getConfig().CORS_ORIGINS.includes(incoming) ? incoming : null),
-        headers: CORS.headers.join(', '),
-        methods: CORS.methods.join(', '),
-        maxAge: CORS.maxAgeSeconds,
-      }),
-    )
-    .use({
-      onError: (request) => {
-        // Only middy's own middlewares (body parsing) reach here; the core catches its own.
-        request.response = failureResponse(request.error, operation.name, request.context, Date.now());
-      },
-    })
-    .use(rawBodyMiddleware)
-    .use(httpJsonBodyParser({ disableContentTypeCheck: true }));
-}
-
-function failureResponse(error: unknown, name: string, context: Context, started: number) {
-  const failure = toHttpFailure(error);
-  const attributes = { operation: name, status: failure.status, code: failure.code, ms: Date.now() - started };
-  if (failure.expose) logger.warn('request failed', attributes);
-  else logger.error('request failed', { ...attributes, ...describeError(error) });
+/** The REST renderer of the one failure model: `{success: false, error: {code, message, details?}}`. */
+function failureResponse(failure: HttpFailure, context: Context): APIGatewayProxyStructuredResultV2 {
   const message = failure.expose ? failure.message : `${failure.message} Request id: ${context.awsRequestId}`;
   return jsonResponse(
     failure.status,
@@ -158,4 +89,53 @@ function failureResponse(error: unknown, name: string, context: Context, started
     },
     failure.headers,
   );
+}
+
+/** The origins CORS allows; none when the configuration is unreadable (that request already answered 500). */
+function allowedOrigins(): readonly string[] {
+  try {
+    return getConfig().CORS_ORIGINS;
+  } catch {
+    return [];
+  }
+}
+
+const REST: Adapter<APIGatewayProxyStructuredResultV2> = {
+  fail: (failure, _error, context) => failureResponse(failure, context),
+  status: (answer) => answer.statusCode ?? 200,
+};
+
+/**
+ * The REST adapter: decodes the body once, takes the caller's Google token, validates the
+ * input with the operation's schema, runs the action in the invocation pipeline
+ * (invocation.ts) and renders its answer or failure as the JSON envelope, with the CORS
+ * headers for an allowed origin. A handler supplies only its operation and its action.
+ */
+export function apiHandler<S extends z.ZodMiniType>(operation: Operation<S>, run: Run<z.output<S>>) {
+  return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const answer = await invoke(operation, context, REST, async ({ config, deadline }) => {
+      const text = bodyText(event);
+      const input = inputOf(operation, event, text);
+      const credentials =
+        operation.auth === 'google'
+          ? googleCredentials(event, operation.method === 'GET' ? undefined : input)
+          : NO_CREDENTIALS;
+      registerSecrets(credentials.accessToken, credentials.refreshToken);
+      const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
+      return toResponse(
+        await run({
+          body,
+          rawBody: text,
+          event,
+          config,
+          credentials,
+          context,
+          deadline,
+          idempotencyKey: idempotencyKey(event),
+        }),
+      );
+    });
+    const cors = corsHeaders(headerReader(event.headers)('origin'), allowedOrigins());
+    return { ...answer, headers: { ...cors, ...answer.headers } };
+  };
 }

@@ -1,5 +1,7 @@
+// The core error class: what both zod and zod/mini schemas throw, without zod's classic API.
 import { $ZodError } from 'zod/v4/core';
-import { BrokerError, type ErrorKind } from '../errors.ts';
+import type { Deadline } from '../deadline.ts';
+import { BrokerError, type ErrorKind, ProtocolError } from '../errors.ts';
 
 /** What a failed request answers: status, stable code, caller-safe message and headers. */
 export interface HttpFailure {
@@ -14,6 +16,7 @@ export interface HttpFailure {
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid_request: 400,
+  invalid_json: 400,
   missing_token: 401,
   invalid_token: 401,
   insufficient_scope: 403,
@@ -25,6 +28,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_configured: 503,
   rate_limited: 503,
   upstream_error: 502,
+  deadline_exceeded: 504,
   internal: 500,
 };
 
@@ -39,11 +43,6 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
 /** Validation issues as a list of `{field, message}` the caller can act on. */
 export function validationDetails(error: $ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((issue) => ({ field: fieldName(issue.path) || '(body)', message: issue.message }));
-}
-
-/** Middy's own errors (body parsing) carry `statusCode` and `expose`. */
-function isMiddyHttpError(error: unknown): error is Error & { statusCode: number; expose?: boolean } {
-  return error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 }
 
 function wwwAuthenticate(kind: ErrorKind, details: unknown): Record<string, string> {
@@ -64,9 +63,27 @@ function retryAfter(details: unknown): Record<string, string> {
   return typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
 }
 
+/** A failure that says only that Google (or the network) took too long or went away. */
+function isTimeUp(error: unknown): boolean {
+  if (error instanceof BrokerError) return error.kind === 'upstream_error';
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+/**
+ * The failure as the caller should hear it: when the invocation's deadline has passed and
+ * the work failed for want of an answer, that is what happened (504), not a Google fault.
+ */
+export function withinDeadline(error: unknown, deadline: Deadline): unknown {
+  if (!deadline.passed || !isTimeUp(error)) return error;
+  return new BrokerError(
+    'deadline_exceeded',
+    'Google did not answer before this request ran out of time, so the work was stopped. Try again, or ask for less.',
+    { cause: error },
+  );
+}
+
 /** Maps any thrown value to the one HTTP error model. The only place statuses are chosen. */
 export function toHttpFailure(error: unknown): HttpFailure {
-  // zod/mini throws core's $ZodError; classic zod's ZodError is one too.
   if (error instanceof $ZodError) {
     return {
       status: 400,
@@ -93,16 +110,8 @@ export function toHttpFailure(error: unknown): HttpFailure {
       expose,
     };
   }
-  if (isMiddyHttpError(error) && error.statusCode < 500) {
-    // Middy's body parser answers 422 for malformed JSON; a syntax error is a plain 400.
-    const malformed = error.statusCode === 422;
-    return {
-      status: malformed ? 400 : error.statusCode,
-      code: malformed ? 'invalid_json' : 'invalid_request',
-      message: malformed ? 'The request body is not valid JSON.' : error.message,
-      headers: {},
-      expose: true,
-    };
+  if (error instanceof ProtocolError) {
+    return { status: error.status, code: error.code, message: error.description, headers: {}, expose: true };
   }
   return { status: 500, code: 'internal', message: 'Internal error.', headers: {}, expose: false };
 }

@@ -1,8 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { type Config, getConfig } from '../config.ts';
-import { describeError, logger } from '../log.ts';
-import { flushMetrics } from '../metrics.ts';
-import { toHttpFailure } from './errors.ts';
+import type { Config } from '../config.ts';
+import { type Adapter, invoke } from './invocation.ts';
+import { bodyText } from './request.ts';
 
 /**
  * An API Gateway WebSocket event: `$connect` carries the upgrade request's headers,
@@ -24,36 +23,32 @@ export interface SocketRequest {
   config: Config;
 }
 
+type SocketAnswer = { statusCode: number };
+
 /**
- * The one wrapper every WebSocket route handler uses: config, logging, and the error
- * model. API Gateway reads only `statusCode` (for `$connect`, a non-2xx refuses the
- * connection); anything the broker has to say to the agent goes through `@connections`.
+ * API Gateway reads only `statusCode` (for `$connect`, a non-2xx refuses the connection);
+ * anything the broker has to say to the agent goes through `@connections`.
+ */
+const SOCKET: Adapter<SocketAnswer> = {
+  fail: (failure) => ({ statusCode: failure.status }),
+  status: (answer) => answer.statusCode,
+};
+
+/**
+ * The adapter for WebSocket routes: decodes the message once and answers a status; the
+ * invocation pipeline (invocation.ts) does the rest.
  */
 export function socketHandler(name: string, run: (request: SocketRequest) => Promise<void>) {
-  return async (event: SocketEvent, context: Context): Promise<{ statusCode: number }> => {
-    const started = Date.now();
-    logger.addContext(context);
-    try {
-      const raw = event.body ?? '';
+  return (event: SocketEvent, context: Context): Promise<SocketAnswer> =>
+    invoke({ name, secrets: [] }, context, SOCKET, async ({ config }) => {
       await run({
         connectionId: event.requestContext.connectionId,
         headers: event.headers ?? {},
-        json: parseJson(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw),
-        config: getConfig(),
+        json: parseJson(bodyText(event)),
+        config,
       });
-      logger.info('socket event', { operation: name, status: 200, ms: Date.now() - started });
       return { statusCode: 200 };
-    } catch (error) {
-      const failure = toHttpFailure(error);
-      const attributes = { operation: name, status: failure.status, code: failure.code, ms: Date.now() - started };
-      if (failure.expose) logger.warn('socket event refused', attributes);
-      else logger.error('socket event failed', { ...attributes, ...describeError(error) });
-      return { statusCode: failure.status };
-    } finally {
-      flushMetrics();
-      logger.resetKeys();
-    }
-  };
+    });
 }
 
 function parseJson(text: string): unknown {

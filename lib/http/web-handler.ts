@@ -1,20 +1,20 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Config } from '../config.ts';
-import { clearSecrets, describeError, logger } from '../log.ts';
-import { flushMetrics } from '../metrics.ts';
-import { OAuthError } from '../oauth/errors.ts';
+import type { Deadline } from '../deadline.ts';
+import { ProtocolError } from '../errors.ts';
 import type { FunctionSpec } from '../operations.ts';
-import { configFor } from './api-handler.ts';
-import { toHttpFailure } from './errors.ts';
+import type { HttpFailure } from './errors.ts';
+import { type Adapter, invoke } from './invocation.ts';
+import { bodyText, headerReader } from './request.ts';
 import { HttpResponse } from './response.ts';
 
-/** What a web operation (OAuth endpoints, MCP) receives: the raw request, decoded. */
+/** What a web operation (OAuth endpoints, MCP, pages) receives: the raw request, decoded. */
 export interface WebRequest {
   event: APIGatewayProxyEventV2;
   /** The invocation (its request id and remaining time). */
   context: Context;
+  /** When the work must be done (from the context; Gmail and OAuth calls are cut to fit it). */
+  deadline: Deadline;
   config: Config;
   /** The body as text (base64 decoded). */
   text: string;
@@ -25,11 +25,9 @@ export interface WebRequest {
   header(name: string): string | undefined;
 }
 
-function decode(event: APIGatewayProxyEventV2, context: Context, config: Config): WebRequest {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const headers = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const header = (name: string) => headers.get(name.toLowerCase());
+function decode(event: APIGatewayProxyEventV2, context: Context, config: Config, deadline: Deadline): WebRequest {
+  const text = bodyText(event);
+  const header = headerReader(event.headers);
   const isForm = /^application\/x-www-form-urlencoded/i.test(header('content-type') ?? '');
   const cookies = new Map<string, string>();
   for (const cookie of [...(event.cookies ?? []), ...(header('cookie')?.split(';') ?? [])]) {
@@ -39,6 +37,7 @@ function decode(event: APIGatewayProxyEventV2, context: Context, config: Config)
   return {
     event,
     context,
+    deadline,
     config,
     text,
     form: isForm ? new URLSearchParams(text) : new URLSearchParams(),
@@ -60,53 +59,47 @@ function toResult(reply: HttpResponse): APIGatewayProxyStructuredResultV2 {
 }
 
 /**
- * The handler stack for operations that speak their own protocol instead of the JSON
- * envelope: the OAuth endpoints (forms, redirects, HTML) and MCP. Same logging and
- * secret hygiene as `apiHandler`; an {@link OAuthError} answers as the endpoint's
- * `errors` style says (`json` for machine endpoints, `page` for browser ones), anything
- * else unexpected as a bare 500 whose log line has the cause.
+ * The renderer of a failure on a web endpoint: a protocol's own error (OAuth) as the
+ * endpoint's style says (`json` for machine endpoints, `page` for browser ones); any other
+ * as OAuth-style JSON `{error, error_description}`, our own faults as a bare 500 naming the
+ * request id (the log line has the cause).
+ */
+function webFailure(style: 'json' | 'page', failure: HttpFailure, error: unknown, context: Context): HttpResponse {
+  if (error instanceof ProtocolError) {
+    const answer = error.answer(style);
+    return new HttpResponse(answer.status, answer.body, answer.headers);
+  }
+  if (failure.expose) {
+    return new HttpResponse(
+      failure.status,
+      { error: failure.code, error_description: failure.message },
+      failure.headers,
+    );
+  }
+  return new HttpResponse(500, {
+    error: 'server_error',
+    error_description: `Internal error. Request id: ${context.awsRequestId}`,
+  });
+}
+
+/**
+ * The adapter for operations that speak their own protocol instead of the JSON envelope:
+ * the OAuth endpoints (forms, redirects, HTML), the pages and MCP. It decodes the request
+ * once and renders the answer; the invocation pipeline (invocation.ts) does the rest.
  */
 export function webHandler(
   operation: Pick<FunctionSpec, 'name' | 'secrets'>,
   errors: 'json' | 'page',
   run: (request: WebRequest) => Promise<HttpResponse>,
 ) {
-  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const started = Date.now();
-    let reply: HttpResponse;
-    try {
-      reply = await run(decode(event, context, await configFor(operation)));
-    } catch (error) {
-      if (error instanceof OAuthError) {
-        reply = errors === 'page' ? error.toPage() : error.toJson();
-        logger.warn('request refused', { operation: operation.name, status: reply.status, code: error.code });
-      } else {
-        const failure = toHttpFailure(error);
-        if (failure.expose) {
-          reply = new HttpResponse(
-            failure.status,
-            { error: failure.code, error_description: failure.message },
-            failure.headers,
-          );
-          logger.warn('request failed', { operation: operation.name, status: failure.status, code: failure.code });
-        } else {
-          logger.error('request failed', { operation: operation.name, status: 500, ...describeError(error) });
-          reply = new HttpResponse(500, {
-            error: 'server_error',
-            error_description: `Internal error. Request id: ${context.awsRequestId}`,
-          });
-        }
-      }
-    } finally {
-      clearSecrets();
-      flushMetrics();
-    }
-    logger.info('request', { operation: operation.name, status: reply.status, ms: Date.now() - started });
-    return toResult(reply);
+  const adapter: Adapter<APIGatewayProxyStructuredResultV2> = {
+    fail: (failure, error, context) => toResult(webFailure(errors, failure, error, context)),
+    status: (answer) => answer.statusCode ?? 200,
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core).use(
-    injectLambdaContext(logger, { resetKeys: true }),
-  );
+  return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    invoke(operation, context, adapter, async ({ config, deadline }) =>
+      toResult(await run(decode(event, context, config, deadline))),
+    );
 }
 
 /** A redirect the browser follows (302, never cached). */

@@ -1,5 +1,6 @@
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { BrokerError } from '../errors.ts';
+import { withinDeadline } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { describeError, logger } from '../log.ts';
@@ -48,7 +49,7 @@ function calledTool(body: string): string | undefined {
  */
 export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
   return async (request: WebRequest): Promise<HttpResponse> => {
-    const { config, event, context } = request;
+    const { config, event, context, deadline } = request;
     // Stateless with JSON answers: no standalone SSE stream (GET) and no session to end (DELETE).
     if (event.requestContext.http.method !== 'POST')
       return new HttpResponse(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { Allow: 'POST' });
@@ -94,6 +95,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
             rawBody: JSON.stringify(args),
             event,
             context,
+            deadline,
             config,
             credentials: { accessToken: access.googleAccessToken },
             // MCP has no per-call idempotency key: a send is once per the grant's user and request.
@@ -105,7 +107,8 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
         return answer;
       } catch (error) {
         if (error instanceof BrokerError && error.kind === 'invalid_token') googleRefused = true;
-        const failure = restFailure(error);
+        // A call cut by the invocation's deadline says so (504), as on the REST path.
+        const failure = restFailure(withinDeadline(error, deadline));
         const attributes = { tool: name, status: failure.status, ms: Date.now() - started };
         if (failure.status >= 500) logger.error('tool failed', { ...attributes, ...describeError(error) });
         else logger.warn('tool refused', attributes);

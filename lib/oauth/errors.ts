@@ -1,3 +1,4 @@
+import { ProtocolError } from '../errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import { escapeHtml, PAGE_HEADERS, page } from '../web/page.ts';
 
@@ -6,7 +7,7 @@ import { escapeHtml, PAGE_HEADERS, page } from '../web/page.ts';
  * registration and revocation endpoints, an HTML page at the browser-facing ones when
  * there is no redirect URI it may be sent to (never redirect to an unchecked URI).
  */
-export class OAuthError extends Error {
+export class OAuthError extends ProtocolError {
   constructor(
     readonly code: string,
     readonly description: string,
@@ -31,6 +32,10 @@ export class OAuthError extends Error {
     // No link anywhere: the browser has nowhere safe to go.
     const body = `<h1>Sign-in failed</h1><p>${escapeHtml(this.description)}</p>`;
     return new HttpResponse(this.status, page('Sign-in failed', body), { ...PAGE_HEADERS });
+  }
+
+  answer(style: 'json' | 'page'): HttpResponse {
+    return style === 'page' ? this.toPage() : this.toJson();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { callTimeout } from '../deadline.ts';
 import { BrokerError } from '../errors.ts';
 
 /**
@@ -64,7 +65,7 @@ async function tokenRequest(config: Config, form: Record<string, string>): Promi
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams({ ...clientCredentials(config), ...form }),
-      signal: AbortSignal.timeout(8_000),
+      signal: callTimeout(8_000),
     });
   } catch {
     throw new BrokerError('upstream_error', 'Google could not be reached. Try again.');
@@ -124,6 +125,6 @@ export async function revokeGoogleToken(config: Config, token: string): Promise<
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token }),
-    signal: AbortSignal.timeout(5_000),
+    signal: callTimeout(5_000),
   }).catch(() => undefined);
 }

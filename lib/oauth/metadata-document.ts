@@ -1,5 +1,6 @@
 import CachePolicy from 'http-cache-semantics';
 import type { Config } from '../config.ts';
+import { callTimeout } from '../deadline.ts';
 import { logger } from '../log.ts';
 import { publicGet, readCapped } from '../net/public-fetch.ts';
 import { OAuthError } from './errors.ts';
@@ -46,7 +47,7 @@ async function download(url: URL, config: Config, now: number): Promise<{ docume
   // Tests serve documents on http://127.0.0.1 where the deployment allows it; nothing else private.
   const loopbackAllowed = config.OAUTH_ALLOW_LOOPBACK_HTTP && url.protocol === 'http:' && url.hostname === '127.0.0.1';
   const response = await publicGet(url, {
-    signal: AbortSignal.timeout(METADATA_TIMEOUT_MS),
+    signal: callTimeout(METADATA_TIMEOUT_MS),
     headers: REQUEST_HEADERS,
     trustLiteral: loopbackAllowed,
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deadlineShareMs, OPERATION_DEADLINE_MS } from '#lib/gmail/deadline';
+import { API_GATEWAY_TIMEOUT_MS } from '#lib/deadline';
+import { deadlineShareMs } from '#lib/gmail/deadline';
 import { MAX_PART_DEPTH } from '#lib/gmail/part-tree';
 import { MAX_LISTED_ADDRESSES, MAX_SUBJECT_CHARS } from '#lib/schemas/email';
 import { MAX_READ_CHARS } from '#lib/schemas/mailbox';
@@ -208,7 +209,7 @@ describe('POST /api/email/read', () => {
   it('ends the answer at the message the deadline reaches when Gmail is slow on every large part, and the cursor reads on to the end', async () => {
     // Each large part takes SLOW_MS: within its share of the time, but together past the deadline.
     const SLOW_MS = 1_300;
-    const count = Math.ceil(OPERATION_DEADLINE_MS / SLOW_MS) + 4;
+    const count = Math.ceil(API_GATEWAY_TIMEOUT_MS / SLOW_MS) + 4;
     expect(SLOW_MS).toBeLessThan(deadlineShareMs(count) - 500);
     const user = await newUser();
     const seeded: SeededMessage[] = [];

@@ -4,6 +4,7 @@ import { $ZodError } from 'zod/v4/core';
 import { toolRunnerMap as runners } from '#lib/actions/tools';
 import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/catalog/dispatch';
 import { getConfig } from '#lib/config';
+import { deadlineOf } from '#lib/deadline';
 import type { ApiRequest } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';
 import { handler } from '../../../functions/call_tool.ts';
@@ -21,6 +22,7 @@ function request(): ApiRequest<unknown> {
     config: getConfig(),
     credentials,
     context: lambdaContext(),
+    deadline: deadlineOf(lambdaContext()),
     idempotencyKey: undefined,
   };
 }

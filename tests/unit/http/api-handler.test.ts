@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
+import { currentDeadline, SAFETY_MARGIN_MS } from '#lib/deadline';
+import { BrokerError } from '#lib/errors';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/response';
+import { logger } from '#lib/log';
 import { type Operation, operations } from '#lib/operations';
 import { lambdaContext, runHandler } from '../catalog/support.ts';
 import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
 
 /**
- * The one middy stack every HTTP function uses, built with real operations from the
- * registry and invoked in-process on recorded API Gateway v2 events, as middy tests its
- * own middlewares: only the operation's `run` is ours, and it records what it was given.
+ * The REST adapter on the one invocation pipeline, built with real operations from the
+ * registry and invoked in-process on recorded API Gateway v2 events: only the operation's
+ * `run` is ours, and it records what it was given.
  */
 
 type Seen = ApiRequest<unknown>;
@@ -154,6 +157,7 @@ describe('CORS', () => {
     const ok = await runHandler(handler, apiEvent('send-email', { headers }));
     expect(ok.headers['Access-Control-Allow-Origin']).toBe(allowedOrigin);
     expect(ok.headers['Access-Control-Allow-Headers']).toMatch(/Authorization/);
+    expect(ok.headers.Vary).toBe('Origin');
     const malformed = await runHandler(handler, apiEvent('send-email', { headers, body: '{' }));
     expect(malformed.status).toBe(400);
     expect(malformed.headers['Access-Control-Allow-Origin']).toBe(allowedOrigin);
@@ -188,5 +192,51 @@ describe('log lines', () => {
       expect(entry).toMatchObject({ operation: operations.send_email.name, function_request_id: context.awsRequestId });
     }
     expect(logs.text()).not.toContain(token);
+  });
+});
+
+describe('the deadline', () => {
+  it("comes from the context's remaining time, and a Google call cut by it answers 504 deadline_exceeded", async () => {
+    const { handler, seen } = recordingHandler(operations.send_email, async (request) => {
+      // What a Gmail call does: wait for Google until the invocation's signal aborts it.
+      await new Promise((resolve) => currentDeadline().signal.addEventListener('abort', resolve));
+      expect(currentDeadline()).toBe(request.deadline);
+      throw new BrokerError('upstream_error', 'Gmail did not answer in time; try again.');
+    });
+    const started = Date.now();
+    const remaining = SAFETY_MARGIN_MS + 200;
+    const answer = await handler(apiEvent('send-email'), { ...context, getRemainingTimeInMillis: () => remaining });
+    expect(answer.statusCode).toBe(504);
+    expect(JSON.parse(answer.body ?? '')).toEqual({
+      success: false,
+      error: { code: 'deadline_exceeded', message: expect.stringMatching(/ran out of time/) },
+    });
+    expect(seen[0]?.deadline.at).toBeGreaterThanOrEqual(started + 200);
+    expect(seen[0]?.deadline.at).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('leaves a Google failure before the deadline as it is (502)', async () => {
+    const { handler } = recordingHandler(operations.send_email, async () => {
+      throw new BrokerError('upstream_error', 'Gmail did not answer in time; try again.');
+    });
+    const answer = await runHandler(handler, apiEvent('send-email'));
+    expect(answer.status).toBe(502);
+    expect(answer.json.error.code).toBe('upstream_error');
+  });
+});
+
+describe('the logger', () => {
+  it("carries one invocation's keys on its own lines only (reset after each, as Powertools' middleware did)", async () => {
+    const { handler } = recordingHandler(operations.send_email, async ({ body }) => {
+      if ((body as { subject?: string }).subject === 'tagged') logger.appendKeys({ tag: 'first' });
+      return {};
+    });
+    await runHandler(
+      handler,
+      apiEvent('send-email', { body: JSON.stringify({ to: 'a@example.com', subject: 'tagged', body: 'x' }) }),
+    );
+    await runHandler(handler, apiEvent('send-email'));
+    const lines = logs.entries().filter((entry) => entry.message === 'request');
+    expect(lines.map((entry) => entry.tag)).toEqual(['first', undefined]);
   });
 });

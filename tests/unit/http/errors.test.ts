@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as zm from 'zod/mini';
 import { BrokerError } from '#lib/errors';
 import { SCOPES } from '#lib/google/scopes';
 import { apiHandler } from '#lib/http/api-handler';
@@ -17,6 +18,13 @@ const failing = (error: unknown) =>
 const logs = logsOfEachTest();
 
 describe('errors a handler throws', () => {
+  it('a zod/mini validation failure: 400 with one {field, message} per bad field, as for zod', async () => {
+    const schema = zm.object({ limit: zm.number() });
+    const answer = await runHandler(failing(schema.safeParse({ limit: 'ten' }).error), apiEvent('send-email'));
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'limit' }] });
+  });
+
   it('a missing scope: 403 naming the scope, in the body and in the Bearer challenge', async () => {
     const error = new BrokerError('insufficient_scope', 'Grant Gmail read access.', {
       details: { scope: SCOPES.read },
