@@ -1,12 +1,10 @@
 import { DEMO_USER } from '../emulator/demo.ts';
 import { parseConfig } from '../lib/config.ts';
-import { toolNames } from '../lib/mcp/catalog.ts';
-import { type GrantRecord, grants, newGrantId } from '../lib/oauth/records.ts';
-import { keyWrapper, seal } from '../lib/oauth/sealing.ts';
 import { issueTokens } from '../lib/oauth/token.ts';
 import { endpoints } from '../lib/operations.ts';
 import { storeFor } from '../lib/store/table.ts';
 import { buildHttpEvent } from '../scripts/invoke/event.ts';
+import { putBenchGrant } from './mcp-grant.ts';
 
 const MODERN = '2026-07-28';
 /** The read tool a cold `mcp` process calls after listing the tools. */
@@ -47,21 +45,13 @@ function mcpEvent(token: string, method: string, params: Record<string, unknown>
 export async function mcpFirstRequests(env: NodeJS.ProcessEnv): Promise<unknown[]> {
   const config = parseConfig(env);
   const store = storeFor(config);
-  const grantId = newGrantId();
-  const now = Date.now();
-  const grant: GrantRecord = {
-    grantId,
+  const grant = await putBenchGrant(store, config, {
     userId: 'cold-start-bench-user',
     clientId: 'cold-start-bench',
     clientName: 'Cold start bench',
     resource: `${(config.PUBLIC_URL ?? '').replace(/\/+$/, '')}${endpoints.mcp.routes[0]?.path}`,
-    tools: [...toolNames],
-    googleScopes: [],
-    googleRefreshToken: await seal(await keyWrapper(config), DEMO_USER.refreshToken, grantId),
-    createdAt: now,
-    expiresAt: now + 3_600_000,
-  };
-  await grants.put(store, grant);
+    googleRefreshToken: DEMO_USER.refreshToken,
+  });
   const google = { accessToken: DEMO_USER.token, refreshToken: undefined, expiresIn: 3_600, scopes: [] };
   const { access_token: token } = await issueTokens(store, config, grant, google);
   return [
