@@ -115,3 +115,12 @@ describe('the tool runners load a tool’s code when the tool is first called', 
     expect(later).toContain('lib/mcp/sdk-shims.ts');
   });
 });
+
+describe('a mail function loads what only some requests need when one needs it', () => {
+  it('send_email loads the HTML-to-text converter (htmlparser2, entities) for an HTML body only', () => {
+    const [atImport, later] = inputsOf('send_email');
+    const converter = (input: string) => /^node_modules\/(htmlparser2|entities)\//.test(input);
+    expect(atImport.filter(converter)).toEqual([]);
+    expect(later.some(converter)).toBe(true);
+  });
+});
