@@ -12,7 +12,9 @@ const imported = performance.now();
 const importCpu = process.cpuUsage(cpu);
 let status;
 let answered = imported;
+let requestCpu = null;
 const laterRequests = [];
+const laterCpu = [];
 const laterStatuses = [];
 if (eventJson) {
   const context = {
@@ -27,13 +29,18 @@ if (eventJson) {
     getRemainingTimeInMillis: () => 29_000,
   };
   const [first, ...later] = [JSON.parse(eventJson)].flat();
+  const firstCpu = process.cpuUsage();
   const answer = await handler(first, context);
   status = answer?.statusCode;
   answered = performance.now();
+  requestCpu = process.cpuUsage(firstCpu);
   for (const event of later) {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     laterStatuses.push((await handler(event, context))?.statusCode);
     laterRequests.push(performance.now() - started);
+    const used = process.cpuUsage(cpuBefore);
+    laterCpu.push((used.user + used.system) / 1000);
   }
 }
 const result = {
@@ -41,8 +48,12 @@ const result = {
   // CPU time of the import: less swayed than wall time by other work on a shared machine.
   import_cpu_ms: (importCpu.user + importCpu.system) / 1000,
   first_request_ms: eventJson ? answered - imported : null,
+  // CPU time of this process during the request (the emulator and dynalite run elsewhere).
+  first_request_cpu_ms: requestCpu ? (requestCpu.user + requestCpu.system) / 1000 : null,
   status,
-  ...(laterRequests.length ? { later_requests_ms: laterRequests, later_statuses: laterStatuses } : {}),
+  ...(laterRequests.length
+    ? { later_requests_ms: laterRequests, later_requests_cpu_ms: laterCpu, later_statuses: laterStatuses }
+    : {}),
 };
 process.stdout.write(`\nCOLD_START ${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -49,9 +49,11 @@ interface ColdStart {
   import_ms: number;
   import_cpu_ms: number;
   first_request_ms: number | null;
+  first_request_cpu_ms: number | null;
   status?: number;
   /** For a function given several requests (mcp): the times of those after the first. */
   later_requests_ms?: number[];
+  later_requests_cpu_ms?: number[];
   later_statuses?: number[];
 }
 
@@ -64,9 +66,11 @@ export interface FunctionColdStart {
   /** CPU time of the import (wall time on a shared machine also counts others' work). */
   import_cpu_ms: number;
   first_request_ms: number | null;
+  /** The function's own CPU time during its first request (less swayed by a shared machine). */
+  first_request_cpu_ms: number | null;
   first_request_status: number | null;
   /** mcp: its first request is tools/list; this is the read tool called right after, in the same process. */
-  next_request?: { ms: number; status: number | null };
+  next_request?: { ms: number; cpu_ms: number; status: number | null };
   import_ratio: number;
   import_and_first_request_ratio: number | null;
 }
@@ -118,13 +122,19 @@ async function medianColdStart(repeats: number, file: string, event: unknown, en
   const runs: ColdStart[] = [];
   for (let run = 0; run < repeats; run += 1) runs.push(await coldStart(file, event, env));
   const requests = runs.map((run) => run.first_request_ms).filter((ms): ms is number => ms !== null);
+  const requestsCpu = runs.map((run) => run.first_request_cpu_ms).filter((ms): ms is number => ms !== null);
   const next = runs.map((run) => run.later_requests_ms?.[0]).filter((ms): ms is number => ms !== undefined);
+  const nextCpu = runs.map((run) => run.later_requests_cpu_ms?.[0]).filter((ms): ms is number => ms !== undefined);
+  const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     import_ms: median(runs.map((run) => run.import_ms)),
     import_cpu_ms: median(runs.map((run) => run.import_cpu_ms)),
     first_request_ms: requests.length ? median(requests) : null,
+    first_request_cpu_ms: requestsCpu.length ? round(median(requestsCpu)) : null,
     status: runs[0]?.status ?? null,
-    next: next.length ? { ms: Math.round(median(next) * 10) / 10, status: runs[0]?.later_statuses?.[0] ?? null } : null,
+    next: next.length
+      ? { ms: round(median(next)), cpu_ms: round(median(nextCpu)), status: runs[0]?.later_statuses?.[0] ?? null }
+      : null,
   };
 }
 
@@ -179,6 +189,7 @@ export async function benchColdStart(repeats: number): Promise<{ rows: Row[]; re
         import_ms: Math.round(measured.import_ms * 10) / 10,
         import_cpu_ms: Math.round(measured.import_cpu_ms * 10) / 10,
         first_request_ms: measured.first_request_ms === null ? null : Math.round(measured.first_request_ms * 10) / 10,
+        first_request_cpu_ms: measured.first_request_cpu_ms,
         first_request_status: measured.status,
         ...(measured.next ? { next_request: measured.next } : {}),
         import_ratio: Math.round((measured.import_ms / baseline.import_ms) * 100) / 100,
