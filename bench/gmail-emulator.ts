@@ -1,6 +1,5 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { type Config, parseConfig } from '#lib/config';
-import { createGmailClient } from '#lib/gmail/client';
+import { createGmailClient, type GmailClient } from '#lib/gmail/client';
 import { EmulatorControl, type RecordedRequest } from '../emulator/control-client.ts';
 import { sequentialRoundTrips } from '../emulator/round-trips.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
@@ -45,7 +44,7 @@ export async function seedPlainMailbox(
   control: EmulatorControl,
   config: Config,
   { email, subject, count }: { email: string; subject: string; count: number },
-): Promise<gmail_v1.Gmail> {
+): Promise<GmailClient> {
   const user = await control.createUser({ email });
   for (let i = 0; i < count; i += 1) {
     await control.seedMessage({
@@ -101,7 +100,7 @@ export async function measureAtLatency(
 }
 
 /** The naive read both Gmail benchmarks compare with: list, then one `messages.get` after another. */
-export async function oneGetAfterAnother(gmail: gmail_v1.Gmail, q: string, limit: number): Promise<void> {
+export async function oneGetAfterAnother(gmail: GmailClient, q: string, limit: number): Promise<void> {
   const list = await gmail.users.messages.list({ userId: 'me', q, maxResults: limit });
   for (const message of list.data.messages ?? []) {
     await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'full' });
@@ -128,8 +127,8 @@ export async function compareAtLatency(
     subject: string;
     /** How the row names the baseline. */
     baselineName: string;
-    ours: (gmail: gmail_v1.Gmail, limit: number) => Promise<unknown>;
-    baseline: (gmail: gmail_v1.Gmail, limit: number) => Promise<unknown>;
+    ours: (gmail: GmailClient, limit: number) => Promise<unknown>;
+    baseline: (gmail: GmailClient, limit: number) => Promise<unknown>;
   },
   { latencyMs, limits, repeats }: { latencyMs: number; limits: number[]; repeats: number },
 ): Promise<LatencyRun[]> {

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { gmail_v1 } from '@googleapis/gmail';
-import { createGmailClient } from '#lib/gmail/client';
+import { createGmailClient, type GmailClient } from '#lib/gmail/client';
 import { listUnread } from '#lib/gmail/unread';
 import { htmlMail, mailWithAttachment, pathologicalHtml, plainMail } from '../tests/support/hostile-mail.ts';
 import { compareAtLatency, oneGetAfterAnother, withEmulator } from './gmail-emulator.ts';
@@ -51,7 +50,7 @@ export async function benchHostileUnread(
       await control.seedMessage({ email: user.email, raw });
       return createGmailClient({ accessToken: user.token }, config);
     };
-    const time = async (gmail: gmail_v1.Gmail) => {
+    const time = async (gmail: GmailClient) => {
       const times: number[] = [];
       for (let r = 0; r < repeats; r += 1) {
         const started = performance.now();

@@ -53,6 +53,21 @@ export const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: url.optional().describe('Set for local DynamoDB (dynalite); unset on AWS.'),
   SSM_ENDPOINT: url.optional().describe('Set for the local SSM stand-in (local/ssm.ts); unset on AWS.'),
   AWS_REGION: z.string().min(1).default('us-east-1').describe('AWS region of the table, SSM and KMS (set by Lambda).'),
+  AWS_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Set by Lambda: the function role's temporary access key id, for signing AWS calls (lib/aws)."),
+  AWS_SECRET_ACCESS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Set by Lambda: the secret half of that key. Never logged or answered.'),
+  AWS_SESSION_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Set by Lambda: the session token of the role's temporary credentials."),
   AWS_LAMBDA_FUNCTION_NAME: z
     .string()
     .min(1)

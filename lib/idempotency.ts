@@ -5,13 +5,13 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
 import type { GoogleCredentials } from './google/credentials.ts';
 import { subjectOf } from './google/identity.ts';
-import { TABLE_ATTRIBUTES, tableClient } from './store/table.ts';
+import { TableIdempotencyRecords } from './store/idempotency-records.ts';
+import { storeFor } from './store/table.ts';
 
 /**
  * How long the same request counts as a repeat. ChatGPT gives an action 45 s and then may
@@ -41,21 +41,14 @@ export interface OnceRequest {
   idempotencyKey?: string | undefined;
 }
 
-const layers = new Map<string, DynamoDBPersistenceLayer>();
+const layers = new Map<string, TableIdempotencyRecords>();
 
-function persistenceFor(config: Config, operation: string): DynamoDBPersistenceLayer {
+function persistenceFor(config: Config, operation: string): TableIdempotencyRecords {
   const id = `${config.TABLE_NAME}|${operation}`;
   let layer = layers.get(id);
   if (!layer) {
-    layer = new DynamoDBPersistenceLayer({
-      tableName: config.TABLE_NAME,
-      awsSdkV3Client: tableClient(config),
-      // The broker's one table: records sit beside agents and jobs under their own partition.
-      keyAttr: TABLE_ATTRIBUTES.partition,
-      sortKeyAttr: TABLE_ATTRIBUTES.sort,
-      staticPkValue: `IDEMPOTENCY#${operation}`,
-      expiryAttr: TABLE_ATTRIBUTES.ttl,
-    });
+    // The broker's one table: records sit beside agents and jobs under their own partition.
+    layer = new TableIdempotencyRecords(storeFor(config), operation);
     layers.set(id, layer);
   }
   return layer;

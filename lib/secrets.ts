@@ -1,4 +1,3 @@
-import { awsClientOptions } from './aws.ts';
 import type { Config } from './config.ts';
 import { BrokerError } from './errors.ts';
 
@@ -21,17 +20,20 @@ const cache = new Map<string, Promise<string | undefined>>();
 async function fromParameter(name: string, config: Config): Promise<string | undefined> {
   // Loaded on the first read, not at import: most functions never read a secret, and the
   // ones that do read it once per cold start.
-  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-  const ssm = new SSMClient(awsClientOptions(config, config.SSM_ENDPOINT));
+  const { callJson, SSM } = await import('./aws/json.ts');
   try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const { Parameter } = await callJson<{ Parameter?: { Value?: string } }>(
+      config,
+      SSM,
+      'GetParameter',
+      { Name: name, WithDecryption: true },
+      config.SSM_ENDPOINT,
+    );
     return Parameter?.Value || undefined;
   } catch (error) {
     // An optional secret the operator has not created (e.g. no refresh without a client secret).
     if (error instanceof Error && error.name === 'ParameterNotFound') return undefined;
     throw error;
-  } finally {
-    ssm.destroy();
   }
 }
 

@@ -46,12 +46,20 @@ export function bundlePackages(metafile: Metafile, entrySource: string): { atImp
   return { atImport, later };
 }
 
-/** Whether a package is part of the AWS SDK for JavaScript v3 (its clients and the Smithy runtime under them). */
-export function isAwsSdk(name: string): boolean {
+/** Whether a package is the AWS SDK for JavaScript v3's client stack: a service client or the Smithy runtime under it. */
+export function isSdkClient(name: string): boolean {
+  return name.startsWith('@aws-sdk/client-') || name === '@aws-sdk/lib-dynamodb' || name.startsWith('@smithy/');
+}
+
+/**
+ * Whether a package is code for calling AWS at all: the SDK's (clients, Smithy, crypto,
+ * util-dynamodb's marshalling) or aws4fetch, the SigV4 signer lib/aws calls AWS with.
+ */
+export function isAwsCode(name: string): boolean {
   return (
     name.startsWith('@aws-sdk/') ||
     name.startsWith('@smithy/') ||
-    name === '@aws-crypto' ||
-    name.startsWith('@aws-crypto/')
+    name.startsWith('@aws-crypto') ||
+    name === 'aws4fetch'
   );
 }

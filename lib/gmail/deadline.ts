@@ -1,4 +1,4 @@
-import type { gmail_v1 } from '@googleapis/gmail';
+import type { GmailClient } from './client.ts';
 
 /**
  * A whole Gmail operation (list + fetches, or lookup + send) must answer inside API
@@ -48,7 +48,7 @@ export function operationSignal(options: GmailOperationOptions = {}): AbortSigna
 
 /** A Gmail operation as its handler calls it: the user's client, the request, and optional options. */
 export type GmailOperation<Request, Result> = (
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   request: Request,
   options?: GmailOperationOptions,
 ) => Promise<Result>;
@@ -61,7 +61,7 @@ export type GmailOperation<Request, Result> = (
  * grew from 188 to 218 KB with htmlparser2 and entities it never runs).
  */
 export function gmailOperation<Request, Result>(
-  run: (gmail: gmail_v1.Gmail, request: Request, signal: AbortSignal) => Promise<Result>,
+  run: (gmail: GmailClient, request: Request, signal: AbortSignal) => Promise<Result>,
 ): GmailOperation<Request, Result> {
   return (gmail, request, options) => run(gmail, request, operationSignal(options));
 }

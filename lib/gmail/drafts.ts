@@ -1,4 +1,3 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
@@ -10,7 +9,7 @@ import {
   type DraftSummary,
   type ListDraftsRequest,
 } from '../schemas/mailbox.ts';
-import { gmailRootUrl } from './client.ts';
+import type { GmailClient } from './client.ts';
 import { composeMessage, type MailDraft } from './compose.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { type GmailOperationOptions, gmailOperation, operationSignal } from './deadline.ts';
@@ -19,7 +18,7 @@ import { decodeEntities } from './html-to-text.ts';
 import { formatMailbox } from './parse.ts';
 import { shownHeaders } from './payload.ts';
 import { prepareReply } from './reply.ts';
-import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES, uploadBody } from './send.ts';
+import { SEND_TIMEOUT_MS, type SentMessage, UPLOAD_THRESHOLD_BYTES } from './send.ts';
 import { FETCH_CONCURRENCY } from './unread.ts';
 
 /**
@@ -41,7 +40,7 @@ const compose = (notFound?: string) => ({ scope: SCOPES.compose, ...(notFound ? 
  * original's Gmail thread). `attachments` are all files, base64 and fetched links alike.
  */
 export async function createDraft(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: CreateDraftRequest,
   attachments: readonly Attachment[],
   options: GmailOperationOptions = {},
@@ -83,7 +82,6 @@ export async function createDraft(
   const raw = await composeMessage(mail);
   const thread = threadId ? { threadId } : {};
   // As for sends: small drafts as `{raw}` JSON, large ones (files) through the upload endpoint.
-  const rootUrl = gmailRootUrl(gmail);
   const { data } = await gmailCall(compose(), () =>
     raw.length <= UPLOAD_THRESHOLD_BYTES
       ? gmail.users.drafts.create(
@@ -94,9 +92,9 @@ export async function createDraft(
           {
             userId: 'me',
             requestBody: { message: thread },
-            media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+            media: { mimeType: 'message/rfc822', body: raw },
           },
-          { ...call, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+          { ...call, timeout: SEND_TIMEOUT_MS },
         ),
   );
   if (!data.id || !data.message?.id)

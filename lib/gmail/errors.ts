@@ -69,7 +69,7 @@ function googleMessage(facts: GoogleErrorFacts, secrets: string[], fallback: str
  * with Google's message; 429 or a rate-limit 403 (after retries) → `rate_limited`;
  * 5xx, network failures and timeouts → `upstream_error`.
  *
- * The result never holds the gaxios error, its config (the Authorization header) or its
+ * The result never holds the thrown error, a request config (the Authorization header) or a
  * request body: only status and reason strings survive, as the cause, for logs.
  */
 export function toBrokerError(error: unknown, context: GmailErrorContext = {}): BrokerError {

@@ -1,8 +1,9 @@
 /**
- * Reads the few caller-safe facts out of whatever the Google client threw. A gaxios error
- * carries the whole request config (headers with the bearer token, the body with a refresh
- * token); everything downstream (retry decisions, error mapping, logs) works from this
- * copy instead, so nothing secret can travel further by accident.
+ * Reads the few caller-safe facts out of whatever a Google call threw: our client's
+ * `GmailHttpError` (rest/http-error.ts), or an error shaped like gaxios' (which carries the
+ * whole request config: headers with the bearer token, the body with a refresh token).
+ * Everything downstream (retry decisions, error mapping, logs) works from this copy, so
+ * nothing secret can travel further by accident.
  */
 export interface GoogleErrorFacts {
   /** HTTP status Google answered with; undefined when no answer came (network, timeout). */
@@ -54,7 +55,7 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** Extracts status, reasons and messages from a gaxios error (or anything shaped like one). */
+/** Extracts status, reasons and messages from a `GmailHttpError` or a gaxios-shaped error. */
 export function googleErrorFacts(error: unknown): GoogleErrorFacts {
   const facts: GoogleErrorFacts = {
     status: undefined,

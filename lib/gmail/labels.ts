@@ -1,12 +1,12 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import type { Label } from '../schemas/mailbox.ts';
+import type { GmailClient } from './client.ts';
 import { type GmailOperationOptions, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 
 /** The user's labels, system ones first, then their own by name. */
-export async function listLabels(gmail: gmail_v1.Gmail, options: GmailOperationOptions = {}): Promise<Label[]> {
+export async function listLabels(gmail: GmailClient, options: GmailOperationOptions = {}): Promise<Label[]> {
   const signal = operationSignal(options);
   const { data } = await gmailCall({ scope: SCOPES.read }, () =>
     gmail.users.labels.list({ userId: 'me', fields: 'labels(id,name,type)' }, { signal }),

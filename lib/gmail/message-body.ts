@@ -1,7 +1,7 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
+import type { GmailClient } from './client.ts';
 import { gmailCall } from './errors.ts';
 import { convertHtml } from './html-to-text.ts';
 import { decodeMailText } from './mail-text.ts';
@@ -30,7 +30,7 @@ export class BodyUnreadable extends Error {
 
 /** Where to read a message's body from, and how. */
 export interface BodySource {
-  gmail: gmail_v1.Gmail;
+  gmail: GmailClient;
   messageId: string;
   signal: AbortSignal;
 }

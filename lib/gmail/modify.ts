@@ -1,6 +1,6 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { SCOPES } from '../google/scopes.ts';
 import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest, type ModifyResult } from '../schemas/mailbox.ts';
+import type { GmailClient } from './client.ts';
 import { gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { labelIdsFor, listLabels } from './labels.ts';
@@ -27,7 +27,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * user's label names looked up in one `labels.list` (only when names were given).
  */
 async function labelChanges(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: ModifyEmailsRequest,
   signal: AbortSignal,
 ): Promise<{ add: string[]; remove: string[] }> {

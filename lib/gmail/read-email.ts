@@ -3,6 +3,7 @@ import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../schemas/mailbox.ts';
+import type { GmailClient } from './client.ts';
 import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
 import { bodyFailure, fetchesParts, isCallerFailure, readBody } from './message-body.ts';
@@ -144,7 +145,7 @@ const partlyRead = (unreadBytes: number) =>
  * (each is at least 2 s): when Gmail is slow on every message, the deadline (`signal`) ends
  * the answer instead ({@link TIME_UP}), and the next one goes on from there.
  */
-function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], signal: AbortSignal): TextReader {
+function textReader(gmail: GmailClient, window: gmail_v1.Schema$Message[], signal: AbortSignal): TextReader {
   const shareMs = deadlineShareMs(window.filter((message) => fetchesParts(messageParts(message.payload))).length);
   return async (message, parts) => {
     const own = deadlineSignal(shareMs);
@@ -161,7 +162,7 @@ function textReader(gmail: gmail_v1.Gmail, window: gmail_v1.Schema$Message[], si
 
 /** One answer of a read of `messages` (oldest first), from `cursor` on. */
 async function readPage(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   messages: gmail_v1.Schema$Message[],
   input: ReadEmailRequest,
   signal: AbortSignal,

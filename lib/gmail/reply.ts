@@ -1,8 +1,8 @@
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { isMailAddress, MAX_RECIPIENTS } from '../schemas/common.ts';
 import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '../schemas/email.ts';
+import type { GmailClient } from './client.ts';
 import { composeMessage } from './compose.ts';
 import { type GmailOperationOptions, operationSignal } from './deadline.ts';
 import { gmailCall } from './errors.ts';
@@ -162,12 +162,7 @@ const read = (notFound?: string) => ({ scope: SCOPES.read, ...(notFound ? { notF
 
 const REPLY_HEADERS = ['From', 'Reply-To', 'To', 'Cc', 'Subject', 'Message-ID', 'References', 'In-Reply-To'];
 
-async function fetchOriginal(
-  gmail: gmail_v1.Gmail,
-  id: string,
-  notFound: string,
-  call: Signal,
-): Promise<OriginalMessage> {
+async function fetchOriginal(gmail: GmailClient, id: string, notFound: string, call: Signal): Promise<OriginalMessage> {
   // Only the headers: a reply never reads the original's body or attachments.
   const { data } = await gmailCall(read(notFound), () =>
     gmail.users.messages.get(
@@ -190,7 +185,7 @@ async function fetchOriginal(
 }
 
 /** The thread's latest message not sent by the user (drafts ignored), else its latest overall. */
-async function latestInThread(gmail: gmail_v1.Gmail, threadId: string, call: Signal): Promise<string> {
+async function latestInThread(gmail: GmailClient, threadId: string, call: Signal): Promise<string> {
   const { data } = await gmailCall(read(`No thread with thread_id ${threadId} found`), () =>
     gmail.users.threads.get(
       { userId: 'me', id: threadId, format: 'minimal', fields: 'messages(id,labelIds,internalDate)' },
@@ -212,7 +207,7 @@ async function latestInThread(gmail: gmail_v1.Gmail, threadId: string, call: Sig
   return chosen.id;
 }
 
-async function latestFrom(gmail: gmail_v1.Gmail, sender: string, call: Signal): Promise<string> {
+async function latestFrom(gmail: GmailClient, sender: string, call: Signal): Promise<string> {
   const { data } = await gmailCall(read(), () =>
     gmail.users.messages.list({ userId: 'me', q: fromQuery(sender), maxResults: 1, fields: 'messages(id)' }, call),
   );
@@ -226,7 +221,7 @@ async function latestFrom(gmail: gmail_v1.Gmail, sender: string, call: Signal): 
  * that the user did not send; else the newest mail from `sender_email` (a quoted search).
  */
 export async function findOriginal(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: ReplyEmailRequest,
   call: Signal,
 ): Promise<OriginalMessage> {
@@ -244,7 +239,7 @@ export async function findOriginal(
   throw new BrokerError('invalid_request', 'Give one of message_id, thread_id or sender_email.');
 }
 
-async function profileEmail(gmail: gmail_v1.Gmail, call: Signal): Promise<string | undefined> {
+async function profileEmail(gmail: GmailClient, call: Signal): Promise<string | undefined> {
   const { data } = await gmailCall(read(), () =>
     gmail.users.getProfile({ userId: 'me', fields: 'emailAddress' }, call),
   );
@@ -273,7 +268,7 @@ export interface PreparedReply {
  * @throws BrokerError `invalid_request` when the original names nobody to answer.
  */
 export async function prepareReply(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: ReplyEmailRequest,
   call: Signal,
   userEmail?: string,
@@ -298,7 +293,7 @@ export async function prepareReply(
  * the request's attachments.
  */
 export async function replyToEmail(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: ReplyEmailRequest,
   userEmail?: string,
   options: GmailOperationOptions = {},

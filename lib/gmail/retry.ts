@@ -1,9 +1,9 @@
-import type { gaxios } from 'google-auth-library';
-import { googleErrorFacts, isRateLimit } from './google-error.ts';
+import { isRateLimit } from './google-error.ts';
 
 /**
- * The one retry policy for Gmail calls, set deliberately instead of gaxios' default (which
- * retries GET/PUT/DELETE on 429/5xx but not Gmail's rate-limit 403s, and has no time budget).
+ * The one retry policy for Gmail calls (applied by `rest/transport.ts`), chosen deliberately:
+ * a generic client's default (gaxios': GET/PUT/DELETE on 429/5xx) misses Gmail's rate-limit
+ * 403s and has no time budget.
  *
  * - Only reads (GET) are retried: a POST (send, modify) may have taken effect even when the
  *   answer was an error, and a duplicate mail is worse than a failed call.
@@ -73,49 +73,3 @@ export function backoffDelayMs(
   const jittered = Math.min(RETRY_POLICY.maxDelayMs, Math.round((0.5 + random()) * exponential));
   return retryAfterSeconds === undefined ? jittered : Math.max(jittered, retryAfterSeconds * 1000);
 }
-
-// The delay chosen while deciding is the one slept: gaxios asks twice (decide, then wait).
-const plannedDelays = new WeakMap<object, number>();
-
-function elapsedSince(config: gaxios.RetryConfig | undefined): number {
-  return config?.timeOfFirstRequest === undefined ? 0 : Date.now() - config.timeOfFirstRequest;
-}
-
-/** The policy as a gaxios `retryConfig` (set on the Gmail client; see `createGmailClient`). */
-export function gmailRetryConfig(): gaxios.RetryConfig {
-  return {
-    retry: RETRY_POLICY.maxRetries,
-    // Our shouldRetry replaces gaxios' own decision entirely (methods, statuses, counts).
-    shouldRetry: (error) => {
-      const retryConfig = error.config.retryConfig;
-      const retriesSoFar = retryConfig?.currentRetryAttempt ?? 0;
-      const facts = googleErrorFacts(error);
-      const nextDelayMs = backoffDelayMs(retriesSoFar + 1, facts.retryAfterSeconds);
-      const retry = shouldRetry({
-        method: facts.method ?? 'GET',
-        status: facts.status,
-        reasons: facts.reasons,
-        code: facts.code,
-        retriesSoFar,
-        elapsedMs: elapsedSince(retryConfig),
-        nextDelayMs,
-      });
-      if (retry) plannedDelays.set(error, nextDelayMs);
-      return retry;
-    },
-    retryBackoff: async (error, defaultDelayMs) => {
-      const delay = plannedDelays.get(error) ?? defaultDelayMs;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    },
-  };
-}
-
-/**
- * A gaxios `adapter` that records when a call's first attempt started. gaxios itself starts
- * the clock at the first failure, which would let a slow first attempt escape the budget.
- */
-export const stampFirstAttempt: NonNullable<gaxios.GaxiosOptions['adapter']> = (options, next) => {
-  options.retryConfig ??= {};
-  options.retryConfig.timeOfFirstRequest ??= Date.now();
-  return next(options);
-};

@@ -1,10 +1,8 @@
-import { Readable } from 'node:stream';
-import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
 import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { SendEmailRequest } from '../schemas/email.ts';
-import { gmailRootUrl } from './client.ts';
+import type { GmailClient } from './client.ts';
 import { composeMessage } from './compose.ts';
 import { type GmailOperationOptions, operationSignal } from './deadline.ts';
 import { countedSend, gmailCall } from './errors.ts';
@@ -29,21 +27,12 @@ export interface SentMessage {
 }
 
 /**
- * A message as an upload body. The upload path writes a string part as UTF-8 and cannot
- * take a Buffer in a multipart body; MailComposer's output is 7-bit, so it goes as a
- * string, and anything else as a stream.
- */
-export function uploadBody(raw: Buffer): string | Readable {
-  return raw.every((byte) => byte < 0x80) ? raw.toString('ascii') : Readable.from([raw]);
-}
-
-/**
  * Sends an already built RFC 822 message, in `threadId` when given. Small messages go as
  * `{raw}` JSON, large ones through the upload endpoint (at the client's own root URL, so the
- * emulator or a proxy receives it too). POST: never retried.
+ * emulator or a proxy receives it too), byte for byte. POST: never retried.
  */
 export async function sendRaw(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   raw: Buffer,
   threadId?: string | null,
   options: GmailOperationOptions = {},
@@ -58,14 +47,13 @@ export async function sendRaw(
           { signal, timeout: SEND_TIMEOUT_MS },
         );
       }
-      const rootUrl = gmailRootUrl(gmail);
       return gmail.users.messages.send(
         {
           userId: 'me',
           ...(threadId ? { requestBody: thread } : {}),
-          media: { mimeType: 'message/rfc822', body: uploadBody(raw) },
+          media: { mimeType: 'message/rfc822', body: raw },
         },
-        { signal, timeout: SEND_TIMEOUT_MS, ...(rootUrl ? { rootUrl } : {}) },
+        { signal, timeout: SEND_TIMEOUT_MS },
       );
     }),
   );
@@ -79,7 +67,7 @@ export async function sendRaw(
  * the address; Gmail fills in the account's own otherwise).
  */
 export async function sendEmail(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   input: SendEmailRequest,
   from?: string,
   options: GmailOperationOptions = {},

@@ -8,6 +8,7 @@ import {
   type UnreadEmail,
   type UnreadEmailsRequest,
 } from '../schemas/email.ts';
+import type { GmailClient } from './client.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { deadlineShareMs, deadlineSignal, gmailOperation } from './deadline.ts';
 import { gmailCall } from './errors.ts';
@@ -104,7 +105,7 @@ export interface ListedMessage {
  * list and fetch is skipped; only the caller's own credential failures fail the page.
  */
 export async function listMessages(
-  gmail: gmail_v1.Gmail,
+  gmail: GmailClient,
   query: MessageQuery,
   signal: AbortSignal,
 ): Promise<{ messages: ListedMessage[]; next_page_token: string | null }> {

@@ -1,5 +1,4 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import { countAttempt } from './attempts.ts';
 
@@ -77,33 +76,27 @@ export async function registerAgent(
   };
   const expiresAt = now + PAIRING_CODE_TTL_MS;
   const code = newPairingCode();
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      // An agent that is never paired disappears a day after its code expired.
-      Item: {
-        ...keys.agent(agent.agent_id),
-        ...agent,
-        pairing_expires_at: expiresAt,
-        ttl: ttlSeconds(expiresAt + 86_400_000),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...keys.pairingCode(code), agent_id: agent.agent_id, expires_at: expiresAt, ttl: ttlSeconds(expiresAt) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await store.db.put({
+    TableName: store.table,
+    // An agent that is never paired disappears a day after its code expired.
+    Item: {
+      ...keys.agent(agent.agent_id),
+      ...agent,
+      pairing_expires_at: expiresAt,
+      ttl: ttlSeconds(expiresAt + 86_400_000),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
+  await store.db.put({
+    TableName: store.table,
+    Item: { ...keys.pairingCode(code), agent_id: agent.agent_id, expires_at: expiresAt, ttl: ttlSeconds(expiresAt) },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
   return { agent, pairingCode: displayPairingCode(code), expiresAt };
 }
 
 export async function getAgent(store: Store, agentId: string): Promise<AgentRecord | undefined> {
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: keys.agent(agentId), ConsistentRead: true }),
-  );
+  const { Item } = await store.db.get({ TableName: store.table, Key: keys.agent(agentId), ConsistentRead: true });
   return Item as AgentRecord | undefined;
 }
 

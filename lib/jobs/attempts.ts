@@ -1,4 +1,3 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import { keys, type Store, ttlSeconds } from '../store/table.ts';
 
@@ -24,7 +23,7 @@ function tooMany(message: string, end: number, now: number): BrokerError {
 /** Refuses (429) when the window's count has reached the limit; counts nothing itself. */
 export async function assertUnderLimit(store: Store, limit: AttemptLimit, now: number, message: string): Promise<void> {
   const { key, end } = windowOf(limit, now);
-  const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
+  const { Item } = await store.db.get({ TableName: store.table, Key: key, ConsistentRead: true });
   if (Number(Item?.count ?? 0) >= limit.limit) throw tooMany(message, end, now);
 }
 
@@ -34,15 +33,13 @@ export async function assertUnderLimit(store: Store, limit: AttemptLimit, now: n
  */
 export async function countAttempt(store: Store, limit: AttemptLimit, now: number, message: string): Promise<void> {
   const { key, end } = windowOf(limit, now);
-  const { Attributes } = await store.db.send(
-    new UpdateCommand({
-      TableName: store.table,
-      Key: key,
-      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-      ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(end) },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
+  const { Attributes } = await store.db.update({
+    TableName: store.table,
+    Key: key,
+    UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+    ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(end) },
+    ReturnValues: 'UPDATED_NEW',
+  });
   if (Number(Attributes?.count ?? 0) > limit.limit) throw tooMany(message, end, now);
 }

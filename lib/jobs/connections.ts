@@ -1,4 +1,3 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrokerSocketMessage } from '../agent-protocol.ts';
 import type { Store } from '../store/table.ts';
 import { keys, queryPrefix, ttlSeconds } from '../store/table.ts';
@@ -16,18 +15,14 @@ const CONNECTION_TTL_MS = 2 * 3_600_000 + 10 * 60_000;
 
 export async function addConnection(store: Store, agentId: string, connectionId: string, now: number): Promise<void> {
   const ttl = ttlSeconds(now + CONNECTION_TTL_MS);
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...keys.connection(connectionId), agent_id: agentId, connected_at: now, ttl },
-    }),
-  );
-  await store.db.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...keys.agentConnection(agentId, connectionId), connection_id: connectionId, connected_at: now, ttl },
-    }),
-  );
+  await store.db.put({
+    TableName: store.table,
+    Item: { ...keys.connection(connectionId), agent_id: agentId, connected_at: now, ttl },
+  });
+  await store.db.put({
+    TableName: store.table,
+    Item: { ...keys.agentConnection(agentId, connectionId), connection_id: connectionId, connected_at: now, ttl },
+  });
 }
 
 /**
@@ -41,9 +36,11 @@ const OWNERS_KEPT = 10_000;
 export async function agentOfConnection(store: Store, connectionId: string): Promise<string | undefined> {
   const known = owners.get(connectionId);
   if (known !== undefined) return known;
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: keys.connection(connectionId), ConsistentRead: true }),
-  );
+  const { Item } = await store.db.get({
+    TableName: store.table,
+    Key: keys.connection(connectionId),
+    ConsistentRead: true,
+  });
   if (typeof Item?.agent_id !== 'string') return undefined;
   if (owners.size >= OWNERS_KEPT) owners.clear();
   owners.set(connectionId, Item.agent_id);
@@ -96,8 +93,8 @@ export async function closeConnections(store: Store, sockets: SocketPort, agentI
 export async function removeConnection(store: Store, connectionId: string, agentId?: string): Promise<void> {
   const owner = agentId ?? (await agentOfConnection(store, connectionId));
   owners.delete(connectionId);
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.connection(connectionId) }));
+  await store.db.delete({ TableName: store.table, Key: keys.connection(connectionId) });
   if (owner !== undefined) {
-    await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.agentConnection(owner, connectionId) }));
+    await store.db.delete({ TableName: store.table, Key: keys.agentConnection(owner, connectionId) });
   }
 }

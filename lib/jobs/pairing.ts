@@ -1,4 +1,3 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
 import { keys, queryPrefix, type Store, updateIf } from '../store/table.ts';
@@ -69,7 +68,7 @@ async function unbind(store: Store, sockets: SocketPort, userId: string, agentId
     ConditionExpression: 'user_id = :user',
     ExpressionAttributeValues: { ':user': userId },
   });
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.userAgent(userId, agentId) }));
+  await store.db.delete({ TableName: store.table, Key: keys.userAgent(userId, agentId) });
   if (unbound) await closeConnections(store, sockets, agentId, Date.now());
 }
 
@@ -119,7 +118,7 @@ export async function pairComputer(
     ReturnValues: 'ALL_NEW',
   });
   if (!used) {
-    const { Item } = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
+    const { Item } = await store.db.get({ TableName: store.table, Key: key, ConsistentRead: true });
     const record = Item as CodeRecord | undefined;
     if (record?.used_by && record.expires_at > now) {
       const agent = await secondConfirmation(store, sockets, user, record);
@@ -154,9 +153,7 @@ export async function pairComputer(
     last_seen: now,
     is_default: (await listComputers(store, user.id)).length === 0,
   };
-  await store.db.send(
-    new PutCommand({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...computer } }),
-  );
+  await store.db.put({ TableName: store.table, Item: { ...keys.userAgent(user.id, agent.agent_id), ...computer } });
   await announcePairing(store, sockets, agent, now);
   return computer;
 }

@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { count, METRIC } from '../metrics.ts';
 import type { JobStatus } from '../schemas/apps.ts';
 import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
@@ -74,25 +73,21 @@ export async function createJob(
   );
   // Independent writes, made together: a launch waits on them.
   await Promise.all([
-    store.db.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
-      }),
-    ),
-    store.db.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: {
-          ...keys.queuedJob(record.agent_id, record.job_id),
-          job,
-          issued_at: record.issued_at,
-          expires_at: record.expires_at,
-          ttl: ttlSeconds(record.expires_at),
-          ...(leasedUntil === undefined ? {} : { leased_until: leasedUntil, deliveries: 1 }),
-        },
-      }),
-    ),
+    store.db.put({
+      TableName: store.table,
+      Item: { ...keys.job(record.job_id), ...record, ttl: ttlSeconds(record.expires_at + RECORD_TTL_MS) },
+    }),
+    store.db.put({
+      TableName: store.table,
+      Item: {
+        ...keys.queuedJob(record.agent_id, record.job_id),
+        job,
+        issued_at: record.issued_at,
+        expires_at: record.expires_at,
+        ttl: ttlSeconds(record.expires_at),
+        ...(leasedUntil === undefined ? {} : { leased_until: leasedUntil, deliveries: 1 }),
+      },
+    }),
   ]);
   return { record, job };
 }
@@ -123,15 +118,13 @@ export async function leaseJob(store: Store, agentId: string, jobId: string, now
 
 /** Leases every deliverable job of the agent (up to `limit`), oldest first. */
 export async function leaseJobs(store: Store, agentId: string, now: number, limit = 10): Promise<Lease[]> {
-  const { Items = [] } = await store.db.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.queue(agentId).pk },
-      ConsistentRead: true,
-      Limit: 25,
-    }),
-  );
+  const { Items = [] } = await store.db.query({
+    TableName: store.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.queue(agentId).pk },
+    ConsistentRead: true,
+    Limit: 25,
+  });
   const waiting = Items.filter((item) => Number(item.expires_at) > now && !(Number(item.leased_until) > now)).sort(
     (a, b) => Number(a.issued_at) - Number(b.issued_at),
   );
@@ -157,7 +150,7 @@ export async function releaseLease(store: Store, agentId: string, lease: Lease):
 
 /** Takes the job out of its agent's queue: it is never delivered again. */
 async function dequeue(store: Store, agentId: string, jobId: string): Promise<void> {
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) }));
+  await store.db.delete({ TableName: store.table, Key: keys.queuedJob(agentId, jobId) });
 }
 
 /**
@@ -237,9 +230,7 @@ export function effectiveStatus(record: JobRecord, now: number): JobRecord {
 }
 
 export async function getJob(store: Store, jobId: string, now: number): Promise<JobRecord | undefined> {
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: keys.job(jobId), ConsistentRead: true }),
-  );
+  const { Item } = await store.db.get({ TableName: store.table, Key: keys.job(jobId), ConsistentRead: true });
   return Item ? effectiveStatus(Item as JobRecord, now) : undefined;
 }
 

@@ -1,10 +1,5 @@
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { BrokerSocketMessage } from '../agent-protocol.ts';
-import { awsClientOptions } from '../aws.ts';
+import { AwsError, signedFetch } from '../aws/signed.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -21,45 +16,40 @@ export interface SocketPort {
 /** No WebSocket API configured: every connection reads as gone, and jobs wait for a poll. */
 const NO_SOCKETS: SocketPort = { send: async () => false, close: async () => undefined };
 
-let cached: { endpoint: string; port: SocketPort } | undefined;
-
-/** The management API client for the configured endpoint, made once per cold start. */
+/**
+ * The management API on the configured endpoint (REST: `POST` and `DELETE
+ * /@connections/{id}` under the stage's URL, signed for `execute-api`).
+ */
 export function socketsFor(config: Config): SocketPort {
   const endpoint = config.WEBSOCKET_MANAGEMENT_URL;
   if (endpoint === undefined) return NO_SOCKETS;
-  if (cached?.endpoint !== endpoint) {
-    // Plain http is only ever the local stand-in (serverless-offline), which takes any credentials.
-    const local = endpoint.startsWith('http:') ? endpoint : undefined;
-    const client = new ApiGatewayManagementApiClient({ ...awsClientOptions(config, local), endpoint });
-    cached = {
-      endpoint,
-      port: {
-        async send(connectionId, message) {
-          try {
-            await client.send(
-              new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }),
-            );
-            return true;
-          } catch (error) {
-            if (isGone(error)) return false;
-            throw error;
-          }
-        },
-        async close(connectionId) {
-          try {
-            await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
-          } catch (error) {
-            if (!isGone(error)) throw error;
-          }
-        },
-      },
-    };
-  }
-  return cached.port;
+  // Plain http is only ever the local stand-in (serverless-offline), which takes any credentials.
+  const local = endpoint.startsWith('http:');
+  const connection = (id: string) => `${endpoint.replace(/\/+$/, '')}/@connections/${encodeURIComponent(id)}`;
+  return {
+    async send(connectionId, message) {
+      try {
+        await signedFetch(
+          config,
+          { service: 'execute-api', url: connection(connectionId), method: 'POST', body: JSON.stringify(message) },
+          local,
+        );
+        return true;
+      } catch (error) {
+        if (isGone(error)) return false;
+        throw error;
+      }
+    },
+    async close(connectionId) {
+      try {
+        await signedFetch(config, { service: 'execute-api', url: connection(connectionId), method: 'DELETE' }, local);
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
+    },
+  };
 }
 
 function isGone(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'GoneException' || status === 410;
+  return error instanceof AwsError && (error.name === 'GoneException' || error.status === 410);
 }

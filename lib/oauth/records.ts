@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteIf, keys, queryPrefix, type Store, ttlSeconds, updateIf } from '../store/table.ts';
 import type { Sealed, TokenSealed } from './sealing.ts';
 
@@ -135,20 +134,18 @@ function recordOf<T>(item: object): T {
 }
 
 async function put<T extends object>(store: Store, key: { pk: string; sk: string }, record: T, expiresAt: number) {
-  await store.db.send(
-    new PutCommand({ TableName: store.table, Item: { ...key, ...record, ttl: ttlSeconds(expiresAt) } }),
-  );
+  await store.db.put({ TableName: store.table, Item: { ...key, ...record, ttl: ttlSeconds(expiresAt) } });
 }
 
 async function get<T>(store: Store, key: { pk: string; sk: string }, now: number): Promise<T | undefined> {
-  const out = await store.db.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
+  const out = await store.db.get({ TableName: store.table, Key: key, ConsistentRead: true });
   const item = out.Item as Item<T & { expiresAt: number }> | undefined;
   if (!item || item.expiresAt <= now) return undefined;
   return recordOf<T>(item);
 }
 
 async function remove(store: Store, key: { pk: string; sk: string }): Promise<void> {
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: key }));
+  await store.db.delete({ TableName: store.table, Key: key });
 }
 
 export const clients = {
@@ -223,9 +220,7 @@ export const codes = {
     put(store, keys.oauthCode(codeHash), record, keepUntil),
   /** The code's record, whatever its state (expired codes still tell a replay apart). */
   async get(store: Store, codeHash: string): Promise<CodeRecord | undefined> {
-    const out = await store.db.send(
-      new GetCommand({ TableName: store.table, Key: keys.oauthCode(codeHash), ConsistentRead: true }),
-    );
+    const out = await store.db.get({ TableName: store.table, Key: keys.oauthCode(codeHash), ConsistentRead: true });
     return out.Item && recordOf<CodeRecord>(out.Item);
   },
   /** Marks the code redeemed, once: false when another redemption got there first. */
@@ -308,16 +303,14 @@ export async function deleteGrantPartition(store: Store, grantId: string): Promi
   const { pk } = keys.grant(grantId);
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await store.db.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    const page = await store.db.query({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
     await Promise.all((page.Items ?? []).map((item) => remove(store, { pk: item.pk, sk: item.sk })));
     start = page.LastEvaluatedKey;
   } while (start);

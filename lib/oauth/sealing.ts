@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { awsClientOptions } from '../aws.ts';
+import { callJson, KMS } from '../aws/json.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -75,26 +75,32 @@ export function fileKeyWrapper(masterKey: Buffer): KeyWrapper {
   };
 }
 
-/** Wraps data keys with a KMS key: GenerateDataKey to seal, Decrypt to open, the context as encryption context. */
-export async function kmsKeyWrapper(keyId: string, config: Config): Promise<KeyWrapper> {
-  // Loaded only where KMS is configured; the Lambda runtime provides the SDK.
-  const { KMSClient, GenerateDataKeyCommand, DecryptCommand } = await import('@aws-sdk/client-kms');
-  const kms = new KMSClient(awsClientOptions(config, undefined));
+/**
+ * Wraps data keys with a KMS key: GenerateDataKey to seal, Decrypt to open, the context as
+ * encryption context. `endpoint` is a KMS stand-in's (tests); without it, the region's KMS.
+ */
+export async function kmsKeyWrapper(keyId: string, config: Config, endpoint?: string): Promise<KeyWrapper> {
+  // KMS's JSON protocol carries blobs as base64.
+  const kms = <T>(action: string, input: object) => callJson<T>(config, KMS, action, input, endpoint);
   return {
     name: 'kms',
     async generate(context) {
-      const out = await kms.send(
-        new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { grant: context } }),
-      );
+      const out = await kms<{ Plaintext?: string; CiphertextBlob?: string }>('GenerateDataKey', {
+        KeyId: keyId,
+        KeySpec: 'AES_256',
+        EncryptionContext: { grant: context },
+      });
       if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
-      return { plain: Buffer.from(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob) };
+      return { plain: Buffer.from(out.Plaintext, 'base64'), wrapped: Buffer.from(out.CiphertextBlob, 'base64') };
     },
     async unwrap(wrapped, context) {
-      const out = await kms.send(
-        new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: { grant: context } }),
-      );
+      const out = await kms<{ Plaintext?: string }>('Decrypt', {
+        KeyId: keyId,
+        CiphertextBlob: wrapped.toString('base64'),
+        EncryptionContext: { grant: context },
+      });
       if (!out.Plaintext) throw new Error('KMS returned no plaintext');
-      return Buffer.from(out.Plaintext);
+      return Buffer.from(out.Plaintext, 'base64');
     },
   };
 }

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { GoogleUser } from '../google/identity.ts';
 import { hashSecret, randomSecret } from '../oauth/records.ts';
 import { keys, type Store, ttlSeconds } from '../store/table.ts';
@@ -65,9 +64,7 @@ export async function createSession(store: Store, user: GoogleUser, now = Date.n
     expires_at: expiresAt,
     ttl: ttlSeconds(expiresAt),
   };
-  await store.db.send(
-    new PutCommand({ TableName: store.table, Item: { ...keys.accountSession(hashSecret(secret)), ...record } }),
-  );
+  await store.db.put({ TableName: store.table, Item: { ...keys.accountSession(hashSecret(secret)), ...record } });
   return cookie(SESSION_COOKIE, secret, SESSION_LIFETIME_MS);
 }
 
@@ -78,9 +75,11 @@ export async function readSession(
   now = Date.now(),
 ): Promise<AccountSession | undefined> {
   if (!secret) return undefined;
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: keys.accountSession(hashSecret(secret)), ConsistentRead: true }),
-  );
+  const { Item } = await store.db.get({
+    TableName: store.table,
+    Key: keys.accountSession(hashSecret(secret)),
+    ConsistentRead: true,
+  });
   const record = Item as SessionRecord | undefined;
   if (!record || record.expires_at <= now) return undefined;
   return { user: { id: record.user_id, email: record.email }, csrf: record.csrf };
@@ -88,7 +87,7 @@ export async function readSession(
 
 /** Ends the session (sign out): its `Set-Cookie` that clears the cookie. */
 export async function endSession(store: Store, secret: string): Promise<string> {
-  await store.db.send(new DeleteCommand({ TableName: store.table, Key: keys.accountSession(hashSecret(secret)) }));
+  await store.db.delete({ TableName: store.table, Key: keys.accountSession(hashSecret(secret)) });
   return cookie(SESSION_COOKIE, '', 0);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '#lib/operations';
 import { buildAll, entrySource, metafilePath } from '../../scripts/build.ts';
-import { bundleInputs, bundlePackages, isAwsSdk } from '../../scripts/bundle-imports.ts';
+import { bundleInputs, bundlePackages, isAwsCode, isSdkClient } from '../../scripts/bundle-imports.ts';
 import { deployedFunctions } from '../../scripts/deployment.ts';
 
 /** Whether the registry says the function calls AWS at all: the table, a secret in SSM, `@connections`, KMS. */
@@ -54,26 +54,32 @@ describe('what each function bundle loads at import', () => {
     expect(secretsOnly.length).toBeGreaterThan(0);
   });
 
-  it.each(withoutAws.map((spec) => spec.name))(
-    '%s declares no AWS use and loads no AWS SDK module at import',
+  it.each(withoutAws.map((spec) => spec.name))('%s declares no AWS use and loads no AWS code at import', (name) => {
+    const { atImport } = packagesOf(name);
+    expect(atImport.size, 'the bundle has packages at all').toBeGreaterThan(0);
+    expect([...atImport].filter(isAwsCode)).toEqual([]);
+  });
+
+  // The SDK's clients cost 45-48 ms of import (DynamoDB); lib/aws signs with aws4fetch instead.
+  it.each(deployedFunctions.map((spec) => spec.name))('%s bundles no AWS SDK client or Smithy runtime', (name) => {
+    const { atImport, later } = packagesOf(name);
+    expect([...atImport, ...later].filter(isSdkClient)).toEqual([]);
+  });
+
+  it.each(withTable.map((spec) => spec.name))(
+    '%s uses the table: aws4fetch and the DynamoDB marshaller at import',
     (name) => {
       const { atImport } = packagesOf(name);
-      expect(atImport.size, 'the bundle has packages at all').toBeGreaterThan(0);
-      expect([...atImport].filter(isAwsSdk)).toEqual([]);
+      expect([...atImport]).toEqual(expect.arrayContaining(['aws4fetch', '@aws-sdk/util-dynamodb']));
     },
   );
 
-  it.each(withTable.map((spec) => spec.name))('%s uses the table and bundles the DynamoDB client', (name) => {
-    const { atImport, later } = packagesOf(name);
-    expect([...atImport, ...later]).toContain('@aws-sdk/client-dynamodb');
-  });
-
   it.each(secretsOnly.map((spec) => spec.name))(
-    '%s reads secrets: the SSM client is loaded on first use, not at import',
+    '%s reads secrets: the signed call to SSM is loaded on first use, not at import',
     (name) => {
       const { atImport, later } = packagesOf(name);
-      expect(later).toContain('@aws-sdk/client-ssm');
-      expect([...atImport].filter(isAwsSdk)).toEqual([]);
+      expect(later).toContain('aws4fetch');
+      expect([...atImport].filter(isAwsCode)).toEqual([]);
     },
   );
 });
@@ -122,5 +128,25 @@ describe('a mail function loads what only some requests need when one needs it',
     const converter = (input: string) => /^node_modules\/(htmlparser2|entities)\//.test(input);
     expect(atImport.filter(converter)).toEqual([]);
     expect(later.some(converter)).toBe(true);
+  });
+});
+
+/**
+ * Google's client stack cost each mail function ~350 KiB and ~55 ms of import (gaxios alone
+ * 27 ms); lib/gmail/rest/ speaks Gmail's REST API over global fetch instead.
+ */
+const GOOGLE_CLIENT_STACK = new Set([
+  '@googleapis/gmail',
+  'googleapis-common',
+  'google-auth-library',
+  'gaxios',
+  'gtoken',
+  'gcp-metadata',
+]);
+
+describe("Google's client stack", () => {
+  it.each(deployedFunctions.map((spec) => spec.name))('%s bundles none of it, at import or later', (name) => {
+    const { atImport, later } = packagesOf(name);
+    expect([...atImport, ...later].filter((name) => GOOGLE_CLIENT_STACK.has(name))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PATHS, BrokerSocketMessage, SOCKET_CONNECT } from '#lib/agent-protocol';
+import { callJson, DYNAMODB } from '#lib/aws/json';
 import { parseConfig } from '#lib/config';
 import { addConnection, listConnections } from '#lib/jobs/connections';
 import { createJob, getJob } from '#lib/jobs/queue';
@@ -22,7 +22,8 @@ import { recorderProgram } from '../support/recorder-program.ts';
  * between the launch and the run, and signed connects and requests cannot be replayed.
  */
 
-const store = storeFor(parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') }));
+const config = parseConfig({ DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TABLE_NAME: inject('tableName') });
+const store = storeFor(config);
 const agents: AgentProcess[] = [];
 afterEach(async () => {
   await Promise.all(agents.splice(0).map((agent) => agent.stop()));
@@ -64,15 +65,20 @@ async function pairedAgent(user: CreatedUser, args?: string[]) {
  * one nonce, which the broker keeps for the skew window.
  */
 async function signedRequests(agentId: string): Promise<number> {
-  const { Items = [] } = await store.db.send(
-    new ScanCommand({
+  // A Scan (nonces are one partition each): no function scans, so the table's facade has none.
+  const { Count } = await callJson<{ Count: number }>(
+    config,
+    DYNAMODB,
+    'Scan',
+    {
       TableName: store.table,
       FilterExpression: 'begins_with(pk, :prefix)',
-      ExpressionAttributeValues: { ':prefix': keys.nonce(agentId, '').pk },
+      ExpressionAttributeValues: { ':prefix': { S: keys.nonce(agentId, '').pk } },
       ConsistentRead: true,
-    }),
+    },
+    config.DYNAMODB_ENDPOINT,
   );
-  return Items.length;
+  return Count;
 }
 
 /** Nothing is left to deliver: the agent acknowledged or reported every job. */

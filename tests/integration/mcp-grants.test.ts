@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { hashSecret, tokens } from '#lib/oauth/records';
@@ -156,9 +155,10 @@ describe('the fast /mcp path', () => {
 
     const record = await tokens.getAccess(store, bearer);
     if (!record?.google) throw new Error('no sealed Google token');
-    const item = await store.db.send(
-      new GetCommand({ TableName: store.table, Key: keys.accessToken(record.grantId, hashSecret(bearer)) }),
-    );
+    const item = await store.db.get({
+      TableName: store.table,
+      Key: keys.accessToken(record.grantId, hashSecret(bearer)),
+    });
     const googleToken = openWithToken(record.google, bearer, record.grantId);
     expect(googleToken).toMatch(/^ya29\./);
     expect(JSON.stringify(item.Item)).not.toContain(googleToken);

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { SOCKET_CONNECT } from '#lib/agent-protocol';
@@ -193,7 +192,7 @@ describe('MCP with the official SDK clients and their OAuth support', () => {
 
     // What the table holds: the sealed Google refresh token, not the token itself.
     const record = await tokens.getAccess(store, provider.saved?.access_token ?? '');
-    const raw = await store.db.send(new GetCommand({ TableName: store.table, Key: keys.grant(record?.grantId ?? '') }));
+    const raw = await store.db.get({ TableName: store.table, Key: keys.grant(record?.grantId ?? '') });
     const sealed = raw.Item?.googleRefreshToken as Sealed;
     const key = Buffer.from((await readFile(inject('tokenKeyFile'), 'utf8')).trim(), 'base64');
     const googleRefreshToken = await unseal(fileKeyWrapper(key), sealed, record?.grantId ?? '');

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { gmail_v1 } from '@googleapis/gmail';
 import PostalMime from 'postal-mime';
 import { afterEach, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '#lib/config';
-import { createGmailClient } from '#lib/gmail/client';
+import { createGmailClient, type GmailClient } from '#lib/gmail/client';
 import { findAttachment, formatMessage } from '../../../emulator/gmail-format.ts';
 import { parseMail } from '../../../emulator/message.ts';
 
@@ -48,7 +47,7 @@ export interface FakeGmail {
   requests: RecordedRequest[];
   sent: Array<{ raw: Buffer; threadId?: string; upload: boolean; uploadType?: string | null }>;
   /** Answer before the normal routes, e.g. to inject errors; undefined falls through. */
-  intercept?: (request: RecordedRequest) => Reply | undefined;
+  intercept?: (request: RecordedRequest) => Reply | undefined | Promise<Reply | undefined>;
   /** Delay for messages.get answers, to make parallel fetches observable. */
   getDelayMs: number;
   /** Delay for messages.attachments.get answers (a slow Gmail on large text parts). */
@@ -110,7 +109,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
   } as FakeGmail;
 
   async function route(request: RecordedRequest): Promise<Reply> {
-    const intercepted = fake.intercept?.(request);
+    const intercepted = await fake.intercept?.(request);
     if (intercepted) return intercepted;
     const { method, path, query } = request;
     if (method === 'POST' && path === '/token') {
@@ -222,7 +221,7 @@ export async function startFakeGmail(): Promise<FakeGmail> {
 /** The fake of the running test and a Gmail client (token `test-token`) pointed at it. */
 export interface FakeMailbox {
   fake: FakeGmail;
-  gmail: gmail_v1.Gmail;
+  gmail: GmailClient;
 }
 
 /**

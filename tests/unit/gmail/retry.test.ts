@@ -1,13 +1,5 @@
-import type { gaxios } from 'google-auth-library';
 import { describe, expect, it } from 'vitest';
-import {
-  backoffDelayMs,
-  isRetryableFailure,
-  RETRY_POLICY,
-  type RetryFacts,
-  shouldRetry,
-  stampFirstAttempt,
-} from '#lib/gmail/retry';
+import { backoffDelayMs, isRetryableFailure, RETRY_POLICY, type RetryFacts, shouldRetry } from '#lib/gmail/retry';
 
 const failure = (facts: Partial<RetryFacts>): RetryFacts => ({
   method: 'GET',
@@ -87,18 +79,5 @@ describe('backoffDelayMs', () => {
   it('waits at least as long as Retry-After asks', () => {
     expect(backoffDelayMs(1, 3, () => 0.5)).toBe(3000);
     expect(backoffDelayMs(3, 0, () => 0.5)).toBe(2000);
-  });
-});
-
-describe('stampFirstAttempt', () => {
-  it('starts the budget clock at the first attempt and keeps it for the retries', async () => {
-    const options = { url: new URL('http://x/'), headers: new Headers() } as gaxios.GaxiosOptionsPrepared;
-    const next = async () => ({}) as gaxios.GaxiosResponse;
-    const before = Date.now();
-    await stampFirstAttempt(options, next);
-    const first = options.retryConfig?.timeOfFirstRequest;
-    expect(first).toBeGreaterThanOrEqual(before);
-    await stampFirstAttempt(options, next);
-    expect(options.retryConfig?.timeOfFirstRequest).toBe(first);
   });
 });

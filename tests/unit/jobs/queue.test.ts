@@ -16,7 +16,7 @@ import {
   releaseLease,
 } from '#lib/jobs/queue';
 import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
-import type { Store } from '#lib/store/table';
+import type { Store, Table } from '#lib/store/table';
 import { localStore } from './local-store.ts';
 
 const brokerKey = generateSigningKeyPair();
@@ -129,18 +129,22 @@ describe('the job queue', () => {
           // Every DynamoDB call of every poller goes through the scheduler, which releases
           // them in an order fast-check chooses (and shrinks on failure).
           // (Outcomes travel as values: the scheduler would report a rejection as unhandled.)
-          const release = s.scheduleFunction((command: never) =>
-            store.db.send(command).then(
+          const release = s.scheduleFunction((action: keyof Table, input: never) =>
+            (store.db[action] as (input: never) => Promise<unknown>)(input).then(
               (value) => ({ value }),
               (error: unknown) => ({ error }),
             ),
           );
-          const send = async (command: never) => {
-            const outcome = await release(command);
+          const scheduled = (action: keyof Table) => async (input: never) => {
+            const outcome = await release(action, input);
             if ('error' in outcome) throw outcome.error;
             return outcome.value;
           };
-          const scheduledStore: Store = { table: store.table, db: { send } as never };
+          const actions = ['get', 'put', 'update', 'delete', 'query'] as const;
+          const scheduledStore: Store = {
+            table: store.table,
+            db: Object.fromEntries(actions.map((action) => [action, scheduled(action)])) as unknown as Table,
+          };
           const leased: string[] = [];
           const poll = async () => {
             for (;;) {
