@@ -2,13 +2,14 @@ import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
   AGENT_PATHS,
+  AGENT_PROGRAM,
   PollResponse,
   type RegisterRequest,
   RegisterResponse,
   type ResultRequest,
   ResultResponse,
-} from '#lib/agent-protocol';
-import { signRequest } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { signRequest } from '#lib/agent-wire/signing';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration
@@ -83,7 +84,7 @@ export class BrokerClient {
     this.#now = options.now ?? Date.now;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#pollTimeoutMs = options.pollTimeoutMs ?? 15_000;
-    this.#userAgent = options.userAgent ?? 'chatgpt-broker-agent';
+    this.#userAgent = options.userAgent ?? AGENT_PROGRAM;
     this.#onServerTime = options.onServerTime;
   }
 

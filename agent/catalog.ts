@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as z from 'zod';
-import type { AgentPlatform } from '#lib/agent-protocol';
-import { HIDDEN_CHARACTERS } from '#lib/visible-text';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
+import { HIDDEN_CHARACTERS } from '#lib/agent-wire/visible-text';
 import {
   type AllowArgs,
   AllowArgsConfig,

@@ -2,8 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENT_NAME_CHARACTER, AGENT_NAME_MAX, AGENT_PATHS, AgentName, type AgentPlatform } from '#lib/agent-protocol';
-import { HIDDEN_CHARACTERS } from '#lib/visible-text';
+import {
+  AGENT_NAME_CHARACTER,
+  AGENT_NAME_MAX,
+  AGENT_PATHS,
+  AGENT_PROGRAM,
+  AgentName,
+  type AgentPlatform,
+} from '#lib/agent-wire/protocol';
+import { HIDDEN_CHARACTERS } from '#lib/agent-wire/visible-text';
 import packageJson from '../package.json' with { type: 'json' };
 import { describeAllowArgs, UNSAFE_ANY } from './argument-kinds.ts';
 import {
@@ -49,7 +56,6 @@ export const COMMANDS = ['run', 'install', 'uninstall', 'status'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const DEFAULT_BROKER = 'http://localhost:3000';
-const DIR_NAME = 'chatgpt-broker-agent';
 
 export function agentPlatform(platform: NodeJS.Platform): AgentPlatform {
   if (platform === 'win32') return 'windows';
@@ -63,14 +69,14 @@ export function defaultStateDir(platform: AgentPlatform, env: Env, home: string)
     const appData = env.APPDATA;
     return path.win32.join(
       appData !== undefined && path.win32.isAbsolute(appData) ? appData : path.win32.join(home, 'AppData', 'Roaming'),
-      DIR_NAME,
+      AGENT_PROGRAM,
     );
   }
-  if (platform === 'macos') return path.posix.join(home, 'Library', 'Application Support', DIR_NAME);
+  if (platform === 'macos') return path.posix.join(home, 'Library', 'Application Support', AGENT_PROGRAM);
   const xdg = env.XDG_STATE_HOME;
   // The XDG spec says to ignore a relative value.
   const base = xdg !== undefined && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'state');
-  return path.posix.join(base, DIR_NAME);
+  return path.posix.join(base, AGENT_PROGRAM);
 }
 
 /** Each option's lines in the usage texts, written once for the full text and each command's. */
@@ -131,7 +137,7 @@ export function commandUsage(command: CommandName, platform: AgentPlatform, env:
   const help = COMMAND_HELP[command];
   const options = optionLines(platform, env, home);
   const lines = help.options.map((option) => options[option]);
-  return `Usage: chatgpt-broker-agent ${command} [options]
+  return `Usage: ${AGENT_PROGRAM} ${command} [options]
 
 ${help.summary}
 
@@ -148,7 +154,7 @@ export function usage(platform: AgentPlatform, env: Env, home: string): string {
   const builtIns = builtInEntries(platform, env)
     .map((entry) => entry.name)
     .join(', ');
-  return `Usage: chatgpt-broker-agent [command] [options]
+  return `Usage: ${AGENT_PROGRAM} [command] [options]
 
 Commands:
   run (default)      Run the agent in this terminal
@@ -396,7 +402,7 @@ export async function main(io: CliProcess): Promise<number> {
   try {
     command = parseCli(io.argv, platform, io.env, home);
   } catch (error) {
-    io.stderr(`chatgpt-broker-agent: ${(error as Error).message}`);
+    io.stderr(`${AGENT_PROGRAM}: ${(error as Error).message}`);
     io.stderr('Try --help.');
     return EXIT.usage;
   }
@@ -503,14 +509,14 @@ export async function main(io: CliProcess): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof RegistrationRefusedError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      io.stderr(`${AGENT_PROGRAM}: ${error.message}`);
       return EXIT.usage;
     }
     if (error instanceof StateError || error instanceof BrokerKeyChangedError) {
-      stderr(`chatgpt-broker-agent: ${error.message}`);
+      stderr(`${AGENT_PROGRAM}: ${error.message}`);
       return EXIT.state;
     }
-    stderr(`chatgpt-broker-agent: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    stderr(`${AGENT_PROGRAM}: unexpected error: ${(error as Error).stack ?? String(error)}`);
     return EXIT.error;
   } finally {
     removeHandler();

@@ -1,4 +1,4 @@
-import { REQUEST_SKEW_MS } from '#lib/agent-protocol';
+import { REQUEST_SKEW_MS } from '#lib/agent-wire/signing';
 
 /** Beyond this, the difference is the clock's, not the network's (the Date header has 1 s resolution). */
 export const CLOCK_NOTICE_MS = 10_000;

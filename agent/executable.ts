@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 
 /**
  * What a command file is, told from its content rather than its name: the file the path

@@ -1,6 +1,6 @@
-import type { ResultRequest } from '#lib/agent-protocol';
-import { JobId } from '#lib/agent-protocol';
-import { jobIdOf } from '#lib/jobs/signing';
+import type { ResultRequest } from '#lib/agent-wire/protocol';
+import { JobId } from '#lib/agent-wire/protocol';
+import { jobIdOf } from '#lib/agent-wire/signing';
 import { type JobRunContext, runJob } from './run-job.ts';
 import type { AgentState } from './state.ts';
 import { printable } from './verify.ts';

@@ -3,10 +3,9 @@ import {
   AGENT_PATHS,
   type AgentPlatform,
   FALLBACK_POLL_INTERVAL_MS,
-  REQUEST_SKEW_MS,
   type ResultRequest,
-} from '#lib/agent-protocol';
-import { importPrivateKey, isValidPublicKey } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { importPrivateKey, isValidPublicKey, REQUEST_SKEW_MS } from '#lib/agent-wire/signing';
 import {
   type AgentIdentity,
   BrokerClient,

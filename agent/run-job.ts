@@ -1,4 +1,4 @@
-import { JobId, type ResultRequest } from '#lib/agent-protocol';
+import { JobId, type ResultRequest } from '#lib/agent-wire/protocol';
 import { launch, type SpawnPort } from './launcher.ts';
 import { type AdmissionContext, admitJob, printable } from './verify.ts';
 

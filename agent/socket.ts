@@ -6,8 +6,8 @@ import {
   SOCKET_CONNECT,
   SOCKET_HEARTBEAT_MS,
   SOCKET_RENEW_MS,
-} from '#lib/agent-protocol';
-import { signRequest } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { signRequest } from '#lib/agent-wire/signing';
 import type { AgentIdentity } from './broker-client.ts';
 
 /**

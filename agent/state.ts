@@ -1,8 +1,8 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { ResultRequest } from '#lib/agent-protocol';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { ResultRequest } from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import { writeJsonAtomic } from './json-file.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AGENT_PROGRAM } from '#lib/agent-wire/protocol';
 import { LOG_FILE } from './log-file.ts';
 import { STATE_FILE } from './state.ts';
 import { type AgentStatus, readStatus } from './status-file.ts';
@@ -44,7 +45,7 @@ export async function agentStatus(input: StatusInput): Promise<StatusReport> {
   const paired = status?.paired ?? registration?.paired ?? false;
   const agentId = status?.agent_id ?? registration?.agent_id;
 
-  const lines = [`chatgpt-broker-agent ${input.version}`, `Broker:      ${broker}`];
+  const lines = [`${AGENT_PROGRAM} ${input.version}`, `Broker:      ${broker}`];
   if (agentId === undefined) lines.push('Computer:    not registered yet (start the agent to get a pairing code)');
   else if (paired) lines.push(`Computer:    ${printable(agentId)}, paired`);
   else lines.push(`Computer:    ${printable(agentId)}, not paired${pairingHint(registration)}`);

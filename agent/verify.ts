@@ -1,4 +1,4 @@
-import { jobIdOf, type PublicKeyInput, type SignedJob, verifyJob } from '#lib/jobs/signing';
+import { jobIdOf, type PublicKeyInput, type SignedJob, verifyJob } from '#lib/agent-wire/signing';
 import { inspectsProgram } from './argument-kinds.ts';
 import {
   argumentTargetProblem,

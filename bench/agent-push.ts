@@ -11,8 +11,8 @@ import {
   SOCKET_CONNECT,
   SOCKET_HEARTBEAT_MS,
   SOCKET_RENEW_MS,
-} from '#lib/agent-protocol';
-import { generateSigningKeyPair, signRequest } from '#lib/jobs/signing';
+} from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair, signRequest } from '#lib/agent-wire/signing';
 import { operations } from '#lib/operations';
 import { EmulatorControl } from '../emulator/control-client.ts';
 import { spawnAgent } from '../local/agent-process.ts';

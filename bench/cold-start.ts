@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEMO_USER } from '../emulator/demo.ts';
 import { startGoogleEmulator } from '../emulator/server.ts';
-import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { generateSigningKeyPair } from '../lib/agent-wire/signing.ts';
 import type { FunctionSpec } from '../lib/operations.ts';
 import { SECRETS } from '../lib/secrets.ts';
 import { startLocalDynamo } from '../local/dynamo.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '../lib/config.ts';
-import { toolNames } from '../lib/mcp/catalog.ts';
+import { toolNames } from '../lib/grants/scopes.ts';
 import { type GrantRecord, grants, newGrantId } from '../lib/oauth/records.ts';
 import { keyWrapper, seal } from '../lib/oauth/sealing.ts';
 import type { Store } from '../lib/store/table.ts';

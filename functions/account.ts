@@ -9,7 +9,6 @@ import { socketsFor } from '#lib/jobs/sockets';
 import { registerSecrets } from '#lib/log';
 import { exchangeGoogleCode, googleAuthorizationUrl } from '#lib/oauth/google';
 import { endGrant } from '#lib/oauth/grant-access';
-import { escapeHtml, PAGE_HEADERS, page } from '#lib/oauth/pages';
 import { grants } from '#lib/oauth/records';
 import { brokerUrls } from '#lib/oauth/urls';
 import { endpoints } from '#lib/operations';
@@ -25,8 +24,9 @@ import {
   signInVerifier,
   startSignIn,
 } from '#lib/pages/account-session';
-import { canonicalLocation } from '#lib/pages/canonical-host';
 import { type Store, storeFor } from '#lib/store/table';
+import { canonicalLocation } from '#lib/web/canonical-host';
+import { escapeHtml, PAGE_HEADERS, page } from '#lib/web/page';
 
 const { home, signIn, callback, unpair, signOut, makeDefault, revoke, pair } = ACCOUNT_PATHS;
 

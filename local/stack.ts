@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_CLIENT_ID } from '../emulator/accounts.ts';
 import { AUTHORIZE_PATH } from '../emulator/authorize-routes.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulator/server.ts';
-import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { generateSigningKeyPair } from '../lib/agent-wire/signing.ts';
 import { SERVICE, secretParameter } from '../scripts/deployment.ts';
 import type { AwsCall } from './aws-calls.ts';
 import { type LocalConnectionsApi, startLocalConnectionsApi } from './connections.ts';

@@ -1,7 +1,7 @@
 /**
  * `npm run build:agent-sea`: the desktop agent as one executable for this computer's
  * platform, through Node's single executable applications (node --experimental-sea-config
- * and postject): dist/agent-sea/chatgpt-broker-agent (.exe on Windows). It is this Node
+ * and postject): dist/agent-sea/<AGENT_PROGRAM> (.exe on Windows). It is this Node
  * binary with the agent injected, so it is as large as Node itself and needs nothing
  * installed. Other platforms: run this script there (see docs/agent.md).
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { AGENT_PROGRAM } from '../lib/agent-wire/protocol.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'dist', 'agent-sea');
@@ -44,7 +45,7 @@ export async function buildAgentExecutable(): Promise<{ file: string; bytes: num
   );
   await run(process.execPath, ['--experimental-sea-config', config]);
 
-  const file = join(outDir, process.platform === 'win32' ? 'chatgpt-broker-agent.exe' : 'chatgpt-broker-agent');
+  const file = join(outDir, process.platform === 'win32' ? `${AGENT_PROGRAM}.exe` : AGENT_PROGRAM);
   await copyFile(process.execPath, file);
   if (process.platform === 'darwin') await run('codesign', ['--remove-signature', file]);
   // postject is CommonJS without types; its one export is inject().

@@ -153,7 +153,7 @@ function roleDefinition(spec: FunctionSpec) {
 
 /**
  * How many paired agents the WebSocket limits below are sized for: their heartbeats and
- * connection renewals (lib/agent-protocol.ts) take at most half of each limit
+ * connection renewals (lib/agent-wire/protocol.ts) take at most half of each limit
  * (tests/deploy/package.test.ts checks it). A larger fleet needs larger limits.
  */
 export const SOCKET_FLEET = 10_000;

@@ -7,8 +7,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderDocsPage } from '#lib/chatgpt/docs';
-import { buildOpenApiDocument } from '#lib/chatgpt/openapi';
+import { renderDocsPage } from '#lib/catalog/docs';
+import { buildOpenApiDocument } from '#lib/catalog/openapi';
 import { consentPage } from '#lib/oauth/consent';
 import type { GrantRecord } from '#lib/oauth/records';
 import { ACCOUNT_PATHS, renderAccount, renderSignedOut } from '#lib/pages/account-page';

@@ -11,7 +11,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_USER } from '../emulator/demo.ts';
-import { generateSigningKeyPair } from '../lib/jobs/signing.ts';
+import { generateSigningKeyPair } from '../lib/agent-wire/signing.ts';
 import { endpoints, operations } from '../lib/operations.ts';
 import { LOCAL_HOST, type LocalPort, resolvePorts, takenPorts } from '../local/local-ports.ts';
 import { startLocalStack } from '../local/stack.ts';

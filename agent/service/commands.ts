@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_PROGRAM, type AgentPlatform } from '#lib/agent-wire/protocol';
 import type { Env } from '../catalog.ts';
 import type { CliRun } from '../cli.ts';
 import { agentStatus } from '../status.ts';
@@ -60,7 +60,7 @@ const ANY_PROGRAM: AgentProgram = { kind: 'script', node: 'node', script: 'agent
 
 export async function installCommand(command: CliRun, io: ServiceCommandIo, exits: ServiceExits): Promise<number> {
   if (io.program === undefined) {
-    io.stderr('chatgpt-broker-agent: install the built agent: npm run build, then node dist/agent/agent.mjs install');
+    io.stderr(`${AGENT_PROGRAM}: install the built agent: npm run build, then node dist/agent/agent.mjs install`);
     return exits.error;
   }
   const plan = planFor(command, io, io.program);
@@ -68,16 +68,16 @@ export async function installCommand(command: CliRun, io: ServiceCommandIo, exit
     await installService(plan, { say: io.stdout, run: io.run });
   } catch (error) {
     if (error instanceof AlreadyInstalledError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}`);
+      io.stderr(`${AGENT_PROGRAM}: ${error.message}`);
       return exits.service;
     }
     if (error instanceof ServiceUnavailableError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}.`);
+      io.stderr(`${AGENT_PROGRAM}: ${error.message}.`);
       for (const line of error.otherWays) io.stdout(line);
       return exits.error;
     }
     if (error instanceof ServiceCommandError) {
-      io.stderr(`chatgpt-broker-agent: ${error.message}. What install wrote is removed again.`);
+      io.stderr(`${AGENT_PROGRAM}: ${error.message}. What install wrote is removed again.`);
       return exits.error;
     }
     throw error;
@@ -90,12 +90,12 @@ export async function uninstallCommand(command: CliRun, io: ServiceCommandIo, ex
   const plan = planFor(command, io, io.program ?? ANY_PROGRAM);
   try {
     if (!(await uninstallService(plan, { say: io.stdout, run: io.run }))) {
-      io.stderr(`chatgpt-broker-agent: not installed (no ${plan.marker})`);
+      io.stderr(`${AGENT_PROGRAM}: not installed (no ${plan.marker})`);
       return exits.service;
     }
   } catch (error) {
     if (!(error instanceof ServiceCommandError)) throw error;
-    io.stderr(`chatgpt-broker-agent: ${error.message}`);
+    io.stderr(`${AGENT_PROGRAM}: ${error.message}`);
     return exits.error;
   }
   io.stdout(`Uninstalled. The state directory ${command.stateDir} (keys, pairing) is kept.`);

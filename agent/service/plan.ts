@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_PROGRAM, type AgentPlatform } from '#lib/agent-wire/protocol';
 import type { Env } from '../catalog.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { Env } from '../catalog.ts';
  */
 
 /** The service's name wherever a name is needed (unit, task, program directory). */
-export const SERVICE_NAME = 'chatgpt-broker-agent';
+export const SERVICE_NAME = AGENT_PROGRAM;
 /** launchd wants a reverse-DNS label. */
 export const LAUNCHD_LABEL = 'com.chatgpt-broker.agent';
 

@@ -1,4 +1,4 @@
-import { type ToolRunner, toolRunner, toolRunners } from '../chatgpt/dispatch.ts';
+import { type ToolRunner, toolRunner, toolRunners } from '../catalog/dispatch.ts';
 import type { Action } from '../http/api-handler.ts';
 import { allTools, operations, type ToolName } from '../operations.ts';
 

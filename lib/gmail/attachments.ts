@@ -1,5 +1,4 @@
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { MAX_ATTACHMENT_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type GetAttachmentRequest } from '../schemas/mailbox.ts';
 import { gmailOperation } from './deadline.ts';
@@ -63,7 +62,7 @@ export const getAttachment = /* @__PURE__ */ gmailOperation(
   async (gmail, input: GetAttachmentRequest, signal): Promise<AttachmentContent> => {
     const { partId, gmailId } = splitId(input.attachment_id);
     const notFound = `No attachment ${input.attachment_id} in email ${input.message_id}`;
-    const read = { scope: SCOPES.read, notFound };
+    const read = { notFound };
     const [message, content] = await Promise.all([
       gmailCall(read, () =>
         gmail.users.messages.get(

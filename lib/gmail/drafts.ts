@@ -1,5 +1,4 @@
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { Attachment } from '../schemas/email.ts';
 import {
@@ -32,7 +31,7 @@ export interface DraftsPage {
   next_page_token: string | null;
 }
 
-const compose = (notFound?: string) => ({ scope: SCOPES.compose, ...(notFound ? { notFound } : {}) });
+const compose = (notFound?: string) => (notFound ? { notFound } : {});
 
 /**
  * Creates a draft from the fields of a send, or a reply draft to `message_id` threaded

@@ -2,10 +2,12 @@ import { BrokerError } from '../errors.ts';
 import { count, METRIC } from '../metrics.ts';
 import { type GoogleErrorFacts, googleErrorFacts, isRateLimit } from './google-error.ts';
 
-/** What the failing call was for, so the error can say what is missing. */
+/**
+ * What the failing call was for, so the error can say what is missing. The scopes a call
+ * needs are not named here: they are the operation's (the registry's `scopes`), and
+ * `insufficientScope` names them where the operation is known.
+ */
 export interface GmailErrorContext {
-  /** The scope the failing call needs (named when Google says the token lacks a scope). */
-  scope?: string | undefined;
   /** Message for a 404, e.g. `No email with id 18c… found`. */
   notFound?: string | undefined;
 }
@@ -63,9 +65,34 @@ function googleMessage(facts: GoogleErrorFacts, secrets: string[], fallback: str
 }
 
 /**
+ * Google refused a token that lacks a permission: `insufficient_scope`, naming `scopes`
+ * (the operation's, from the registry) in the message and in `details.scope`, space
+ * separated as RFC 6750's `scope` attribute, so the 403's challenge can name them too.
+ * With no scopes it asks to sign in again and grant what is missing.
+ */
+export function insufficientScope(scopes: readonly string[], cause?: unknown): BrokerError {
+  if (scopes.length === 0) {
+    return new BrokerError(
+      'insufficient_scope',
+      'The Google token lacks a permission this needs: sign in again and grant it.',
+      {
+        cause,
+      },
+    );
+  }
+  const scope = scopes.join(' ');
+  const named = scopes.length === 1 ? `the scope ${scope}` : `the scopes ${scopes.join(', ')}`;
+  return new BrokerError(
+    'insufficient_scope',
+    `The Google token lacks the permission this needs: grant ${named} and sign in again.`,
+    { cause, details: { scope } },
+  );
+}
+
+/**
  * Maps anything the Gmail client threw to the broker's one error type, once:
  * 401 and a dead refresh grant → `invalid_token`; a 403 for a missing scope →
- * `insufficient_scope` naming `context.scope`; 404 → `not_found`; 400 → `invalid_request`
+ * `insufficient_scope` (naming no scope: see `insufficientScope`); 404 → `not_found`; 400 → `invalid_request`
  * with Google's message; 429 or a rate-limit 403 (after retries) → `rate_limited`;
  * 5xx, network failures and timeouts → `upstream_error`.
  *
@@ -117,11 +144,7 @@ export function toBrokerError(error: unknown, context: GmailErrorContext = {}): 
     });
   }
   if (status === 403 && facts.reasons.some((reason) => SCOPE_REASONS.has(reason))) {
-    const scope = context.scope;
-    const message = scope
-      ? `The Google token lacks the permission this needs: grant the scope ${scope} and sign in again.`
-      : 'The Google token lacks a permission this needs: sign in again and grant it.';
-    return new BrokerError('insufficient_scope', message, { cause, ...(scope ? { details: { scope } } : {}) });
+    return insufficientScope([], cause);
   }
   if (status === 403) {
     return new BrokerError('forbidden', googleMessage(facts, secrets, 'Gmail refused this request.'), { cause });

@@ -1,5 +1,4 @@
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import type { Label } from '../schemas/mailbox.ts';
 import type { GmailClient } from './client.ts';
 import { type GmailOperationOptions, operationSignal } from './deadline.ts';
@@ -8,7 +7,7 @@ import { gmailCall } from './errors.ts';
 /** The user's labels, system ones first, then their own by name. */
 export async function listLabels(gmail: GmailClient, options: GmailOperationOptions = {}): Promise<Label[]> {
   const signal = operationSignal(options);
-  const { data } = await gmailCall({ scope: SCOPES.read }, () =>
+  const { data } = await gmailCall({}, () =>
     gmail.users.labels.list({ userId: 'me', fields: 'labels(id,name,type)' }, { signal }),
   );
   return (data.labels ?? [])

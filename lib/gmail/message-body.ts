@@ -1,5 +1,4 @@
 import { isBrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import type { GmailClient } from './client.ts';
 import { gmailCall } from './errors.ts';
@@ -44,7 +43,7 @@ async function partBytes(source: BodySource, part: Part): Promise<Buffer> {
   if (part.body?.data) return Buffer.from(part.body.data, 'base64url');
   const id = part.body?.attachmentId;
   if (!id) return Buffer.alloc(0);
-  const { data } = await gmailCall({ scope: SCOPES.read }, () =>
+  const { data } = await gmailCall({}, () =>
     source.gmail.users.messages.attachments.get(
       { userId: 'me', messageId: source.messageId, id, fields: 'data' },
       { signal: source.signal },

@@ -1,4 +1,3 @@
-import { SCOPES } from '../google/scopes.ts';
 import { MAX_MODIFY_IDS, type ModifyAction, type ModifyEmailsRequest, type ModifyResult } from '../schemas/mailbox.ts';
 import type { GmailClient } from './client.ts';
 import { gmailOperation } from './deadline.ts';
@@ -54,7 +53,6 @@ async function labelChanges(
 export const modifyEmails = /* @__PURE__ */ gmailOperation(
   async (gmail, input: ModifyEmailsRequest, signal): Promise<ModifyResult> => {
     const { add, remove } = await labelChanges(gmail, input, signal);
-    const modify = { scope: SCOPES.modify };
     const change = {
       ...(add.length > 0 ? { addLabelIds: add } : {}),
       ...(remove.length > 0 ? { removeLabelIds: remove } : {}),
@@ -65,14 +63,14 @@ export const modifyEmails = /* @__PURE__ */ gmailOperation(
     let requested = 0;
     if (input.thread_id) {
       const threadId = input.thread_id;
-      await gmailCall({ ...modify, notFound: `No thread with thread_id ${threadId} found` }, () =>
+      await gmailCall({ notFound: `No thread with thread_id ${threadId} found` }, () =>
         gmail.users.threads.modify({ userId: 'me', id: threadId, requestBody: change }, { signal }),
       );
       requested = 1;
     } else {
       const ids = [...new Set(input.message_ids ?? [])];
       for (const chunk of chunks(ids, MAX_MODIFY_IDS)) {
-        await gmailCall(modify, () =>
+        await gmailCall({}, () =>
           gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: chunk, ...change } }, { signal }),
         );
         requested += chunk.length;

@@ -1,6 +1,5 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { MESSAGE_BODY_BYTES } from '../schemas/email.ts';
 import { DEFAULT_READ_CHARS, type ReadEmailRequest, type ReadMessage } from '../schemas/mailbox.ts';
 import type { GmailClient } from './client.ts';
@@ -185,17 +184,15 @@ export const readEmail = /* @__PURE__ */ gmailOperation(
   async (gmail, input: ReadEmailRequest, signal): Promise<ReadResult> => {
     if (input.thread_id) {
       const threadId = input.thread_id;
-      const { data } = await gmailCall(
-        { scope: SCOPES.read, notFound: `No thread with thread_id ${threadId} found` },
-        () => gmail.users.threads.get({ userId: 'me', id: threadId, format: 'full' }, { signal }),
+      const { data } = await gmailCall({ notFound: `No thread with thread_id ${threadId} found` }, () =>
+        gmail.users.threads.get({ userId: 'me', id: threadId, format: 'full' }, { signal }),
       );
       const page = await readPage(gmail, oldestFirst(data.messages ?? []), input, signal);
       return { thread_id: data.id ?? threadId, ...page };
     }
     const messageId = input.message_id ?? '';
-    const { data } = await gmailCall(
-      { scope: SCOPES.read, notFound: `No email with message_id ${messageId} found` },
-      () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
+    const { data } = await gmailCall({ notFound: `No email with message_id ${messageId} found` }, () =>
+      gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }, { signal }),
     );
     return { thread_id: data.threadId ?? '', ...(await readPage(gmail, [data], input, signal)) };
   },

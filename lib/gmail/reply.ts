@@ -1,5 +1,4 @@
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { isMailAddress, MAX_RECIPIENTS } from '../schemas/common.ts';
 import { MAX_SUBJECT_CHARS, type ReplyEmailRequest } from '../schemas/email.ts';
 import type { GmailClient } from './client.ts';
@@ -158,7 +157,7 @@ export function replyRecipients(
 }
 
 type Signal = { signal: AbortSignal };
-const read = (notFound?: string) => ({ scope: SCOPES.read, ...(notFound ? { notFound } : {}) });
+const read = (notFound?: string) => (notFound ? { notFound } : {});
 
 const REPLY_HEADERS = ['From', 'Reply-To', 'To', 'Cc', 'Subject', 'Message-ID', 'References', 'In-Reply-To'];
 

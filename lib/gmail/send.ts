@@ -1,5 +1,4 @@
 import { BrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import { recipientList } from '../schemas/common.ts';
 import type { SendEmailRequest } from '../schemas/email.ts';
 import type { GmailClient } from './client.ts';
@@ -40,7 +39,7 @@ export async function sendRaw(
   const signal = operationSignal(options);
   const thread = threadId ? { threadId } : {};
   const response = await countedSend(() =>
-    gmailCall({ scope: SCOPES.send }, () => {
+    gmailCall({}, () => {
       if (raw.length <= UPLOAD_THRESHOLD_BYTES) {
         return gmail.users.messages.send(
           { userId: 'me', requestBody: { raw: raw.toString('base64url'), ...thread } },

@@ -1,6 +1,5 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { isBrokerError } from '../errors.ts';
-import { SCOPES } from '../google/scopes.ts';
 import {
   ANSWER_TEXT_CHARS,
   DEFAULT_EMAILS_PER_PAGE,
@@ -111,9 +110,8 @@ export async function listMessages(
 ): Promise<{ messages: ListedMessage[]; next_page_token: string | null }> {
   const limit = Math.min(MAX_EMAILS_PER_PAGE, Math.max(1, query.limit ?? DEFAULT_EMAILS_PER_PAGE));
   const includeBody = query.include_body ?? true;
-  const read = { scope: SCOPES.read };
 
-  const listed = await gmailCall(read, () =>
+  const listed = await gmailCall({}, () =>
     gmail.users.messages.list(
       {
         userId: 'me',
@@ -138,7 +136,7 @@ export async function listMessages(
     let fields: MailFields | undefined;
     let parts: MessageParts | undefined;
     try {
-      const response = await gmailCall(read, () =>
+      const response = await gmailCall({}, () =>
         includeBody || query.withParts
           ? gmail.users.messages.get(
               {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { ReceivedRequest } from '../agent-wire/signing.ts';
 import { BrokerError } from '../errors.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
-import type { ReceivedRequest } from '../jobs/signing.ts';
 import { UserCredentials } from '../schemas/common.ts';
 
 // A token goes into an outgoing Authorization header: printable ASCII only.

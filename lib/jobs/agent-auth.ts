@@ -1,12 +1,19 @@
-import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
+import {
+  AGENT_HEADERS,
+  REQUEST_SKEW_MS,
+  type ReceivedRequest,
+  requestAgentId,
+  verifyRequest,
+} from '../agent-wire/signing.ts';
 import { BrokerError } from '../errors.ts';
 import type { Store } from '../store/table.ts';
 import { type AgentRecord, getAgent } from './agents.ts';
 import { spendNonce } from './nonces.ts';
-import { type ReceivedRequest, requestAgentId, verifyRequest } from './signing.ts';
+
+const HEADER_NAMES = Object.values(AGENT_HEADERS);
 
 const REASONS = {
-  missing_headers: 'Agent requests must carry x-agent-id, x-agent-timestamp, x-agent-nonce and x-agent-signature.',
+  missing_headers: `Agent requests must carry ${HEADER_NAMES.slice(0, -1).join(', ')} and ${HEADER_NAMES.at(-1)}.`,
   bad_signature: "The request signature does not match the agent's registered key.",
   stale_timestamp: `The request timestamp is more than ${REQUEST_SKEW_MS / 1000} s from the broker's clock (check the computer's time).`,
   replayed: 'This request was already received once (its nonce is spent).',

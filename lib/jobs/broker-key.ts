@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
+import { importPrivateKey, publicKeyOf } from '../agent-wire/signing.ts';
 import type { Config } from '../config.ts';
 import { BrokerError } from '../errors.ts';
 import { readSecret } from '../secrets.ts';
-import { importPrivateKey, publicKeyOf } from './signing.ts';
 
 export interface BrokerKeys {
   privateKey: KeyObject;

@@ -1,4 +1,4 @@
-import type { BrokerSocketMessage } from '../agent-protocol.ts';
+import type { BrokerSocketMessage } from '../agent-wire/protocol.ts';
 import type { Store } from '../store/table.ts';
 import { keys, queryPrefix, ttlSeconds } from '../store/table.ts';
 import type { SocketPort } from './sockets.ts';

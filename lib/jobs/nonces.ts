@@ -1,4 +1,4 @@
-import { REQUEST_SKEW_MS } from '../agent-protocol.ts';
+import { REQUEST_SKEW_MS } from '../agent-wire/signing.ts';
 import { keys, putIf, type Store, ttlSeconds } from '../store/table.ts';
 
 /**

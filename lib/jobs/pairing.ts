@@ -1,3 +1,4 @@
+import { AGENT_PROGRAM } from '../agent-wire/protocol.ts';
 import { BrokerError } from '../errors.ts';
 import type { GoogleUser } from '../google/identity.ts';
 import { keys, queryPrefix, type Store, updateIf } from '../store/table.ts';
@@ -163,8 +164,7 @@ function findComputer(computers: Computer[], wanted: string): Computer | undefin
   return computers.find((computer) => computer.agent_id === wanted || computer.name.toLowerCase() === lower);
 }
 
-const NOT_PAIRED =
-  'No computer is paired yet. On the computer, start the agent (`npx chatgpt-broker-agent --broker <this API URL>`, or `npm run agent` in the project), then say "pair my computer, code XXXX-XXXX" with the code it prints.';
+const NOT_PAIRED = `No computer is paired yet. On the computer, start the agent (\`npx ${AGENT_PROGRAM} --broker <this API URL>\`, or \`npm run agent\` in the project), then say "pair my computer, code XXXX-XXXX" with the code it prints.`;
 
 /**
  * The computer a launch goes to: the one named (by name or id); else the only one; else

@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
+import { type SignedJob, signJob } from '../agent-wire/signing.ts';
 import { count, METRIC } from '../metrics.ts';
 import type { JobStatus } from '../schemas/apps.ts';
 import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
-import { type SignedJob, signJob } from './signing.ts';
 
 /** A launch is wrong if it happens much later than asked: jobs are valid for a minute. */
 export const JOB_TTL_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { BrokerSocketMessage } from '../agent-protocol.ts';
+import type { BrokerSocketMessage } from '../agent-wire/protocol.ts';
 import { AwsError, signedFetch } from '../aws/signed.ts';
 import type { Config } from '../config.ts';
 

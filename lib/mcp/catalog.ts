@@ -1,10 +1,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../chatgpt/json-schema.ts';
-import { allTools, type Operation, SCOPES, type Tool } from '../operations.ts';
-
-/** Tool names, which are also the OAuth scopes a client can ask for (one scope per tool). */
-export const toolNames: readonly string[] = allTools.map((operation) => operation.name);
+import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../catalog/json-schema.ts';
+import type { Operation, Tool } from '../operations.ts';
 
 /** One MCP tool as `tools/list` shows it. */
 export interface McpToolDefinition {
@@ -85,13 +82,4 @@ export function mcpResult(operation: Operation, answer: { status: number; body: 
     content: [...said, { type: 'text', text: JSON.stringify(data) }],
     structuredContent: data,
   };
-}
-
-/** The Google scopes a set of granted tools needs, plus the address to know whose grant it is. */
-export function googleScopesFor(tools: readonly string[]): string[] {
-  const scopes = new Set<string>(['openid', SCOPES.email]);
-  for (const operation of allTools) {
-    if (tools.includes(operation.name)) for (const scope of operation.scopes) scopes.add(scope);
-  }
-  return [...scopes];
 }

@@ -1,4 +1,4 @@
-import type { ToolRunner } from '../chatgpt/dispatch.ts';
+import type { ToolRunner } from '../catalog/dispatch.ts';
 import { BrokerError } from '../errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';

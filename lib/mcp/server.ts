@@ -1,4 +1,4 @@
-import type { ToolRunner } from '../chatgpt/dispatch.ts';
+import type { ToolRunner } from '../catalog/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 

@@ -6,7 +6,7 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { ToolRunner } from '../chatgpt/dispatch.ts';
+import type { ToolRunner } from '../catalog/dispatch.ts';
 import { allTools } from '../operations.ts';
 import { mcpResult, mcpTool } from './catalog.ts';
 import type { RunTool } from './server.ts';

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { identifyUser } from '../google/identity.ts';
+import { googleScopesFor, toolNames } from '../grants/scopes.ts';
 import type { HttpResponse } from '../http/response.ts';
 import { redirect, type WebRequest } from '../http/web-handler.ts';
 import { registerSecrets } from '../log.ts';
-import { googleScopesFor, toolNames } from '../mcp/catalog.ts';
 import { count, METRIC } from '../metrics.ts';
 import { allTools, endpoints } from '../operations.ts';
-import { canonicalLocation } from '../pages/canonical-host.ts';
 import type { Store } from '../store/table.ts';
+import { canonicalLocation } from '../web/canonical-host.ts';
 import { findClient, markClientUsed } from './clients.ts';
 import { CONSENT_COOKIE, consentCookie, consentPage, grantCookie, grantCookieName } from './consent.ts';
 import { OAuthError, OAuthPageError } from './errors.ts';

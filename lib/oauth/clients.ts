@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { isPlainVisibleText } from '../agent-wire/visible-text.ts';
 import type { Config } from '../config.ts';
 import { countAttempt } from '../jobs/attempts.ts';
 import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
-import { isPlainVisibleText } from '../visible-text.ts';
 import { OAuthError } from './errors.ts';
 import { clientFromDocument } from './metadata-document.ts';
 import { type ClientRecord, clients, hashSecret, randomSecret } from './records.ts';

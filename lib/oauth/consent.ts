@@ -1,7 +1,7 @@
+import { groupTools } from '../grants/access.ts';
 import { HttpResponse } from '../http/response.ts';
 import { allTools } from '../operations.ts';
-import { groupTools } from '../pages/access.ts';
-import { escapeHtml, PAGE_HEADERS, page } from './pages.ts';
+import { escapeHtml, PAGE_HEADERS, page } from '../web/page.ts';
 import { hashSecret } from './records.ts';
 
 /** The consent cookie: HttpOnly, only over https (`__Host-`), sent back on our own form post and Google's redirect. */
@@ -50,7 +50,7 @@ const STYLE =
 
 /**
  * The page that asks the person whether a client may act for them, in what that access
- * means (lib/pages/access.ts groups the tools asked for; only groups asked for appear),
+ * means (lib/grants/access.ts groups the tools asked for; only groups asked for appear),
  * with each tool's title from the registry and reading marked as sensitive like sending.
  * The client's name and where it will receive the answer are its own claims, marked as
  * such; what happens on each button is said in plain words, and revoking links to the

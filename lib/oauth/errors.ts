@@ -1,5 +1,5 @@
 import { HttpResponse } from '../http/response.ts';
-import { errorPage } from './pages.ts';
+import { escapeHtml, PAGE_HEADERS, page } from '../web/page.ts';
 
 /**
  * An OAuth error (RFC 6749 §5.2 codes) and how it is answered: JSON at the token,
@@ -28,7 +28,9 @@ export class OAuthError extends Error {
 
   /** An HTML page saying what went wrong, for a browser with nowhere safe to go. */
   toPage(): HttpResponse {
-    return errorPage(this.status, this.description);
+    // No link anywhere: the browser has nowhere safe to go.
+    const body = `<h1>Sign-in failed</h1><p>${escapeHtml(this.description)}</p>`;
+    return new HttpResponse(this.status, page('Sign-in failed', body), { ...PAGE_HEADERS });
   }
 }
 

@@ -1,4 +1,4 @@
-import { toolNames } from '../mcp/catalog.ts';
+import { toolNames } from '../grants/scopes.ts';
 import { OFFLINE_ACCESS } from './scopes.ts';
 import type { BrokerUrls } from './urls.ts';
 

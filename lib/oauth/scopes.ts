@@ -1,4 +1,4 @@
-import { toolNames } from '../mcp/catalog.ts';
+import { toolNames } from '../grants/scopes.ts';
 
 /**
  * The scope a client asks for to get refresh tokens (SEP-2207, from OpenID Connect): an

@@ -1,8 +1,8 @@
+import { groupTools } from '../grants/access.ts';
 import type { Computer } from '../jobs/pairing.ts';
-import { escapeHtml, page } from '../oauth/pages.ts';
 import type { GrantRecord } from '../oauth/records.ts';
 import { endpoints } from '../operations.ts';
-import { groupTools } from './access.ts';
+import { escapeHtml, page } from '../web/page.ts';
 
 /** The account page's paths. */
 export interface AccountPaths {

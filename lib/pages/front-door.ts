@@ -1,5 +1,5 @@
-import { escapeHtml, page } from '../oauth/pages.ts';
 import { endpoints, operations } from '../operations.ts';
+import { escapeHtml, page } from '../web/page.ts';
 
 /**
  * The page a person sees at `/`: what this service is and how to connect to it, for GPT

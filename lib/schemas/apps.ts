@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AGENT_NAME_MAX, JOB_ID_PATTERN } from '../agent-protocol.ts';
+import { AGENT_NAME_MAX, JOB_ID_PATTERN } from '../agent-wire/protocol.ts';
 import { successEnvelope } from './common.ts';
 
 /** A catalog name as a person says it: "chrome", "VS Code", "Google Chrome". */

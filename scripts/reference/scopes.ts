@@ -4,7 +4,7 @@
  * costs in Google's verification, and whether ChatGPT asks the user before calling it.
  */
 import { SCOPE_CLASS, SCOPES, scopeClass } from '../../lib/google/scopes.ts';
-import { googleScopesFor } from '../../lib/mcp/catalog.ts';
+import { googleScopesFor } from '../../lib/grants/scopes.ts';
 import { allTools } from '../../lib/operations.ts';
 import { codes, GENERATED, table } from './markdown.ts';
 

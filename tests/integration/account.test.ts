@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import type { CreatedUser } from '../../emulator/control-client.ts';
 import { VIEWPORTS } from '../../local/chromium.ts';
 import { startAgent } from '../support/agent-process.ts';

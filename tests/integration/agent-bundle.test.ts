@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AGENT_PROGRAM } from '#lib/agent-wire/protocol';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runStandaloneAgent } from '../support/agent-process.ts';
 
@@ -11,7 +12,7 @@ describe('the one-file agent (dist/agent/agent.mjs)', () => {
     });
     const help = await runStandaloneAgent(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: chatgpt-broker-agent \[command\] \[options\]/);
+    expect(help.stdout).toMatch(new RegExp(`^Usage: ${AGENT_PROGRAM} \\[command\\] \\[options\\]`));
     expect(help.stdout).toMatch(/install +Install it as a per-user service/);
   });
 });

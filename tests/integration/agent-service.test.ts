@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AGENT_PROGRAM } from '#lib/agent-wire/protocol';
 import { runStandaloneAgent, standaloneAgent } from '../support/agent-process.ts';
 
 /**
@@ -54,7 +55,7 @@ describe.runIf(process.platform === 'linux')('agent install where systemd has no
     expect(await everythingUnder(home)).toEqual([]);
     expect(await calledWith()).toEqual(['--user show-environment']);
     const agent = await standaloneAgent();
-    expect(run.stdout).toContain(`save these lines as ${home}/.config/autostart/chatgpt-broker-agent.desktop`);
+    expect(run.stdout).toContain(`save these lines as ${home}/.config/autostart/${AGENT_PROGRAM}.desktop`);
     expect(run.stdout).toContain(`    Exec="${process.execPath}" "${agent}" "--broker"`);
     expect(run.stdout).toContain(`    ${process.execPath} ${agent} --broker http://localhost:3000 --state-dir`);
 
@@ -66,15 +67,17 @@ describe.runIf(process.platform === 'linux')('agent install where systemd has no
     const { home, env, flags, calledWith } = await machine(['enable']);
     const run = await runStandaloneAgent(['install', ...flags], env);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/"systemctl --user enable --now chatgpt-broker-agent.service" failed \(exit 1\)/);
-    expect(run.stdout).toMatch(/^Removed .*chatgpt-broker-agent\.service \(install did not finish\)$/m);
+    expect(run.stderr).toMatch(
+      new RegExp(`"systemctl --user enable --now ${AGENT_PROGRAM}.service" failed \\(exit 1\\)`),
+    );
+    expect(run.stdout).toMatch(new RegExp(`^Removed .*${AGENT_PROGRAM}\\.service \\(install did not finish\\)$`, 'm'));
     expect(await everythingUnder(home)).toEqual([]);
     // Unregistered again: a failed enable may have left its links.
     expect(await calledWith()).toEqual([
       '--user show-environment',
       '--user daemon-reload',
-      '--user enable --now chatgpt-broker-agent.service',
-      '--user disable --now chatgpt-broker-agent.service',
+      `--user enable --now ${AGENT_PROGRAM}.service`,
+      `--user disable --now ${AGENT_PROGRAM}.service`,
       '--user daemon-reload',
     ]);
     const again = await runStandaloneAgent(['install', ...flags], env);

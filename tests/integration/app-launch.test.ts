@@ -3,13 +3,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_PROGRAM, type AgentPlatform } from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/agent-wire/signing';
 import { parseConfig } from '#lib/config';
 import { SCOPES } from '#lib/google/scopes';
 import { PAIRING_CODE_TTL_MS, registerAgent } from '#lib/jobs/agents';
 import { pushJob } from '#lib/jobs/delivery';
 import { createJob } from '#lib/jobs/queue';
-import { generateSigningKeyPair, importPrivateKey, signRequest } from '#lib/jobs/signing';
 import { socketsFor } from '#lib/jobs/sockets';
 import { storeFor } from '#lib/store/table';
 import { builtInEntries } from '../../agent/catalog.ts';
@@ -102,7 +102,7 @@ describe('launching an app through a paired agent', () => {
     const { code, stdout } = await runStandaloneAgent(['status', '--state-dir', agent.stateDir]);
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^chatgpt-broker-agent \d+\.\d+\.\d+/),
+      expect.stringMatching(new RegExp(`^${AGENT_PROGRAM} \\d+\\.\\d+\\.\\d+`)),
       `Broker:      ${inject('apiUrl')}`,
       `Computer:    ${agentId}, paired`,
       `Account:     ${user.email}`,

@@ -5,7 +5,7 @@ import { deployedName } from '../../scripts/deployment.ts';
 import { buildHttpEvent } from '../../scripts/invoke/event.ts';
 import { failed, invokeFunction } from '../../scripts/invoke/lambda.ts';
 import { apiUrl, emulator, get, newUser, post } from '../support/api.ts';
-import { strictModeProblems } from '../unit/chatgpt/support.ts';
+import { strictModeProblems } from '../unit/catalog/support.ts';
 
 const DEMO_TOKEN = 'demo-token';
 const toolNames = allOperations.filter((operation) => operation.tool).map((operation) => operation.name);

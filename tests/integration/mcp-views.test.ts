@@ -2,7 +2,7 @@ import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import type { FrameLocator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import { VIEWS } from '#lib/views/catalog';
 import { type HostCallTool, renderView, viewFrame } from '../../local/view-host.ts';
 import { emulator, post } from '../support/api.ts';

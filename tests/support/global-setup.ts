@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import { freePort } from '../../local/ports.ts';
 import { LOCAL_TABLE_NAME, startLocalStack, temporaryTokenKeyFile } from '../../local/stack.ts';
 import { buildAll } from '../../scripts/build.ts';

@@ -1,4 +1,4 @@
-import { SOCKET_CONNECT } from '../../agent-protocol.ts';
+import { SOCKET_CONNECT } from '../../agent-wire/protocol.ts';
 import { BrokerError } from '../../errors.ts';
 import type { SocketRequest } from '../../http/socket-handler.ts';
 import { authenticateAgent } from '../../jobs/agent-auth.ts';

@@ -1,4 +1,4 @@
-import { AgentSocketMessage } from '../../agent-protocol.ts';
+import { AgentSocketMessage } from '../../agent-wire/protocol.ts';
 import { BrokerError } from '../../errors.ts';
 import type { SocketRequest } from '../../http/socket-handler.ts';
 import { agentOfConnection } from '../../jobs/connections.ts';

@@ -1,4 +1,4 @@
-import { dispatchToolCall } from '../../chatgpt/dispatch.ts';
+import { dispatchToolCall } from '../../catalog/dispatch.ts';
 import type { Action } from '../../http/api-handler.ts';
 import type { operations } from '../../operations.ts';
 import { toolRunnerMap } from '../tools.ts';

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, publicBaseUrl } from '../../chatgpt/openapi.ts';
+import { buildOpenApiDocument, publicBaseUrl } from '../../catalog/openapi.ts';
 import type { Action } from '../../http/api-handler.ts';
 import { HttpResponse } from '../../http/response.ts';
 import type { operations } from '../../operations.ts';

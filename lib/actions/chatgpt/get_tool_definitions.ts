@@ -1,4 +1,4 @@
-import { toolDefinitions } from '../../chatgpt/tools.ts';
+import { toolDefinitions } from '../../catalog/tools.ts';
 import type { Action } from '../../http/api-handler.ts';
 import type { operations } from '../../operations.ts';
 

@@ -1,9 +1,9 @@
-import { renderDocsPage } from '../../chatgpt/docs.ts';
-import { buildOpenApiDocument, publicBaseUrl } from '../../chatgpt/openapi.ts';
+import { renderDocsPage } from '../../catalog/docs.ts';
+import { buildOpenApiDocument, publicBaseUrl } from '../../catalog/openapi.ts';
 import type { Action } from '../../http/api-handler.ts';
 import { HttpResponse } from '../../http/response.ts';
-import { PAGE_HEADERS } from '../../oauth/pages.ts';
 import type { operations } from '../../operations.ts';
+import { PAGE_HEADERS } from '../../web/page.ts';
 
 // The page needs nothing from elsewhere: no scripts at all, only its own inline styles; no
 // form, and no site may frame it.

@@ -1,10 +1,10 @@
-import { publicBaseUrl } from '../../chatgpt/openapi.ts';
+import { publicBaseUrl } from '../../catalog/openapi.ts';
 import type { Action } from '../../http/api-handler.ts';
 import { prefersHtml } from '../../http/negotiate.ts';
 import { HttpResponse } from '../../http/response.ts';
-import { PAGE_HEADERS } from '../../oauth/pages.ts';
 import { allOperations, type operations } from '../../operations.ts';
 import { renderFrontDoor } from '../../pages/front-door.ts';
+import { PAGE_HEADERS } from '../../web/page.ts';
 
 // Caches must keep the page and the JSON apart: the same URL answers both.
 const VARY = { Vary: 'Accept' };

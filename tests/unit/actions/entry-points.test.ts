@@ -1,28 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allFunctions } from '#lib/operations';
+import { localImports, ROOT } from '../../support/import-graph.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const functionsDir = resolve(root, 'functions');
-
-/**
- * The project files a source file at `file` imports (static, re-exports and `import()`), as
- * paths relative to the project root; packages are left out. `#lib/x` is package.json's
- * import map for `lib/x.ts`.
- */
-function localImports(file: string, source: string): string[] {
-  return ts
-    .preProcessFile(source, true, true)
-    .importedFiles.map(({ fileName }) => fileName)
-    .flatMap((specifier) => {
-      if (specifier.startsWith('#lib/')) return [`lib/${specifier.slice('#lib/'.length)}.ts`];
-      if (specifier.startsWith('.')) return [relative(root, resolve(dirname(file), specifier))];
-      return [];
-    });
-}
+const functionsDir = resolve(ROOT, 'functions');
 
 const importsAnEntry = (file: string, source: string) =>
   localImports(file, source).filter((path) => path.startsWith('functions/'));

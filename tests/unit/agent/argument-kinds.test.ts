@@ -1,7 +1,7 @@
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import { checkFileArgs, describeAllowArgs, isPlainWord, MAX_WORD_LENGTH } from '../../../agent/argument-kinds.ts';
 import {
   argumentWarnings,

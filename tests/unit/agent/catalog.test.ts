@@ -1,7 +1,7 @@
 import { chmod, copyFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import { ARGUMENT_RUNNERS, argumentRunner, TERMINAL_MARK } from '../../../agent/argument-runners.ts';
 import {
   buildCatalog,

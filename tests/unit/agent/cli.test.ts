@@ -5,10 +5,11 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_NAME_MAX, RegisterRequest } from '#lib/agent-protocol';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { AGENT_NAME_MAX, AGENT_PROGRAM, RegisterRequest } from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import { DEFAULT_BROKER, defaultStateDir, EXIT, nameFromHostname, parseCli } from '../../../agent/cli.ts';
 import { STATE_FILE } from '../../../agent/state.ts';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { recorderProgram } from '../../support/recorder-program.ts';
 import {
   cleanUpAgentTest,
@@ -75,7 +76,7 @@ describe('flags', () => {
       kind: 'run',
       brokerUrl: DEFAULT_BROKER,
       configFile: undefined,
-      stateDir: '/home/me/.local/state/chatgpt-broker-agent',
+      stateDir: `/home/me/.local/state/${AGENT_PROGRAM}`,
       name: nameFromHostname(hostname()),
       nameGiven: false,
       transport: 'auto',
@@ -125,15 +126,13 @@ describe('flags', () => {
 
   it('puts state where each OS keeps per-user application state', () => {
     expect(defaultStateDir('windows', { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'C:\\Users\\me')).toBe(
-      'C:\\Users\\me\\AppData\\Roaming\\chatgpt-broker-agent',
+      `C:\\Users\\me\\AppData\\Roaming\\${AGENT_PROGRAM}`,
     );
-    expect(defaultStateDir('macos', {}, '/Users/me')).toBe(
-      '/Users/me/Library/Application Support/chatgpt-broker-agent',
-    );
-    expect(defaultStateDir('linux', { XDG_STATE_HOME: '/xdg' }, '/home/me')).toBe('/xdg/chatgpt-broker-agent');
+    expect(defaultStateDir('macos', {}, '/Users/me')).toBe(`/Users/me/Library/Application Support/${AGENT_PROGRAM}`);
+    expect(defaultStateDir('linux', { XDG_STATE_HOME: '/xdg' }, '/home/me')).toBe(`/xdg/${AGENT_PROGRAM}`);
     // The XDG spec says a relative value is ignored.
     expect(defaultStateDir('linux', { XDG_STATE_HOME: 'rel' }, '/home/me')).toBe(
-      '/home/me/.local/state/chatgpt-broker-agent',
+      `/home/me/.local/state/${AGENT_PROGRAM}`,
     );
   });
 
@@ -188,6 +187,13 @@ describe('flags', () => {
   });
 });
 
+describe("the agent's name", () => {
+  it('is the command npm installs (package.json bin), pointing at the one-file bundle', () => {
+    // package.json cannot import the constant, so this keeps the two equal.
+    expect(packageJson.bin).toEqual({ [AGENT_PROGRAM]: 'dist/agent/agent.mjs' });
+  });
+});
+
 describe('the agent binary', () => {
   it('prints a real usage text for --help (npx tsx agent/bin.ts --help)', async () => {
     const child = spawn('npx', ['tsx', BIN, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -198,7 +204,7 @@ describe('the agent binary', () => {
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: chatgpt-broker-agent \[command\] \[options\]/);
+    expect(stdout).toMatch(new RegExp(`^Usage: ${AGENT_PROGRAM} \\[command\\] \\[options\\]`));
     for (const flag of [
       '--broker URL',
       '--config FILE',
@@ -222,7 +228,7 @@ describe('the agent binary', () => {
     const agent = startBin([command, '--help']);
     expect(await agent.exited).toEqual([EXIT.ok, null]);
     const text = agent.stdout.all.join('\n');
-    expect(text).toMatch(new RegExp(`^Usage: chatgpt-broker-agent ${command} \\[options\\]\n`));
+    expect(text).toMatch(new RegExp(`^Usage: ${AGENT_PROGRAM} ${command} \\[options\\]\n`));
     expect(text).toMatch(says);
     expect(text).toMatch(exit);
     expect(text).toContain('--state-dir DIR');

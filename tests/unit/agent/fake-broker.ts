@@ -7,20 +7,27 @@ import {
   AGENT_PATHS,
   PollRequest,
   PollResponse,
-  REQUEST_SKEW_MS,
   RegisterRequest,
   RegisterResponse,
   ResultRequest,
   ResultResponse,
-} from '#lib/agent-protocol';
+} from '#lib/agent-wire/protocol';
+import {
+  AGENT_HEADERS,
+  generateSigningKeyPair,
+  type JobFields,
+  REQUEST_SKEW_MS,
+  type SignedJob,
+  signJob,
+  verifyRequest,
+} from '#lib/agent-wire/signing';
 import { toHttpFailure } from '#lib/http/errors';
-import { generateSigningKeyPair, type JobFields, type SignedJob, signJob, verifyRequest } from '#lib/jobs/signing';
 
 /**
  * A small broker speaking the agent protocol over real HTTP on port 0: registration,
  * pairing, long-polls held until there is something to say, signed jobs, results. Every
  * agent request is checked with `verifyRequest`, like the real broker does, and every
- * request and answer goes through the protocol's own schemas (`#lib/agent-protocol`),
+ * request and answer goes through the protocol's own schemas (`#lib/agent-wire/protocol`),
  * so the agent is tested against the broker's rules, not a copy of them.
  */
 
@@ -184,7 +191,7 @@ export class FakeBroker {
       );
     }
 
-    const agent = this.agents.get(String(request.headers['x-agent-id']));
+    const agent = this.agents.get(String(request.headers[AGENT_HEADERS.id]));
     if (agent === undefined) return fail(404, 'not_found', 'unknown agent');
     const verified = verifyRequest(
       { method: request.method, path: request.url ?? '', body, headers: request.headers as Record<string, string> },

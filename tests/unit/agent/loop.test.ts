@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { AGENT_NAME_MAX, REQUEST_SKEW_MS } from '#lib/agent-protocol';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
+import { AGENT_NAME_MAX } from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair, REQUEST_SKEW_MS } from '#lib/agent-wire/signing';
 import type { SpawnPort } from '../../../agent/launcher.ts';
 import {
   type AgentOptions,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateSigningKeyPair, type JobFields, signJob } from '#lib/jobs/signing';
+import { generateSigningKeyPair, type JobFields, signJob } from '#lib/agent-wire/signing';
 import { buildCatalog, checkArgumentTargets, parseCatalogConfig } from '../../../agent/catalog.ts';
 import { type JobRunContext, runJob } from '../../../agent/run-job.ts';
 import { AgentState, SEEN_FILE } from '../../../agent/state.ts';

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import { AGENT_PROGRAM, type AgentPlatform } from '#lib/agent-wire/protocol';
 import { type CliProcess, EXIT } from '../../../agent/cli.ts';
 import {
   AlreadyInstalledError,
@@ -79,7 +79,7 @@ async function rendering(platform: AgentPlatform): Promise<Rendering> {
         env: { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' },
         program: { kind: 'script', node: 'C:\\Program Files\\nodejs\\node.exe', script: source },
         brokerUrl: 'https://broker.example/prod',
-        stateDir: 'C:\\Users\\me\\AppData\\Roaming\\chatgpt-broker-agent',
+        stateDir: `C:\\Users\\me\\AppData\\Roaming\\${AGENT_PROGRAM}`,
         configFile: 'C:\\Users\\me\\agent apps.json',
         name: 'desk',
         user: 'DESK\\me',
@@ -107,16 +107,13 @@ async function rendering(platform: AgentPlatform): Promise<Rendering> {
 const expected = {
   linux: {
     preflight: ['systemctl --user show-environment'],
-    files: [
-      'home/.config/systemd/user/chatgpt-broker-agent.service',
-      'home/.local/share/chatgpt-broker-agent/agent.mjs',
-    ],
-    start: ['systemctl --user daemon-reload', 'systemctl --user enable --now chatgpt-broker-agent.service'],
-    stop: ['systemctl --user disable --now chatgpt-broker-agent.service', 'systemctl --user daemon-reload'],
+    files: [`home/.config/systemd/user/${AGENT_PROGRAM}.service`, `home/.local/share/${AGENT_PROGRAM}/agent.mjs`],
+    start: ['systemctl --user daemon-reload', `systemctl --user enable --now ${AGENT_PROGRAM}.service`],
+    stop: [`systemctl --user disable --now ${AGENT_PROGRAM}.service`, 'systemctl --user daemon-reload'],
   },
   macos: {
     files: [
-      'home/Library/Application Support/chatgpt-broker-agent/bin/agent.mjs',
+      `home/Library/Application Support/${AGENT_PROGRAM}/bin/agent.mjs`,
       'home/Library/LaunchAgents/com.chatgpt-broker.agent.plist',
     ],
     start: ['launchctl bootstrap gui/501 HOME/Library/LaunchAgents/com.chatgpt-broker.agent.plist'],
@@ -124,14 +121,14 @@ const expected = {
   },
   windows: {
     files: [
-      'C/Users/me/AppData/Local/Programs/chatgpt-broker-agent/agent.mjs',
-      'C/Users/me/AppData/Local/Programs/chatgpt-broker-agent/task.xml',
+      `C/Users/me/AppData/Local/Programs/${AGENT_PROGRAM}/agent.mjs`,
+      `C/Users/me/AppData/Local/Programs/${AGENT_PROGRAM}/task.xml`,
     ],
     start: [
-      'schtasks.exe /Create /TN chatgpt-broker-agent /XML HOME\\AppData\\Local\\Programs\\chatgpt-broker-agent\\task.xml',
-      'schtasks.exe /Run /TN chatgpt-broker-agent',
+      `schtasks.exe /Create /TN ${AGENT_PROGRAM} /XML HOME\\AppData\\Local\\Programs\\${AGENT_PROGRAM}\\task.xml`,
+      `schtasks.exe /Run /TN ${AGENT_PROGRAM}`,
     ],
-    stop: ['schtasks.exe /End /TN chatgpt-broker-agent', 'schtasks.exe /Delete /TN chatgpt-broker-agent /F'],
+    stop: [`schtasks.exe /End /TN ${AGENT_PROGRAM}`, `schtasks.exe /Delete /TN ${AGENT_PROGRAM} /F`],
   },
 } as const;
 
@@ -185,7 +182,7 @@ describe('what each service file says', () => {
     const { settings } = await rendering('linux');
     const unit = String(servicePlan(settings).files[1]?.content);
     expect(unit).toContain(
-      `ExecStart="${process.execPath}" "${settings.home}/.local/share/chatgpt-broker-agent/agent.mjs"`,
+      `ExecStart="${process.execPath}" "${settings.home}/.local/share/${AGENT_PROGRAM}/agent.mjs"`,
     );
     expect(unit).toContain(`"--config" "${settings.home}/agent apps.json"`);
     expect(unit).toMatch(/^Restart=on-failure$/m);
@@ -221,7 +218,7 @@ describe('what each service file says', () => {
     expect(xml).toMatch(/<LogonType>InteractiveToken<\/LogonType>\s*<RunLevel>LeastPrivilege<\/RunLevel>/);
     expect(xml).toContain('<Command>C:\\Program Files\\nodejs\\node.exe</Command>');
     expect(xml).toContain(
-      '<Arguments>C:\\Users\\me\\AppData\\Local\\Programs\\chatgpt-broker-agent\\agent.mjs --broker https://broker.example/prod',
+      `<Arguments>C:\\Users\\me\\AppData\\Local\\Programs\\${AGENT_PROGRAM}\\agent.mjs --broker https://broker.example/prod`,
     );
     expect(xml).toContain('--config &quot;C:\\Users\\me\\agent apps.json&quot; --name desk</Arguments>');
     expect(xml).toContain('<RestartOnFailure>');
@@ -253,7 +250,7 @@ describe('the rendered unit, checked by systemd itself', () => {
   it.runIf(systemdAnalyze)('passes systemd-analyze verify', async () => {
     const { settings } = await rendering('linux');
     const dir = await tempDir();
-    const unit = path.join(dir, 'chatgpt-broker-agent.service');
+    const unit = path.join(dir, `${AGENT_PROGRAM}.service`);
     await writeFile(unit, String(servicePlan(settings).files[1]?.content));
     const result = await promisify(execFile)('systemd-analyze', ['verify', unit]).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
@@ -263,7 +260,7 @@ describe('the rendered unit, checked by systemd itself', () => {
       }),
     );
     // Lines about other units on this machine are not ours to judge.
-    const ours = result.output.split('\n').filter((line) => line.includes('chatgpt-broker-agent'));
+    const ours = result.output.split('\n').filter((line) => line.includes(AGENT_PROGRAM));
     expect({ code: result.code, ours }).toEqual({ code: 0, ours: [] });
   });
 });
@@ -274,12 +271,12 @@ describe('agent install, uninstall, status on the command line', () => {
     const run = recordingRunner();
     const io: Partial<CliProcess> = { home: settings.home, program: settings.program, runCommand: run };
     const flags = ['--broker', settings.brokerUrl, '--state-dir', settings.stateDir];
-    const unit = path.join(settings.home, '.config/systemd/user/chatgpt-broker-agent.service');
+    const unit = path.join(settings.home, `.config/systemd/user/${AGENT_PROGRAM}.service`);
 
     const installed = await runCli(['install', ...flags], io);
     expect(installed.code).toBe(EXIT.ok);
     expect(installed.stdout).toContain(`Wrote ${unit}`);
-    expect(installed.stdout).toContain('Ran systemctl --user enable --now chatgpt-broker-agent.service');
+    expect(installed.stdout).toContain(`Ran systemctl --user enable --now ${AGENT_PROGRAM}.service`);
     expect(existsSync(unit)).toBe(true);
 
     const again = await runCli(['install', ...flags], io);
@@ -305,7 +302,7 @@ describe('agent install, uninstall, status on the command line', () => {
     const result = await runCli(['install', ...flags], io);
     expect(result.code).toBe(EXIT.error);
     expect(result.stderr).toEqual([
-      'chatgpt-broker-agent: the service manager does not answer ("systemctl --user show-environment": exit 1, ' +
+      `${AGENT_PROGRAM}: the service manager does not answer ("systemctl --user show-environment": exit 1, ` +
         'Failed to connect to bus: No medium found), so nothing was installed and nothing written.',
     ]);
     expect(run.calls).toHaveLength(1);
@@ -314,7 +311,7 @@ describe('agent install, uninstall, status on the command line', () => {
     const direct = [process.execPath, settings.program.kind === 'script' ? settings.program.script : ''];
     expect(result.stdout).toEqual([
       'Other ways to start it at login:',
-      `- In a desktop session (GNOME, KDE, Xfce, ...): save these lines as ${settings.home}/.config/autostart/chatgpt-broker-agent.desktop`,
+      `- In a desktop session (GNOME, KDE, Xfce, ...): save these lines as ${settings.home}/.config/autostart/${AGENT_PROGRAM}.desktop`,
       '    [Desktop Entry]',
       '    Type=Application',
       '    Name=chatgpt-broker agent',
@@ -339,11 +336,11 @@ describe('agent install, uninstall, status on the command line', () => {
     const result = await runCli(['install', ...flags], io);
     expect(result.code).toBe(EXIT.error);
     expect(result.stderr).toEqual([
-      'chatgpt-broker-agent: "systemctl --user daemon-reload" failed (exit 1): Failed to connect to bus: No medium found. ' +
+      `${AGENT_PROGRAM}: "systemctl --user daemon-reload" failed (exit 1): Failed to connect to bus: No medium found. ` +
         'What install wrote is removed again.',
     ]);
     expect(result.stdout).toContain(
-      `Removed ${settings.home}/.config/systemd/user/chatgpt-broker-agent.service (install did not finish)`,
+      `Removed ${settings.home}/.config/systemd/user/${AGENT_PROGRAM}.service (install did not finish)`,
     );
     expect(await filesUnder(root)).toEqual([]);
     expect(await readdir(root)).toEqual([]);

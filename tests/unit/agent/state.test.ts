@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isValidPublicKey } from '#lib/jobs/signing';
+import { isValidPublicKey } from '#lib/agent-wire/signing';
 import { AgentState, SEEN_FILE, SEEN_MARGIN_MS, STATE_FILE, StateError } from '../../../agent/state.ts';
 import { removeTempDirs, tempDir } from './support.ts';
 

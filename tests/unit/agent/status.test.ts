@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AGENT_PROGRAM } from '#lib/agent-wire/protocol';
 import { EXIT, main } from '../../../agent/cli.ts';
 import { LOG_FILE, openLogFile, redactLogLine } from '../../../agent/log-file.ts';
 import { runAgent } from '../../../agent/loop.ts';
@@ -124,7 +125,7 @@ describe('agent status', () => {
     const report = await status(stateDir, 'https://broker.example');
     expect(report.code).toBe(EXIT.notRunning);
     expect(report.stdout).toEqual([
-      expect.stringMatching(/^chatgpt-broker-agent \d+\.\d+\.\d+/),
+      expect.stringMatching(new RegExp(`^${AGENT_PROGRAM} \\d+\\.\\d+\\.\\d+`)),
       'Broker:      https://broker.example',
       'Computer:    not registered yet (start the agent to get a pairing code)',
       'Account:     not known to the agent',

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentPlatform } from '#lib/agent-protocol';
+import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import {
   type AllowArgs,
   buildCatalog,

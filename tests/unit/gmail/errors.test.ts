@@ -5,8 +5,6 @@ import { BrokerError } from '#lib/errors';
 import { createGmailClient } from '#lib/gmail/client';
 import { toBrokerError } from '#lib/gmail/errors';
 import { sendEmail } from '#lib/gmail/send';
-import { listUnread } from '#lib/gmail/unread';
-import { SCOPES } from '#lib/google/scopes';
 import { type FakeGmail, googleError, startFakeGmail } from './fake-gmail.ts';
 
 const TOKEN = 'ya29.SECRET-access-token-do-not-leak';
@@ -75,13 +73,13 @@ describe('toBrokerError', () => {
     ['a timeout', gaxiosError(undefined, undefined, { code: 'TimeoutError' }), 'upstream_error'],
     ['a network failure', gaxiosError(undefined, undefined, { code: 'ECONNREFUSED' }), 'upstream_error'],
   ])('maps %s to %s without leaking a token', (_name, error, kind) => {
-    const mapped = toBrokerError(error, { scope: SCOPES.send });
+    const mapped = toBrokerError(error);
     expect(mapped).toBeInstanceOf(BrokerError);
     expect(mapped.kind).toBe(kind);
     expectNoSecrets(mapped);
   });
 
-  it('names the scope the operation needs when the token lacks it', () => {
+  it('maps a missing permission to insufficient_scope, naming no scope (the operation names its own)', () => {
     const error = gaxiosError(403, {
       error: {
         code: 403,
@@ -91,10 +89,10 @@ describe('toBrokerError', () => {
         details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }],
       },
     });
-    const mapped = toBrokerError(error, { scope: SCOPES.send });
+    const mapped = toBrokerError(error);
     expect(mapped.kind).toBe('insufficient_scope');
-    expect(mapped.details).toEqual({ scope: SCOPES.send });
-    expect(mapped.message).toContain('gmail.send');
+    expect(mapped.details).toBeUndefined();
+    expect(mapped.message).toBe('The Google token lacks a permission this needs: sign in again and grant it.');
     expectNoSecrets(mapped);
   });
 
@@ -186,16 +184,5 @@ describe('Google errors through the real client', () => {
     );
     expect(error).toMatchObject({ kind: 'invalid_token' });
     expectNoSecrets(error as BrokerError);
-  });
-
-  it('names gmail.send for a send and gmail.readonly for a read when the scope is missing', async () => {
-    fake.intercept = () =>
-      googleError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
-    await expect(send()).rejects.toMatchObject({ kind: 'insufficient_scope', details: { scope: SCOPES.send } });
-    const gmail = createGmailClient({ accessToken: TOKEN }, fake.config);
-    await expect(listUnread(gmail, {})).rejects.toMatchObject({
-      kind: 'insufficient_scope',
-      details: { scope: SCOPES.read },
-    });
   });
 });

@@ -3,7 +3,7 @@ import { parseConfig } from '#lib/config';
 import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
 import { withStatus } from '#lib/http/response';
 import { type Operation, operations } from '#lib/operations';
-import { lambdaContext, runHandler } from '../chatgpt/support.ts';
+import { lambdaContext, runHandler } from '../catalog/support.ts';
 import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
 
 /**

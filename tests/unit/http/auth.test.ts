@@ -5,7 +5,7 @@ import { type ApiRequest, apiHandler } from '#lib/http/api-handler';
 import { operations } from '#lib/operations';
 import { EmulatorControl } from '../../../emulator/control-client.ts';
 import { type GoogleEmulator, startGoogleEmulator } from '../../../emulator/server.ts';
-import { runHandler } from '../chatgpt/support.ts';
+import { runHandler } from '../catalog/support.ts';
 import { apiEvent, bearerOf, logsOfEachTest } from './support.ts';
 
 /**

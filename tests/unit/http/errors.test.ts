@@ -3,7 +3,7 @@ import { BrokerError } from '#lib/errors';
 import { SCOPES } from '#lib/google/scopes';
 import { apiHandler } from '#lib/http/api-handler';
 import { operations } from '#lib/operations';
-import { lambdaContext, runHandler } from '../chatgpt/support.ts';
+import { lambdaContext, runHandler } from '../catalog/support.ts';
 import { apiEvent, logsOfEachTest } from './support.ts';
 
 /** How the stack answers what a handler throws: the one error model, end to end. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerSocketMessage } from '#lib/agent-protocol';
+import type { BrokerSocketMessage } from '#lib/agent-wire/protocol';
+import { generateSigningKeyPair } from '#lib/agent-wire/signing';
 import { parseConfig } from '#lib/config';
 import type { GoogleUser } from '#lib/google/identity';
 import { awaitingPairing, getAgent, registerAgent } from '#lib/jobs/agents';
@@ -11,7 +12,6 @@ import {
   pairComputer,
   unpairComputer,
 } from '#lib/jobs/pairing';
-import { generateSigningKeyPair } from '#lib/jobs/signing';
 import type { SocketPort } from '#lib/jobs/sockets';
 import { localStore } from './local-store.ts';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/agent-wire/signing';
 import { registerAgent } from '#lib/jobs/agents';
 import { pairComputer } from '#lib/jobs/pairing';
 import {
@@ -15,7 +16,6 @@ import {
   recordResult,
   releaseLease,
 } from '#lib/jobs/queue';
-import { generateSigningKeyPair, importPrivateKey, importPublicKey, verifyJob } from '#lib/jobs/signing';
 import type { Store, Table } from '#lib/store/table';
 import { localStore } from './local-store.ts';
 

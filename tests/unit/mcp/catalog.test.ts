@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerError } from '#lib/errors';
-import { googleScopesFor, mcpResult, mcpTool, toolNames } from '#lib/mcp/catalog';
+import { googleScopesFor, toolNames } from '#lib/grants/scopes';
+import { mcpResult, mcpTool } from '#lib/mcp/catalog';
 import { restFailure } from '#lib/mcp/server';
 import { allOperations, allTools, operations, SCOPES } from '#lib/operations';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config';
 import { isMetadataDocumentUrl, sourceNetwork } from '#lib/oauth/clients';
-import { escapeHtml } from '#lib/oauth/pages';
+import { escapeHtml } from '#lib/web/page';
 
 describe('client ID metadata document URLs', () => {
   it('are https URLs with a path; http://127.0.0.1 only where config allows it', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { groupOf } from '#lib/grants/access';
 import { consentPage } from '#lib/oauth/consent';
 import { allTools, operations } from '#lib/operations';
-import { groupOf } from '#lib/pages/access';
 
 const render = (tools: string[], kept: string[] = []) =>
   String(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolNames } from '#lib/mcp/catalog';
+import { toolNames } from '#lib/grants/scopes';
 import { grantOfToken, newGrantId, newToken } from '#lib/oauth/records';
 import { parseScope } from '#lib/oauth/scopes';
 

@@ -3,7 +3,7 @@ import { operations } from '#lib/operations';
 import { renderFrontDoor } from '#lib/pages/front-door';
 import { handler } from '../../../functions/service_info.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
-import { runHandler } from '../chatgpt/support.ts';
+import { runHandler } from '../catalog/support.ts';
 
 describe('the front door page', () => {
   it('names the OpenAPI address for GPT Actions, the MCP address, and links to the reference', () => {

@@ -89,7 +89,7 @@ export interface VerifyJobOptions {
   agentId: string;
   /** Current time, ms since the epoch. */
   now: number;
-  /** Tolerated clock difference for `issued_at` in the future (default 60 s). */
+  /** Tolerated clock difference for `issued_at` in the future (default `REQUEST_SKEW_MS`). */
   maxClockSkewMs?: number;
   /** Longest accepted `expires_at - issued_at` (default 10 min): jobs are meant to be short-lived. */
   maxLifetimeMs?: number;
@@ -124,7 +124,7 @@ export function verifyJob(job: unknown, brokerPublicKey: PublicKeyInput, options
     return { ok: false, reason: 'bad_signature' };
   }
   if (job.agent_id !== options.agentId) return { ok: false, reason: 'wrong_agent' };
-  const maxSkew = options.maxClockSkewMs ?? 60_000;
+  const maxSkew = options.maxClockSkewMs ?? REQUEST_SKEW_MS;
   const maxLifetime = options.maxLifetimeMs ?? 10 * 60_000;
   if (job.expires_at - job.issued_at > maxLifetime) return { ok: false, reason: 'malformed' };
   if (options.now >= job.expires_at) return { ok: false, reason: 'expired' };
@@ -175,17 +175,24 @@ function isTime(value: unknown): value is number {
 // ---------------------------------------------------------------------------------------
 // Agent requests
 
-export const AGENT_ID_HEADER = 'x-agent-id';
-export const AGENT_TIMESTAMP_HEADER = 'x-agent-timestamp';
-export const AGENT_NONCE_HEADER = 'x-agent-nonce';
-export const AGENT_SIGNATURE_HEADER = 'x-agent-signature';
+/**
+ * Largest accepted difference between an agent request's timestamp and the broker's clock
+ * (and how long the broker remembers each nonce), and how far in the future a job's
+ * issue time may lie on the agent's clock. An agent whose clock is further off than this
+ * has every request refused as stale.
+ */
+export const REQUEST_SKEW_MS = 60_000;
 
-export interface AgentRequestHeaders {
-  'x-agent-id': string;
-  'x-agent-timestamp': string;
-  'x-agent-nonce': string;
-  'x-agent-signature': string;
-}
+/** The headers every signed agent request carries (lower case, as HTTP/2 and API Gateway v2 give them). */
+export const AGENT_HEADERS = {
+  id: 'x-agent-id',
+  timestamp: 'x-agent-timestamp',
+  nonce: 'x-agent-nonce',
+  signature: 'x-agent-signature',
+} as const;
+
+/** The four headers of a signed request, keyed by their wire names. */
+export type AgentRequestHeaders = { [Name in (typeof AGENT_HEADERS)[keyof typeof AGENT_HEADERS]]: string };
 
 /** 16 to 64 base64url characters: `newNonce` makes 22 (128 random bits). */
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -213,10 +220,10 @@ export function signRequest(request: RequestToSign, agentPrivateKey: PrivateKeyI
   const nonce = request.nonce ?? newNonce();
   const signature = sign(null, canonicalRequest({ ...request, nonce }), importPrivateKey(agentPrivateKey));
   return {
-    'x-agent-id': request.agentId,
-    'x-agent-timestamp': String(request.timestamp),
-    'x-agent-nonce': nonce,
-    'x-agent-signature': signature.toString('base64'),
+    [AGENT_HEADERS.id]: request.agentId,
+    [AGENT_HEADERS.timestamp]: String(request.timestamp),
+    [AGENT_HEADERS.nonce]: nonce,
+    [AGENT_HEADERS.signature]: signature.toString('base64'),
   };
 }
 
@@ -235,7 +242,7 @@ export interface ReceivedRequest {
 
 export interface VerifyRequestOptions {
   now: number;
-  /** Largest accepted difference between the request timestamp and `now` (the protocol's `REQUEST_SKEW_MS`). */
+  /** Largest accepted difference between the request timestamp and `now` (`REQUEST_SKEW_MS`). */
   maxSkewMs: number;
 }
 
@@ -244,13 +251,13 @@ export interface VerifyRequestOptions {
  * `verifyRequest`, which checks the signature covers that id).
  */
 export function requestAgentId(headers: Readonly<Record<string, string | undefined>>): string | undefined {
-  const id = header(headers, AGENT_ID_HEADER);
+  const id = header(headers, AGENT_HEADERS.id);
   return id !== undefined && isId(id) ? id : undefined;
 }
 
 /**
  * Verifies an agent request against the public key registered for the agent named in
- * its `x-agent-id` header. Missing or unparseable headers are `missing_headers`. The
+ * its `AGENT_HEADERS.id` header. Missing or unparseable headers are `missing_headers`. The
  * caller must still refuse a nonce it has seen before (`lib/jobs/nonces.ts`).
  */
 export function verifyRequest(
@@ -259,9 +266,9 @@ export function verifyRequest(
   options: VerifyRequestOptions,
 ): RequestVerification {
   const agentId = requestAgentId(request.headers);
-  const timestampText = header(request.headers, AGENT_TIMESTAMP_HEADER);
-  const nonce = header(request.headers, AGENT_NONCE_HEADER);
-  const signatureText = header(request.headers, AGENT_SIGNATURE_HEADER);
+  const timestampText = header(request.headers, AGENT_HEADERS.timestamp);
+  const nonce = header(request.headers, AGENT_HEADERS.nonce);
+  const signatureText = header(request.headers, AGENT_HEADERS.signature);
   if (agentId === undefined || timestampText === undefined || nonce === undefined || signatureText === undefined) {
     return { ok: false, reason: 'missing_headers' };
   }

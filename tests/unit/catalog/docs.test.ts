@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, fieldRows, renderDocsPage, typeLabel } from '#lib/chatgpt/docs';
-import { buildOpenApiDocument, documentedOperations } from '#lib/chatgpt/openapi';
+import { escapeHtml, fieldRows, renderDocsPage, typeLabel } from '#lib/catalog/docs';
+import { buildOpenApiDocument, documentedOperations } from '#lib/catalog/openapi';
 import { allOperations, allTools, SCOPES } from '#lib/operations';
 import { handler } from '../../../functions/get_docs_page.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';

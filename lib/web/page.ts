@@ -1,4 +1,7 @@
-import { HttpResponse } from '../http/response.ts';
+/**
+ * The one shell of the broker's own HTML pages (sign-in, consent, account, front door,
+ * docs): escaping, the headers every page carries, and the layout.
+ */
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -22,11 +25,4 @@ const STYLE =
 export function page(title: string, body: string, style = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)}</title><style>${STYLE}${style}</style></head><body>${body}</body></html>`;
-}
-
-/** A page that says what went wrong, with no link anywhere. */
-export function errorPage(status: number, message: string): HttpResponse {
-  return new HttpResponse(status, page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`), {
-    ...PAGE_HEADERS,
-  });
 }

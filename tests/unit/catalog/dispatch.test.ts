@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { toolRunnerMap as runners } from '#lib/actions/tools';
-import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/chatgpt/dispatch';
+import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/catalog/dispatch';
 import { getConfig } from '#lib/config';
 import type { ApiRequest } from '#lib/http/api-handler';
 import { allOperations, operations } from '#lib/operations';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isValidPublicKey } from './jobs/signing.ts';
+import { isValidPublicKey } from './signing.ts';
 
 /**
  * The wire protocol between the desktop agent and the broker, defined once: the broker's
@@ -16,30 +16,33 @@ import { isValidPublicKey } from './jobs/signing.ts';
  *   answers at once, and the agent asks again every `FALLBACK_POLL_INTERVAL_MS`.
  *
  * Every agent request after registration, and the socket's connect, carries the headers
- * of `signRequest` (`x-agent-id`, `x-agent-timestamp`, `x-agent-nonce`,
- * `x-agent-signature`) over the exact body sent; the broker refuses a nonce twice.
+ * of `signRequest` (`AGENT_HEADERS` in `signing.ts`) over the exact body sent; the broker
+ * refuses a nonce twice.
  */
 
-export type { SignedJob } from './jobs/signing.ts';
+export type { SignedJob } from './signing.ts';
 
-/** The agent protocol's HTTP routes. */
+/**
+ * The desktop agent program's name: its command (package.json's `bin`, pinned equal by a
+ * test), the User-Agent it sends, its service, task and directory names.
+ */
+export const AGENT_PROGRAM = 'chatgpt-broker-agent';
+
+/** Every HTTP route under `/api/agent/`: the agent's own, and the user's pairing routes. */
 export const AGENT_PATHS = {
   register: '/api/agent/register',
   poll: '/api/agent/poll',
   result: '/api/agent/result',
   /** Where the signed-in user confirms a pairing code (not called by the agent). */
   pair: '/api/agent/pair',
+  /** The signed-in user's paired computers (not called by the agent). */
+  computers: '/api/agent/computers',
+  /** Where the signed-in user unpairs a computer (not called by the agent). */
+  unpair: '/api/agent/unpair',
 } as const;
 
 /** Longest name a computer may be registered under (it is how the user picks it in launch_app). */
 export const AGENT_NAME_MAX = 64;
-
-/**
- * Largest accepted difference between an agent request's timestamp and the broker's clock
- * (and how long the broker remembers each nonce). An agent whose clock is further off
- * than this has every request refused as stale.
- */
-export const REQUEST_SKEW_MS = 60_000;
 
 /** What the socket's connect request signs in place of an HTTP method and path (no body). */
 export const SOCKET_CONNECT = { method: 'GET', path: '$connect' } as const;

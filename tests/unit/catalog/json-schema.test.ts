@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { inputJsonSchema, nullable, StrictSchemaError, toStrictSchema } from '#lib/chatgpt/json-schema';
+import { inputJsonSchema, nullable, StrictSchemaError, toStrictSchema } from '#lib/catalog/json-schema';
 import { admitsNull, strictModeProblems } from './support.ts';
 
 const strict = (schema: z.ZodType) => toStrictSchema(inputJsonSchema(schema));

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { STRICT_FORMATS, STRICT_KEYWORDS } from '#lib/chatgpt/json-schema';
+import { STRICT_FORMATS, STRICT_KEYWORDS } from '#lib/catalog/json-schema';
 
 /**
- * OpenAI strict mode's rules, checked independently of how lib/chatgpt builds a schema. The
- * allowed keywords and formats are one fact, kept once in lib/chatgpt/json-schema; that the
+ * OpenAI strict mode's rules, checked independently of how lib/catalog builds a schema. The
+ * allowed keywords and formats are one fact, kept once in lib/catalog/json-schema; that the
  * generator drops what is outside them is pinned by json-schema.test.ts with named keywords
  * (`default`, `minLength`, an unsupported format).
  */

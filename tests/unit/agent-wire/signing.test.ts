@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REQUEST_SKEW_MS } from '#lib/agent-protocol';
 import {
   generateSigningKeyPair,
   importPublicKey,
@@ -8,13 +7,14 @@ import {
   type JobFields,
   jobIdOf,
   publicKeyOf,
+  REQUEST_SKEW_MS,
   requestAgentId,
   type SignedJob,
   signJob,
   signRequest,
   verifyJob,
   verifyRequest,
-} from '#lib/jobs/signing';
+} from '#lib/agent-wire/signing';
 
 const broker = generateSigningKeyPair();
 const agent = generateSigningKeyPair();

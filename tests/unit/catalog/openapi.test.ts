@@ -1,13 +1,13 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
-import { inputJsonSchema } from '#lib/chatgpt/json-schema';
+import { inputJsonSchema } from '#lib/catalog/json-schema';
 import {
   buildOpenApiDocument,
   documentedOperations,
   MAX_ACTIONS_TEXT,
   type OpenApiOperation,
   publicBaseUrl,
-} from '#lib/chatgpt/openapi';
+} from '#lib/catalog/openapi';
 import { getConfig } from '#lib/config';
 import { allOperations, operations, SCOPES } from '#lib/operations';
 import { handler } from '../../../functions/get_openapi_document.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { inputJsonSchema } from '#lib/chatgpt/json-schema';
-import { clip, MAX_TOOL_DESCRIPTION, toolDefinitions } from '#lib/chatgpt/tools';
+import { inputJsonSchema } from '#lib/catalog/json-schema';
+import { clip, MAX_TOOL_DESCRIPTION, toolDefinitions } from '#lib/catalog/tools';
 import { allOperations, operations } from '#lib/operations';
 import { handler } from '../../../functions/get_tool_definitions.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
