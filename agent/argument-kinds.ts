@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from '#lib/zod';
 
 /**
  * What a catalog entry's caller arguments may be. ChatGPT (and whoever put words in front
@@ -36,7 +36,9 @@ export const AllowArgsConfig = z.union(
   [
     z.boolean(),
     z.enum(['url', 'words', UNSAFE_ANY]),
-    z.strictObject({ files: z.array(z.string().min(1).max(4_096)).min(1).max(20) }),
+    z.strictObject({
+      files: z.array(z.string().check(z.minLength(1), z.maxLength(4_096))).check(z.minLength(1), z.maxLength(20)),
+    }),
   ],
   { error: `must be false, ${KIND_HELP}` },
 );

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import type { z } from 'zod';
 import {
   AGENT_PATHS,
   AGENT_PROGRAM,
@@ -10,6 +9,7 @@ import {
   ResultResponse,
 } from '#lib/agent-wire/protocol';
 import { signRequest } from '#lib/agent-wire/signing';
+import type * as z from '#lib/zod';
 
 /**
  * The agent's HTTP client for the broker (fetch-based). Every request after registration
@@ -104,7 +104,7 @@ export class BrokerClient {
     route: string,
     payload: unknown,
     identity: AgentIdentity | undefined,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<T> {

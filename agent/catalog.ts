@@ -1,7 +1,7 @@
 import path from 'node:path';
-import * as z from 'zod';
 import type { AgentPlatform } from '#lib/agent-wire/protocol';
 import { HIDDEN_CHARACTERS } from '#lib/agent-wire/visible-text';
+import * as z from '#lib/zod';
 import {
   type AllowArgs,
   AllowArgsConfig,
@@ -275,63 +275,66 @@ const SCRIPT_EXTENSIONS = new Set([
 ]);
 
 const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const Name = z.string().trim().min(1).max(100);
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 function entrySchema(platform: AgentPlatform) {
   return z
     .strictObject({
-      command: z.string().min(1).max(4_096).optional(),
-      bundle_id: z.string().regex(APP_ID, 'must look like com.example.App').optional(),
-      desktop_id: z.string().regex(APP_ID, 'must look like org.example.App').optional(),
-      args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).optional(),
-      allow_args: AllowArgsConfig.optional(),
-      aliases: z.array(Name).max(20).optional(),
+      command: z.optional(z.string().check(z.minLength(1), z.maxLength(4_096))),
+      bundle_id: z.optional(z.string().check(z.regex(APP_ID, 'must look like com.example.App'))),
+      desktop_id: z.optional(z.string().check(z.regex(APP_ID, 'must look like org.example.App'))),
+      args: z.optional(z.array(z.string().check(z.maxLength(MAX_ARG_LENGTH))).check(z.maxLength(MAX_ARGS))),
+      allow_args: z.optional(AllowArgsConfig),
+      aliases: z.optional(z.array(Name).check(z.maxLength(20))),
     })
-    .superRefine((entry, ctx) => {
-      const kinds = [entry.command, entry.bundle_id, entry.desktop_id].filter((value) => value !== undefined);
-      if (kinds.length !== 1) {
-        ctx.addIssue({ code: 'custom', message: 'needs exactly one of "command", "bundle_id", "desktop_id"' });
-        return;
-      }
-      const allowArgs = kindOf(entry.allow_args);
-      if (entry.command !== undefined) {
-        for (const message of commandProblems(entry.command, platform, allowArgs)) {
-          ctx.addIssue({ code: 'custom', path: ['command'], message });
+    .check(
+      z.superRefine((entry, ctx) => {
+        const kinds = [entry.command, entry.bundle_id, entry.desktop_id].filter((value) => value !== undefined);
+        if (kinds.length !== 1) {
+          ctx.addIssue({ code: 'custom', message: 'needs exactly one of "command", "bundle_id", "desktop_id"' });
+          return;
         }
-      }
-      if (typeof allowArgs === 'object') {
-        for (const message of folderProblems(allowArgs.files, platform === 'windows' ? path.win32 : path.posix)) {
-          ctx.addIssue({ code: 'custom', path: ['allow_args', 'files'], message });
+        const allowArgs = kindOf(entry.allow_args);
+        if (entry.command !== undefined) {
+          for (const message of commandProblems(entry.command, platform, allowArgs)) {
+            ctx.addIssue({ code: 'custom', path: ['command'], message });
+          }
         }
-      }
-      if (entry.bundle_id !== undefined && platform !== 'macos') {
-        ctx.addIssue({ code: 'custom', path: ['bundle_id'], message: 'bundle_id entries work only on macOS' });
-      }
-      // No file to read behind a bundle id: its last part is the app's name (com.apple.Terminal).
-      const app = entry.bundle_id?.split('.').pop();
-      const runner = app === undefined || allowArgs === false ? undefined : argumentRunner(app, runnerRule(allowArgs));
-      if (runner !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['allow_args'],
-          message: `${entry.bundle_id} may not take caller arguments: ${runner.why}`,
-        });
-      }
-      if (entry.desktop_id !== undefined) {
-        if (platform !== 'linux') {
-          ctx.addIssue({ code: 'custom', path: ['desktop_id'], message: 'desktop_id entries work only on Linux' });
+        if (typeof allowArgs === 'object') {
+          for (const message of folderProblems(allowArgs.files, platform === 'windows' ? path.win32 : path.posix)) {
+            ctx.addIssue({ code: 'custom', path: ['allow_args', 'files'], message });
+          }
         }
-        if (entry.args !== undefined && entry.args.length > 0) {
-          ctx.addIssue({ code: 'custom', path: ['args'], message: 'gtk-launch passes no fixed arguments' });
+        if (entry.bundle_id !== undefined && platform !== 'macos') {
+          ctx.addIssue({ code: 'custom', path: ['bundle_id'], message: 'bundle_id entries work only on macOS' });
         }
-        if (allowArgs !== false && allowArgs !== 'url') {
-          ctx.addIssue({ code: 'custom', path: ['allow_args'], message: 'desktop_id entries take false or "url"' });
+        // No file to read behind a bundle id: its last part is the app's name (com.apple.Terminal).
+        const app = entry.bundle_id?.split('.').pop();
+        const runner =
+          app === undefined || allowArgs === false ? undefined : argumentRunner(app, runnerRule(allowArgs));
+        if (runner !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['allow_args'],
+            message: `${entry.bundle_id} may not take caller arguments: ${runner.why}`,
+          });
         }
-      }
-      for (const [index, arg] of (entry.args ?? []).entries()) {
-        if (arg.includes('\0')) ctx.addIssue({ code: 'custom', path: ['args', index], message: 'contains a NUL' });
-      }
-    });
+        if (entry.desktop_id !== undefined) {
+          if (platform !== 'linux') {
+            ctx.addIssue({ code: 'custom', path: ['desktop_id'], message: 'desktop_id entries work only on Linux' });
+          }
+          if (entry.args !== undefined && entry.args.length > 0) {
+            ctx.addIssue({ code: 'custom', path: ['args'], message: 'gtk-launch passes no fixed arguments' });
+          }
+          if (allowArgs !== false && allowArgs !== 'url') {
+            ctx.addIssue({ code: 'custom', path: ['allow_args'], message: 'desktop_id entries take false or "url"' });
+          }
+        }
+        for (const [index, arg] of (entry.args ?? []).entries()) {
+          if (arg.includes('\0')) ctx.addIssue({ code: 'custom', path: ['args', index], message: 'contains a NUL' });
+        }
+      }),
+    );
 }
 
 function commandProblems(command: string, platform: AgentPlatform, allowArgs: AllowArgs): string[] {
@@ -381,8 +384,8 @@ function runnerRule(allowArgs: AllowArgs): true | 'url' {
 
 function configSchema(platform: AgentPlatform) {
   return z.strictObject({
-    apps: z.record(Name, entrySchema(platform).nullable()).optional(),
-    only: z.array(Name).optional(),
+    apps: z.optional(z.record(Name, z.nullable(entrySchema(platform)))),
+    only: z.optional(z.array(Name)),
   });
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from '#lib/zod';
 import { writeJsonAtomic } from './json-file.ts';
 import { AgentState } from './state.ts';
 

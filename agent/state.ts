@@ -1,8 +1,8 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
 import { ResultRequest } from '#lib/agent-wire/protocol';
 import { generateSigningKeyPair } from '#lib/agent-wire/signing';
+import * as z from '#lib/zod';
 import { writeJsonAtomic } from './json-file.ts';
 
 /**
@@ -22,29 +22,29 @@ export const SEEN_MARGIN_MS = 10 * 60_000;
 
 const Registration = z.object({
   broker_url: z.string(),
-  agent_id: z.string().min(1),
-  broker_public_key: z.string().min(1),
+  agent_id: z.string().check(z.minLength(1)),
+  broker_public_key: z.string().check(z.minLength(1)),
   paired: z.boolean(),
-  pairing_code: z.string().optional(),
-  pairing_expires_at: z.number().optional(),
-  poll_interval_ms: z.number().int().min(0),
+  pairing_code: z.optional(z.string()),
+  pairing_expires_at: z.optional(z.number()),
+  poll_interval_ms: z.number().check(z.int(), z.minimum(0)),
 });
 export type Registration = z.infer<typeof Registration>;
 
 const StateFile = z.object({
   version: z.literal(1),
-  public_key: z.string().min(1),
-  private_key: z.string().min(1),
+  public_key: z.string().check(z.minLength(1)),
+  private_key: z.string().check(z.minLength(1)),
   /** Broker URL -> the broker public key received at the first registration there. */
   pinned_broker_keys: z.record(z.string(), z.string()),
-  registration: Registration.optional(),
+  registration: z.optional(Registration),
 });
 type StateFile = z.infer<typeof StateFile>;
 
 const SeenFile = z.object({
   version: z.literal(1),
   jobs: z.record(z.string(), z.number()),
-  results: z.record(z.string(), ResultRequest).optional(),
+  results: z.optional(z.record(z.string(), ResultRequest)),
 });
 
 /** The state directory cannot be read or holds something unexpected: the user must act. */
@@ -190,7 +190,7 @@ function keyFields(): Pick<StateFile, 'public_key' | 'private_key'> {
   return { public_key: pair.publicKey, private_key: pair.privateKey };
 }
 
-async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readJson<T>(file: string, schema: z.ZodMiniType<T>): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

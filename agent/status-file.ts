@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from '#lib/zod';
 import { writeJsonAtomic } from './json-file.ts';
 
 /**
@@ -20,35 +20,35 @@ export const JobOutcomeKind = z.enum(['launched', 'failed', 'refused']);
 export const AgentStatus = z.object({
   version: z.literal(1),
   /** The running agent's process id, and when it started (ms since epoch). */
-  pid: z.number().int(),
+  pid: z.number().check(z.int()),
   started_at: z.number(),
   /** When this file was last written. */
   updated_at: z.number(),
   broker_url: z.string(),
-  agent_id: z.string().optional(),
+  agent_id: z.optional(z.string()),
   paired: z.boolean(),
   /** The account the broker says this computer is paired to, when it says so. */
-  account: z.string().optional(),
+  account: z.optional(z.string()),
   connection: z.object({
     state: z.enum(['connecting', 'connected', 'disconnected']),
     transport: Transport,
     /** When it entered this state. */
     since: z.number(),
     /** Why it is disconnected: an error message without request data. */
-    error: z.string().optional(),
+    error: z.optional(z.string()),
   }),
-  catalog_size: z.number().int(),
-  last_job: z
-    .object({
+  catalog_size: z.number().check(z.int()),
+  last_job: z.optional(
+    z.object({
       job_id: z.string(),
       /** The catalog name, or the requested name (escaped) when it is not in the catalog. */
       app: z.string(),
       outcome: JobOutcomeKind,
       at: z.number(),
       /** For failed and refused jobs: why. */
-      message: z.string().optional(),
-    })
-    .optional(),
+      message: z.optional(z.string()),
+    }),
+  ),
 });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 

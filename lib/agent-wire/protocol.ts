@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { isValidPublicKey } from './signing.ts';
 
 /**
@@ -62,7 +62,10 @@ export const FALLBACK_POLL_INTERVAL_MS = 5_000;
 /** Job ids as the broker issues them (`job_` and 16 base64url characters), with room to grow. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-export const JobId = z.string().regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker');
+// The bodies and socket messages below are z.lazy: built at their first use, not by every
+// function that loads the registry (lib/schemas/built.ts says why); the small leaves are not.
+
+export const JobId = z.string().check(z.regex(JOB_ID_PATTERN, 'must be a job id as issued by the broker'));
 
 /**
  * The characters a computer's name may hold: letters, digits, spaces and `. _ - ' ( )`.
@@ -76,48 +79,58 @@ const PLAIN_NAME = new RegExp(`^${AGENT_NAME_CHARACTER.source}+$`, 'u');
 /** A computer's name as its user will say it to ChatGPT: "work-laptop", "Kitchen PC". */
 export const AgentName = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(AGENT_NAME_MAX, `must be at most ${AGENT_NAME_MAX} characters`)
-  .regex(PLAIN_NAME, "must hold only letters, digits, spaces and . _ - ' ( )");
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(AGENT_NAME_MAX, `must be at most ${AGENT_NAME_MAX} characters`),
+    z.regex(PLAIN_NAME, "must hold only letters, digits, spaces and . _ - ' ( )"),
+  );
 
 export const AgentPlatform = z.enum(['windows', 'macos', 'linux']);
 export type AgentPlatform = z.infer<typeof AgentPlatform>;
 
 /** `POST /api/agent/register` (unsigned: the agent has no id yet). */
-export const RegisterRequest = z.object({
-  name: AgentName,
-  platform: AgentPlatform,
-  /** Base64 SPKI DER of the agent's Ed25519 key, as made by `generateSigningKeyPair`. */
-  public_key: z
-    .string()
-    .max(200)
-    .refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
-});
+export const RegisterRequest = z.lazy(() =>
+  z.object({
+    name: AgentName,
+    platform: AgentPlatform,
+    /** Base64 SPKI DER of the agent's Ed25519 key, as made by `generateSigningKeyPair`. */
+    public_key: z
+      .string()
+      .check(
+        z.maxLength(200),
+        z.refine(isValidPublicKey, { message: 'must be the base64 SPKI of an Ed25519 public key' }),
+      ),
+  }),
+);
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 
 /** 201 answer to register. */
-export const RegisterResponse = z.object({
-  success: z.literal(true),
-  agent_id: z.string().min(1).max(200),
-  /** Short one-time code the user confirms through the API with their Google token. */
-  pairing_code: z.string().min(1).max(64),
-  /** When the pairing code stops working, ms since the epoch. */
-  expires_at: z.number().int().nonnegative().describe('When the pairing code stops working (ms since the epoch).'),
-  /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
-  broker_public_key: z.string().min(1).max(1_000),
-  /** How long to wait between polls while the pairing code is unconfirmed. */
-  poll_interval_ms: z.number().int().min(0).max(600_000),
-  /**
-   * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
-   * agent on it when it is paired (absent: the broker offers only the HTTP poll).
-   */
-  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
-});
+export const RegisterResponse = z.lazy(() =>
+  z.object({
+    success: z.literal(true),
+    agent_id: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** Short one-time code the user confirms through the API with their Google token. */
+    pairing_code: z.string().check(z.minLength(1), z.maxLength(64)),
+    /** When the pairing code stops working, ms since the epoch. */
+    expires_at: z
+      .number()
+      .check(z.int(), z.nonnegative(), z.describe('When the pairing code stops working (ms since the epoch).')),
+    /** Base64 SPKI DER of the broker's job-signing key: the agent pins it. */
+    broker_public_key: z.string().check(z.minLength(1), z.maxLength(1_000)),
+    /** How long to wait between polls while the pairing code is unconfirmed. */
+    poll_interval_ms: z.number().check(z.int(), z.minimum(0), z.maximum(600_000)),
+    /**
+     * The WebSocket to hold, from now on: while the code is unconfirmed the broker tells the
+     * agent on it when it is paired (absent: the broker offers only the HTTP poll).
+     */
+    socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
+  }),
+);
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
 /** `POST /api/agent/poll`, body `{}`. */
-export const PollRequest = z.strictObject({});
+export const PollRequest = z.lazy(() => z.strictObject({}));
 export type PollRequest = z.infer<typeof PollRequest>;
 
 /**
@@ -128,19 +141,21 @@ export type PollRequest = z.infer<typeof PollRequest>;
 const PollAnswer = {
   success: z.literal(true),
   /** The WebSocket the agent should hold instead of polling, when the broker offers one. */
-  socket_url: z.url({ protocol: /^wss?$/ }).optional(),
+  socket_url: z.optional(z.url({ protocol: /^wss?$/ })),
 };
-export const PollResponse = z.discriminatedUnion('status', [
-  z.object({ ...PollAnswer, status: z.literal('unpaired') }),
-  z.object({
-    ...PollAnswer,
-    status: z.literal('paired'),
-    /** The Google account the computer was just paired to, for the agent to show its user. */
-    account: z.string().nullish(),
-  }),
-  z.object({ ...PollAnswer, status: z.literal('idle') }),
-  z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
-]);
+export const PollResponse = z.lazy(() =>
+  z.discriminatedUnion('status', [
+    z.object({ ...PollAnswer, status: z.literal('unpaired') }),
+    z.object({
+      ...PollAnswer,
+      status: z.literal('paired'),
+      /** The Google account the computer was just paired to, for the agent to show its user. */
+      account: z.nullish(z.string()),
+    }),
+    z.object({ ...PollAnswer, status: z.literal('idle') }),
+    z.object({ ...PollAnswer, status: z.literal('job'), job: z.unknown() }),
+  ]),
+);
 export type PollResponse = z.infer<typeof PollResponse>;
 
 /** `launched`: the process started; `failed`: it could not start; `refused`: the agent declined the job. */
@@ -151,13 +166,13 @@ export type ResultStatus = z.infer<typeof ResultStatus>;
 export const ResultRequest = z.object({
   job_id: JobId,
   status: ResultStatus,
-  message: z.string().max(1_000).nullish(),
-  pid: z.number().int().positive().nullish(),
+  message: z.nullish(z.string().check(z.maxLength(1_000))),
+  pid: z.nullish(z.number().check(z.int(), z.positive())),
 });
 export type ResultRequest = z.infer<typeof ResultRequest>;
 
 /** 200 answer to result; `accepted: false` when the job was unknown or already reported. */
-export const ResultResponse = z.object({ success: z.literal(true), accepted: z.boolean() });
+export const ResultResponse = z.lazy(() => z.object({ success: z.literal(true), accepted: z.boolean() }));
 export type ResultResponse = z.infer<typeof ResultResponse>;
 
 /**
@@ -166,11 +181,13 @@ export type ResultResponse = z.infer<typeof ResultResponse>;
  * `ack` says a job arrived (else it is delivered again when its lease ends); `result` is
  * the same report as `POST /api/agent/result`.
  */
-export const AgentSocketMessage = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('collect') }),
-  z.object({ action: z.literal('ack'), job_id: JobId }),
-  ResultRequest.extend({ action: z.literal('result') }),
-]);
+export const AgentSocketMessage = z.lazy(() =>
+  z.discriminatedUnion('action', [
+    z.object({ action: z.literal('collect') }),
+    z.object({ action: z.literal('ack'), job_id: JobId }),
+    z.extend(ResultRequest, { action: z.literal('result') }),
+  ]),
+);
 export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
 
 /**
@@ -180,10 +197,16 @@ export type AgentSocketMessage = z.infer<typeof AgentSocketMessage>;
  * for `verifyJob`), the answer to `collect` with the broker's clock (so the agent can tell
  * its own clock is off), and whether a `result` was recorded.
  */
-export const BrokerSocketMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('paired'), account: z.string().max(320).nullish() }),
-  z.object({ type: z.literal('job'), job: z.unknown() }),
-  z.object({ type: z.literal('collected'), server_time: z.number().int(), queued: z.number().int().min(0) }),
-  z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
-]);
+export const BrokerSocketMessage = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('paired'), account: z.nullish(z.string().check(z.maxLength(320))) }),
+    z.object({ type: z.literal('job'), job: z.unknown() }),
+    z.object({
+      type: z.literal('collected'),
+      server_time: z.number().check(z.int()),
+      queued: z.number().check(z.int(), z.minimum(0)),
+    }),
+    z.object({ type: z.literal('result_recorded'), job_id: JobId, accepted: z.boolean() }),
+  ]),
+);
 export type BrokerSocketMessage = z.infer<typeof BrokerSocketMessage>;

@@ -17,13 +17,13 @@ export interface ToolRunner {
  * the module loader keeps it), so a refused call loads nothing.
  */
 export function toolRunner<O extends Operation>(operation: O, load: () => Promise<Action<O>>): ToolRunner {
-  const schema = operation.request;
-  if (!schema) throw new Error(`tool ${operation.name} has no request schema`);
+  // Asked without reading it: the schema is built at the tool's first call (lib/schemas/built.ts).
+  if (!('request' in operation)) throw new Error(`tool ${operation.name} has no request schema`);
   return {
     operation,
     run: async (request) => {
       // The schema is the operation's own, so what it parses is the body the action takes.
-      const body = schema.parse(request.body) as Parameters<Action<O>>[0]['body'];
+      const body = operation.request?.parse(request.body) as Parameters<Action<O>>[0]['body'];
       return (await load())({ ...request, body });
     },
   };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /** A JSON Schema node as `z.toJSONSchema` writes it. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -8,13 +8,13 @@ export type JsonSchema = { [keyword: string]: unknown };
  * with `.nullish()` fields optional), without the `$schema` line that neither OpenAI nor
  * an OpenAPI document wants.
  */
-export function inputJsonSchema(schema: z.ZodType): JsonSchema {
+export function inputJsonSchema(schema: z.core.$ZodType): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
   return rest;
 }
 
 /** The JSON Schema of what an operation answers (`io: 'output'`), without `$schema`. */
-export function outputJsonSchema(schema: z.ZodType): JsonSchema {
+export function outputJsonSchema(schema: z.core.$ZodType): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output' }) as JsonSchema;
   return rest;
 }

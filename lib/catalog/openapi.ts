@@ -1,5 +1,5 @@
 import { allOperations, type Operation, SCOPES } from '../operations.ts';
-import { ErrorEnvelope } from '../schemas/common.ts';
+import { commonSchemas } from '../schemas/common.ts';
 import { inputJsonSchema, type JsonSchema, outputJsonSchema } from './json-schema.ts';
 import { clip } from './tools.ts';
 
@@ -159,7 +159,7 @@ export function buildOpenApiDocument(serverUrl: string): OpenApiDocument {
     servers: [{ url: serverUrl.replace(/\/+$/, '') }],
     paths,
     components: {
-      schemas: { Error: openObjects(outputJsonSchema(ErrorEnvelope)) as JsonSchema },
+      schemas: { Error: openObjects(outputJsonSchema(commonSchemas().ErrorEnvelope)) as JsonSchema },
       responses: {
         Error: {
           description: 'The request failed: `error.code` says why, `error.details` lists fields to fix.',

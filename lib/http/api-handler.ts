@@ -3,13 +3,13 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { type Config, getConfig } from '../config.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
 import { clearSecrets, describeError, logger, registerSecrets } from '../log.ts';
 import { flushMetrics } from '../metrics.ts';
 import type { FunctionSpec, Operation } from '../operations.ts';
 import { readSecret } from '../secrets.ts';
+import type * as z from '../zod.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
 import { CORS } from './cors.ts';
 import { toHttpFailure } from './errors.ts';
@@ -94,7 +94,7 @@ function toResponse(result: object | HttpResponse): APIGatewayProxyStructuredRes
  * parsing, the caller's Google token, zod validation, and the single error model. A
  * handler supplies only its operation and what to do with a valid request.
  */
-export function apiHandler<S extends z.ZodType>(operation: Operation<S>, run: Run<z.output<S>>) {
+export function apiHandler<S extends z.ZodMiniType>(operation: Operation<S>, run: Run<z.output<S>>) {
   const core = async (event: Event, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     try {

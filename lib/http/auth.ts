@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ReceivedRequest } from '../agent-wire/signing.ts';
 import { BrokerError } from '../errors.ts';
 import type { GoogleCredentials } from '../google/credentials.ts';
-import { UserCredentials } from '../schemas/common.ts';
+import { commonSchemas, type UserCredentials } from '../schemas/common.ts';
 
 // A token goes into an outgoing Authorization header: printable ASCII only.
 const TOKEN_SHAPE = /^[\x21-\x7e]{1,4096}$/;
@@ -18,7 +18,7 @@ function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
 
 function bodyCredentials(body: unknown): UserCredentials | undefined {
   if (typeof body !== 'object' || body === null || !('user_credentials' in body)) return undefined;
-  const parsed = UserCredentials.safeParse((body as { user_credentials: unknown }).user_credentials);
+  const parsed = commonSchemas().UserCredentials.safeParse((body as { user_credentials: unknown }).user_credentials);
   if (!parsed.success) {
     throw new BrokerError('invalid_request', 'user_credentials must be an object with a non-empty access_token.');
   }

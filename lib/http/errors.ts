@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { BrokerError, type ErrorKind } from '../errors.ts';
 
 /** What a failed request answers: status, stable code, caller-safe message and headers. */
@@ -37,7 +37,7 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Validation issues as a list of `{field, message}` the caller can act on. */
-export function validationDetails(error: ZodError): Array<{ field: string; message: string }> {
+export function validationDetails(error: $ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((issue) => ({ field: fieldName(issue.path) || '(body)', message: issue.message }));
 }
 
@@ -66,7 +66,8 @@ function retryAfter(details: unknown): Record<string, string> {
 
 /** Maps any thrown value to the one HTTP error model. The only place statuses are chosen. */
 export function toHttpFailure(error: unknown): HttpFailure {
-  if (error instanceof ZodError) {
+  // zod/mini throws core's $ZodError; classic zod's ZodError is one too.
+  if (error instanceof $ZodError) {
     return {
       status: 400,
       code: 'invalid_request',

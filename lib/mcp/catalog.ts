@@ -1,7 +1,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
-import * as z from 'zod';
 import { inputJsonSchema, type JsonSchema, outputJsonSchema } from '../catalog/json-schema.ts';
 import type { Operation, Tool } from '../operations.ts';
+import * as z from '../zod.ts';
 
 /** One MCP tool as `tools/list` shows it. */
 export interface McpToolDefinition {
@@ -20,15 +20,15 @@ export interface McpToolDefinition {
  * `{success, ...fields}` (the mail listings). MCP says success or failure with `isError`, so
  * its structured answer is the envelope's `data`, or the flat answer without `success`.
  */
-function isEnvelope(response: z.ZodType | undefined): response is z.ZodObject<{ data: z.ZodType }> {
-  return response instanceof z.ZodObject && 'data' in response.shape && 'message' in response.shape;
+function isEnvelope(response: z.ZodMiniType | undefined): response is z.ZodMiniObject<{ data: z.ZodMiniType }> {
+  return response instanceof z.ZodMiniObject && 'data' in response.shape && 'message' in response.shape;
 }
 
 /** The schema of a tool's structured answer, derived from the operation's REST response schema. */
-function dataSchema(operation: Operation): z.ZodType | undefined {
+function dataSchema(operation: Operation): z.ZodMiniType | undefined {
   const { response } = operation;
   if (isEnvelope(response)) return response.shape.data;
-  if (response instanceof z.ZodObject) return response.omit({ success: true });
+  if (response instanceof z.ZodMiniObject) return z.omit(response, { success: true });
   return response;
 }
 

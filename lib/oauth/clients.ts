@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
-import * as z from 'zod';
 import { isPlainVisibleText } from '../agent-wire/visible-text.ts';
 import type { Config } from '../config.ts';
 import { countAttempt } from '../jobs/attempts.ts';
 import { keys, type Store, ttlSeconds, updateIf } from '../store/table.ts';
+import * as z from '../zod.ts';
 import { OAuthError } from './errors.ts';
 import { clientFromDocument } from './metadata-document.ts';
 import { type ClientRecord, clients, hashSecret, randomSecret } from './records.ts';
@@ -37,36 +37,43 @@ const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as co
 /** A client's name as the consent page shows it: plain visible text, as computer names are. */
 const ClientName = z
   .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine(isPlainVisibleText, 'must not contain control, bidi, zero-width or line-break characters');
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine(isPlainVisibleText, 'must not contain control, bidi, zero-width or line-break characters'),
+  );
 
 /** What RFC 7591 registration and client metadata documents may say (the parts we use). */
 function clientMetadata(config: Config) {
+  const metadata = z.object({
+    redirect_uris: z.array(z.string().check(z.maxLength(2_000))).check(z.minLength(1), z.maxLength(10)),
+    client_name: z.optional(ClientName),
+    application_type: z.optional(z.enum(APPLICATION_TYPES)),
+    token_endpoint_auth_method: z.optional(z.enum(AUTH_METHODS)),
+    grant_types: z.optional(z.array(z.string())),
+    response_types: z.optional(z.array(z.string())),
+    client_uri: z.optional(z.string()),
+  });
   return z
-    .object({
-      redirect_uris: z.array(z.string().max(2_000)).min(1).max(10),
-      client_name: ClientName.optional(),
-      application_type: z.enum(APPLICATION_TYPES).optional(),
-      token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
-      grant_types: z.array(z.string()).optional(),
-      response_types: z.array(z.string()).optional(),
-      client_uri: z.string().optional(),
-    })
-    .transform((metadata) => ({
-      ...metadata,
-      application_type: metadata.application_type ?? impliedApplicationType(metadata.redirect_uris),
-    }))
-    .superRefine((metadata, context) => {
-      metadata.redirect_uris.forEach((uri, index) => {
-        const problem = redirectUriProblem(uri, metadata.application_type, config.OAUTH_ALLOW_LOOPBACK_HTTP);
-        if (problem) context.addIssue({ code: 'custom', path: ['redirect_uris', index], message: problem });
-      });
-    });
+    .pipe(
+      metadata,
+      z.transform((given: z.output<typeof metadata>) => ({
+        ...given,
+        application_type: given.application_type ?? impliedApplicationType(given.redirect_uris),
+      })),
+    )
+    .check(
+      z.superRefine((given, context) => {
+        given.redirect_uris.forEach((uri, index) => {
+          const problem = redirectUriProblem(uri, given.application_type, config.OAUTH_ALLOW_LOOPBACK_HTTP);
+          if (problem) context.addIssue({ code: 'custom', path: ['redirect_uris', index], message: problem });
+        });
+      }),
+    );
 }
 
-function invalidMetadata(error: z.ZodError): OAuthError {
+function invalidMetadata(error: z.core.$ZodError): OAuthError {
   // RFC 7591 §3.2.2 has its own code for a refused redirect URI.
   const code = error.issues.some((issue) => issue.path[0] === 'redirect_uris' && issue.path.length > 1)
     ? 'invalid_redirect_uri'
@@ -200,9 +207,7 @@ export function isMetadataDocumentUrl(clientId: string, config: Config): boolean
 export function fetchMetadataDocument(clientId: string, config: Config): Promise<KnownClient> {
   const url = new URL(clientId);
   return clientFromDocument(url, config, (document) => {
-    const parsed = clientMetadata(config)
-      .and(z.object({ client_id: z.literal(clientId) }))
-      .parse(document);
+    const parsed = z.intersection(clientMetadata(config), z.object({ client_id: z.literal(clientId) })).parse(document);
     if ((parsed.token_endpoint_auth_method ?? 'none') !== 'none') throw new Error('not a public client');
     return {
       clientId,

@@ -1,9 +1,10 @@
 /**
  * docs/reference/configuration.md: every environment variable lib/config.ts reads, with its
- * default and what it is for, from the config schema itself (its `.describe()` texts).
+ * default and what it is for, from the config schema itself (its `z.describe()` texts).
  */
-import type * as z from 'zod';
+
 import { ConfigSchema } from '../../lib/config.ts';
+import * as z from '../../lib/zod.ts';
 import { LOCAL_PORTS } from '../../local/local-ports.ts';
 import { GENERATED, table } from './markdown.ts';
 
@@ -36,7 +37,7 @@ ${table(
   Object.entries(ConfigSchema.shape).map(([name, schema]) => [
     `\`${name}\``,
     asEnv(defaultOf(schema)),
-    schema.description ?? '',
+    z.globalRegistry.get(schema)?.description ?? '',
   ]),
 )}
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { allOperations, type Operation, operations } from '#lib/operations';
-import { ErrorEnvelope } from '#lib/schemas/common';
+import { commonSchemas } from '#lib/schemas/common';
+import * as z from '#lib/zod';
 
 /** `/api/app/jobs/{job_id}` -> a pattern matching `/api/app/jobs/<one segment>`. */
 function templatePattern(template: string): RegExp {
@@ -45,7 +45,7 @@ export function responseMismatch(
   const operation = answeringOperation(method, path, requestBody);
   if (answer.json === undefined || !operation) return undefined;
   const success = answer.status >= 200 && answer.status <= 299;
-  const schema = success ? operation.response : ErrorEnvelope;
+  const schema = success ? operation.response : commonSchemas().ErrorEnvelope;
   if (!schema) return undefined;
   const parsed = schema.safeParse(answer.json);
   const head =

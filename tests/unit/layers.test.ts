@@ -125,11 +125,12 @@ describe('the code', () => {
     expect(findCycle(await importGraph(['functions', 'lib']))).toBeUndefined();
   });
 
-  it('keeps the agent to the wire contract: from lib it imports only lib/agent-wire/', async () => {
+  it('keeps the agent to the wire contract: from lib it imports only lib/agent-wire/ and the zod it is written in', async () => {
     const graph = await importGraph(['agent']);
     expect(graph.size).toBeGreaterThan(10);
     const fromLib = [...graph.values()].flat().filter((target) => target.startsWith('lib/'));
     expect(fromLib.length).toBeGreaterThan(0);
-    expect(fromLib.filter((target) => !target.startsWith('lib/agent-wire/'))).toEqual([]);
+    // lib/zod.ts is zod/mini with its English messages, which the protocol's schemas need.
+    expect(fromLib.filter((target) => !target.startsWith('lib/agent-wire/') && target !== 'lib/zod.ts')).toEqual([]);
   });
 });

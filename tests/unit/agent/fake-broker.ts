@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ZodError } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 import {
   AGENT_PATHS,
   PollRequest,
@@ -158,7 +158,7 @@ export class FakeBroker {
     const fail = (status: number, code: string, message: string) =>
       send(status, { success: false, error: { code, message } });
     // Invalid fields are answered as the real broker answers them (lib/http/errors.ts).
-    const invalid = (error: ZodError) => {
+    const invalid = (error: $ZodError) => {
       const { status, code, message, details } = toHttpFailure(error);
       send(status, { success: false, error: { code, message, details } });
     };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { toolRunnerMap as runners } from '#lib/actions/tools';
 import { dispatchToolCall, parseToolArguments, toolRunner, toolRunners } from '#lib/catalog/dispatch';
 import { getConfig } from '#lib/config';
@@ -104,7 +104,7 @@ describe('dispatchToolCall', () => {
   it('rejects arguments the operation’s schema rejects, naming the field, before loading the action', async () => {
     const { seen, loaded, map } = recordingRunners();
     const failure = dispatchToolCall({ name: 'get_unread_emails', arguments: { limit: 0 } }, map, request());
-    await expect(failure).rejects.toBeInstanceOf(ZodError);
+    await expect(failure).rejects.toBeInstanceOf($ZodError);
     await expect(failure).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['limit'] })] });
     expect(seen).toEqual([]);
     expect(loaded).toEqual([]);

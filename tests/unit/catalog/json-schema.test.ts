@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { inputJsonSchema, nullable, StrictSchemaError, toStrictSchema } from '#lib/catalog/json-schema';
+import * as z from '#lib/zod';
 import { admitsNull, strictModeProblems } from './support.ts';
 
-const strict = (schema: z.ZodType) => toStrictSchema(inputJsonSchema(schema));
+const strict = (schema: z.ZodMiniType) => toStrictSchema(inputJsonSchema(schema));
 
 describe('toStrictSchema', () => {
   it('closes every object and requires all of its properties, nested ones too', () => {
     const schema = strict(
       z.object({
         name: z.string(),
-        address: z.object({ city: z.string(), zip: z.string().optional() }).optional(),
+        address: z.optional(z.object({ city: z.string(), zip: z.optional(z.string()) })),
         tags: z.array(z.object({ label: z.string() })),
       }),
     );
@@ -25,9 +25,9 @@ describe('toStrictSchema', () => {
     const schema = strict(
       z.object({
         title: z.string(),
-        note: z.string().optional(),
-        level: z.enum(['low', 'high']).optional(),
-        when: z.union([z.string(), z.number()]).optional(),
+        note: z.optional(z.string()),
+        level: z.optional(z.enum(['low', 'high'])),
+        when: z.optional(z.union([z.string(), z.number()])),
       }),
     );
     const properties = schema.properties as Record<string, unknown>;
@@ -39,14 +39,14 @@ describe('toStrictSchema', () => {
   });
 
   it('does not add a second null to fields that are already nullish', () => {
-    const schema = strict(z.object({ limit: z.number().int().nullish(), flag: z.boolean().nullish() }));
+    const schema = strict(z.object({ limit: z.nullish(z.number().check(z.int())), flag: z.nullish(z.boolean()) }));
     const properties = schema.properties as Record<string, any>;
     expect(properties.limit.anyOf.filter((member: any) => member.type === 'null')).toHaveLength(1);
     expect(properties.flag.type).toEqual(['boolean', 'null']);
   });
 
   it('removes defaults and keeps descriptions', () => {
-    const schema = strict(z.object({ limit: z.number().default(10).describe('How many.') }));
+    const schema = strict(z.object({ limit: z._default(z.number(), 10).check(z.describe('How many.')) }));
     const limit = (schema.properties as any).limit;
     expect(JSON.stringify(schema)).not.toContain('default');
     expect(limit.description).toBe('How many.');
@@ -56,11 +56,11 @@ describe('toStrictSchema', () => {
   it('drops keywords and formats strict mode rejects, keeping supported formats without their regex', () => {
     const schema = strict(
       z.object({
-        text: z.string().min(1).max(10),
+        text: z.string().check(z.minLength(1), z.maxLength(10)),
         site: z.url(),
         mail: z.email(),
-        code: z.string().regex(/^[A-Z]{2}$/),
-        word: z.string().regex(/^\p{L}+$/u),
+        code: z.string().check(z.regex(/^[A-Z]{2}$/)),
+        word: z.string().check(z.regex(/^\p{L}+$/u)),
       }),
     );
     const properties = schema.properties as Record<string, any>;
@@ -73,8 +73,8 @@ describe('toStrictSchema', () => {
   });
 
   it('flattens nested unions and lifts their description to the property', () => {
-    const recipients = z.union([z.string(), z.array(z.string())]).describe('One or many.');
-    const schema = strict(z.object({ cc: recipients.nullish() }));
+    const recipients = z.union([z.string(), z.array(z.string())]).check(z.describe('One or many.'));
+    const schema = strict(z.object({ cc: z.nullish(recipients) }));
     const cc = (schema.properties as any).cc;
     expect(cc.description).toBe('One or many.');
     expect(cc.anyOf.map((member: any) => member.type)).toEqual(['string', 'array', 'null']);
@@ -97,12 +97,12 @@ describe('toStrictSchema', () => {
     const schema = strict(
       z
         .object({
-          word: z
-            .string()
-            .trim()
-            .transform((value) => value.length),
+          word: z.pipe(
+            z.string().check(z.trim()),
+            z.transform((value: string) => value.length),
+          ),
         })
-        .refine((value) => value.word > 0, { message: 'empty' }),
+        .check(z.refine((value) => value.word > 0, { message: 'empty' })),
     );
     expect((schema.properties as any).word).toEqual({ type: 'string' });
   });

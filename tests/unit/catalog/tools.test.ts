@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { inputJsonSchema } from '#lib/catalog/json-schema';
 import { clip, MAX_TOOL_DESCRIPTION, toolDefinitions } from '#lib/catalog/tools';
 import { allOperations, operations } from '#lib/operations';
+import type * as z from '#lib/zod';
 import { handler } from '../../../functions/get_tool_definitions.ts';
 import { buildHttpEvent } from '../../../scripts/invoke/event.ts';
 import { admitsNull, propertyNames, runHandler, strictModeProblems, TOOL_NAME } from './support.ts';
@@ -29,13 +29,13 @@ describe('tool definitions', () => {
   it.each(toolOperations.map((operation) => [operation.name, operation] as const))(
     '%s: every field a caller may omit is nullable, and a call sending null for all of them passes the request schema',
     (name, operation) => {
-      const plain = inputJsonSchema(operation.request as z.ZodType);
+      const plain = inputJsonSchema(operation.request as z.ZodMiniType);
       const strict = tools.find((tool) => tool.name === name)?.parameters as Record<string, any>;
       const optional = Object.keys(plain.properties as object).filter(
         (field) => !(plain.required as string[] | undefined)?.includes(field),
       );
       for (const field of optional) expect(admitsNull(strict.properties[field]), field).toBe(true);
-      const shape = (operation.request as z.ZodObject).shape;
+      const shape = (operation.request as z.ZodMiniObject<Record<string, z.ZodMiniType>>).shape;
       for (const field of optional) expect(shape[field]?.safeParse(null).success, field).toBe(true);
     },
   );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { composeMessage } from '#lib/gmail/compose';
 import { MAX_REFERENCES, replyToEmail } from '#lib/gmail/reply';
 import { MAX_RECIPIENTS } from '#lib/schemas/common';
-import { SendEmailRequest } from '#lib/schemas/email';
+import { emailSchemas } from '#lib/schemas/email';
 import { mail } from '../../support/hostile-mail.ts';
 import { store, useFakeGmail } from './fake-gmail.ts';
 
@@ -111,7 +111,7 @@ describe('attachment media types', () => {
   it.each(['multipart/mixed', 'Multipart/Alternative', 'message/rfc822', 'message/partial'])(
     'refuses %s with the reason',
     async (type) => {
-      const result = SendEmailRequest.safeParse(request(type));
+      const result = emailSchemas().SendEmailRequest.safeParse(request(type));
       expect(result.success).toBe(false);
       expect(result.error?.issues[0]?.message).toMatch(/multipart\/\* and message\/\* are mail structure, not files/);
       await expect(
@@ -121,6 +121,6 @@ describe('attachment media types', () => {
   );
 
   it.each(['application/pdf', 'text/plain', 'image/png', 'application/octet-stream'])('accepts %s', (type) => {
-    expect(SendEmailRequest.safeParse(request(type)).success).toBe(true);
+    expect(emailSchemas().SendEmailRequest.safeParse(request(type)).success).toBe(true);
   });
 });
