@@ -1,13 +1,12 @@
 import { parseConfig } from '#lib/config';
-import { toolNames } from '#lib/grants/scopes';
 import { authenticateMcp, freshGoogleToken } from '#lib/oauth/grant-access';
-import { type GrantRecord, grants, newGrantId } from '#lib/oauth/records';
-import { keyWrapper, seal } from '#lib/oauth/sealing';
+import { type GrantRecord, grants } from '#lib/oauth/records';
 import { googleTokenForIssue, issueTokens } from '#lib/oauth/token';
 import { storeFor } from '#lib/store/table';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import { temporaryTokenKeyFile } from '../local/stack.ts';
 import { timedRuns, withEmulator } from './gmail-emulator.ts';
+import { putBenchGrant } from './mcp-grant.ts';
 import type { Row } from './report.ts';
 
 const RESOURCE = 'https://broker.example/mcp';
@@ -47,22 +46,19 @@ export async function benchMcpTokenPath(googleLatencyMs: number, repeats: number
       };
       const store = storeFor(config);
       const user = await control.createUser({ email: 'bench-mcp@example.com' });
-      const grantId = newGrantId();
-      const now = Date.now();
-      const grant: GrantRecord = {
-        grantId,
-        userId: 'bench-user',
-        clientId: 'bench-client',
-        clientName: 'Bench',
-        resource: RESOURCE,
-        tools: [...toolNames],
-        googleScopes: [],
-        googleRefreshToken: await seal(await keyWrapper(config), user.refreshToken, grantId),
-        refreshable: true,
-        createdAt: now,
-        expiresAt: now + 3_600_000,
-      };
-      await grants.put(store, grant);
+      const grant = await putBenchGrant(
+        store,
+        config,
+        {
+          userId: 'bench-user',
+          clientId: 'bench-client',
+          clientName: 'Bench',
+          resource: RESOURCE,
+          googleRefreshToken: user.refreshToken,
+        },
+        true,
+      );
+      const { grantId } = grant;
       await control.setLatency(googleLatencyMs, '/token');
 
       const measure = async (run: () => Promise<unknown>, kmsDecrypts: number): Promise<PathCost> => {

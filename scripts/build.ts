@@ -35,6 +35,8 @@ const common: BuildOptions = {
   legalComments: 'none',
   banner: { js: requireShim },
   plugins: [builtinsViaRequire],
+  // The MCP SDK's runtime shims without AJV (lib/mcp/sdk-shims.ts says why).
+  alias: { '@modelcontextprotocol/server/_shims': './lib/mcp/sdk-shims.ts' },
   logLevel: 'warning',
 };
 

@@ -8,11 +8,11 @@ function packageOf(input: string): string | undefined {
 
 /**
  * What a function bundle built with splitting runs when it is imported, against what it
- * loads only later (through `await import()`): the npm packages in the entry file and in
- * the chunks it imports statically, and those in the rest of its chunks. Read from
- * esbuild's metafile of that one function's build.
+ * loads only later (through `await import()`): the bundled input files in the entry file
+ * and in the chunks it imports statically, and those only in the rest of its chunks. Read
+ * from esbuild's metafile of that one function's build (paths relative to the project root).
  */
-export function bundlePackages(metafile: Metafile, entrySource: string): { atImport: Set<string>; later: Set<string> } {
+export function bundleInputs(metafile: Metafile, entrySource: string): { atImport: Set<string>; later: Set<string> } {
   const outputs = metafile.outputs;
   // Each await import() target is an entry point of its own too: pick the handler's.
   const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint === entrySource);
@@ -29,11 +29,19 @@ export function bundlePackages(metafile: Metafile, entrySource: string): { atImp
   const atImport = new Set<string>();
   const later = new Set<string>();
   for (const [file, output] of Object.entries(outputs)) {
-    for (const input of Object.keys(output.inputs)) {
-      const name = packageOf(input);
-      if (name) (loaded.has(file) ? atImport : later).add(name);
-    }
+    for (const input of Object.keys(output.inputs)) (loaded.has(file) ? atImport : later).add(input);
   }
+  for (const input of atImport) later.delete(input);
+  return { atImport, later };
+}
+
+/** The same split by npm package (`@scope/name` or `name`); our own code is left out. */
+export function bundlePackages(metafile: Metafile, entrySource: string): { atImport: Set<string>; later: Set<string> } {
+  const inputs = bundleInputs(metafile, entrySource);
+  const packages = (files: Set<string>) =>
+    new Set([...files].map(packageOf).filter((name): name is string => name !== undefined));
+  const atImport = packages(inputs.atImport);
+  const later = packages(inputs.later);
   for (const name of atImport) later.delete(name);
   return { atImport, later };
 }

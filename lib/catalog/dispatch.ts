@@ -11,18 +11,21 @@ export interface ToolRunner {
 }
 
 /**
- * Pairs an operation with its action. The runner validates the arguments with the
- * operation's own request schema (a ZodError becomes a 400 listing the fields), exactly
- * as the operation's HTTP handler would.
+ * Pairs an operation with the loader of its action. The runner validates the arguments with
+ * the operation's own request schema (a ZodError becomes a 400 listing the fields), exactly
+ * as the operation's HTTP handler would, and only then loads the action (once per process:
+ * the module loader keeps it), so a refused call loads nothing.
  */
-export function toolRunner<O extends Operation>(operation: O, run: Action<O>): ToolRunner {
+export function toolRunner<O extends Operation>(operation: O, load: () => Promise<Action<O>>): ToolRunner {
   // Asked without reading it: the schema is built at the tool's first call (lib/schemas/built.ts).
   if (!('request' in operation)) throw new Error(`tool ${operation.name} has no request schema`);
   return {
     operation,
-    // The schema is the operation's own, so what it parses is the body the action takes.
-    run: (request) =>
-      run({ ...request, body: operation.request?.parse(request.body) as Parameters<Action<O>>[0]['body'] }),
+    run: async (request) => {
+      // The schema is the operation's own, so what it parses is the body the action takes.
+      const body = operation.request?.parse(request.body) as Parameters<Action<O>>[0]['body'];
+      return (await load())({ ...request, body });
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { BrokerError } from '../errors.ts';
 import { type Attachment, isLeafMediaType, LEAF_MEDIA_TYPE_MESSAGE } from '../schemas/email.ts';
-import { htmlToText } from './html-to-text.ts';
 import type { Mailbox } from './parse.ts';
 
 /** A recipient: a string (`a@b.c`, `Name <a@b.c>`, or a comma list) or a parsed mailbox. */
@@ -51,8 +50,12 @@ function checkedRecipients(field: string, list: readonly RecipientInput[] | null
 }
 
 /** The text and HTML parts: `html: true` means the body is HTML and the text is derived. */
-function bodies(draft: MailDraft): { text: string; html?: string } {
-  if (draft.html === true) return { text: htmlToText(draft.body), html: draft.body };
+async function bodies(draft: MailDraft): Promise<{ text: string; html?: string }> {
+  if (draft.html === true) {
+    // Only an HTML body needs the converter (htmlparser2, entities): loaded on the first one.
+    const { htmlToText } = await import('./html-to-text.ts');
+    return { text: htmlToText(draft.body), html: draft.body };
+  }
   if (typeof draft.html === 'string' && draft.html.length > 0) return { text: draft.body, html: draft.html };
   return { text: draft.body };
 }
@@ -90,7 +93,7 @@ export async function composeMessage(draft: MailDraft): Promise<Buffer> {
     ...(cc.length > 0 ? { cc } : {}),
     ...(bcc.length > 0 ? { bcc } : {}),
     subject: draft.subject,
-    ...bodies(draft),
+    ...(await bodies(draft)),
     ...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo } : {}),
     ...(draft.references && draft.references.length > 0 ? { references: [...draft.references] } : {}),
     attachments: (draft.attachments ?? []).map((file) => ({

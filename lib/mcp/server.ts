@@ -1,17 +1,6 @@
-import {
-  type CallToolResult,
-  CLIENT_CAPABILITIES_META_KEY,
-  type ClientCapabilities,
-  createMcpHandler,
-  Server,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
-import { allTools } from '../operations.ts';
-import { mcpResult, mcpTool } from './catalog.ts';
-import { listViews, readView, rendersViews, VIEWS_EXTENSION, viewMeta, viewOf } from './views.ts';
 
 /** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
 export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
@@ -39,89 +28,20 @@ export function restFailure(error: unknown): { status: number; body: unknown } {
 }
 
 /**
- * The largest request the SDK reads: Lambda's own cap on a synchronous request (6 MB), so a
- * send with the most attachments REST accepts (3 MiB decoded, 4 MiB as base64) is not
- * refused here first (the SDK's default is 4 MiB).
- */
-const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
-
-const SERVER_INFO = { name: 'chatgpt-broker', title: 'Gmail and desktop broker', version: '0.1.0' };
-const INSTRUCTIONS =
-  "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.";
-
-/**
- * The client's declared capabilities: on 2026-07-28, this request's own `_meta` envelope; on a
- * 2025-era request, what its `initialize` said (nothing, for the stateless requests after it).
- */
-function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
-  return (
-    ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
-      | ClientCapabilities
-      | undefined) ?? server.getClientCapabilities()
-  );
-}
-
-/** One protocol instance serving the grant's `tools`; the SDK makes one per request, of either era. */
-function toolServer(tools: ReadonlyMap<string, ToolRunner>, runTool: RunTool): Server {
-  const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, extensions: VIEWS_EXTENSION },
-    instructions: INSTRUCTIONS,
-  });
-  const granted = allTools.filter((operation) => tools.has(operation.name));
-  // MCP Apps for a client that declared it renders them, or that could not say (views.ts).
-  const withViews = (ctx: ServerContext) => rendersViews(clientCapabilities(server, ctx));
-  server.setRequestHandler('tools/list', async (_request, ctx) => {
-    const views = withViews(ctx);
-    return {
-      tools: granted.map((operation) => {
-        const view = views ? viewOf(operation) : undefined;
-        return mcpTool(operation, view && viewMeta(view));
-      }),
-    };
-  });
-  server.setRequestHandler('resources/list', async (_request, ctx) => ({
-    resources: withViews(ctx) ? listViews(granted) : [],
-  }));
-  server.setRequestHandler('resources/read', async (request, ctx) =>
-    readView(withViews(ctx) ? granted : [], request.params.uri),
-  );
-  server.setRequestHandler('tools/call', async (call): Promise<CallToolResult> => {
-    const runner = tools.get(call.params.name);
-    if (!runner) {
-      const known = [...tools.keys()].join(', ');
-      return {
-        isError: true,
-        content: [{ type: 'text', text: `Unknown or not granted tool "${call.params.name}". Tools: ${known}.` }],
-      };
-    }
-    const answer = await runTool(runner, call.params.arguments ?? {});
-    return mcpResult(runner.operation, answer);
-  });
-  return server;
-}
-
-/**
  * Answers one HTTP request to `/mcp` for the grant's `tools`, in whichever protocol era the
  * client speaks: 2026-07-28 (a per-request `_meta` envelope, `server/discover`, no
  * handshake) or 2025-11-25 / 2025-06-18 (`initialize`, then stateless requests). The
  * official SDK's serving entry classifies the request, checks the envelope and the
  * `MCP-Protocol-Version` / `Mcp-Method` / `Mcp-Name` headers the revision requires, and
  * answers an unknown version with UnsupportedProtocolVersionError. Nothing is kept between
- * requests, so any Lambda instance can answer any of them.
+ * requests, so any Lambda instance can answer any of them. The SDK (tool-server.ts) is loaded
+ * here, on the first request that speaks the protocol, not at the function's import.
  */
 export async function handleMcpRequest(
   request: Request,
   tools: ReadonlyMap<string, ToolRunner>,
   runTool: RunTool,
 ): Promise<Response> {
-  // JSON answers, never a stream: a Lambda behind API Gateway answers once.
-  const handler = createMcpHandler(() => toolServer(tools, runTool), {
-    legacy: 'stateless',
-    maxRequestBodySize: MAX_REQUEST_BYTES,
-  });
-  try {
-    return await handler.fetch(request);
-  } finally {
-    await handler.close();
-  }
+  const { serveMcp } = await import('./tool-server.ts');
+  return serveMcp(request, tools, runTool);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '#lib/operations';
 import { buildAll, entrySource, metafilePath } from '../../scripts/build.ts';
-import { bundlePackages, isAwsCode, isSdkClient } from '../../scripts/bundle-imports.ts';
+import { bundleInputs, bundlePackages, isAwsCode, isSdkClient } from '../../scripts/bundle-imports.ts';
 import { deployedFunctions } from '../../scripts/deployment.ts';
 
 /** Whether the registry says the function calls AWS at all: the table, a secret in SSM, `@connections`, KMS. */
@@ -15,15 +15,15 @@ function declaresAws(spec: FunctionSpec): boolean {
 // Its own build folder: the package test rebuilds dist/ at the same time.
 let dist: string;
 const packages = new Map<string, ReturnType<typeof bundlePackages>>();
+const inputs = new Map<string, ReturnType<typeof bundleInputs>>();
 
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'bundle-imports-'));
   await buildAll(dist);
   for (const spec of deployedFunctions) {
-    packages.set(
-      spec.name,
-      bundlePackages(JSON.parse(await readFile(metafilePath(spec.name, dist), 'utf8')), entrySource(spec.name)),
-    );
+    const metafile = JSON.parse(await readFile(metafilePath(spec.name, dist), 'utf8'));
+    packages.set(spec.name, bundlePackages(metafile, entrySource(spec.name)));
+    inputs.set(spec.name, bundleInputs(metafile, entrySource(spec.name)));
   }
 }, 300_000);
 
@@ -33,6 +33,12 @@ function packagesOf(name: string) {
   const found = packages.get(name);
   if (!found) throw new Error(`no metafile for ${name}`);
   return found;
+}
+
+function inputsOf(name: string) {
+  const found = inputs.get(name);
+  if (!found) throw new Error(`no metafile for ${name}`);
+  return [found.atImport, found.later].map((files) => [...files]) as [string[], string[]];
 }
 
 describe('what each function bundle loads at import', () => {
@@ -60,11 +66,23 @@ describe('what each function bundle loads at import', () => {
     expect([...atImport, ...later].filter(isSdkClient)).toEqual([]);
   });
 
-  it.each(withTable.map((spec) => spec.name))(
+  // call_tool reaches the table only through a tool's action, loaded on the tool's first call.
+  const throughTools = new Set(['call_tool']);
+
+  it.each(withTable.filter((spec) => !throughTools.has(spec.name)).map((spec) => spec.name))(
     '%s uses the table: aws4fetch and the DynamoDB marshaller at import',
     (name) => {
       const { atImport } = packagesOf(name);
       expect([...atImport]).toEqual(expect.arrayContaining(['aws4fetch', '@aws-sdk/util-dynamodb']));
+    },
+  );
+
+  it.each([...throughTools])(
+    '%s uses the table through its tools: AWS code bundled for them, none at import',
+    (name) => {
+      const { atImport, later } = packagesOf(name);
+      expect([...later]).toEqual(expect.arrayContaining(['aws4fetch', '@aws-sdk/util-dynamodb']));
+      expect([...atImport].filter(isAwsCode)).toEqual([]);
     },
   );
 
@@ -76,6 +94,53 @@ describe('what each function bundle loads at import', () => {
       expect([...atImport].filter(isAwsCode)).toEqual([]);
     },
   );
+});
+
+describe('the tool runners load a tool’s code when the tool is first called', () => {
+  // What only some tools need: the tools' own actions, MIME composition (sends, replies,
+  // drafts), body parsing, and the idempotency layer of sends.
+  const toolsOnly = [
+    /^lib\/actions\/(mail|computers)\//,
+    /^node_modules\/nodemailer\/.*\/(mail-composer|mime-node)\//,
+    /^node_modules\/postal-mime\//,
+    /^node_modules\/htmlparser2\//,
+    /^node_modules\/entities\//,
+    /^node_modules\/@aws-lambda-powertools\/idempotency\//,
+    /^lib\/idempotency\.ts$/,
+  ];
+
+  it.each(['mcp', 'call_tool'])('%s imports none of it, and bundles it for the first call', (name) => {
+    const [atImport, later] = inputsOf(name);
+    for (const pattern of toolsOnly)
+      expect(
+        atImport.filter((input) => pattern.test(input)),
+        `${pattern}`,
+      ).toEqual([]);
+    expect(later).toContain('lib/actions/mail/send_email.ts');
+    expect(later).toContain('lib/actions/computers/launch_app.ts');
+    expect(later.some((input) => /^node_modules\/nodemailer\/.*\/mail-composer\//.test(input))).toBe(true);
+  });
+
+  it('mcp loads the MCP SDK on the first protocol request and the views’ pages on first read, and bundles no AJV', () => {
+    const [atImport, later] = inputsOf('mcp');
+    const sdk = (input: string) => input.startsWith('node_modules/@modelcontextprotocol/server/');
+    expect(atImport.filter(sdk)).toEqual([]);
+    expect(later.some(sdk)).toBe(true);
+    expect(atImport.filter((input) => /^lib\/views\/(?!catalog\.ts$)/.test(input))).toEqual([]);
+    expect(later).toContain('lib/views/inbox.ts');
+    // The SDK's Node shim would import its AJV provider; the build gives it lib/mcp/sdk-shims.ts.
+    expect([...atImport, ...later].filter((input) => /ajv/i.test(input))).toEqual([]);
+    expect(later).toContain('lib/mcp/sdk-shims.ts');
+  });
+});
+
+describe('a mail function loads what only some requests need when one needs it', () => {
+  it('send_email loads the HTML-to-text converter (htmlparser2, entities) for an HTML body only', () => {
+    const [atImport, later] = inputsOf('send_email');
+    const converter = (input: string) => /^node_modules\/(htmlparser2|entities)\//.test(input);
+    expect(atImport.filter(converter)).toEqual([]);
+    expect(later.some(converter)).toBe(true);
+  });
 });
 
 /**

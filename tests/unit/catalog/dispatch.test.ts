@@ -27,20 +27,27 @@ function request(): ApiRequest<unknown> {
   };
 }
 
-/** Runners that record what they were given instead of calling Gmail. */
+/** Runners that record what they were given (and which actions they loaded) instead of calling Gmail. */
 function recordingRunners() {
   const seen: Array<{ name: string; body: unknown; credentials: unknown }> = [];
+  const loaded: string[] = [];
   const map = toolRunners([
-    toolRunner(operations.get_unread_emails, async ({ body, credentials: given }) => {
-      seen.push({ name: 'unread', body, credentials: given });
-      return { count: 0, emails: [], next_page_token: null };
+    toolRunner(operations.get_unread_emails, async () => {
+      loaded.push('unread');
+      return async ({ body, credentials: given }) => {
+        seen.push({ name: 'unread', body, credentials: given });
+        return { count: 0, emails: [], next_page_token: null };
+      };
     }),
-    toolRunner(operations.send_email, async ({ body }) => {
-      seen.push({ name: 'send', body, credentials });
-      return { message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+    toolRunner(operations.send_email, async () => {
+      loaded.push('send');
+      return async ({ body }) => {
+        seen.push({ name: 'send', body, credentials });
+        return { message: 'sent', data: { message_id: 'm1', thread_id: 't1' } };
+      };
     }),
   ]);
-  return { seen, map };
+  return { seen, loaded, map };
 }
 
 describe('parseToolArguments', () => {
@@ -71,7 +78,7 @@ describe('parseToolArguments', () => {
 
 describe('dispatchToolCall', () => {
   it('runs the named tool with validated arguments and the caller’s own credentials', async () => {
-    const { seen, map } = recordingRunners();
+    const { seen, loaded, map } = recordingRunners();
     const answer = await dispatchToolCall(
       { name: 'get_unread_emails', arguments: '{"limit":2,"page_token":null,"query":null,"include_body":true}' },
       map,
@@ -81,6 +88,8 @@ describe('dispatchToolCall', () => {
     expect(seen).toEqual([
       { name: 'unread', body: { limit: 2, page_token: null, query: null, include_body: true }, credentials },
     ]);
+    // Only the called tool's action was loaded.
+    expect(loaded).toEqual(['unread']);
   });
 
   it('drops credentials smuggled into the arguments: the token only comes from the request', async () => {
@@ -94,12 +103,13 @@ describe('dispatchToolCall', () => {
     expect(seen[0]?.credentials).toBe(credentials);
   });
 
-  it('rejects arguments the operation’s schema rejects, naming the field', async () => {
-    const { seen, map } = recordingRunners();
+  it('rejects arguments the operation’s schema rejects, naming the field, before loading the action', async () => {
+    const { seen, loaded, map } = recordingRunners();
     const failure = dispatchToolCall({ name: 'get_unread_emails', arguments: { limit: 0 } }, map, request());
     await expect(failure).rejects.toBeInstanceOf($ZodError);
     await expect(failure).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['limit'] })] });
     expect(seen).toEqual([]);
+    expect(loaded).toEqual([]);
   });
 
   it('answers an unknown tool with not_found and the list of known tools', async () => {
@@ -112,9 +122,9 @@ describe('dispatchToolCall', () => {
   });
 
   it('refuses two runners for one tool', () => {
-    const run = async () => ({});
+    const load = async () => async () => ({});
     expect(() =>
-      toolRunners([toolRunner(operations.pair_computer, run), toolRunner(operations.pair_computer, run)]),
+      toolRunners([toolRunner(operations.pair_computer, load), toolRunner(operations.pair_computer, load)]),
     ).toThrow(/two runners/);
   });
 });
