@@ -1,9 +1,7 @@
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { toHttpFailure } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
-
-/** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
-export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+import type { RunTool } from './tool-server.ts';
 
 /** The REST answer for a runner's result: `{success: true, ...}` or the HttpResponse's own status and body. */
 export function restAnswer(result: object | HttpResponse): { status: number; body: unknown } {

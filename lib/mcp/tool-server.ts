@@ -9,7 +9,6 @@ import {
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { allTools } from '../operations.ts';
 import { mcpResult, mcpTool } from './catalog.ts';
-import type { RunTool } from './server.ts';
 import { listViews, readView, rendersViews, VIEWS_EXTENSION, viewMeta, viewOf } from './views.ts';
 
 /**
@@ -18,6 +17,9 @@ import { listViews, readView, rendersViews, VIEWS_EXTENSION, viewMeta, viewOf } 
  * `mcp` function's import and its answers that need no protocol (a 401 asking to sign in, the
  * 405 of a GET, a refused origin) do not load the SDK's 300 KiB.
  */
+
+/** Runs one tool's operation for the signed-in grant, answering what the REST API would answer. */
+export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
 
 /**
  * The largest request the SDK reads: Lambda's own cap on a synchronous request (6 MB), so a
