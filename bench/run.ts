@@ -5,6 +5,7 @@
  * is bounded and stops by itself.
  */
 import { buildAll } from '../scripts/build.ts';
+import { writeReferencePages } from '../scripts/reference/write.ts';
 import { benchAgentPush } from './agent-push.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchMcp } from './mcp.ts';
@@ -21,6 +22,8 @@ await buildAll();
 const coldStart = await benchColdStart(quick ? 3 : 7);
 printRows('Cold start: each function bundle imported in a fresh Node process, then its first request', coldStart.rows);
 await recordResult('cold_start', coldStart.results);
+// docs/reference/cold-start.md is generated from what was just recorded.
+await writeReferencePages(process.cwd());
 const unreadLatency = await benchUnread(100, [1, 10, 50, 100], quick ? 1 : 3);
 printRows('Unread mail against the Google emulator', unreadLatency);
 const hostile = await benchHostileUnread(1_000_000, quick ? 1 : 5);

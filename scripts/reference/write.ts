@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { coldStartPage } from './cold-start.ts';
 import { configurationPage } from './configuration.ts';
 import { deployPage } from './deploy.ts';
 import { functionsPage } from './functions.ts';
@@ -16,6 +17,7 @@ export function referencePages(): Record<string, string> {
     'docs/reference/deploy.md': deployPage(),
     'docs/reference/scopes.md': scopesPage(),
     'docs/reference/configuration.md': configurationPage(),
+    'docs/reference/cold-start.md': coldStartPage(),
   };
 }
 
