@@ -1,5 +1,6 @@
 import { AwsClient } from 'aws4fetch';
 import type { Config } from '../config.ts';
+import { SERVICE } from '../service.ts';
 
 /**
  * An AWS API error as the AWS SDK would have thrown it: `name` is AWS's error code
@@ -84,7 +85,7 @@ function options(config: Config, service: string) {
  */
 function userAgent(config: Config): string {
   const name = config.AWS_LAMBDA_FUNCTION_NAME;
-  return name ? `chatgpt-broker function/${name}` : 'chatgpt-broker';
+  return name ? `${SERVICE} function/${name}` : SERVICE;
 }
 
 /** The error an answer carries: AWS's code from the body's `__type` or the `x-amzn-ErrorType` header. */

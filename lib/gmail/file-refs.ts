@@ -4,6 +4,7 @@ import { BrokerError } from '../errors.ts';
 import { NonPublicAddressError, publicGet } from '../net/public-fetch.ts';
 import type { Attachment } from '../schemas/email.ts';
 import type { OpenAiFileRef } from '../schemas/files.ts';
+import { SERVICE } from '../service.ts';
 
 /**
  * Files the user gave ChatGPT, fetched server-side from their short-lived download links so
@@ -83,7 +84,7 @@ function getOnce(url: URL, index: number, signal: AbortSignal): Promise<Incoming
   return publicGet(url, {
     signal,
     trustLiteral: true,
-    headers: { accept: '*/*', 'user-agent': 'chatgpt-broker' },
+    headers: { accept: '*/*', 'user-agent': SERVICE },
   }).catch((error: NodeJS.ErrnoException) => {
     if (error instanceof NonPublicAddressError)
       throw refused(index, `${host} resolves to a private or loopback address, which the allowlist does not name.`);

@@ -1,7 +1,9 @@
 // The core error class: what both zod and zod/mini schemas throw, without zod's classic API.
+
 import { $ZodError } from 'zod/v4/core';
 import type { Deadline } from '../deadline.ts';
 import { BrokerError, type ErrorKind, ProtocolError } from '../errors.ts';
+import { SERVICE } from '../service.ts';
 
 /** What a failed request answers: status, stable code, caller-safe message and headers. */
 export interface HttpFailure {
@@ -46,14 +48,14 @@ export function validationDetails(error: $ZodError): Array<{ field: string; mess
 }
 
 function wwwAuthenticate(kind: ErrorKind, details: unknown): Record<string, string> {
-  if (kind === 'missing_token') return { 'WWW-Authenticate': 'Bearer realm="chatgpt-broker"' };
+  if (kind === 'missing_token') return { 'WWW-Authenticate': `Bearer realm="${SERVICE}"` };
   if (kind === 'invalid_token') {
-    return { 'WWW-Authenticate': 'Bearer realm="chatgpt-broker", error="invalid_token"' };
+    return { 'WWW-Authenticate': `Bearer realm="${SERVICE}", error="invalid_token"` };
   }
   if (kind === 'insufficient_scope') {
     const scope = (details as { scope?: unknown } | undefined)?.scope;
     const scopePart = typeof scope === 'string' ? `, scope="${scope}"` : '';
-    return { 'WWW-Authenticate': `Bearer realm="chatgpt-broker", error="insufficient_scope"${scopePart}` };
+    return { 'WWW-Authenticate': `Bearer realm="${SERVICE}", error="insufficient_scope"${scopePart}` };
   }
   return {};
 }

@@ -8,6 +8,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { allTools } from '../operations.ts';
+import { SERVICE } from '../service.ts';
 import { mcpResult, mcpTool } from './catalog.ts';
 import { listViews, readView, rendersViews, VIEWS_EXTENSION, viewMeta, viewOf } from './views.ts';
 
@@ -28,7 +29,7 @@ export type RunTool = (runner: ToolRunner, args: Record<string, unknown>) => Pro
  */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
-const SERVER_INFO = { name: 'chatgpt-broker', title: 'Gmail and desktop broker', version: '0.1.0' };
+const SERVER_INFO = { name: SERVICE, title: 'Gmail and desktop broker', version: '0.1.0' };
 const INSTRUCTIONS =
   "Acts on the signed-in user's Gmail (send, list unread, reply) and opens apps on the user's paired computer.";
 

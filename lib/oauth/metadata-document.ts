@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { callTimeout } from '../deadline.ts';
 import { logger } from '../log.ts';
 import { publicGet, readCapped } from '../net/public-fetch.ts';
+import { SERVICE } from '../service.ts';
 import { OAuthError } from './errors.ts';
 
 /**
@@ -41,7 +42,7 @@ function remember(url: string, client: unknown, until: number, now: number): voi
   }
 }
 
-const REQUEST_HEADERS = { accept: 'application/json', 'user-agent': 'chatgpt-broker' };
+const REQUEST_HEADERS = { accept: 'application/json', 'user-agent': SERVICE };
 
 async function download(url: URL, config: Config, now: number): Promise<{ document: unknown; until: number }> {
   // Tests serve documents on http://127.0.0.1 where the deployment allows it; nothing else private.

@@ -1,4 +1,5 @@
 import { toolNames } from '../grants/scopes.ts';
+import { SERVICE } from '../service.ts';
 import { OFFLINE_ACCESS } from './scopes.ts';
 import type { BrokerUrls } from './urls.ts';
 
@@ -9,7 +10,7 @@ export function protectedResourceMetadata(urls: BrokerUrls) {
     authorization_servers: [urls.issuer],
     bearer_methods_supported: ['header'],
     scopes_supported: [...toolNames],
-    resource_name: 'chatgpt-broker (Gmail and desktop apps)',
+    resource_name: `${SERVICE} (Gmail and desktop apps)`,
   };
 }
 

@@ -5,6 +5,7 @@
  * with `await import()` on its first `resources/read`, so the `mcp` function neither parses
  * nor runs it at import (the bundler puts it in its own chunk).
  */
+import { SERVICE } from '../service.ts';
 
 /** One view as `resources/list` shows it, and how to get its page. */
 export interface ViewSpec {
@@ -22,7 +23,7 @@ export interface ViewSpec {
  */
 function view(file: string, title: string, description: string): ViewSpec {
   const load = async () => ((await import(`./${file}.ts`)) as { PAGE: string }).PAGE;
-  return { uri: `ui://chatgpt-broker/${file}.html`, title, description, load };
+  return { uri: `ui://${SERVICE}/${file}.html`, title, description, load };
 }
 
 export const VIEWS = {

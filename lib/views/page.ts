@@ -10,6 +10,7 @@
  * views use. The host side in tests is the official `AppBridge`, so the wire stays checked.
  * All text the views show is set with `textContent`, never parsed as HTML.
  */
+import { SERVICE } from '../service.ts';
 
 /** The ext-apps protocol revision the views speak (`LATEST_PROTOCOL_VERSION` of ext-apps 2.0). */
 export const VIEW_PROTOCOL_VERSION = '2026-01-26';
@@ -159,7 +160,7 @@ ${body}
 <script>
 ${BRIDGE}
 ${script}
-bridge.connect('chatgpt-broker ${title}').catch((error) => say('Could not reach the host: ' + error.message));
+bridge.connect('${SERVICE} ${title}').catch((error) => say('Could not reach the host: ' + error.message));
 </script>
 </body>
 </html>

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICE } from '../../service.ts';
 import { googleErrorFacts } from '../google-error.ts';
 import { backoffDelayMs, RETRY_POLICY, shouldRetry } from '../retry.ts';
 import { readData } from './answer.ts';
@@ -43,7 +44,7 @@ export interface GmailRequest {
  * (https://developers.google.com/workspace/gmail/api/guides/performance#gzip). fetch
  * decompresses them.
  */
-const COMPRESSED = { 'accept-encoding': 'gzip', 'user-agent': 'chatgpt-broker (gzip)' } as const;
+const COMPRESSED = { 'accept-encoding': 'gzip', 'user-agent': `${SERVICE} (gzip)` } as const;
 
 /** A new access token, one refresh at a time per session. */
 function refreshed(session: GmailSession, grant: RefreshGrant, signal: AbortSignal | undefined): Promise<string> {
