@@ -5,7 +5,7 @@ import {
   PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS,
 } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import { type Doc, isConditionFailure, itemOfConditionFailure, type Store, TABLE_ATTRIBUTES } from './table.ts';
+import { type Doc, isConditionFailure, itemOfConditionFailure, keys, type Store, TABLE_ATTRIBUTES } from './table.ts';
 
 // Powertools' own attribute names, except the expiry: the table's `ttl`, so DynamoDB deletes old records.
 const ATTRIBUTE = { ...PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS, expiryAttr: TABLE_ATTRIBUTES.ttl };
@@ -20,16 +20,16 @@ const { partition: PK, sort: SK } = TABLE_ATTRIBUTES;
  */
 export class TableIdempotencyRecords extends BasePersistenceLayer {
   readonly #store: Store;
-  readonly #partition: string;
+  readonly #operation: string;
 
   constructor(store: Store, operation: string) {
     super();
     this.#store = store;
-    this.#partition = `IDEMPOTENCY#${operation}`;
+    this.#operation = operation;
   }
 
   #key(idempotencyKey: string) {
-    return { [PK]: this.#partition, [SK]: idempotencyKey };
+    return keys.idempotency(this.#operation, idempotencyKey);
   }
 
   #record(item: Doc): IdempotencyRecord {

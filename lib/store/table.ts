@@ -45,6 +45,8 @@ export const keys = {
   refreshToken: (grantId: string, tokenHash: string) => ({ pk: `GRANT#${grantId}`, sk: `REFRESH#${tokenHash}` }),
   /** A grant listed under its person (Google subject), for the account page; beside their computers. */
   userGrant: (userId: string, grantId: string) => ({ pk: `USER#${userId}`, sk: `GRANT#${grantId}` }),
+  /** A sending-once record (Powertools idempotency): the operation's partition, the hashed request key. */
+  idempotency: (operation: string, hashedKey: string) => ({ pk: `IDEMPOTENCY#${operation}`, sk: hashedKey }),
   userGrantsPrefix: (userId: string) => ({ pk: `USER#${userId}`, skPrefix: 'GRANT#' }),
 };
 
