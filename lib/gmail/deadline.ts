@@ -33,7 +33,7 @@ export interface GmailOperationOptions {
 }
 
 /**
- * A signal that aborts after `ms` with an `AbortError`, which gaxios reports as code
+ * A signal that aborts after `ms` with an `AbortError`, which the Gmail client reports as code
  * `AbortError` and the retry policy never retries. (`AbortSignal.timeout` aborts with a
  * `TimeoutError`, indistinguishable from one attempt timing out.)
  */
