@@ -303,7 +303,8 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
               log(
                 connectedBefore
                   ? 'Reconnected.'
-                  : current.paired
+                  : // Not `current`: the broker may have pushed the pairing before this ready.
+                    registration?.paired === true || recordingPairing
                     ? `Connected to ${socketUrl}; jobs arrive as they are made.`
                     : `Connected to ${socketUrl}; waiting for the pairing code to be confirmed.`,
               );
