@@ -84,6 +84,12 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType> extends Func
    * answer in; the text answer is the same either way.
    */
   readonly view?: ViewName;
+  /**
+   * Sends once (lib/idempotency.ts): the action runner (lib/http/run-action.ts) runs the
+   * action at most once for a request and its repeats, whichever door it came through, and
+   * the function's role gets what that does on the table (`SENDS_ONCE`).
+   */
+  readonly once?: true;
 }
 
 /** MCP tool annotations (hints to the client; ChatGPT asks before tools not read-only). */
@@ -180,9 +186,11 @@ export function toolNeeds(
   };
 }
 
-/** Names and completes the operations; gives tool runners what their tools need. */
+/** Names and completes the operations; gives those that send once, and tool runners, what they need on the table. */
 function defineOperations<const T extends Record<string, Declaration<Operation>>>(specs: T): Declared<T, Operation> {
-  const named = nameEach<Operation>(specs, UNUSED_BY_OPERATION);
+  const named = nameEach<Operation>(specs, UNUSED_BY_OPERATION).map((operation) =>
+    operation.once ? merged<Operation>(operation, { table: union([operation.table, SENDS_ONCE]) }) : operation,
+  );
   const needs = toolNeeds(named);
   const withNeeds = named.map((operation) =>
     operation.runsTools
@@ -218,7 +226,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     secrets: ['google_client_secret'],
     tool: { title: 'Send email', ...EFFECTS.reachesOut },
   },
@@ -256,7 +264,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send, SCOPES.read],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     secrets: ['google_client_secret'],
     tool: { title: 'Reply to email', ...EFFECTS.reachesOut },
   },
@@ -379,7 +387,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.compose],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     tool: { title: 'Send draft', ...EFFECTS.reachesOut },
   },
   delete_draft: {

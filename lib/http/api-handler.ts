@@ -12,6 +12,7 @@ import type { HttpFailure } from './errors.ts';
 import { type Adapter, invoke } from './invocation.ts';
 import { bodyText, headerReader } from './request.ts';
 import { HttpResponse } from './response.ts';
+import { runAction, type SentAnswer } from './run-action.ts';
 
 export { configFor } from './invocation.ts';
 
@@ -38,8 +39,13 @@ export interface ApiRequest<TBody> {
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
-/** An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run on a valid request. */
-export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
+/**
+ * An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run
+ * on a valid request (through `runAction`). An operation that sends once answers a SentAnswer.
+ */
+export type Action<O extends Operation> = (
+  request: ApiRequest<O extends Operation<infer S> ? z.output<S> : never>,
+) => Promise<O extends { once: true } ? SentAnswer : object | HttpResponse>;
 
 /** The JSON body; an empty one means `{}`. */
 function parseBody(text: string): unknown {
@@ -123,7 +129,7 @@ export function apiHandler<S extends z.ZodMiniType>(operation: Operation<S>, run
       registerSecrets(credentials.accessToken, credentials.refreshToken);
       const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
       return toResponse(
-        await run({
+        await runAction(operation, run, {
           body,
           rawBody: text,
           event,
