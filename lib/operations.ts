@@ -131,6 +131,15 @@ export const EFFECTS = {
 const SENDS_ONCE: readonly TableAction[] = ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'];
 
 /**
+ * Whether a function may send once (run an operation declared `once`, itself or as a tool):
+ * only then does its role allow what that does on the table, so only then does its bundle
+ * need the idempotency layer (scripts/build.ts).
+ */
+export function maySendOnce(spec: Pick<FunctionSpec, 'table'>): boolean {
+  return SENDS_ONCE.every((action) => spec.table.includes(action));
+}
+
+/**
  * How the desktop operations (launch, pair, computers) are authorised: they act on the user's
  * computers, not their mail, so Google need only say who the user is (lib/google/identity.ts).
  */
