@@ -22,7 +22,7 @@ export const REPEAT_WINDOW_SECONDS = 180;
 /** The parts of a request that decide whether it repeats another (a handler's request has them all). */
 export interface OnceRequest {
   /** The validated request (without credentials): what makes two calls the same. */
-  body: object;
+  body: unknown;
   /** The caller's Google token: asked only who it belongs to, when `person` is not given. */
   credentials: GoogleCredentials;
   /**

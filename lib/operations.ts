@@ -84,6 +84,12 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType> extends Func
    * answer in; the text answer is the same either way.
    */
   readonly view?: ViewName;
+  /**
+   * Sends once (lib/idempotency.ts): the action runner (lib/http/run-action.ts) runs the
+   * action at most once for a request and its repeats, whichever door it came through, and
+   * the function's role gets what that does on the table (`SENDS_ONCE`).
+   */
+  readonly once?: true;
 }
 
 /** MCP tool annotations (hints to the client; ChatGPT asks before tools not read-only). */
@@ -123,6 +129,15 @@ export const EFFECTS = {
 
 /** What sending once (lib/idempotency.ts) does on the table: put in progress, read a rival's, save, drop on failure. */
 const SENDS_ONCE: readonly TableAction[] = ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'];
+
+/**
+ * Whether a function may send once (run an operation declared `once`, itself or as a tool):
+ * only then does its role allow what that does on the table, so only then does its bundle
+ * need the idempotency layer (scripts/build.ts).
+ */
+export function maySendOnce(spec: Pick<FunctionSpec, 'table'>): boolean {
+  return SENDS_ONCE.every((action) => spec.table.includes(action));
+}
 
 /**
  * How the desktop operations (launch, pair, computers) are authorised: they act on the user's
@@ -180,9 +195,11 @@ export function toolNeeds(
   };
 }
 
-/** Names and completes the operations; gives tool runners what their tools need. */
+/** Names and completes the operations; gives those that send once, and tool runners, what they need on the table. */
 function defineOperations<const T extends Record<string, Declaration<Operation>>>(specs: T): Declared<T, Operation> {
-  const named = nameEach<Operation>(specs, UNUSED_BY_OPERATION);
+  const named = nameEach<Operation>(specs, UNUSED_BY_OPERATION).map((operation) =>
+    operation.once ? merged<Operation>(operation, { table: union([operation.table, SENDS_ONCE]) }) : operation,
+  );
   const needs = toolNeeds(named);
   const withNeeds = named.map((operation) =>
     operation.runsTools
@@ -218,7 +235,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     secrets: ['google_client_secret'],
     tool: { title: 'Send email', ...EFFECTS.reachesOut },
   },
@@ -256,7 +273,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.send, SCOPES.read],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     secrets: ['google_client_secret'],
     tool: { title: 'Reply to email', ...EFFECTS.reachesOut },
   },
@@ -379,7 +396,7 @@ export const operations = defineOperations({
     auth: 'google',
     scopes: [SCOPES.compose],
     consequential: true,
-    table: SENDS_ONCE,
+    once: true,
     tool: { title: 'Send draft', ...EFFECTS.reachesOut },
   },
   delete_draft: {

@@ -7,7 +7,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type FunctionSpec, maySendOnce } from '../lib/operations.ts';
 import { builtinsViaRequire } from './builtins-via-require.ts';
 import { deployedFunctions, deployment } from './deployment.ts';
 import { writeReferencePages } from './reference/write.ts';
@@ -50,9 +51,25 @@ export function metafilePath(name: string, dist = join(root, 'dist')): string {
   return join(dist, 'metafiles', `${name}.json`);
 }
 
-async function buildFunction(name: string, dist: string): Promise<void> {
+/**
+ * Leaves the idempotency layer (Powertools idempotency, ~50 KiB) out of a function that
+ * cannot send once: the action runner (lib/http/run-action.ts) loads it only for an operation
+ * declared `once`, which such a function never runs, so its import stays unresolved there.
+ */
+const withoutSendingOnce: Plugin = {
+  name: 'without-sending-once',
+  setup(build) {
+    build.onResolve({ filter: /\/idempotency\.ts$/ }, (args) =>
+      args.importer.endsWith(join('lib', 'http', 'run-action.ts')) ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+async function buildFunction(spec: FunctionSpec, dist: string): Promise<void> {
+  const { name } = spec;
   const { metafile } = await build({
     ...common,
+    plugins: maySendOnce(spec) ? [builtinsViaRequire] : [builtinsViaRequire, withoutSendingOnce],
     absWorkingDir: root,
     entryPoints: { index: entrySource(name) },
     outdir: join(dist, name),
@@ -76,7 +93,7 @@ export async function buildAll(dist = join(root, 'dist')): Promise<string[]> {
   const names = deployedFunctions.map((spec) => spec.name);
   await Promise.all([
     writeFile(join(dist, 'deployment.json'), `${JSON.stringify(deployment(), null, 2)}\n`),
-    ...names.map((name) => buildFunction(name, dist)),
+    ...deployedFunctions.map((spec) => buildFunction(spec, dist)),
     build({
       ...common,
       entryPoints: [join(root, 'agent', 'bin.ts')],

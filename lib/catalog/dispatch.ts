@@ -1,6 +1,7 @@
 import { BrokerError } from '../errors.ts';
 import type { Action, ApiRequest } from '../http/api-handler.ts';
 import type { HttpResponse } from '../http/response.ts';
+import { runAction } from '../http/run-action.ts';
 import type { Operation } from '../operations.ts';
 import type { ToolCallRequest } from '../schemas/chatgpt.ts';
 
@@ -14,7 +15,8 @@ export interface ToolRunner {
  * Pairs an operation with the loader of its action. The runner validates the arguments with
  * the operation's own request schema (a ZodError becomes a 400 listing the fields), exactly
  * as the operation's HTTP handler would, and only then loads the action (once per process:
- * the module loader keeps it), so a refused call loads nothing.
+ * the module loader keeps it), so a refused call loads nothing. It runs the action as the
+ * handler does (`runAction`: once, where the registry says the operation sends once).
  */
 export function toolRunner<O extends Operation>(operation: O, load: () => Promise<Action<O>>): ToolRunner {
   // Asked without reading it: the schema is built at the tool's first call (lib/schemas/built.ts).
@@ -24,7 +26,7 @@ export function toolRunner<O extends Operation>(operation: O, load: () => Promis
     run: async (request) => {
       // The schema is the operation's own, so what it parses is the body the action takes.
       const body = operation.request?.parse(request.body) as Parameters<Action<O>>[0]['body'];
-      return (await load())({ ...request, body });
+      return runAction(operation, await load(), { ...request, body });
     },
   };
 }

@@ -22,7 +22,11 @@ import { charsetOf } from './payload.ts';
  * walk found (part-tree.ts: attachments are never body text).
  */
 
-/** Why a body could not be read; the message says it in words for the reader. */
+/**
+ * Why a body could not be read; the message says it in words for the reader. Not a
+ * BrokerError: it never reaches the error mapping, since {@link bodyFailure} turns it into
+ * that message's `bodyError` and the answer goes on with the rest.
+ */
 export class BodyUnreadable extends Error {
   override readonly name = 'BodyUnreadable';
 }
@@ -137,8 +141,9 @@ export const isCallerFailure = (error: unknown): boolean => isBrokerError(error)
  * the message's share of the time.
  */
 export function bodyFailure(error: unknown, operation: AbortSignal, own: AbortSignal): string {
-  if (operation.aborted || isCallerFailure(error)) throw error;
+  // First: why this body was refused is known whether or not the operation has run out of time.
   if (error instanceof BodyUnreadable) return `The body was not read: ${error.message}.`;
+  if (operation.aborted || isCallerFailure(error)) throw error;
   if (own.aborted) return 'The body was not read: Gmail did not deliver it within its share of the time.';
   if (isBrokerError(error)) return `The body was not read: ${error.message}`;
   return 'The body was not read: the message could not be parsed.';

@@ -8,10 +8,11 @@ import type { Operation } from '../operations.ts';
 import type * as z from '../zod.ts';
 import { googleCredentials, idempotencyKey } from './auth.ts';
 import { corsHeaders } from './cors.ts';
-import type { HttpFailure } from './errors.ts';
+import { type RestEnvelope, restAnswer, restFailure } from './envelope.ts';
 import { type Adapter, invoke } from './invocation.ts';
 import { bodyText, headerReader } from './request.ts';
-import { HttpResponse } from './response.ts';
+import type { HttpResponse } from './response.ts';
+import { runAction, type SentAnswer } from './run-action.ts';
 
 export { configFor } from './invocation.ts';
 
@@ -38,8 +39,13 @@ export interface ApiRequest<TBody> {
 
 type Run<TBody> = (request: ApiRequest<TBody>) => Promise<object | HttpResponse>;
 
-/** An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run on a valid request. */
-export type Action<O extends Operation> = Run<O extends Operation<infer S> ? z.output<S> : never>;
+/**
+ * An operation's action (lib/actions/): what its handler, and for a tool the tool runners, run
+ * on a valid request (through `runAction`). An operation that sends once answers a SentAnswer.
+ */
+export type Action<O extends Operation> = (
+  request: ApiRequest<O extends Operation<infer S> ? z.output<S> : never>,
+) => Promise<O extends { once: true } ? SentAnswer : object | HttpResponse>;
 
 /** The JSON body; an empty one means `{}`. */
 function parseBody(text: string): unknown {
@@ -59,36 +65,14 @@ function inputOf(operation: Operation, event: APIGatewayProxyEventV2, text: stri
 
 const NO_CREDENTIALS: GoogleCredentials = Object.freeze({ accessToken: '' });
 
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}) {
+/** API Gateway's result for a REST envelope: JSON, unless an HttpResponse carries its own text (a page). */
+function toResult({ status, body, headers }: RestEnvelope): APIGatewayProxyStructuredResultV2 {
+  if (typeof body === 'string') return { statusCode: status, headers, body };
   return {
     statusCode: status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(body),
-  } satisfies APIGatewayProxyStructuredResultV2;
-}
-
-/** Turns a handler's answer into the HTTP response, wrapping plain objects in the success envelope. */
-function toResponse(result: object | HttpResponse): APIGatewayProxyStructuredResultV2 {
-  if (result instanceof HttpResponse) {
-    if (typeof result.body === 'string') {
-      return { statusCode: result.status, headers: result.headers, body: result.body };
-    }
-    return jsonResponse(result.status, result.body, result.headers);
-  }
-  return jsonResponse(200, { success: true, ...result });
-}
-
-/** The REST renderer of the one failure model: `{success: false, error: {code, message, details?}}`. */
-function failureResponse(failure: HttpFailure, context: Context): APIGatewayProxyStructuredResultV2 {
-  const message = failure.expose ? failure.message : `${failure.message} Request id: ${context.awsRequestId}`;
-  return jsonResponse(
-    failure.status,
-    {
-      success: false,
-      error: { code: failure.code, message, ...(failure.details !== undefined ? { details: failure.details } : {}) },
-    },
-    failure.headers,
-  );
+  };
 }
 
 /** The origins CORS allows; none when the configuration is unreadable (that request already answered 500). */
@@ -101,7 +85,7 @@ function allowedOrigins(): readonly string[] {
 }
 
 const REST: Adapter<APIGatewayProxyStructuredResultV2> = {
-  fail: (failure, _error, context) => failureResponse(failure, context),
+  fail: (failure, _error, context) => toResult(restFailure(failure, context.awsRequestId)),
   status: (answer) => answer.statusCode ?? 200,
 };
 
@@ -122,17 +106,19 @@ export function apiHandler<S extends z.ZodMiniType>(operation: Operation<S>, run
           : NO_CREDENTIALS;
       registerSecrets(credentials.accessToken, credentials.refreshToken);
       const body = operation.request ? operation.request.parse(input) : (input as z.output<S>);
-      return toResponse(
-        await run({
-          body,
-          rawBody: text,
-          event,
-          config,
-          credentials,
-          context,
-          deadline,
-          idempotencyKey: idempotencyKey(event),
-        }),
+      return toResult(
+        restAnswer(
+          await runAction(operation, run, {
+            body,
+            rawBody: text,
+            event,
+            config,
+            credentials,
+            context,
+            deadline,
+            idempotencyKey: idempotencyKey(event),
+          }),
+        ),
       );
     });
     const cors = corsHeaders(headerReader(event.headers)('origin'), allowedOrigins());

@@ -1,6 +1,7 @@
 import type { ToolRunner } from '../catalog/dispatch.ts';
 import { BrokerError } from '../errors.ts';
-import { withinDeadline } from '../http/errors.ts';
+import { restAnswer, restFailure } from '../http/envelope.ts';
+import { toHttpFailure, withinDeadline } from '../http/errors.ts';
 import { HttpResponse } from '../http/response.ts';
 import type { WebRequest } from '../http/web-handler.ts';
 import { describeError, logger } from '../log.ts';
@@ -8,7 +9,7 @@ import { authenticateMcp, type McpAccess, McpTokenRefused } from '../oauth/grant
 import { tokens } from '../oauth/records.ts';
 import { brokerUrls } from '../oauth/urls.ts';
 import { storeFor } from '../store/table.ts';
-import { handleMcpRequest, restAnswer, restFailure } from './server.ts';
+import { handleMcpRequest } from './server.ts';
 
 /** A challenge (RFC 6750 §3): 401 to sign in (again), 403 `insufficient_scope` naming the scope to add (step-up). */
 function challenge(
@@ -108,7 +109,7 @@ export function mcpEndpoint(runners: ReadonlyMap<string, ToolRunner>) {
       } catch (error) {
         if (error instanceof BrokerError && error.kind === 'invalid_token') googleRefused = true;
         // A call cut by the invocation's deadline says so (504), as on the REST path.
-        const failure = restFailure(withinDeadline(error, deadline));
+        const failure = restFailure(toHttpFailure(withinDeadline(error, deadline)), context.awsRequestId);
         const attributes = { tool: name, status: failure.status, ms: Date.now() - started };
         if (failure.status >= 500) logger.error('tool failed', { ...attributes, ...describeError(error) });
         else logger.warn('tool refused', attributes);

@@ -1,29 +1,5 @@
 import type { ToolRunner } from '../catalog/dispatch.ts';
-import { toHttpFailure } from '../http/errors.ts';
-import { HttpResponse } from '../http/response.ts';
 import type { RunTool } from './tool-server.ts';
-
-/** The REST answer for a runner's result: `{success: true, ...}` or the HttpResponse's own status and body. */
-export function restAnswer(result: object | HttpResponse): { status: number; body: unknown } {
-  if (result instanceof HttpResponse) return { status: result.status, body: result.body };
-  return { status: 200, body: { success: true, ...result } };
-}
-
-/** A failure as the REST API would answer it: `{success: false, error: {code, message, details?}}`. */
-export function restFailure(error: unknown): { status: number; body: unknown } {
-  const failure = toHttpFailure(error);
-  return {
-    status: failure.status,
-    body: {
-      success: false,
-      error: {
-        code: failure.code,
-        message: failure.message,
-        ...(failure.details === undefined ? {} : { details: failure.details }),
-      },
-    },
-  };
-}
 
 /**
  * Answers one HTTP request to `/mcp` for the grant's `tools`, in whichever protocol era the

@@ -8,7 +8,11 @@ import { BrokerError } from '../errors.ts';
  * form posts to Google's token endpoint (`GOOGLE_OAUTH_URL`); nothing here logs a token.
  */
 
-/** Google's refresh token is no longer good (revoked, expired, password changed): the grant is over. */
+/**
+ * Google's refresh token is no longer good (revoked, expired, password changed): the grant is
+ * over. Not a BrokerError: it never reaches the error mapping, since its one catcher
+ * (lib/oauth/token.ts googleTokenForIssue) ends the grant and answers OAuth's `invalid_grant`.
+ */
 export class GoogleGrantEnded extends Error {
   constructor() {
     super('Google no longer accepts the stored refresh token.');

@@ -13,7 +13,10 @@ export interface McpAccess {
   googleAccessToken: string;
 }
 
-/** Why a bearer token was refused, for the `WWW-Authenticate` challenge. */
+/**
+ * Why a bearer token was refused, for the `WWW-Authenticate` challenge. Not a BrokerError:
+ * it never reaches the error mapping, since the MCP endpoint (lib/mcp/endpoint.ts) answers it as that challenge.
+ */
 export class McpTokenRefused extends Error {
   constructor(
     readonly reason: 'missing' | 'invalid',

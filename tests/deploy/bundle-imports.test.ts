@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionSpec } from '#lib/operations';
+import { type FunctionSpec, maySendOnce } from '#lib/operations';
 import { buildAll, entrySource, metafilePath } from '../../scripts/build.ts';
 import { bundleInputs, bundlePackages, isAwsCode, isSdkClient } from '../../scripts/bundle-imports.ts';
 import { deployedFunctions } from '../../scripts/deployment.ts';
@@ -66,8 +66,12 @@ describe('what each function bundle loads at import', () => {
     expect([...atImport, ...later].filter(isSdkClient)).toEqual([]);
   });
 
-  // call_tool reaches the table only through a tool's action, loaded on the tool's first call.
-  const throughTools = new Set(['call_tool']);
+  // call_tool reaches the table only through a tool's action, loaded on the tool's first call;
+  // an operation that sends once only through sending once, loaded on its first send.
+  const throughTools = new Set([
+    'call_tool',
+    ...deployedFunctions.filter((spec) => 'once' in spec && spec.once).map((spec) => spec.name),
+  ]);
 
   it.each(withTable.filter((spec) => !throughTools.has(spec.name)).map((spec) => spec.name))(
     '%s uses the table: aws4fetch and the DynamoDB marshaller at import',
@@ -78,7 +82,7 @@ describe('what each function bundle loads at import', () => {
   );
 
   it.each([...throughTools])(
-    '%s uses the table through its tools: AWS code bundled for them, none at import',
+    '%s uses the table through what it loads later: AWS code bundled for it, none at import',
     (name) => {
       const { atImport, later } = packagesOf(name);
       expect([...later]).toEqual(expect.arrayContaining(['aws4fetch', '@aws-sdk/util-dynamodb']));
@@ -94,6 +98,21 @@ describe('what each function bundle loads at import', () => {
       expect([...atImport].filter(isAwsCode)).toEqual([]);
     },
   );
+});
+
+describe('the idempotency layer', () => {
+  const cannot = deployedFunctions.filter((spec) => !maySendOnce(spec));
+  const sends = deployedFunctions.filter((spec) => 'once' in spec && spec.once);
+
+  it.each(cannot.map((spec) => spec.name))('is left out of %s, whose role cannot send once', (name) => {
+    expect(inputsOf(name).flat()).not.toContain('lib/idempotency.ts');
+  });
+
+  it.each(sends.map((spec) => spec.name))('is loaded by %s on its first send, not at import', (name) => {
+    const [atImport, later] = inputsOf(name);
+    expect(atImport).not.toContain('lib/idempotency.ts');
+    expect(later).toContain('lib/idempotency.ts');
+  });
 });
 
 describe('the tool runners load a tool’s code when the tool is first called', () => {

@@ -46,9 +46,10 @@ describe('a mail action refused for a missing Google permission', () => {
 
   it('names every scope of an operation that needs several, space separated as RFC 6750 scope', async () => {
     // The Gmail work names no scope: the registry entry it runs for does.
-    const replying = gmailAction(operations.reply_to_email, async () =>
-      listUnread(createGmailClient({ accessToken: 'ya29.token' }, fake.config), {}),
-    );
+    const replying = gmailAction(operations.reply_to_email, async () => ({
+      message: 'never reached',
+      data: await listUnread(createGmailClient({ accessToken: 'ya29.token' }, fake.config), {}),
+    }));
     const refused = await replying(request({})).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(BrokerError);
     expect(refused).toMatchObject({

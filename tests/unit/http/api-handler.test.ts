@@ -27,6 +27,10 @@ function recordingHandler(operation: Operation, answer: (request: Seen) => Promi
   return { handler, seen };
 }
 
+// send_email's entry (its recorded event fits it) without `once`: these tests are about the adapter;
+// sending once has its own (run-action.test.ts), on a table.
+const { once: _sendsOnce, ...sending } = operations.send_email;
+
 const context = lambdaContext();
 const token = bearerOf(apiEvent('send-email'));
 const allowedOrigin = parseConfig({}).CORS_ORIGINS[0] ?? '';
@@ -37,7 +41,7 @@ describe('the request body', () => {
   it('reaches the handler exactly as received (raw) and parsed and validated', async () => {
     const event = apiEvent('send-email');
     const received = event.body; // the stack parses event.body in place
-    const { handler, seen } = recordingHandler(operations.send_email);
+    const { handler, seen } = recordingHandler(sending);
     const answer = await runHandler(handler, event);
     expect(answer.status).toBe(200);
     expect(seen[0]?.rawBody).toBe(received);
@@ -66,7 +70,7 @@ describe('the request body', () => {
   });
 
   it('answers malformed JSON with 400 invalid_json in the error shape, and never runs the handler', async () => {
-    const { handler, seen } = recordingHandler(operations.send_email);
+    const { handler, seen } = recordingHandler(sending);
     const answer = await runHandler(handler, apiEvent('send-email', { body: '{"to": "ada@example.com", ' }));
     expect(answer.status).toBe(400);
     expect(answer.headers['Content-Type']).toMatch(/^application\/json/);
@@ -78,7 +82,7 @@ describe('the request body', () => {
   });
 
   it('answers schema failures with 400 (not 422) and one {field, message} per bad field', async () => {
-    const { handler, seen } = recordingHandler(operations.send_email);
+    const { handler, seen } = recordingHandler(sending);
     const body = JSON.stringify({
       to: ['ada@example.com', 'not an address'],
       subject: 'Hello\r\nBcc: everyone@example.com',
@@ -114,19 +118,19 @@ describe('GET operations', () => {
 
 describe('answers', () => {
   it('wrap a plain result in the success envelope with 200, and keep the status a Reply asks for', async () => {
-    const plain = recordingHandler(operations.send_email, async () => ({ message: 'sent', data: { n: 1 } }));
+    const plain = recordingHandler(sending, async () => ({ message: 'sent', data: { n: 1 } }));
     const answer = await runHandler(plain.handler, apiEvent('send-email'));
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ success: true, message: 'sent', data: { n: 1 } });
 
-    const accepted = recordingHandler(operations.send_email, async () => withStatus(202, { message: 'later' }));
+    const accepted = recordingHandler(sending, async () => withStatus(202, { message: 'later' }));
     const pending = await runHandler(accepted.handler, apiEvent('send-email'));
     expect(pending.status).toBe(202);
     expect(pending.json).toEqual({ success: true, message: 'later' });
   });
 
   it("hide an unexpected failure's cause behind a generic 500 naming the request id, which the log line carries", async () => {
-    const { handler } = recordingHandler(operations.send_email, async ({ credentials }) => {
+    const { handler } = recordingHandler(sending, async ({ credentials }) => {
       throw new Error(`connect ECONNREFUSED 10.0.4.7:443 (Authorization: Bearer ${credentials.accessToken})`);
     });
     const answer = await runHandler(handler, apiEvent('send-email'));
@@ -152,7 +156,7 @@ describe('answers', () => {
 
 describe('CORS', () => {
   it('names an allowed origin on success and on failure', async () => {
-    const { handler } = recordingHandler(operations.send_email);
+    const { handler } = recordingHandler(sending);
     const headers = { origin: allowedOrigin };
     const ok = await runHandler(handler, apiEvent('send-email', { headers }));
     expect(ok.headers['Access-Control-Allow-Origin']).toBe(allowedOrigin);
@@ -164,7 +168,7 @@ describe('CORS', () => {
   });
 
   it('never names an origin outside the allowed list, nor a missing one', async () => {
-    const { handler, seen } = recordingHandler(operations.send_email);
+    const { handler, seen } = recordingHandler(sending);
     const denied = await runHandler(
       handler,
       apiEvent('send-email', { headers: { origin: 'https://chatgpt.com.evil.example' } }),
@@ -179,7 +183,7 @@ describe('CORS', () => {
 
 describe('log lines', () => {
   it("carry the operation, status and request id, and never the caller's token", async () => {
-    const { handler } = recordingHandler(operations.send_email, async ({ credentials }) => {
+    const { handler } = recordingHandler(sending, async ({ credentials }) => {
       if (credentials.accessToken) throw new Error(`Gmail refused ${credentials.accessToken}`);
       return {};
     });
@@ -197,7 +201,7 @@ describe('log lines', () => {
 
 describe('the deadline', () => {
   it("comes from the context's remaining time, and a Google call cut by it answers 504 deadline_exceeded", async () => {
-    const { handler, seen } = recordingHandler(operations.send_email, async (request) => {
+    const { handler, seen } = recordingHandler(sending, async (request) => {
       // What a Gmail call does: wait for Google until the invocation's signal aborts it.
       await new Promise((resolve) => currentDeadline().signal.addEventListener('abort', resolve));
       expect(currentDeadline()).toBe(request.deadline);
@@ -216,7 +220,7 @@ describe('the deadline', () => {
   });
 
   it('leaves a Google failure before the deadline as it is (502)', async () => {
-    const { handler } = recordingHandler(operations.send_email, async () => {
+    const { handler } = recordingHandler(sending, async () => {
       throw new BrokerError('upstream_error', 'Gmail did not answer in time; try again.');
     });
     const answer = await runHandler(handler, apiEvent('send-email'));
@@ -227,7 +231,7 @@ describe('the deadline', () => {
 
 describe('the logger', () => {
   it("carries one invocation's keys on its own lines only (reset after each, as Powertools' middleware did)", async () => {
-    const { handler } = recordingHandler(operations.send_email, async ({ body }) => {
+    const { handler } = recordingHandler(sending, async ({ body }) => {
       if ((body as { subject?: string }).subject === 'tagged') logger.appendKeys({ tag: 'first' });
       return {};
     });

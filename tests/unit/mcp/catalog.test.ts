@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerError } from '#lib/errors';
 import { googleScopesFor, toolNames } from '#lib/grants/scopes';
+import { restFailure } from '#lib/http/envelope';
+import { toHttpFailure } from '#lib/http/errors';
 import { mcpResult, mcpTool } from '#lib/mcp/catalog';
-import { restFailure } from '#lib/mcp/server';
 import { allOperations, allTools, operations, SCOPES } from '#lib/operations';
 
 describe('the MCP tool catalog', () => {
@@ -71,7 +72,12 @@ describe('MCP tool results', () => {
 
   it('answers a refusal as isError with the message REST gives, then its code and details', () => {
     const failure = restFailure(
-      new BrokerError('invalid_request', 'Invalid request body.', { details: [{ field: 'to', message: 'Required' }] }),
+      toHttpFailure(
+        new BrokerError('invalid_request', 'Invalid request body.', {
+          details: [{ field: 'to', message: 'Required' }],
+        }),
+      ),
+      'request-1',
     );
     const result = mcpResult(operations.send_email, failure);
     expect(result.isError).toBe(true);
@@ -81,8 +87,19 @@ describe('MCP tool results', () => {
       code: 'invalid_request',
       details: [{ field: 'to', message: 'Required' }],
     });
-    const plain = mcpResult(operations.send_email, restFailure(new BrokerError('not_found', 'No such message.')));
+    const plain = mcpResult(
+      operations.send_email,
+      restFailure(toHttpFailure(new BrokerError('not_found', 'No such message.')), 'request-1'),
+    );
     expect(plain.content).toEqual([{ type: 'text', text: 'No such message.' }]);
+  });
+
+  it('answers an internal failure as REST does: the request id, never its cause', () => {
+    const failure = restFailure(toHttpFailure(new Error('table secret-table-name unreachable')), 'request-9');
+    const result = mcpResult(operations.send_email, failure);
+    expect(result.isError).toBe(true);
+    expect(result.content[0]).toEqual({ type: 'text', text: 'Internal error. Request id: request-9' });
+    expect(JSON.stringify(result)).not.toContain('secret-table-name');
   });
 
   it('answers a launch the computer refused as an error that still carries the job', () => {
