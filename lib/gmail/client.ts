@@ -26,6 +26,6 @@ export function createGmailClient(credentials: GoogleCredentials, config: Config
     refresh:
       refreshToken === undefined || clientId === undefined || clientSecret === undefined
         ? undefined
-        : { tokenUrl: `${config.GOOGLE_OAUTH_URL}token`, clientId, clientSecret, refreshToken },
+        : { oauthRoot: config.GOOGLE_OAUTH_URL, clientId, clientSecret, refreshToken },
   });
 }

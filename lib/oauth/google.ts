@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { callTimeout } from '../deadline.ts';
 import { BrokerError } from '../errors.ts';
+import { postToTokenEndpoint, type TokenEndpointAnswer } from '../google/token-endpoint.ts';
 
 /**
  * The broker as Google's OAuth client: the authorization URL it sends users to, the code
@@ -63,14 +64,13 @@ export function googleAuthorizationUrl(
   return url.toString();
 }
 
-async function tokenRequest(config: Config, form: Record<string, string>): Promise<Response> {
+async function tokenRequest(config: Config, form: Record<string, string>): Promise<TokenEndpointAnswer> {
   try {
-    return await fetch(new URL('token', config.GOOGLE_OAUTH_URL), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ ...clientCredentials(config), ...form }),
-      signal: callTimeout(8_000),
-    });
+    return await postToTokenEndpoint(
+      config.GOOGLE_OAUTH_URL,
+      { ...clientCredentials(config), ...form },
+      callTimeout(8_000),
+    );
   } catch {
     throw new BrokerError('upstream_error', 'Google could not be reached. Try again.');
   }
@@ -82,6 +82,11 @@ interface TokenAnswer {
   expires_in?: number;
   scope?: string;
   error?: string;
+}
+
+/** The answer's JSON object, or an empty one when Google (or a proxy) answered something else. */
+function tokenAnswer(response: TokenEndpointAnswer): TokenAnswer {
+  return response.data !== null && typeof response.data === 'object' ? (response.data as TokenAnswer) : {};
 }
 
 function tokensFrom(answer: TokenAnswer): GoogleTokens {
@@ -105,7 +110,7 @@ export async function exchangeGoogleCode(
     redirect_uri: options.redirectUri,
     code_verifier: options.codeVerifier,
   });
-  const answer = (await response.json().catch(() => ({}))) as TokenAnswer;
+  const answer = tokenAnswer(response);
   if (!response.ok) {
     if (answer.error === 'invalid_grant')
       throw new BrokerError('invalid_request', 'Google refused the sign-in code; start again.');
@@ -117,7 +122,7 @@ export async function exchangeGoogleCode(
 /** A fresh Google access token from a stored refresh token; {@link GoogleGrantEnded} when Google says no for good. */
 export async function refreshGoogleToken(config: Config, refreshToken: string): Promise<GoogleTokens> {
   const response = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken });
-  const answer = (await response.json().catch(() => ({}))) as TokenAnswer;
+  const answer = tokenAnswer(response);
   if (response.status === 400 && answer.error === 'invalid_grant') throw new GoogleGrantEnded();
   if (!response.ok) throw new BrokerError('upstream_error', `Google answered ${response.status} to a token refresh.`);
   return tokensFrom(answer);

@@ -1,6 +1,6 @@
 /**
  * The body of Google's answer: parsed JSON when it is JSON (Gmail's resources and error
- * objects, the token endpoint's answers), the text otherwise (a proxy's HTML 502), and
+ * objects), the text otherwise (a proxy's HTML 502), and
  * undefined when empty (a 204 from `drafts.delete`).
  */
 export async function readData(response: Response): Promise<unknown> {

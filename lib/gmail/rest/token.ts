@@ -1,9 +1,10 @@
-import { readData } from './answer.ts';
+import { postToTokenEndpoint, type TokenEndpointAnswer } from '../../google/token-endpoint.ts';
 import { GmailHttpError, transportCode } from './http-error.ts';
 
 /** What a refresh needs: the token endpoint, the broker's OAuth client, the user's refresh token. */
 export interface RefreshGrant {
-  tokenUrl: string;
+  /** `GOOGLE_OAUTH_URL`: the token endpoint is `token` under it. */
+  oauthRoot: string;
   clientId: string;
   clientSecret: string;
   refreshToken: string;
@@ -23,28 +24,25 @@ export async function refreshAccessToken(
 ): Promise<string> {
   const what = 'POST token';
   const attempt = AbortSignal.timeout(timeoutMs);
-  let response: Response;
-  let data: unknown;
+  let answer: TokenEndpointAnswer;
   try {
-    response = await fetch(grant.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
+    answer = await postToTokenEndpoint(
+      grant.oauthRoot,
+      {
         grant_type: 'refresh_token',
         refresh_token: grant.refreshToken,
         client_id: grant.clientId,
         client_secret: grant.clientSecret,
-      }),
-      signal: signal ? AbortSignal.any([signal, attempt]) : attempt,
-    });
-    data = await readData(response);
+      },
+      signal ? AbortSignal.any([signal, attempt]) : attempt,
+    );
   } catch (error) {
     throw new GmailHttpError('POST', what, { code: transportCode(error, signal, attempt) });
   }
-  const accessToken = (data as { access_token?: unknown } | undefined)?.access_token;
-  if (!response.ok || typeof accessToken !== 'string' || accessToken === '') {
+  const accessToken = (answer.data as { access_token?: unknown } | undefined)?.access_token;
+  if (!answer.ok || typeof accessToken !== 'string' || accessToken === '') {
     throw new GmailHttpError('POST', what, {
-      response: { status: response.ok ? 502 : response.status, data, headers: response.headers },
+      response: { status: answer.ok ? 502 : answer.status, data: answer.data, headers: answer.headers },
     });
   }
   return accessToken;
