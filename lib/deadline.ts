@@ -19,6 +19,20 @@ export const API_GATEWAY_TIMEOUT_MS = 29_000;
 export const DEFAULT_DEADLINE_MS = 25_000;
 
 /**
+ * A signal that aborts after `ms` (at once when 0) with an `AbortError` reason saying
+ * `message`. Not `AbortSignal.timeout`: its `TimeoutError` looks like one attempt timing out,
+ * which the Gmail retry policy retries; an `AbortError` it never retries.
+ */
+export function abortAfter(ms: number, message: string): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => controller.abort(new DOMException(message, 'AbortError'));
+  if (ms <= 0) abort();
+  // A finished invocation must not keep a Lambda or a test process alive.
+  else setTimeout(abort, ms).unref();
+  return controller.signal;
+}
+
+/**
  * The absolute time by which an invocation's work must be done. Every outbound call (Gmail,
  * Google's OAuth endpoints) is cut to fit it: its signal aborts at `at` with an `AbortError`
  * reason, which the Gmail retry policy never retries, and its own timeouts are capped by
@@ -45,21 +59,11 @@ export class Deadline {
     return Math.max(1, Math.min(ms, this.remainingMs()));
   }
 
-  /**
-   * Aborts at the deadline with an `AbortError` (one shared signal and timer per deadline).
-   * Not `AbortSignal.timeout`: its `TimeoutError` looks like one attempt timing out, which
-   * is retried.
-   */
+  /** Aborts at the deadline with an `AbortError` ({@link abortAfter}; one shared signal and timer per deadline). */
   get signal(): AbortSignal {
     if (this.#signal) return this.#signal;
-    const controller = new AbortController();
     const ms = this.remainingMs();
-    const abort = () =>
-      controller.abort(new DOMException(`The request's time ran out (deadline after ${ms} ms)`, 'AbortError'));
-    if (ms === 0) abort();
-    // A finished invocation must not keep a Lambda or a test process alive.
-    else setTimeout(abort, ms).unref();
-    this.#signal = controller.signal;
+    this.#signal = abortAfter(ms, `The request's time ran out (deadline after ${ms} ms)`);
     return this.#signal;
   }
 }

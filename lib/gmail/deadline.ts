@@ -1,4 +1,4 @@
-import { currentDeadline } from '../deadline.ts';
+import { abortAfter, currentDeadline } from '../deadline.ts';
 import type { GmailClient } from './client.ts';
 
 /** The least time one round of Gmail calls is given, when the deadline leaves that much. */
@@ -32,19 +32,9 @@ export interface GmailOperationOptions {
   signal?: AbortSignal | undefined;
 }
 
-/**
- * A signal that aborts after `ms` with an `AbortError`, which the Gmail client reports as code
- * `AbortError` and the retry policy never retries. (`AbortSignal.timeout` aborts with a
- * `TimeoutError`, indistinguishable from one attempt timing out.)
- */
+/** A signal that ends a share of Gmail work after `ms` with an `AbortError`, which the retry policy never retries. */
 export function deadlineSignal(ms: number): AbortSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(new DOMException(`Gmail did not finish within ${ms} ms`, 'AbortError'));
-  }, ms);
-  // A finished operation must not keep a Lambda or a test process alive.
-  timer.unref();
-  return controller.signal;
+  return abortAfter(ms, `Gmail did not finish within ${ms} ms`);
 }
 
 /** The signal that bounds one operation: the caller's own, or the invocation's deadline. */
